@@ -1,0 +1,179 @@
+//===- Specialize.cpp - bind a configuration to a tile.kernel -------------===//
+
+#include "tile/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace mlir::tile {
+#define GEN_PASS_DEF_TILESPECIALIZE
+#include "tile/Transforms/Passes.h.inc"
+} // namespace mlir::tile
+
+using namespace mlir;
+using namespace mlir::tile;
+
+/// Checks `config` against the kernel and completes it with defaults.
+static LogicalResult bindConfig(KernelOp kernel, const ::tile::Bindings &config,
+                                ::tile::Bindings &bound) {
+  SmallVector<ParamAttr> params;
+  if (auto list = kernel.getParams())
+    for (Attribute a : *list)
+      params.push_back(cast<ParamAttr>(a));
+
+  for (const auto &entry : config) {
+    StringRef name = entry.getKey();
+    int64_t value = entry.getValue();
+    if (ParamAttr param = kernel.lookupParam(name)) {
+      if (!llvm::is_contained(param.getValues(), value)) {
+        std::string candidates;
+        for (int64_t v : param.getValues())
+          candidates += (candidates.empty() ? "" : ", ") + std::to_string(v);
+        return kernel.emitError()
+               << name << "=" << value << " is not a candidate of parameter '"
+               << name << "' (" << candidates
+               << "); pick one of those or add it to the kernel's params";
+      }
+    } else if (!kernel.hasProblemSize(name)) {
+      std::string known;
+      for (ParamAttr p : params)
+        known += (known.empty() ? "" : ", ") + p.getName().str();
+      return kernel.emitError()
+             << "'" << name << "' is neither a parameter nor a problem size of "
+             << "kernel @" << kernel.getSymName() << " (parameters: "
+             << (known.empty() ? "none" : known) << ")";
+    } else if (value <= 0) {
+      return kernel.emitError() << "problem size " << name << "=" << value
+                                << " must be positive";
+    }
+    bound[name] = value;
+  }
+  for (ParamAttr p : params)
+    bound.try_emplace(p.getName(), p.getValues().front());
+
+  if (auto constraints = kernel.getConstraints()) {
+    for (Attribute a : *constraints) {
+      auto expr = cast<ExprAttr>(a);
+      // A constraint over problem sizes that are not bound yet is checked
+      // when the kernel is launched.
+      if (llvm::any_of(expr.getSymbols(), [&](const std::string &s) {
+            return !bound.count(s);
+          }))
+        continue;
+      auto holds = expr.evaluate(bound);
+      if (!holds)
+        return kernel.emitError() << llvm::toString(holds.takeError());
+      if (*holds == 0)
+        return kernel.emitError()
+               << "configuration " << ::tile::formatBindings(bound)
+               << " violates the constraint \"" << expr.getText() << "\"";
+    }
+  }
+  return success();
+}
+
+/// The static type of `type` under `bound`, or `type` itself when it has no
+/// #tile.shape. Reports an unbound size at `op`.
+static FailureOr<Type> specializeType(Type type, const ::tile::Bindings &bound,
+                                      Operation *op) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  auto shape = tensor ? dyn_cast_or_null<ShapeAttr>(tensor.getEncoding())
+                      : ShapeAttr();
+  if (!shape)
+    return type;
+  SmallVector<int64_t> dims(tensor.getShape());
+  for (unsigned d = 0; d < shape.getRank(); ++d) {
+    StringRef sym = shape.getSymbol(d);
+    if (sym.empty())
+      continue;
+    auto it = bound.find(sym);
+    if (it == bound.end())
+      return op->emitOpError()
+             << "has a tile sized by '" << sym
+             << "', which the configuration does not bind; pass " << sym
+             << "=<value> in the config";
+    if (it->second <= 0)
+      return op->emitOpError() << "tile size " << sym << "=" << it->second
+                               << " must be positive";
+    dims[d] = it->second;
+  }
+  return Type(RankedTensorType::get(dims, tensor.getElementType()));
+}
+
+LogicalResult mlir::tile::specializeKernel(KernelOp kernel,
+                                           const ::tile::Bindings &config) {
+  if (kernel.isSpecialized())
+    return kernel.emitError() << "kernel @" << kernel.getSymName()
+                              << " is already specialized";
+  ::tile::Bindings bound;
+  if (failed(bindConfig(kernel, config, bound)))
+    return failure();
+
+  // Values first: every result and block argument gets its static type.
+  auto retype = [&](Value v, Operation *owner) -> LogicalResult {
+    auto type = specializeType(v.getType(), bound, owner);
+    if (failed(type))
+      return failure();
+    v.setType(*type);
+    return success();
+  };
+  WalkResult walk = kernel.getBody().walk([&](Operation *op) {
+    for (Value v : op->getResults())
+      if (failed(retype(v, op)))
+        return WalkResult::interrupt();
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          if (failed(retype(arg, op)))
+            return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+
+  // Then parameters and bound problem sizes become constants.
+  SmallVector<Operation *> symbolOps;
+  kernel.getBody().walk([&](Operation *op) {
+    if (isa<ParamOp, DimOp>(op))
+      symbolOps.push_back(op);
+  });
+  for (Operation *op : symbolOps) {
+    StringRef name = isa<ParamOp>(op) ? cast<ParamOp>(op).getName()
+                                      : cast<DimOp>(op).getName();
+    auto it = bound.find(name);
+    if (it == bound.end())
+      continue; // an unbound problem size stays a runtime value
+    OpBuilder b(op);
+    Value c = arith::ConstantIndexOp::create(b, op->getLoc(), it->second);
+    op->getResult(0).replaceAllUsesWith(c);
+    op->erase();
+  }
+
+  Builder b(kernel.getContext());
+  SmallVector<NamedAttribute> entries;
+  for (const auto &entry : bound)
+    entries.push_back(b.getNamedAttr(entry.getKey(),
+                                     b.getI64IntegerAttr(entry.getValue())));
+  kernel.setConfigAttr(b.getDictionaryAttr(entries));
+  kernel.removeParamsAttr();
+  return success();
+}
+
+namespace {
+struct TileSpecializePass
+    : public mlir::tile::impl::TileSpecializeBase<TileSpecializePass> {
+  using TileSpecializeBase::TileSpecializeBase;
+
+  void runOnOperation() override {
+    KernelOp kernel = getOperation();
+    ::tile::Bindings bindings;
+    if (llvm::Error err = ::tile::parseBindings(config, bindings)) {
+      kernel.emitError() << "invalid tile-specialize config \"" << config
+                         << "\": " << llvm::toString(std::move(err));
+      return signalPassFailure();
+    }
+    if (failed(specializeKernel(kernel, bindings)))
+      return signalPassFailure();
+  }
+};
+} // namespace
