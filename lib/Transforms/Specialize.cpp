@@ -29,7 +29,7 @@ static LogicalResult bindConfig(KernelOp kernel, const ::tile::Bindings &config,
         std::string candidates;
         for (int64_t v : param.getValues())
           candidates += (candidates.empty() ? "" : ", ") + std::to_string(v);
-        return kernel.emitError()
+        return mlir::emitError(kernel.getLoc())
                << name << "=" << value << " is not a candidate of parameter '"
                << name << "' (" << candidates
                << "); pick one of those or add it to the kernel's params";
@@ -38,12 +38,12 @@ static LogicalResult bindConfig(KernelOp kernel, const ::tile::Bindings &config,
       std::string known;
       for (ParamAttr p : params)
         known += (known.empty() ? "" : ", ") + p.getName().str();
-      return kernel.emitError()
+      return mlir::emitError(kernel.getLoc())
              << "'" << name << "' is neither a parameter nor a problem size of "
              << "kernel @" << kernel.getSymName() << " (parameters: "
              << (known.empty() ? "none" : known) << ")";
     } else if (value <= 0) {
-      return kernel.emitError() << "problem size " << name << "=" << value
+      return mlir::emitError(kernel.getLoc()) << "problem size " << name << "=" << value
                                 << " must be positive";
     }
     bound[name] = value;
@@ -62,9 +62,9 @@ static LogicalResult bindConfig(KernelOp kernel, const ::tile::Bindings &config,
         continue;
       auto holds = expr.evaluate(bound);
       if (!holds)
-        return kernel.emitError() << llvm::toString(holds.takeError());
+        return mlir::emitError(kernel.getLoc()) << llvm::toString(holds.takeError());
       if (*holds == 0)
-        return kernel.emitError()
+        return mlir::emitError(kernel.getLoc())
                << "configuration " << ::tile::formatBindings(bound)
                << " violates the constraint \"" << expr.getText() << "\"";
     }
@@ -88,12 +88,12 @@ static FailureOr<Type> specializeType(Type type, const ::tile::Bindings &bound,
       continue;
     auto it = bound.find(sym);
     if (it == bound.end())
-      return op->emitOpError()
-             << "has a tile sized by '" << sym
+      return mlir::emitError(op->getLoc())
+             << "'" << op->getName() << "' has a tile sized by '" << sym
              << "', which the configuration does not bind; pass " << sym
              << "=<value> in the config";
     if (it->second <= 0)
-      return op->emitOpError() << "tile size " << sym << "=" << it->second
+      return mlir::emitError(op->getLoc()) << "tile size " << sym << "=" << it->second
                                << " must be positive";
     dims[d] = it->second;
   }
@@ -103,7 +103,7 @@ static FailureOr<Type> specializeType(Type type, const ::tile::Bindings &bound,
 LogicalResult mlir::tile::specializeKernel(KernelOp kernel,
                                            const ::tile::Bindings &config) {
   if (kernel.isSpecialized())
-    return kernel.emitError() << "kernel @" << kernel.getSymName()
+    return mlir::emitError(kernel.getLoc()) << "kernel @" << kernel.getSymName()
                               << " is already specialized";
   ::tile::Bindings bound;
   if (failed(bindConfig(kernel, config, bound)))
@@ -168,7 +168,7 @@ struct TileSpecializePass
     KernelOp kernel = getOperation();
     ::tile::Bindings bindings;
     if (llvm::Error err = ::tile::parseBindings(config, bindings)) {
-      kernel.emitError() << "invalid tile-specialize config \"" << config
+      mlir::emitError(kernel.getLoc()) << "invalid tile-specialize config \"" << config
                          << "\": " << llvm::toString(std::move(err));
       return signalPassFailure();
     }

@@ -5,6 +5,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -17,7 +18,33 @@ using namespace mlir::tile;
 #define GET_ATTRDEF_CLASSES
 #include "tile/Dialect/Tile/TileAttrs.cpp.inc"
 
+namespace {
+/// Prints tiles as `!BLOCK_MxBLOCK_Nxf32` aliases instead of repeating
+/// `tensor<?x?xf32, #tile.shape<BLOCK_M, BLOCK_N>>` at every use.
+struct TileOpAsmInterface : public OpAsmDialectInterface {
+  using OpAsmDialectInterface::OpAsmDialectInterface;
+
+  AliasResult getAlias(Type type, raw_ostream &os) const override {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    auto shape = tensor ? dyn_cast_or_null<ShapeAttr>(tensor.getEncoding())
+                        : ShapeAttr();
+    if (!shape)
+      return AliasResult::NoAlias;
+    for (unsigned i = 0; i < shape.getRank(); ++i) {
+      if (auto extent = shape.getExtent(i))
+        os << *extent;
+      else
+        os << shape.getSymbol(i);
+      os << "x";
+    }
+    os << tensor.getElementType();
+    return AliasResult::FinalAlias;
+  }
+};
+} // namespace
+
 void TileDialect::initialize() {
+  addInterfaces<TileOpAsmInterface>();
   addOperations<
 #define GET_OP_LIST
 #include "tile/Dialect/Tile/TileOps.cpp.inc"

@@ -77,19 +77,11 @@ def Tile_ExprAttr : Tile_Attr<"Expr", "expr"> {
 def Tile_ReduceKind : I32EnumAttr<"ReduceKind", "combining function of tile.reduce", [
     I32EnumAttrCase<"sum", 0>, I32EnumAttrCase<"max", 1>, I32EnumAttrCase<"min", 2>]> {
   let cppNamespace = "::mlir::tile";
-  let genSpecializedAttr = 0;
-}
-def Tile_ReduceKindAttr : EnumAttr<Tile_Dialect, Tile_ReduceKind, "reduce_kind"> {
-  let assemblyFormat = "$value";
 }
 
 def Tile_Axis : I32EnumAttr<"Axis", "launch-grid axis", [
     I32EnumAttrCase<"x", 0>, I32EnumAttrCase<"y", 1>, I32EnumAttrCase<"z", 2>]> {
   let cppNamespace = "::mlir::tile";
-  let genSpecializedAttr = 0;
-}
-def Tile_AxisAttr : EnumAttr<Tile_Dialect, Tile_Axis, "axis"> {
-  let assemblyFormat = "$value";
 }
 
 #endif // TILE_ATTRS_TD

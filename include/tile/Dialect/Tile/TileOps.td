@@ -19,7 +19,7 @@ def Tile_Tile : RankedTensorOf<[AnyType]>;
 //===----------------------------------------------------------------------===//
 
 def Tile_KernelOp : Tile_Op<"kernel", [
-    FunctionOpInterface, IsolatedFromAbove, OpAsmOpInterface]> {
+    FunctionOpInterface, IsolatedFromAbove]> {
   let summary = "A tile program: run once per point of its launch grid";
   let description = [{
     Arguments are global tensors (`memref`, row-major unless a strided layout
@@ -66,7 +66,6 @@ def Tile_KernelOp : Tile_Op<"kernel", [
     ::llvm::ArrayRef<::mlir::Type> getResultTypes() {
       return getFunctionType().getResults();
     }
-    static ::llvm::StringRef getDefaultDialect() { return "tile"; }
 
     /// The name of the argument attribute that names a memref's problem sizes.
     static ::llvm::StringRef getShapeArgAttrName() { return "tile.shape"; }
@@ -95,7 +94,7 @@ def Tile_ReturnOp : Tile_Op<"return", [
 def Tile_ProgramIdOp : Tile_Op<"program_id", [Pure]> {
   let summary = "This program's coordinate on one axis of the launch grid";
   let description = [{ `%pid = tile.program_id x` (axes `x`, `y`, `z`). }];
-  let arguments = (ins Tile_AxisAttr:$axis);
+  let arguments = (ins Tile_Axis:$axis);
   let results = (outs Index:$result);
   let assemblyFormat = "$axis attr-dict";
 }
@@ -103,7 +102,7 @@ def Tile_ProgramIdOp : Tile_Op<"program_id", [Pure]> {
 def Tile_NumProgramsOp : Tile_Op<"num_programs", [Pure]> {
   let summary = "The number of programs on one axis of the launch grid";
   let description = [{ `%n = tile.num_programs y`. }];
-  let arguments = (ins Tile_AxisAttr:$axis);
+  let arguments = (ins Tile_Axis:$axis);
   let results = (outs Index:$result);
   let assemblyFormat = "$axis attr-dict";
 }
@@ -211,7 +210,7 @@ def Tile_ReduceOp : Tile_Op<"reduce", [Pure]> {
     dimension `dim` with `sum`, `max` or `min`; the result drops that
     dimension. Floating-point `max`/`min` propagate NaN (as `arith.maximumf`).
   }];
-  let arguments = (ins Tile_ReduceKindAttr:$kind, Tile_Tile:$input,
+  let arguments = (ins Tile_ReduceKind:$kind, Tile_Tile:$input,
                        ConfinedAttr<I64Attr, [IntNonNegative]>:$dim);
   let results = (outs Tile_Tile:$result);
   let assemblyFormat = [{
