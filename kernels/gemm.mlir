@@ -17,11 +17,12 @@ tile.kernel @gemm(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
                   %C: memref<?x?xbf16> {tile.shape = #tile.shape<M, N>})
     attributes {
       params = [#tile.param<"BLOCK_M", [128, 64, 256]>,
-                #tile.param<"BLOCK_N", [128, 64, 256]>,
-                #tile.param<"BLOCK_K", [64, 32, 128]>,
-                #tile.param<"GROUP_M", [8, 1, 16]>,
+                #tile.param<"BLOCK_N", [128, 256, 64]>,
+                // The sm_90 lowering stages operands in 128-byte rows.
+                #tile.param<"BLOCK_K", [64]>,
+                #tile.param<"GROUP_M", [8, 16]>,
                 #tile.param<"WARPS", [8, 4]>,
-                #tile.param<"STAGES", [3, 2, 4, 5]>],
+                #tile.param<"STAGES", [4, 3, 5]>],
       constraints = [
         // Operand stages must fit the 227 KiB of shared memory of an SM.
         #tile.expr<"(BLOCK_M + BLOCK_N) * BLOCK_K * 2 * STAGES <= 227 * 1024">,
@@ -31,7 +32,8 @@ tile.kernel @gemm(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
         #tile.expr<"BLOCK_M % (16 * WARPS) == 0">],
       grid = [#tile.expr<"cdiv(M, BLOCK_M) * cdiv(N, BLOCK_N)">],
       num_warps = #tile.expr<"WARPS">,
-      num_stages = #tile.expr<"STAGES">} {
+      num_stages = #tile.expr<"STAGES">,
+      reference = "gemm"} {
   %c0 = arith.constant 0 : index
   %zero = arith.constant 0.0 : f32
   %M = tile.dim "M"

@@ -16,6 +16,8 @@ config.substitutions.append(("%tile_src", config.tile_src_root))
 config.substitutions.append(("%tile_bin", config.tile_tools_dir))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP", "PATH"])
+# `not` and `split-file` (used at the start of RUN lines) come from LLVM's tools.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.tile_tools_dir, config.llvm_tools_dir]

@@ -32,7 +32,9 @@ def Tile_KernelOp : Tile_Op<"kernel", [
     - `num_warps`, `num_stages`: the warps of a program and the depth of the
       load pipeline, as expressions (usually a parameter's name);
     - `config`: set by `tile-specialize`, the bound configuration. A kernel
-      with a `config` has no `params` left and static tiles.
+      with a `config` has no `params` left and static tiles;
+    - `reference`: the reference computation `tile-run` checks results
+      against: `"gemm"` (arguments A, B, C with C = A * B).
 
     ```mlir
     tile.kernel @copy(%x: memref<?xf32> {tile.shape = #tile.shape<N>},
@@ -53,7 +55,8 @@ def Tile_KernelOp : Tile_Op<"kernel", [
                        TypedArrayAttrBase<Tile_ExprAttr, "launch grid">:$grid,
                        OptionalAttr<Tile_ExprAttr>:$num_warps,
                        OptionalAttr<Tile_ExprAttr>:$num_stages,
-                       OptionalAttr<DictionaryAttr>:$config);
+                       OptionalAttr<DictionaryAttr>:$config,
+                       OptionalAttr<StrAttr>:$reference);
   let regions = (region SizedRegion<1>:$body);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;

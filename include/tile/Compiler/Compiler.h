@@ -1,0 +1,81 @@
+//===- Compiler.h - kernel + configuration -> PTX ---------------*- C++ -*-===//
+//
+// The compiler as one C++ entry point: parse a kernel file, bind a
+// configuration, lower it through the pipeline and return the PTX with its
+// launch description. Each compile() builds its own MLIRContext, so configs
+// can be compiled on several threads at once.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TILE_COMPILER_COMPILER_H
+#define TILE_COMPILER_COMPILER_H
+
+#include "tile/Compiler/LaunchInfo.h"
+
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tile {
+
+/// A tuning parameter of a kernel, as declared.
+struct ParamInfo {
+  std::string name;
+  std::vector<int64_t> candidates; // the first is the default
+};
+
+struct CompileOptions {
+  std::string chip = "sm_90a";
+  std::string features = "+ptx80";
+  int optLevel = 3;
+  /// Where to print the IR after each pass ("" for nowhere).
+  bool printIRAfterAll = false;
+};
+
+/// One tile.kernel, parsed once and compiled for any number of configs.
+class KernelSource {
+public:
+  /// Reads `path` and checks that it holds exactly one tile.kernel (or the
+  /// one called `kernelName`). Diagnostics carry file:line:col.
+  static llvm::Expected<std::unique_ptr<KernelSource>>
+  load(const std::string &path, const std::string &kernelName = "");
+  static llvm::Expected<std::unique_ptr<KernelSource>>
+  fromString(const std::string &text, const std::string &bufferName,
+             const std::string &kernelName = "");
+
+  const std::string &name() const { return kernel; }
+  const std::vector<ParamInfo> &params() const { return paramList; }
+  const std::vector<std::string> &constraints() const { return constraintList; }
+  const std::vector<KernelArgInfo> &args() const { return argList; }
+  /// The kernel's `reference` attribute ("" if none).
+  const std::string &reference() const { return referenceName; }
+  /// The element type of the first tensor argument (the kernel's dtype).
+  ElementType dtype() const;
+  /// Problem-size symbols, in the order the arguments name them.
+  const std::vector<std::string> &problemSizes() const { return sizeList; }
+
+  /// Every combination of candidates that satisfies the constraints under
+  /// `problemSizes` (constraints over unbound sizes are skipped), in
+  /// declaration order of the candidates (the default config first).
+  std::vector<Bindings> configSpace(const Bindings &problemSizes) const;
+
+  /// Compiles the kernel with its 16-bit float operand type (bf16 or f16)
+  /// replaced by `type` everywhere: one kernel source serves both dtypes.
+  llvm::Error setOperandType(ElementType type);
+
+  /// Specializes for `config`, lowers to PTX and describes the launch.
+  llvm::Expected<LaunchInfo> compile(const Bindings &config,
+                                     const CompileOptions &options = {}) const;
+
+private:
+  std::string text, bufferName, kernel, referenceName, retypeTo;
+  std::vector<ParamInfo> paramList;
+  std::vector<std::string> constraintList;
+  std::vector<KernelArgInfo> argList;
+  std::vector<std::string> sizeList;
+};
+
+} // namespace tile
+
+#endif // TILE_COMPILER_COMPILER_H

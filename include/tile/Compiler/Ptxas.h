@@ -1,0 +1,36 @@
+//===- Ptxas.h - assemble PTX offline with ptxas ----------------*- C++ -*-===//
+//
+// GPU-free evidence about generated code: ptxas assembles the PTX for the
+// target and reports registers, spills and shared memory.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TILE_COMPILER_PTXAS_H
+#define TILE_COMPILER_PTXAS_H
+
+#include "llvm/Support/Error.h"
+
+#include <string>
+
+namespace tile {
+
+struct PtxasReport {
+  int registers = -1;
+  int spillStoreBytes = 0;
+  int spillLoadBytes = 0;
+  int stackBytes = 0;
+  int sharedBytes = 0; // static shared memory
+  std::string log;     // ptxas -v output
+};
+
+/// The ptxas to use: $TILE_PTXAS, then PATH, then /usr/local/cuda/bin. Empty
+/// if none is found.
+std::string findPtxas();
+
+/// Assembles `ptx` for `arch` (e.g. sm_90a); fails with ptxas's log.
+llvm::Expected<PtxasReport> runPtxas(const std::string &ptxasPath,
+                                     const std::string &ptx,
+                                     const std::string &arch);
+
+} // namespace tile
+
+#endif // TILE_COMPILER_PTXAS_H

@@ -1,0 +1,352 @@
+//===- Compiler.cpp - kernel + configuration -> PTX -----------------------===//
+
+#include "tile/Compiler/Compiler.h"
+
+#include "tile/Compiler/Registration.h"
+#include "tile/Conversion/Passes.h"
+#include "tile/Dialect/Tile/TileOps.h"
+#include "tile/Transforms/Passes.h"
+
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Pipelines/Passes.h"
+#include "mlir/IR/AttrTypeSubElements.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/DenseSet.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
+
+using namespace mlir;
+using llvm::Expected;
+
+namespace {
+
+llvm::Error makeError(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+/// A context with tile's dialects, whose diagnostics are collected as text.
+struct Session {
+  explicit Session(const std::string &text, const std::string &name)
+      : context(makeRegistry(), MLIRContext::Threading::DISABLED),
+        diagStream(diagnostics) {
+    context.loadAllAvailableDialects();
+    sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, name),
+                                 llvm::SMLoc());
+    handler = std::make_unique<SourceMgrDiagnosticHandler>(sourceMgr, &context,
+                                                           diagStream);
+  }
+
+  static DialectRegistry makeRegistry() {
+    DialectRegistry registry;
+    ::tile::registerDialects(registry);
+    return registry;
+  }
+
+  llvm::Error error(const llvm::Twine &what) {
+    diagStream.flush();
+    std::string text = diagnostics.empty() ? what.str() : diagnostics;
+    while (!text.empty() && text.back() == '\n')
+      text.pop_back();
+    return makeError(text);
+  }
+
+  MLIRContext context;
+  llvm::SourceMgr sourceMgr;
+  std::string diagnostics;
+  llvm::raw_string_ostream diagStream;
+  std::unique_ptr<SourceMgrDiagnosticHandler> handler;
+};
+
+Expected<mlir::tile::KernelOp> findKernel(Session &s, ModuleOp module,
+                                    const std::string &name) {
+  SmallVector<mlir::tile::KernelOp> kernels(module.getOps<mlir::tile::KernelOp>());
+  if (!name.empty()) {
+    for (mlir::tile::KernelOp k : kernels)
+      if (k.getSymName() == name)
+        return k;
+    return makeError("no tile.kernel @" + name + " in the file");
+  }
+  if (kernels.size() != 1)
+    return makeError("the file holds " + std::to_string(kernels.size()) +
+                     " tile.kernel ops; name one with --kernel");
+  return kernels.front();
+}
+
+std::optional<::tile::ElementType> toElementType(Type t) {
+  using E = ::tile::ElementType;
+  if (t.isBF16()) return E::BF16;
+  if (t.isF16()) return E::F16;
+  if (t.isF32()) return E::F32;
+  if (isa<Float8E4M3FNType>(t)) return E::F8E4M3;
+  if (isa<Float8E5M2Type>(t)) return E::F8E5M2;
+  if (t.isInteger(1)) return E::I1;
+  if (t.isInteger(32)) return E::I32;
+  if (t.isInteger(64)) return E::I64;
+  if (t.isIndex()) return E::Index;
+  return std::nullopt;
+}
+
+} // namespace
+
+namespace tile {
+
+Expected<std::unique_ptr<KernelSource>>
+KernelSource::load(const std::string &path, const std::string &name) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer)
+    return makeError("cannot read '" + path + "': " + buffer.getError().message());
+  return fromString((*buffer)->getBuffer().str(), path, name);
+}
+
+Expected<std::unique_ptr<KernelSource>>
+KernelSource::fromString(const std::string &text,
+                               const std::string &bufferName,
+                               const std::string &name) {
+  Session s(text, bufferName);
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(s.sourceMgr, &s.context);
+  if (!module)
+    return s.error("cannot parse " + bufferName);
+  auto kernel = findKernel(s, *module, name);
+  if (!kernel)
+    return kernel.takeError();
+
+  auto src = std::unique_ptr<KernelSource>(new KernelSource());
+  src->text = text;
+  src->bufferName = bufferName;
+  src->kernel = kernel->getSymName().str();
+  if (auto ref = kernel->getReference())
+    src->referenceName = ref->str();
+  llvm::SmallDenseSet<Value> stored;
+  kernel->walk([&](mlir::tile::StoreOp st) { stored.insert(st.getDest()); });
+  if (auto params = kernel->getParams())
+    for (Attribute a : *params) {
+      auto p = cast<mlir::tile::ParamAttr>(a);
+      src->paramList.push_back(
+          {p.getName().str(), std::vector<int64_t>(p.getValues().begin(),
+                                                   p.getValues().end())});
+    }
+  if (auto constraints = kernel->getConstraints())
+    for (Attribute a : *constraints)
+      src->constraintList.push_back(
+          cast<mlir::tile::ExprAttr>(a).getText().str());
+  for (unsigned i = 0, e = kernel->getNumArguments(); i < e; ++i) {
+    KernelArgInfo info;
+    Type type = kernel->getArgument(i).getType();
+    info.name = "arg" + std::to_string(i);
+    if (auto loc = dyn_cast<NameLoc>(kernel->getArgument(i).getLoc()))
+      info.name = loc.getName().str();
+    Type elt = type;
+    if (auto memref = dyn_cast<MemRefType>(type)) {
+      info.isTensor = true;
+      info.isOutput = stored.contains(kernel->getArgument(i));
+      elt = memref.getElementType();
+      mlir::tile::ShapeAttr shape = kernel->getArgShape(i);
+      for (unsigned d = 0; d < memref.getRank(); ++d) {
+        info.dimNames.push_back(shape ? shape.getSymbol(d).str() : "");
+        info.staticDims.push_back(memref.isDynamicDim(d) ? -1
+                                                         : memref.getDimSize(d));
+        const std::string &sym = info.dimNames.back();
+        if (!sym.empty() && llvm::find(src->sizeList, sym) == src->sizeList.end())
+          src->sizeList.push_back(sym);
+      }
+    }
+    auto et = toElementType(elt);
+    if (!et)
+      return makeError("argument #" + std::to_string(i) +
+                       " has an element type the runtime does not support");
+    info.elementType = *et;
+    src->argList.push_back(info);
+  }
+  return src;
+}
+
+ElementType KernelSource::dtype() const {
+  for (const KernelArgInfo &a : argList)
+    if (a.isTensor)
+      return a.elementType;
+  return ElementType::F32;
+}
+
+llvm::Error KernelSource::setOperandType(ElementType type) {
+  ElementType current = dtype();
+  if (type == current)
+    return llvm::Error::success();
+  bool swap16 = (current == ElementType::BF16 || current == ElementType::F16) &&
+                (type == ElementType::BF16 || type == ElementType::F16);
+  if (!swap16)
+    return makeError(llvm::Twine("kernel @") + kernel + " is written for " +
+                     elementTypeName(current) + "; it can be run in bf16 or "
+                     "f16, not " + elementTypeName(type));
+  retypeTo = elementTypeName(type);
+  for (KernelArgInfo &a : argList)
+    if (a.elementType == current)
+      a.elementType = type;
+  return llvm::Error::success();
+}
+
+std::vector<Bindings>
+KernelSource::configSpace(const Bindings &problemSizes) const {
+  std::vector<SymbolicExpr> exprs;
+  for (const std::string &c : constraintList)
+    if (auto e = SymbolicExpr::parse(c))
+      exprs.push_back(*e);
+    else
+      llvm::consumeError(e.takeError());
+
+  std::vector<Bindings> out;
+  std::vector<size_t> pos(paramList.size(), 0);
+  while (true) {
+    Bindings b = problemSizes;
+    for (size_t i = 0; i < paramList.size(); ++i)
+      b[paramList[i].name] = paramList[i].candidates[pos[i]];
+    bool ok = true;
+    for (const SymbolicExpr &e : exprs) {
+      auto v = e.evaluate(b);
+      if (!v) { // mentions an unbound size: checked at launch
+        llvm::consumeError(v.takeError());
+        continue;
+      }
+      if (*v == 0) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) {
+      Bindings config;
+      for (const ParamInfo &p : paramList)
+        config[p.name] = b.lookup(p.name);
+      out.push_back(std::move(config));
+    }
+    // Odometer over the candidates, first parameter fastest.
+    size_t i = 0;
+    while (i < pos.size() && ++pos[i] == paramList[i].candidates.size())
+      pos[i++] = 0;
+    if (i == pos.size())
+      break;
+  }
+  return out;
+}
+
+Expected<LaunchInfo>
+KernelSource::compile(const Bindings &config,
+                            const CompileOptions &options) const {
+  initializeNVPTXTarget();
+  Session s(text, bufferName);
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(s.sourceMgr, &s.context);
+  if (!module)
+    return s.error("cannot parse " + bufferName);
+  auto found = findKernel(s, *module, kernel);
+  if (!found)
+    return found.takeError();
+  // Other kernels in the file are not compiled.
+  for (auto other : llvm::make_early_inc_range(module->getOps<mlir::tile::KernelOp>()))
+    if (other != *found)
+      other.erase();
+
+  if (!retypeTo.empty()) {
+    // Swap the kernel's 16-bit float type (bf16 <-> f16) everywhere.
+    Type from = dtype() == ElementType::BF16 ? Type(BFloat16Type::get(&s.context))
+                                             : Type(Float16Type::get(&s.context));
+    Type to = retypeTo == "bf16" ? Type(BFloat16Type::get(&s.context))
+                                 : Type(Float16Type::get(&s.context));
+    AttrTypeReplacer replacer;
+    replacer.addReplacement([&](Type t) -> std::optional<Type> {
+      if (t == from)
+        return to;
+      return std::nullopt;
+    });
+    replacer.recursivelyReplaceElementsIn(*module, /*replaceAttrs=*/true,
+                                          /*replaceLocs=*/false,
+                                          /*replaceTypes=*/true);
+    if (failed(verify(*module)))
+      return s.error("kernel @" + kernel + " does not verify in " + retypeTo);
+  }
+  if (failed(mlir::tile::specializeKernel(*found, config)))
+    return s.error("cannot specialize @" + kernel);
+
+  PassManager lower(&s.context);
+  if (options.printIRAfterAll) {
+    s.context.disableMultithreading();
+    lower.enableIRPrinting();
+  }
+  lower.addPass(mlir::tile::createConvertTileToNVGPU());
+  if (failed(lower.run(*module)))
+    return s.error("cannot lower @" + kernel);
+
+  LaunchInfo info;
+  info.kernelName = kernel;
+  info.args = argList;
+  info.config = config;
+  for (const ParamInfo &p : paramList)
+    info.paramNames.push_back(p.name);
+  gpu::GPUFuncOp func;
+  module->walk([&](gpu::GPUFuncOp f) {
+    if (f.getName() == kernel)
+      func = f;
+  });
+  auto launch = func ? func->getAttrOfType<DictionaryAttr>("tile.launch")
+                     : DictionaryAttr();
+  if (!launch)
+    return makeError("internal error: the lowering left no launch "
+                     "description for @" + kernel);
+  for (Attribute g : launch.getAs<ArrayAttr>("grid"))
+    info.grid.push_back(cast<StringAttr>(g).str());
+  info.blockThreads = launch.getAs<IntegerAttr>("block").getInt();
+  info.sharedMemoryBytes = launch.getAs<IntegerAttr>("shared_memory").getInt();
+  for (Attribute a : launch.getAs<ArrayAttr>("params")) {
+    auto d = cast<DictionaryAttr>(a);
+    KernelParam p;
+    StringRef kind = d.getAs<StringAttr>("kind").getValue();
+    p.argIndex = d.getAs<IntegerAttr>("arg").getInt();
+    if (kind == "size") {
+      p.kind = KernelParam::Kind::ProblemSize;
+      p.symbol = d.getAs<StringAttr>("symbol").str();
+      p.elementType = ElementType::I64;
+    } else {
+      const KernelArgInfo &arg = argList[p.argIndex];
+      p.elementType = arg.elementType;
+      p.rank = arg.dimNames.size();
+      if (kind == "tensormap") {
+        p.kind = KernelParam::Kind::TensorMap;
+        auto box = d.getAs<DenseI64ArrayAttr>("box");
+        p.boxDims.assign(box.asArrayRef().begin(), box.asArrayRef().end());
+        p.swizzle128 = d.getAs<IntegerAttr>("swizzle").getInt() == 128;
+      } else if (kind == "memref") {
+        p.kind = KernelParam::Kind::Memref;
+      } else {
+        p.kind = KernelParam::Kind::Scalar;
+      }
+    }
+    info.params.push_back(std::move(p));
+  }
+
+  PassManager toPTX(&s.context);
+  if (options.printIRAfterAll)
+    toPTX.enableIRPrinting();
+  gpu::GPUToNVVMPipelineOptions nvvm;
+  nvvm.cubinChip = options.chip;
+  nvvm.cubinFeatures = options.features;
+  nvvm.cubinFormat = "isa";
+  nvvm.optLevel = options.optLevel;
+  gpu::buildLowerToNVVMPassPipeline(toPTX, nvvm);
+  if (failed(toPTX.run(*module)))
+    return s.error("cannot lower @" + kernel + " to PTX");
+
+  module->walk([&](gpu::BinaryOp binary) {
+    for (Attribute o : binary.getObjects())
+      if (auto object = dyn_cast<gpu::ObjectAttr>(o))
+        info.ptx = object.getObject().str();
+  });
+  if (info.ptx.empty())
+    return makeError("internal error: no PTX was produced for @" + kernel);
+  return info;
+}
+
+} // namespace tile

@@ -1,0 +1,721 @@
+//===- TileToNVGPU.cpp - tile kernels to TMA + mbarrier + wgmma (sm_90a) --===//
+//
+// A specialized tile.kernel whose main loop accumulates tile.dot of two
+// tile.loads becomes a gpu.func that runs that loop as a multi-stage pipeline
+// on Hopper's tensor memory accelerator and warpgroup MMA, written in upstream
+// nvgpu ops (which convert-nvgpu-to-nvvm lowers):
+//
+//   prologue     thread 0 issues the TMA loads of the first STAGES-1 k-blocks
+//   k-loop       every warpgroup waits on full[stage], issues wgmma on its rows
+//                of A and all of B (nvgpu.warpgroup.mma, which waits for the
+//                previous group), releases the previous stage on empty[...];
+//                thread 0 then refills that stage with k-block kb+STAGES-1
+//   epilogue     accumulators -> shared memory (f32) -> 8-wide vectors, the
+//                kernel's elementwise epilogue applied, stored with bounds
+//                checks
+//
+// Operand tiles are BLOCK_K = 128 bytes wide, the width of one 128-byte
+// swizzle row, which is the layout that nvgpu.warpgroup.mma's descriptor
+// iteration assumes; B (row-major K x N) is read MN-major ("transposeB") in
+// 64-column chunks.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tile/Conversion/Passes.h"
+#include "tile/Dialect/Tile/TileOps.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::tile {
+#define GEN_PASS_DEF_CONVERTTILETONVGPU
+#include "tile/Conversion/Passes.h.inc"
+} // namespace mlir::tile
+
+using namespace mlir;
+using namespace mlir::tile;
+
+namespace {
+
+constexpr int64_t kSwizzleBytes = 128;
+constexpr int64_t kChunkCols = 64;  // columns of one B box (128 B of bf16)
+constexpr int64_t kWarpgroupRows = 64;
+constexpr int64_t kMaxSharedMemory = 232448; // per block on sm_90 (opt-in)
+constexpr int64_t kAlign = 1024;             // 128-byte swizzle atom
+constexpr int64_t kEpilogueVector = 8;
+
+/// What the lowering needs to know about a GEMM-shaped kernel.
+struct GemmPlan {
+  KernelOp kernel;
+  scf::ForOp loop;
+  DotOp dot;
+  LoadOp lhs, rhs;
+  StoreOp store;
+  SmallVector<Operation *> prologue; // ops before the loop, in order
+  SmallVector<Operation *> epilogue; // ops after the loop, in order
+  Type operandType;
+  int64_t bm = 0, bn = 0, bk = 0, stages = 0, warpgroups = 0;
+  ::tile::Bindings config;
+  SmallVector<std::string> problemSizes; // in argument order
+
+  int64_t threads() const { return warpgroups * 128; }
+  int64_t aStageBytes() const { return bm * kSwizzleBytes; }
+  int64_t bStageBytes() const { return bn * bk * elementBytes(); }
+  int64_t elementBytes() const {
+    return operandType.getIntOrFloatBitWidth() / 8;
+  }
+  int64_t pipelineBytes() const {
+    return stages * (aStageBytes() + bStageBytes());
+  }
+  int64_t sharedMemoryBytes() const {
+    return std::max(pipelineBytes(), bm * bn * 4) + kAlign;
+  }
+};
+
+bool isTile(Type t) { return isa<RankedTensorType>(t); }
+bool hasTileResult(Operation *op) {
+  return llvm::any_of(op->getResultTypes(), isTile);
+}
+
+std::optional<int64_t> constantIndex(Value v) {
+  if (auto c = v.getDefiningOp<arith::ConstantIndexOp>())
+    return c.value();
+  return std::nullopt;
+}
+
+FailureOr<int64_t> evalKernelExpr(KernelOp kernel, ExprAttr expr,
+                                  const ::tile::Bindings &config,
+                                  int64_t fallback, StringRef what) {
+  if (!expr)
+    return fallback;
+  auto v = expr.evaluate(config);
+  if (!v)
+    return kernel.emitOpError() << what << ": "
+                                << llvm::toString(v.takeError());
+  return *v;
+}
+
+/// Checks that `kernel` has the shape this lowering handles and gathers what
+/// it needs; otherwise reports, at the op concerned, what is unsupported.
+FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
+  GemmPlan plan;
+  plan.kernel = kernel;
+  if (!kernel.isSpecialized())
+    return kernel.emitOpError()
+           << "has unbound parameters; run tile-specialize first";
+  DictionaryAttr config = kernel.getConfigAttr();
+  for (NamedAttribute entry : config)
+    plan.config[entry.getName()] = cast<IntegerAttr>(entry.getValue()).getInt();
+
+  auto warps = evalKernelExpr(kernel, kernel.getNumWarpsAttr(), plan.config,
+                              4, "num_warps");
+  auto stages = evalKernelExpr(kernel, kernel.getNumStagesAttr(), plan.config,
+                               2, "num_stages");
+  if (failed(warps) || failed(stages))
+    return failure();
+  if (*warps <= 0 || *warps % 4 != 0)
+    return kernel.emitOpError() << "num_warps = " << *warps
+                                << " must be a positive multiple of 4: the "
+                                   "sm_90 lowering gives each warpgroup of 4 "
+                                   "warps a slice of the block's rows";
+  if (*stages < 2)
+    return kernel.emitOpError() << "num_stages = " << *stages
+                                << " must be at least 2";
+  plan.warpgroups = *warps / 4;
+  plan.stages = *stages;
+
+  SmallVector<DotOp> dots;
+  kernel.walk([&](DotOp d) { dots.push_back(d); });
+  if (dots.size() != 1)
+    return kernel.emitOpError()
+           << "has " << dots.size()
+           << " tile.dot ops; the sm_90 GEMM lowering handles exactly one, "
+              "accumulated in a loop";
+  plan.dot = dots.front();
+  plan.loop = dyn_cast<scf::ForOp>(plan.dot->getParentOp());
+  if (!plan.loop || plan.loop->getParentOp() != kernel)
+    return plan.dot.emitOpError()
+           << "must be directly inside an scf.for at the top level of the "
+              "kernel for the sm_90 GEMM lowering";
+  scf::ForOp loop = plan.loop;
+  if (loop.getNumRegionIterArgs() != 1 ||
+      plan.dot.getAcc() != loop.getRegionIterArgs()[0] ||
+      loop.getYieldedValues()[0] != plan.dot.getResult())
+    return loop.emitOpError()
+           << "must carry exactly the tile.dot accumulator: "
+              "iter_args(%acc = ...) with the dot's result yielded";
+  if (plan.dot.getTransposeRhs())
+    return plan.dot.emitOpError()
+           << "with transpose_rhs is not supported by the sm_90 GEMM "
+              "lowering yet";
+
+  plan.lhs = plan.dot.getLhs().getDefiningOp<LoadOp>();
+  plan.rhs = plan.dot.getRhs().getDefiningOp<LoadOp>();
+  if (!plan.lhs || !plan.rhs || plan.lhs->getParentOp() != loop ||
+      plan.rhs->getParentOp() != loop)
+    return plan.dot.emitOpError()
+           << "operands must be tile.load ops in the same loop: the sm_90 "
+              "lowering streams them through shared memory with TMA";
+  for (Operation &op : loop.getBody()->without_terminator())
+    if (&op != plan.lhs && &op != plan.rhs && &op != plan.dot)
+      return op.emitOpError()
+             << "is not supported inside the tensor-core loop by the sm_90 "
+                "lowering (only the two operand loads and the tile.dot)";
+
+  Value iv = loop.getInductionVar();
+  auto checkLoad = [&](LoadOp load, bool isLhs) -> LogicalResult {
+    auto arg = dyn_cast<BlockArgument>(load.getSource());
+    auto memref = dyn_cast<MemRefType>(load.getSource().getType());
+    if (!arg || arg.getOwner()->getParentOp() != kernel || !memref ||
+        memref.getRank() != 2)
+      return load.emitOpError()
+             << "must read a 2-d tensor argument of the kernel";
+    int64_t offset;
+    SmallVector<int64_t> strides;
+    if (failed(memref.getStridesAndOffset(strides, offset)) ||
+        strides.back() != 1)
+      return load.emitOpError() << "source rows must be contiguous (stride 1 "
+                                   "in the last dimension) for TMA";
+    Value kIndex = load.getIndices()[isLhs ? 1 : 0];
+    Value other = load.getIndices()[isLhs ? 0 : 1];
+    if (kIndex != iv || !loop.isDefinedOutsideOfLoop(other))
+      return load.emitOpError()
+             << "must be indexed "
+             << (isLhs ? "[%row, %k]" : "[%k, %col]")
+             << " with %k the loop's induction variable and the other index "
+                "loop-invariant";
+    return success();
+  };
+  if (failed(checkLoad(plan.lhs, true)) || failed(checkLoad(plan.rhs, false)))
+    return failure();
+  if (plan.lhs.getSource() == plan.rhs.getSource())
+    return plan.dot.emitOpError() << "operands must come from two different "
+                                     "tensor arguments";
+
+  auto lhsType = plan.lhs.getResult().getType();
+  auto rhsType = plan.rhs.getResult().getType();
+  plan.operandType = lhsType.getElementType();
+  if (!plan.operandType.isBF16() && !plan.operandType.isF16())
+    return plan.dot.emitOpError()
+           << "operands of type " << plan.operandType
+           << " are not supported by the sm_90 lowering yet (bf16, f16)";
+  plan.bm = lhsType.getDimSize(0);
+  plan.bk = lhsType.getDimSize(1);
+  plan.bn = rhsType.getDimSize(1);
+  if (plan.bk * plan.elementBytes() != kSwizzleBytes)
+    return plan.dot.emitOpError()
+           << "BLOCK_K = " << plan.bk << " must span 128 bytes ("
+           << kSwizzleBytes / plan.elementBytes() << " elements of "
+           << plan.operandType << ") in the sm_90 lowering";
+  if (plan.bn % kChunkCols != 0 || plan.bn > 256)
+    return plan.dot.emitOpError() << "BLOCK_N = " << plan.bn
+                                  << " must be a multiple of 64, at most 256";
+  if (plan.bm % (kWarpgroupRows * plan.warpgroups) != 0 || plan.bm > 256)
+    return plan.dot.emitOpError()
+           << "BLOCK_M = " << plan.bm << " must be at most 256 and a multiple "
+           << "of 64 x " << plan.warpgroups << " warpgroups";
+
+  auto lb = constantIndex(loop.getLowerBound());
+  auto step = constantIndex(loop.getStep());
+  if (!lb || *lb != 0 || !step || *step != plan.bk)
+    return loop.emitOpError() << "must run from 0 with step BLOCK_K ("
+                              << plan.bk << ") for the sm_90 lowering";
+  auto init = loop.getInitArgs()[0].getDefiningOp<SplatOp>();
+  auto zero = init ? init.getValue().getDefiningOp<arith::ConstantFloatOp>()
+                   : arith::ConstantFloatOp();
+  if (!zero || !zero.value().isZero())
+    return loop.emitOpError() << "accumulator must start as tile.splat of 0.0";
+
+  // Ops around the loop.
+  bool afterLoop = false;
+  for (Operation &op : kernel.getBody().front()) {
+    if (&op == loop.getOperation()) {
+      afterLoop = true;
+      continue;
+    }
+    if (isa<ReturnOp>(op))
+      continue;
+    if (isa<ParamOp>(op))
+      return op.emitOpError() << "should have been replaced by tile-specialize";
+    if (!afterLoop) {
+      if (hasTileResult(&op) && !isa<SplatOp>(op))
+        return op.emitOpError() << "computes a tile before the main loop; the "
+                                   "sm_90 GEMM lowering supports only splats "
+                                   "there";
+      plan.prologue.push_back(&op);
+      continue;
+    }
+    if (auto store = dyn_cast<StoreOp>(op)) {
+      if (plan.store)
+        return op.emitOpError() << "is a second tile.store; the sm_90 GEMM "
+                                   "lowering writes one output tile";
+      plan.store = store;
+      continue;
+    }
+    if (hasTileResult(&op) && !isa<SplatOp>(op) &&
+        !op.hasTrait<OpTrait::Elementwise>())
+      return op.emitOpError() << "is not elementwise; the sm_90 GEMM lowering "
+                                 "supports only elementwise epilogues";
+    plan.epilogue.push_back(&op);
+  }
+  if (!plan.store)
+    return kernel.emitOpError() << "stores no tile";
+  auto dest = dyn_cast<BlockArgument>(plan.store.getDest());
+  auto destType = dyn_cast<MemRefType>(plan.store.getDest().getType());
+  if (!dest || !destType || destType.getRank() != 2 ||
+      plan.store.getValue().getType().getRank() != 2)
+    return plan.store.emitOpError()
+           << "must write a 2-d tile into a 2-d tensor argument";
+  if (plan.store.getIndices()[0] != plan.lhs.getIndices()[0] ||
+      plan.store.getIndices()[1] != plan.rhs.getIndices()[1])
+    return plan.store.emitOpError()
+           << "must write at [%row, %col], the row offset of the lhs load and "
+              "the column offset of the rhs load";
+  if (plan.store.getValue().getType().getShape() !=
+      plan.dot.getType().getShape())
+    return plan.store.emitOpError() << "must store a tile the accumulator's "
+                                       "shape";
+
+  for (unsigned i = 0, e = kernel.getNumArguments(); i < e; ++i)
+    if (ShapeAttr shape = kernel.getArgShape(i))
+      for (unsigned d = 0; d < shape.getRank(); ++d)
+        if (StringRef sym = shape.getSymbol(d);
+            !sym.empty() && !llvm::is_contained(plan.problemSizes, sym.str()))
+          plan.problemSizes.push_back(sym.str());
+
+  if (plan.sharedMemoryBytes() > kMaxSharedMemory)
+    return kernel.emitOpError()
+           << "needs " << plan.sharedMemoryBytes()
+           << " bytes of shared memory, more than the " << kMaxSharedMemory
+           << " a block may use on sm_90; lower num_stages or the block sizes";
+  return plan;
+}
+
+/// Emits the gpu.func for `plan` at the end of `gpuModule`.
+class GemmEmitter {
+public:
+  GemmEmitter(GemmPlan &plan, gpu::GPUModuleOp gpuModule)
+      : plan(plan), ctx(plan.kernel.getContext()),
+        b(plan.kernel.getLoc(), ctx), gpuModule(gpuModule) {}
+
+  LogicalResult emit();
+
+private:
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, x, y); }
+  Value rem(Value x, Value y) { return arith::RemUIOp::create(b, x, y); }
+  Value div(Value x, Value y) { return arith::DivUIOp::create(b, x, y); }
+  Value ult(Value x, Value y) {
+    return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x, y);
+  }
+  Value eq(Value x, Value y) {
+    return arith::CmpIOp::create(b, arith::CmpIPredicate::eq, x, y);
+  }
+  Value andi(Value x, Value y) { return arith::AndIOp::create(b, x, y); }
+  /// Bit 0 of `v`, as the i1 phase parity of an mbarrier wait.
+  Value parityBit(Value v) {
+    return arith::CmpIOp::create(b, arith::CmpIPredicate::ne, rem(v, idx(2)),
+                                 idx(0));
+  }
+  /// A view of `bytes` of dynamic shared memory at byte offset `offset`.
+  Value smemView(Value offset, ArrayRef<int64_t> shape, Type elt) {
+    auto type = MemRefType::get(shape, elt, MemRefLayoutAttrInterface(),
+                                smemSpace());
+    return memref::ViewOp::create(b, type, smem, offset, ValueRange());
+  }
+  Attribute smemSpace() {
+    return gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  }
+  template <typename Fn> void ifThen(Value cond, Fn &&body) {
+    auto ifOp = scf::IfOp::create(b, cond, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    body();
+  }
+
+  void createFunction();
+  LogicalResult cloneVector(Operation *op, IRMapping &map);
+  void issueLoads(Value kb);
+  void emitMainLoop();
+  LogicalResult emitEpilogue();
+  DictionaryAttr launchAttr();
+
+  GemmPlan &plan;
+  MLIRContext *ctx;
+  ImplicitLocOpBuilder b;
+  gpu::GPUModuleOp gpuModule;
+  gpu::GPUFuncOp func;
+
+  nvgpu::TensorMapDescriptorType aMapType, bMapType;
+  nvgpu::MBarrierGroupType barrierType;
+  Value descA, descB, smem, pad, full, empty, tid, wg, isThread0, isWgLeader;
+  Value m0, n0, numKBlocks, acc;
+  IRMapping map;                       // kernel values -> gpu.func values
+  DenseMap<Value, Value> problemSize;  // tile.dim name -> index value
+  SmallVector<Attribute> paramAttrs;
+};
+
+void GemmEmitter::createFunction() {
+  KernelOp kernel = plan.kernel;
+  auto makeMap = [&](int64_t rows, int64_t cols) {
+    auto box = MemRefType::get({rows, cols}, plan.operandType,
+                               MemRefLayoutAttrInterface(), smemSpace());
+    return nvgpu::TensorMapDescriptorType::get(
+        ctx, box, nvgpu::TensorMapSwizzleKind::SWIZZLE_128B,
+        nvgpu::TensorMapL2PromoKind::L2PROMO_256B,
+        nvgpu::TensorMapOOBKind::OOB_ZERO,
+        nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
+  };
+  aMapType = makeMap(plan.bm, plan.bk);
+  bMapType = makeMap(plan.bk, kChunkCols);
+  barrierType = nvgpu::MBarrierGroupType::get(ctx, smemSpace(), plan.stages);
+
+  Builder attrs(ctx);
+  auto param = [&](StringRef kind, unsigned arg,
+                   ArrayRef<NamedAttribute> extra = {}) {
+    SmallVector<NamedAttribute> entries = {
+        attrs.getNamedAttr("kind", attrs.getStringAttr(kind)),
+        attrs.getNamedAttr("arg", attrs.getI64IntegerAttr(arg))};
+    entries.append(extra.begin(), extra.end());
+    paramAttrs.push_back(attrs.getDictionaryAttr(entries));
+  };
+  SmallVector<Type> argTypes;
+  for (unsigned i = 0, e = kernel.getNumArguments(); i < e; ++i) {
+    Value arg = kernel.getArgument(i);
+    Type type = arg.getType();
+    if (arg == plan.lhs.getSource() || arg == plan.rhs.getSource()) {
+      bool isA = arg == plan.lhs.getSource();
+      // A pointer to the CUtensorMap in global memory; cast to the nvgpu
+      // descriptor type in the body (gpu-to-nvvm converts no nvgpu types in
+      // signatures).
+      argTypes.push_back(LLVM::LLVMPointerType::get(ctx));
+      ArrayRef<int64_t> box = (isA ? aMapType : bMapType).getTensor().getShape();
+      param("tensormap", i,
+            {attrs.getNamedAttr("box", attrs.getDenseI64ArrayAttr(box)),
+             attrs.getNamedAttr("swizzle", attrs.getI64IntegerAttr(128))});
+      continue;
+    }
+    argTypes.push_back(type);
+    param(isa<MemRefType>(type) ? "memref" : "scalar", i);
+  }
+  for (const std::string &name : plan.problemSizes) {
+    argTypes.push_back(IntegerType::get(ctx, 64));
+    param("size", 0,
+          {attrs.getNamedAttr("symbol", attrs.getStringAttr(name))});
+  }
+
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToEnd(gpuModule.getBody());
+  func = gpu::GPUFuncOp::create(b, kernel.getSymName(),
+                                FunctionType::get(ctx, argTypes, {}));
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  int32_t threads = static_cast<int32_t>(plan.threads());
+  func.setKnownBlockSizeAttr(
+      DenseI32ArrayAttr::get(ctx, ArrayRef<int32_t>{threads, 1, 1}));
+}
+
+/// Clones elementwise op `op` of tiles as the same op on 8-wide vectors.
+LogicalResult GemmEmitter::cloneVector(Operation *op, IRMapping &vmap) {
+  if (auto splat = dyn_cast<SplatOp>(op)) {
+    auto type = VectorType::get({kEpilogueVector},
+                                splat.getType().getElementType());
+    vmap.map(splat.getResult(),
+             vector::BroadcastOp::create(b, type, vmap.lookupOrDefault(
+                                                      splat.getValue())));
+    return success();
+  }
+  Operation *clone = b.clone(*op, vmap);
+  for (OpResult r : clone->getResults())
+    if (auto t = dyn_cast<RankedTensorType>(r.getType()))
+      r.setType(VectorType::get({kEpilogueVector}, t.getElementType()));
+  return success();
+}
+
+void GemmEmitter::issueLoads(Value kb) {
+  Value stage = rem(kb, idx(plan.stages));
+  Value k0 = mul(kb, idx(plan.bk));
+  int64_t txBytes = plan.aStageBytes() + plan.bStageBytes();
+  nvgpu::MBarrierArriveExpectTxOp::create(b, full, idx(txBytes), stage,
+                                          Value());
+  Value aOffset = add(pad, mul(stage, idx(plan.aStageBytes())));
+  Value aView = smemView(aOffset, {plan.bm, plan.bk}, plan.operandType);
+  // TMA coordinates run innermost dimension first.
+  nvgpu::TmaAsyncLoadOp::create(b, aView, full, descA, ValueRange{k0, m0},
+                                stage, Value(), Value());
+  Value bBase = add(pad, add(idx(plan.stages * plan.aStageBytes()),
+                             mul(stage, idx(plan.bStageBytes()))));
+  int64_t chunkBytes = plan.bk * kChunkCols * plan.elementBytes();
+  for (int64_t c = 0; c < plan.bn / kChunkCols; ++c) {
+    Value bView = smemView(add(bBase, idx(c * chunkBytes)),
+                           {plan.bk, kChunkCols}, plan.operandType);
+    nvgpu::TmaAsyncLoadOp::create(b, bView, full, descB,
+                                  ValueRange{add(n0, idx(c * kChunkCols)), k0},
+                                  stage, Value(), Value());
+  }
+}
+
+void GemmEmitter::emitMainLoop() {
+  int64_t rowsPerWg = plan.bm / plan.warpgroups;
+  auto accType = nvgpu::WarpgroupAccumulatorType::get(
+      ctx, VectorType::get({rowsPerWg, plan.bn}, b.getF32Type()));
+  auto descAType = nvgpu::WarpgroupMatrixDescriptorType::get(
+      ctx, MemRefType::get({rowsPerWg, plan.bk}, plan.operandType,
+                           MemRefLayoutAttrInterface(), smemSpace()));
+  auto descBType = nvgpu::WarpgroupMatrixDescriptorType::get(
+      ctx, MemRefType::get({plan.bk, plan.bn}, plan.operandType,
+                           MemRefLayoutAttrInterface(), smemSpace()));
+
+  // Prologue: k-blocks 0 .. STAGES-2 in flight before the first wait.
+  Value prologueEnd =
+      arith::MinUIOp::create(b, numKBlocks, idx(plan.stages - 1));
+  auto prologue = scf::ForOp::create(b, idx(0), prologueEnd, idx(1));
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(prologue.getBody()->getTerminator());
+    ifThen(isThread0, [&] { issueLoads(prologue.getInductionVar()); });
+  }
+
+  Value init = nvgpu::WarpgroupMmaInitAccumulatorOp::create(b, accType);
+  auto loop = scf::ForOp::create(b, idx(0), numKBlocks, idx(1), init);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value kb = loop.getInductionVar();
+    Value stage = rem(kb, idx(plan.stages));
+    Value ticks = idx(10000000);
+    nvgpu::MBarrierTryWaitParityOp::create(
+        b, full, parityBit(div(kb, idx(plan.stages))), ticks, stage);
+
+    Value aOffset =
+        add(pad, add(mul(stage, idx(plan.aStageBytes())),
+                     mul(wg, idx(rowsPerWg * kSwizzleBytes))));
+    Value aView = smemView(aOffset, {rowsPerWg, plan.bk}, plan.operandType);
+    Value bOffset = add(pad, add(idx(plan.stages * plan.aStageBytes()),
+                                 mul(stage, idx(plan.bStageBytes()))));
+    Value bView = smemView(bOffset, {plan.bk, plan.bn}, plan.operandType);
+    Value dA = nvgpu::WarpgroupGenerateDescriptorOp::create(b, descAType,
+                                                            aView, descA);
+    Value dB = nvgpu::WarpgroupGenerateDescriptorOp::create(b, descBType,
+                                                            bView, descB);
+    auto mma = nvgpu::WarpgroupMmaOp::create(
+        b, accType, dA, dB, /*waitGroup=*/b.getI64IntegerAttr(1),
+        /*transposeA=*/UnitAttr(), /*transposeB=*/b.getUnitAttr(),
+        loop.getRegionIterArgs()[0]);
+
+    // The mma waited for the previous group: k-block kb-1's stage is free.
+    Value notFirst = arith::CmpIOp::create(b, arith::CmpIPredicate::uge, kb,
+                                           idx(1));
+    ifThen(andi(notFirst, isWgLeader), [&] {
+      Value prev = rem(arith::SubIOp::create(b, kb, idx(1)), idx(plan.stages));
+      nvgpu::MBarrierArriveOp::create(
+          b, nvgpu::MBarrierTokenType::get(ctx), empty, prev);
+    });
+    Value next = add(kb, idx(plan.stages - 1));
+    ifThen(andi(isThread0, ult(next, numKBlocks)), [&] {
+      ifThen(notFirst, [&] {
+        // Wait until every warpgroup released k-block next-STAGES.
+        Value use = arith::SubIOp::create(b, div(next, idx(plan.stages)),
+                                          idx(1));
+        nvgpu::MBarrierTryWaitParityOp::create(
+            b, empty, parityBit(use), ticks, rem(next, idx(plan.stages)));
+      });
+      issueLoads(next);
+    });
+    scf::YieldOp::create(b, mma.getResult());
+  }
+  acc = loop.getResult(0);
+  NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
+}
+
+LogicalResult GemmEmitter::emitEpilogue() {
+  int64_t rowsPerWg = plan.bm / plan.warpgroups;
+  gpu::BarrierOp::create(b);
+  Value wgOffset = add(pad, mul(wg, idx(rowsPerWg * plan.bn * 4)));
+  Value wgView = smemView(wgOffset, {rowsPerWg, plan.bn}, b.getF32Type());
+  nvgpu::WarpgroupMmaStoreOp::create(b, acc, wgView);
+  gpu::BarrierOp::create(b);
+
+  Value staged = smemView(pad, {plan.bm, plan.bn}, b.getF32Type());
+  Value dest = map.lookup(plan.store.getDest());
+  Value rows = memref::DimOp::create(b, dest, 0);
+  Value cols = memref::DimOp::create(b, dest, 1);
+  int64_t chunksPerRow = plan.bn / kEpilogueVector;
+  auto loop = scf::ForOp::create(b, tid, idx(plan.bm * chunksPerRow),
+                                 idx(plan.threads()));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  Value i = loop.getInductionVar();
+  Value r = div(i, idx(chunksPerRow));
+  Value c = mul(rem(i, idx(chunksPerRow)), idx(kEpilogueVector));
+  auto f32x8 = VectorType::get({kEpilogueVector}, b.getF32Type());
+  Value v = vector::LoadOp::create(b, f32x8, staged, ValueRange{r, c});
+
+  IRMapping vmap = map;
+  vmap.map(plan.loop.getResult(0), v);
+  for (Operation *op : plan.epilogue) {
+    if (!hasTileResult(op)) {
+      b.clone(*op, vmap);
+      continue;
+    }
+    if (failed(cloneVector(op, vmap)))
+      return failure();
+  }
+  Value out = vmap.lookup(plan.store.getValue());
+
+  Value row = add(map.lookup(plan.store.getIndices()[0]), r);
+  Value col = add(map.lookup(plan.store.getIndices()[1]), c);
+  Value rowIn = ult(row, rows);
+  Value vecIn = arith::CmpIOp::create(b, arith::CmpIPredicate::ule,
+                                      add(col, idx(kEpilogueVector)), cols);
+  auto whole = scf::IfOp::create(b, andi(rowIn, vecIn), /*else=*/true);
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(whole.thenBlock());
+    vector::StoreOp::create(b, out, dest, ValueRange{row, col});
+    b.setInsertionPointToStart(whole.elseBlock());
+    ifThen(rowIn, [&] {
+      for (int64_t j = 0; j < kEpilogueVector; ++j) {
+        Value cj = add(col, idx(j));
+        ifThen(ult(cj, cols), [&] {
+          Value e = vector::ExtractOp::create(b, out, ArrayRef<int64_t>{j});
+          memref::StoreOp::create(b, e, dest, ValueRange{row, cj});
+        });
+      }
+    });
+  }
+  return success();
+}
+
+DictionaryAttr GemmEmitter::launchAttr() {
+  Builder attrs(ctx);
+  SmallVector<Attribute> grid;
+  for (Attribute g : plan.kernel.getGrid())
+    grid.push_back(attrs.getStringAttr(cast<ExprAttr>(g).getText()));
+  return attrs.getDictionaryAttr({
+      attrs.getNamedAttr("params", attrs.getArrayAttr(paramAttrs)),
+      attrs.getNamedAttr("grid", attrs.getArrayAttr(grid)),
+      attrs.getNamedAttr("block", attrs.getI64IntegerAttr(plan.threads())),
+      attrs.getNamedAttr("shared_memory",
+                         attrs.getI64IntegerAttr(plan.sharedMemoryBytes())),
+      attrs.getNamedAttr("config", plan.kernel.getConfigAttr()),
+  });
+}
+
+LogicalResult GemmEmitter::emit() {
+  createFunction();
+  Block *entry = &func.getBody().front();
+  b.setInsertionPointToStart(entry);
+  KernelOp kernel = plan.kernel;
+
+  // Kernel arguments and problem sizes.
+  unsigned numKernelArgs = kernel.getNumArguments();
+  for (unsigned i = 0; i < numKernelArgs; ++i) {
+    Value arg = kernel.getArgument(i);
+    if (arg == plan.lhs.getSource())
+      descA = UnrealizedConversionCastOp::create(b, aMapType,
+                                                 func.getArgument(i))
+                  .getResult(0);
+    else if (arg == plan.rhs.getSource())
+      descB = UnrealizedConversionCastOp::create(b, bMapType,
+                                                 func.getArgument(i))
+                  .getResult(0);
+    else
+      map.map(arg, func.getArgument(i));
+  }
+  llvm::StringMap<Value> sizes;
+  for (auto [i, name] : llvm::enumerate(plan.problemSizes))
+    sizes[name] = arith::IndexCastOp::create(
+        b, b.getIndexType(), func.getArgument(numKernelArgs + i));
+
+  tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  wg = div(tid, idx(128));
+  isThread0 = eq(tid, idx(0));
+  isWgLeader = eq(rem(tid, idx(128)), idx(0));
+
+  // The kernel's own index computations (program ids, offsets).
+  for (Operation *op : plan.prologue) {
+    if (isa<SplatOp>(op))
+      continue; // tiles: the accumulator init, or epilogue operands
+    if (auto pid = dyn_cast<ProgramIdOp>(op)) {
+      map.map(pid.getResult(),
+              gpu::BlockIdOp::create(
+                  b, static_cast<gpu::Dimension>(pid.getAxis())));
+      continue;
+    }
+    if (auto num = dyn_cast<NumProgramsOp>(op)) {
+      map.map(num.getResult(),
+              gpu::GridDimOp::create(
+                  b, static_cast<gpu::Dimension>(num.getAxis())));
+      continue;
+    }
+    if (auto dim = dyn_cast<DimOp>(op)) {
+      map.map(dim.getResult(), sizes.lookup(dim.getName()));
+      continue;
+    }
+    b.clone(*op, map);
+  }
+  m0 = map.lookup(plan.lhs.getIndices()[0]);
+  n0 = map.lookup(plan.rhs.getIndices()[1]);
+  Value kExtent = map.lookup(plan.loop.getUpperBound());
+  numKBlocks = arith::CeilDivUIOp::create(b, kExtent, idx(plan.bk));
+
+  // Shared memory, aligned for the 128-byte swizzle.
+  auto rawType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                                 MemRefLayoutAttrInterface(), smemSpace());
+  smem = gpu::DynamicSharedMemoryOp::create(b, rawType);
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, smem);
+  pad = rem(arith::SubIOp::create(b, idx(kAlign), rem(base, idx(kAlign))),
+            idx(kAlign));
+
+  full = nvgpu::MBarrierCreateOp::create(b, barrierType);
+  empty = nvgpu::MBarrierCreateOp::create(b, barrierType);
+  for (int64_t s = 0; s < plan.stages; ++s) {
+    nvgpu::MBarrierInitOp::create(b, full, idx(1), idx(s), isThread0);
+    nvgpu::MBarrierInitOp::create(b, empty, idx(plan.warpgroups), idx(s),
+                                  isThread0);
+  }
+  nvgpu::TmaPrefetchOp::create(b, descA, isThread0);
+  nvgpu::TmaPrefetchOp::create(b, descB, isThread0);
+  gpu::BarrierOp::create(b);
+
+  emitMainLoop();
+  if (failed(emitEpilogue()))
+    return failure();
+  gpu::ReturnOp::create(b);
+  func->setAttr("tile.launch", launchAttr());
+  return success();
+}
+
+struct ConvertTileToNVGPUPass
+    : public mlir::tile::impl::ConvertTileToNVGPUBase<ConvertTileToNVGPUPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<KernelOp> kernels(module.getOps<KernelOp>());
+    if (kernels.empty())
+      return;
+    MLIRContext *ctx = &getContext();
+    module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
+                    UnitAttr::get(ctx));
+    OpBuilder b(ctx);
+    b.setInsertionPointToEnd(module.getBody());
+    auto target = NVVM::NVVMTargetAttr::get(ctx, /*optLevel=*/3,
+                                            "nvptx64-nvidia-cuda", "sm_90a",
+                                            "+ptx80");
+    auto gpuModule = gpu::GPUModuleOp::create(
+        b, module.getLoc(), "tile_kernels", b.getArrayAttr({target}));
+    for (KernelOp kernel : kernels) {
+      auto plan = analyzeGemm(kernel);
+      if (failed(plan))
+        return signalPassFailure();
+      GemmEmitter emitter(*plan, gpuModule);
+      if (failed(emitter.emit()))
+        return signalPassFailure();
+      kernel.erase();
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,74 @@
+//===- Ptxas.cpp - assemble PTX offline with ptxas ------------------------===//
+
+#include "tile/Compiler/Ptxas.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/Regex.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
+
+using namespace tile;
+
+std::string tile::findPtxas() {
+  if (const char *env = std::getenv("TILE_PTXAS"))
+    return env;
+  if (auto p = llvm::sys::findProgramByName("ptxas"))
+    return *p;
+  if (auto p = llvm::sys::findProgramByName("ptxas", {"/usr/local/cuda/bin"}))
+    return *p;
+  return "";
+}
+
+llvm::Expected<PtxasReport> tile::runPtxas(const std::string &ptxas,
+                                           const std::string &ptx,
+                                           const std::string &arch) {
+  auto fail = [](const llvm::Twine &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+  };
+  llvm::SmallString<128> input, output, log;
+  if (llvm::sys::fs::createTemporaryFile("tile", "ptx", input) ||
+      llvm::sys::fs::createTemporaryFile("tile", "cubin", output) ||
+      llvm::sys::fs::createTemporaryFile("tile", "log", log))
+    return fail("cannot create temporary files for ptxas");
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(input, ec);
+    if (ec)
+      return fail("cannot write " + input + ": " + ec.message());
+    os << ptx;
+  }
+  std::string archFlag = "-arch=" + arch;
+  llvm::SmallVector<llvm::StringRef> args = {ptxas, "-v", archFlag,
+                                             input, "-o", output};
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, log.str(),
+                                                log.str()};
+  std::string execError;
+  int rc = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects, 60,
+                                     0, &execError);
+  PtxasReport report;
+  if (auto buf = llvm::MemoryBuffer::getFile(log))
+    report.log = (*buf)->getBuffer().str();
+  llvm::sys::fs::remove(input);
+  llvm::sys::fs::remove(output);
+  llvm::sys::fs::remove(log);
+  if (rc != 0)
+    return fail("ptxas " + archFlag + " failed" +
+                (execError.empty() ? "" : " (" + execError + ")") + ":\n" +
+                report.log);
+  llvm::SmallVector<llvm::StringRef> m;
+  if (llvm::Regex("Used ([0-9]+) registers").match(report.log, &m))
+    m[1].getAsInteger(10, report.registers);
+  if (llvm::Regex("([0-9]+) bytes spill stores, ([0-9]+) bytes spill loads")
+          .match(report.log, &m)) {
+    m[1].getAsInteger(10, report.spillStoreBytes);
+    m[2].getAsInteger(10, report.spillLoadBytes);
+  }
+  if (llvm::Regex("([0-9]+) bytes stack frame").match(report.log, &m))
+    m[1].getAsInteger(10, report.stackBytes);
+  if (llvm::Regex("([0-9]+) bytes smem").match(report.log, &m))
+    m[1].getAsInteger(10, report.sharedBytes);
+  return report;
+}
