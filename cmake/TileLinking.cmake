@@ -13,7 +13,7 @@ if(TILE_STATIC_LLVM)
   set(TILE_LLVM_COMPONENTS
     Core Support TargetParser Analysis TransformUtils Passes IRReader
     AsmParser BitReader BitWriter Linker MC MCParser Object Option
-    FrontendOffloading FrontendOpenMP Extensions
+    FrontendOffloading FrontendOpenMP
     NVPTXCodeGen NVPTXDesc NVPTXInfo)
   llvm_map_components_to_libnames(TILE_LLVM_STATIC_LIBS ${TILE_LLVM_COMPONENTS})
   foreach(target IN LISTS MLIR_EXPORTED_TARGETS)
