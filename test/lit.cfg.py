@@ -21,7 +21,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.tile_tools_dir, config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["tile-opt"], tool_dirs)
+llvm_config.add_tool_substitutions(["tile-opt", "tile-run"], tool_dirs)
 
 # ptxas assembles generated PTX offline; tests that need it say REQUIRES: ptxas.
 ptxas = shutil.which("ptxas") or (

@@ -252,10 +252,10 @@ KernelSource::compile(const Bindings &config,
 
   if (!retypeTo.empty()) {
     // Swap the kernel's 16-bit float type (bf16 <-> f16) everywhere.
-    Type from = dtype() == ElementType::BF16 ? Type(BFloat16Type::get(&s.context))
-                                             : Type(Float16Type::get(&s.context));
-    Type to = retypeTo == "bf16" ? Type(BFloat16Type::get(&s.context))
-                                 : Type(Float16Type::get(&s.context));
+    // The kernel is written in the other 16-bit type than `retypeTo`.
+    Type bf16 = BFloat16Type::get(&s.context), f16 = Float16Type::get(&s.context);
+    Type from = retypeTo == "bf16" ? f16 : bf16;
+    Type to = retypeTo == "bf16" ? bf16 : f16;
     AttrTypeReplacer replacer;
     replacer.addReplacement([&](Type t) -> std::optional<Type> {
       if (t == from)
@@ -283,7 +283,9 @@ KernelSource::compile(const Bindings &config,
   LaunchInfo info;
   info.kernelName = kernel;
   info.args = argList;
-  info.config = config;
+  // The full configuration: what was given plus the defaults.
+  for (NamedAttribute entry : found->getConfigAttr())
+    info.config[entry.getName()] = cast<IntegerAttr>(entry.getValue()).getInt();
   for (const ParamInfo &p : paramList)
     info.paramNames.push_back(p.name);
   gpu::GPUFuncOp func;

@@ -14,6 +14,11 @@
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
+#include "mlir/Conversion/Passes.h"
+
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -91,6 +96,12 @@ void ::tile::registerPassesAndPipelines() {
   mlir::tile::registerTilePasses();
   mlir::tile::registerTileConversionPasses();
   gpu::registerGPUToNVVMPipeline();
+  // The stages of that pipeline, for reading the IR step by step.
+  registerConvertNVGPUToNVVMPass();
+  registerConvertGpuOpsToNVVMOps();
+  registerGpuModuleToBinaryPass();
+  registerSCFToControlFlowPass();
+  registerReconcileUnrealizedCastsPass();
   PassPipelineRegistration<TileToPTXOptions>(
       "tile-to-ptx",
       "Specializes tile kernels for a config and lowers them to PTX "

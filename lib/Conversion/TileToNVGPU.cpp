@@ -209,9 +209,12 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
            << "BLOCK_K = " << plan.bk << " must span 128 bytes ("
            << kSwizzleBytes / plan.elementBytes() << " elements of "
            << plan.operandType << ") in the sm_90 lowering";
-  if (plan.bn % kChunkCols != 0 || plan.bn > 256)
-    return plan.dot.emitOpError() << "BLOCK_N = " << plan.bn
-                                  << " must be a multiple of 64, at most 256";
+  // BLOCK_N = 64 (one swizzle atom of B) gave wrong results on H100/H200
+  // (2026-11-26); until that is understood the lowering refuses it.
+  if (plan.bn % kChunkCols != 0 || plan.bn > 256 || plan.bn < 128)
+    return plan.dot.emitOpError()
+           << "BLOCK_N = " << plan.bn
+           << " is not supported by the sm_90 lowering: use 128, 192 or 256";
   if (plan.bm % (kWarpgroupRows * plan.warpgroups) != 0 || plan.bm > 256)
     return plan.dot.emitOpError()
            << "BLOCK_M = " << plan.bm << " must be at most 256 and a multiple "
@@ -533,7 +536,12 @@ void GemmEmitter::emitMainLoop() {
 LogicalResult GemmEmitter::emitEpilogue() {
   int64_t rowsPerWg = plan.bm / plan.warpgroups;
   gpu::BarrierOp::create(b);
-  Value wgOffset = add(pad, mul(wg, idx(rowsPerWg * plan.bn * 4)));
+  // nvgpu.warpgroup.mma.store places warp w's rows at 16 * w (w counted over
+  // the whole block, not within the warpgroup), and m64 slice i at 64 * i.
+  // Shifting warpgroup g's view by g * (rows per warpgroup - 64) rows puts its
+  // rows at g * (rows per warpgroup), where they belong.
+  Value wgOffset =
+      add(pad, mul(wg, idx((rowsPerWg - kWarpgroupRows) * plan.bn * 4)));
   Value wgView = smemView(wgOffset, {rowsPerWg, plan.bn}, b.getF32Type());
   nvgpu::WarpgroupMmaStoreOp::create(b, acc, wgView);
   gpu::BarrierOp::create(b);

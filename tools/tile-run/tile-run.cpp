@@ -219,10 +219,20 @@ llvm::Expected<Tensor> makeTensor(CudaDriver &drv, const KernelArgInfo &arg,
 
 struct Measurement {
   std::string config;
+  std::string detail; // the error behind a failed status
   double ms = 0, tflops = 0, error = 0;
   int regs = -1, spills = 0;
   std::string status;
 };
+
+std::string jsonSafe(std::string s) {
+  if (s.size() > 300)
+    s.resize(300);
+  for (char &c : s)
+    if (c == '"' || c == '\\' || c == '\n' || c == '\t')
+      c = ' ';
+  return s;
+}
 
 void writeJson(const std::string &kernel, const std::string &shape,
                const std::string &dtype, const std::string &device,
@@ -235,10 +245,10 @@ void writeJson(const std::string &kernel, const std::string &shape,
     return;
   os << llvm::formatv("{{\"kernel\": \"{0}\", \"shape\": \"{1}\", \"dtype\": "
                       "\"{2}\", \"device\": \"{3}\", \"config\": \"{4}\", "
-                      "\"ms\": {5}, \"tflops\": {6}, \"rel_error\": {7}, "
-                      "\"status\": \"{8}\"}\n",
+                      "\"ms\": {5:F5}, \"tflops\": {6:F2}, \"rel_error\": {7:E3}, "
+                      "\"status\": \"{8}\", \"detail\": \"{9}\"}\n",
                       kernel, shape, dtype, device, m.config, m.ms, m.tflops,
-                      m.error, m.status);
+                      m.error, m.status, jsonSafe(m.detail));
 }
 
 /// Runs one shape; returns false on a fatal error for this shape.
@@ -456,19 +466,23 @@ bool runShape(KernelSource &src, const std::string &shapeText) {
 
   Launcher launcher(drv);
   std::vector<Measurement> results;
+  // Modules stay loaded for the whole shape: an unloaded module's CUfunction
+  // handle can be handed out again, and the launcher caches per handle.
+  std::vector<Module> modules;
   for (Compiled &c : compiled) {
     if (!c.info)
       continue;
     Measurement m;
-    m.config = configText(src, c.config);
+    m.config = configText(src, c.info->config);
     if (c.ptxas) {
       m.regs = c.ptxas->registers;
       m.spills = c.ptxas->spillStoreBytes + c.ptxas->spillLoadBytes;
     }
     auto fail = [&](const std::string &status, llvm::Error err) {
       m.status = status;
+      m.detail = llvm::toString(std::move(err));
       llvm::errs() << "tile-run: config " << m.config << ": " << status << ": "
-                   << llvm::toString(std::move(err)) << "\n";
+                   << m.detail << "\n";
       results.push_back(m);
       writeJson(src.name(), shapeText, elementTypeName(src.dtype()),
                 deviceName, m);
@@ -478,7 +492,8 @@ bool runShape(KernelSource &src, const std::string &shapeText) {
       fail("LOAD FAILED", module.takeError());
       continue;
     }
-    auto fn = module->getFunction(c.info->kernelName);
+    modules.push_back(std::move(*module));
+    auto fn = modules.back().getFunction(c.info->kernelName);
     if (!fn) {
       fail("LOAD FAILED", fn.takeError());
       continue;

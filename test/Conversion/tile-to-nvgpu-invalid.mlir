@@ -1,0 +1,110 @@
+// RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize),convert-tile-to-nvgpu)' -verify-diagnostics
+
+// What the sm_90 lowering does not handle is reported where it is.
+
+!a = tensor<128x64xbf16>
+!b = tensor<64x64xbf16>
+!c = tensor<128x64xf32>
+tile.kernel @narrow_n(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                      %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                      %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : !c
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> !a
+    %b = tile.load %B[%k, %c0] : memref<?x?xbf16> -> !b
+    // expected-error @+1 {{BLOCK_N = 64 is not supported by the sm_90 lowering: use 128, 192 or 256}}
+    %d = tile.dot %a, %b, %x : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
+  tile.return
+}
+
+// -----
+
+!a = tensor<128x64xbf16>
+!b = tensor<128x64xbf16>
+!c = tensor<128x128xf32>
+tile.kernel @transposed(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                        %B: memref<?x?xbf16> {tile.shape = #tile.shape<N, K>},
+                        %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : !c
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> !a
+    %b = tile.load %B[%c0, %k] : memref<?x?xbf16> -> !b
+    // expected-error @+1 {{with transpose_rhs is not supported by the sm_90 GEMM lowering yet}}
+    %d = tile.dot %a, %b, %x {transpose_rhs} : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
+  tile.return
+}
+
+// -----
+
+!a = tensor<128x64xbf16>
+!b = tensor<64x128xbf16>
+!c = tensor<128x128xf32>
+tile.kernel @no_loop(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                     %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                     %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %init = tile.splat %zero : !c
+  %a = tile.load %A[%c0, %c0] : memref<?x?xbf16> -> !a
+  %b = tile.load %B[%c0, %c0] : memref<?x?xbf16> -> !b
+  // expected-error @+1 {{must be directly inside an scf.for at the top level of the kernel}}
+  %d = tile.dot %a, %b, %init : !a, !b -> !c
+  tile.store %d, %C[%c0, %c0] : !c -> memref<?x?xf32>
+  tile.return
+}
+
+// -----
+
+!a = tensor<128x64xbf16>
+!b = tensor<64x128xbf16>
+!c = tensor<128x128xf32>
+// expected-error @+1 {{num_warps = 6 must be a positive multiple of 4}}
+tile.kernel @warps(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                   %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                   %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"6">} {
+  tile.return
+}
+
+// -----
+
+!a = tensor<128x64xbf16>
+!b = tensor<64x256xbf16>
+!c = tensor<128x256xf32>
+// expected-error @+1 {{needs 295936 bytes of shared memory, more than the 232448 a block may use on sm_90}}
+tile.kernel @too_deep(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                      %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                      %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"8">,
+                num_stages = #tile.expr<"6">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : !c
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> !a
+    %b = tile.load %B[%k, %c0] : memref<?x?xbf16> -> !b
+    %d = tile.dot %a, %b, %x : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
+  tile.return
+}

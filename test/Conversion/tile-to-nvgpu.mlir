@@ -1,0 +1,83 @@
+// RUN: tile-opt %s --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BM=128,BN=256,W=8,S=3}),convert-tile-to-nvgpu)' | FileCheck %s
+
+// A GEMM-shaped kernel becomes a gpu.func: TMA descriptors for the operands,
+// mbarrier-synchronised stages, wgmma, and a bounds-checked epilogue.
+
+!a = tensor<?x64xbf16, #tile.shape<BM, 64>>
+!b = tensor<64x?xbf16, #tile.shape<64, BN>>
+!c = tensor<?x?xf32, #tile.shape<BM, BN>>
+!o = tensor<?x?xbf16, #tile.shape<BM, BN>>
+
+tile.kernel @mm(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                %C: memref<?x?xbf16> {tile.shape = #tile.shape<M, N>})
+    attributes {params = [#tile.param<"BM", [128]>, #tile.param<"BN", [256]>,
+                          #tile.param<"W", [8]>, #tile.param<"S", [3]>],
+                grid = [#tile.expr<"cdiv(M, BM)">, #tile.expr<"cdiv(N, BN)">],
+                num_warps = #tile.expr<"W">, num_stages = #tile.expr<"S">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %bm = tile.param "BM"
+  %bn = tile.param "BN"
+  %pm = tile.program_id x
+  %pn = tile.program_id y
+  %m0 = arith.muli %pm, %bm : index
+  %n0 = arith.muli %pn, %bn : index
+  %init = tile.splat %zero : !c
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%m0, %k] : memref<?x?xbf16> -> !a
+    %b = tile.load %B[%k, %n0] : memref<?x?xbf16> -> !b
+    %d = tile.dot %a, %b, %x : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  %o = arith.truncf %acc : !c to !o
+  tile.store %o, %C[%m0, %n0] : !o -> memref<?x?xbf16>
+  tile.return
+}
+
+// CHECK: module attributes {gpu.container_module}
+// CHECK-NOT: tile.kernel
+// CHECK: gpu.module @tile_kernels [#nvvm.target<O = 3, chip = "sm_90a", features = "+ptx80">]
+// CHECK: gpu.func @mm(%[[DA:.*]]: !llvm.ptr, %[[DB:.*]]: !llvm.ptr, %[[C:.*]]: memref<?x?xbf16>, %[[M:.*]]: i64, %[[K:.*]]: i64, %[[N:.*]]: i64) kernel
+// CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
+// CHECK-SAME: tile.launch = {block = 256 : i64
+// CHECK-SAME: grid = ["cdiv(M, BM)", "cdiv(N, BN)"]
+// CHECK-SAME: {arg = 0 : i64, box = array<i64: 128, 64>, kind = "tensormap", swizzle = 128 : i64}
+// CHECK-SAME: {arg = 1 : i64, box = array<i64: 64, 64>, kind = "tensormap", swizzle = 128 : i64}
+// CHECK-SAME: {arg = 2 : i64, kind = "memref"}
+// CHECK-SAME: {arg = 0 : i64, kind = "size", symbol = "M"}
+// CHECK-SAME: shared_memory = 148480 : i64
+// CHECK: builtin.unrealized_conversion_cast %[[DA]] : !llvm.ptr to !nvgpu.tensormap.descriptor<tensor = memref<128x64xbf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b
+// CHECK: gpu.block_id x
+// CHECK: gpu.dynamic_shared_memory
+// CHECK: %[[FULL:.*]] = nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>, num_barriers = 3>
+// CHECK: %[[EMPTY:.*]] = nvgpu.mbarrier.create
+// CHECK: nvgpu.mbarrier.init %[[FULL]]
+// CHECK: nvgpu.mbarrier.init %[[EMPTY]]
+// CHECK: nvgpu.tma.prefetch.descriptor
+// CHECK: gpu.barrier
+// Prologue: STAGES-1 k-blocks in flight.
+// CHECK: scf.for
+// CHECK: nvgpu.mbarrier.arrive.expect_tx %[[FULL]]
+// CHECK: nvgpu.tma.async.load {{.*}} -> memref<128x64xbf16, #gpu.address_space<workgroup>>
+// CHECK-COUNT-4: nvgpu.tma.async.load {{.*}} -> memref<64x64xbf16, #gpu.address_space<workgroup>>
+// Main loop: wait, wgmma on this warpgroup's 64 rows, release, refill.
+// CHECK: nvgpu.warpgroup.mma.init.accumulator -> <fragmented = vector<64x256xf32>>
+// CHECK: scf.for
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[FULL]]
+// CHECK: nvgpu.warpgroup.generate.descriptor {{.*}} -> <tensor = memref<64x64xbf16, #gpu.address_space<workgroup>>>
+// CHECK: nvgpu.warpgroup.generate.descriptor {{.*}} -> <tensor = memref<64x256xbf16, #gpu.address_space<workgroup>>>
+// CHECK: nvgpu.warpgroup.mma {{.*}} {transposeB}
+// CHECK: nvgpu.mbarrier.arrive %[[EMPTY]]
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[EMPTY]]
+// CHECK: nvgpu.tma.async.load
+// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+// Epilogue: accumulators through shared memory, 8 elements a thread.
+// CHECK: nvgpu.warpgroup.mma.store {{.*}} to memref<64x256xf32, #gpu.address_space<workgroup>>
+// CHECK: vector.load {{.*}} : memref<128x256xf32, #gpu.address_space<workgroup>>, vector<8xf32>
+// CHECK: arith.truncf {{.*}} : vector<8xf32> to vector<8xbf16>
+// CHECK: vector.store {{.*}}, %[[C]][{{.*}}] : memref<?x?xbf16>, vector<8xbf16>
+// CHECK: memref.store {{.*}}, %[[C]]
+// CHECK: gpu.return
