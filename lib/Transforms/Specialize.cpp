@@ -2,6 +2,7 @@
 
 #include "tile/Transforms/Passes.h"
 
+#include "mlir/IR/AttrTypeSubElements.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -45,6 +46,21 @@ static LogicalResult bindConfig(KernelOp kernel, const ::tile::Bindings &config,
     } else if (value <= 0) {
       return mlir::emitError(kernel.getLoc()) << "problem size " << name << "=" << value
                                 << " must be positive";
+    } else {
+      // A problem size that a static memref extent fixes cannot be rebound.
+      for (unsigned i = 0, e = kernel.getNumArguments(); i < e; ++i) {
+        ShapeAttr shape = kernel.getArgShape(i);
+        auto memref = dyn_cast<MemRefType>(kernel.getArgument(i).getType());
+        if (!shape || !memref)
+          continue;
+        for (unsigned d = 0; d < shape.getRank(); ++d)
+          if (shape.getSymbol(d) == name && !memref.isDynamicDim(d) &&
+              memref.getDimSize(d) != value)
+            return mlir::emitError(kernel.getLoc())
+                   << "problem size " << name << "=" << value
+                   << " contradicts argument #" << i << ", whose dimension "
+                   << d << " is " << memref.getDimSize(d);
+      }
     }
     bound[name] = value;
   }
@@ -109,27 +125,45 @@ LogicalResult mlir::tile::specializeKernel(KernelOp kernel,
   if (failed(bindConfig(kernel, config, bound)))
     return failure();
 
-  // Values first: every result and block argument gets its static type.
-  auto retype = [&](Value v, Operation *owner) -> LogicalResult {
-    auto type = specializeType(v.getType(), bound, owner);
-    if (failed(type))
-      return failure();
-    v.setType(*type);
-    return success();
-  };
+  // Check first that every tile size is bound, reporting at the op...
   WalkResult walk = kernel.getBody().walk([&](Operation *op) {
-    for (Value v : op->getResults())
-      if (failed(retype(v, op)))
-        return WalkResult::interrupt();
+    auto check = [&](Type t) { return succeeded(specializeType(t, bound, op)); };
+    if (!llvm::all_of(op->getResultTypes(), check))
+      return WalkResult::interrupt();
     for (Region &region : op->getRegions())
       for (Block &block : region)
-        for (BlockArgument arg : block.getArguments())
-          if (failed(retype(arg, op)))
-            return WalkResult::interrupt();
+        if (!llvm::all_of(block.getArgumentTypes(), check))
+          return WalkResult::interrupt();
     return WalkResult::advance();
   });
   if (walk.wasInterrupted())
     return failure();
+
+  // ...then give every tile its static type wherever the type appears:
+  // results, block arguments, and attributes that hold types (constants).
+  AttrTypeReplacer replacer;
+  replacer.addReplacement([&](RankedTensorType t) -> std::optional<Type> {
+    if (!isa_and_nonnull<ShapeAttr>(t.getEncoding()))
+      return std::nullopt;
+    return *specializeType(t, bound, kernel);
+  });
+  for (Operation &op : kernel.getBody().front())
+    replacer.recursivelyReplaceElementsIn(&op, /*replaceAttrs=*/true,
+                                          /*replaceLocs=*/false,
+                                          /*replaceTypes=*/true);
+  // Dense element attributes keep their type out of reach of the replacer:
+  // rebuild those whose type still carries a #tile.shape.
+  kernel.getBody().walk([&](Operation *op) {
+    for (NamedAttribute attr : op->getAttrs()) {
+      auto dense = dyn_cast<DenseElementsAttr>(attr.getValue());
+      auto type = dense ? dyn_cast<RankedTensorType>(dense.getType())
+                        : RankedTensorType();
+      if (!type || !isa_and_nonnull<ShapeAttr>(type.getEncoding()))
+        continue;
+      auto staticType = cast<ShapedType>(*specializeType(type, bound, op));
+      op->setAttr(attr.getName(), dense.reshape(staticType));
+    }
+  });
 
   // Then parameters and bound problem sizes become constants.
   SmallVector<Operation *> symbolOps;

@@ -125,3 +125,4 @@ tile.kernel @division_by_zero() attributes {
     constraints = [#tile.expr<"64 % SPLIT == 0">], grid = [#tile.expr<"1">]} {
   tile.return
 }
+

@@ -131,7 +131,10 @@ LogicalResult KernelOp::verify() {
         std::optional<int64_t> extent = shape.getExtent(d);
         if (extent && memref.getDimSize(d) != *extent)
           return emitOpError() << "argument #" << i << " dimension " << d
-                               << " is " << memref.getDimSize(d)
+                               << " is "
+                               << (memref.isDynamicDim(d)
+                                       ? std::string("dynamic ('?')")
+                                       : std::to_string(memref.getDimSize(d)))
                                << " but its tile.shape says " << *extent;
         if (!extent)
           problemSizes.insert(shape.getSymbol(d));
