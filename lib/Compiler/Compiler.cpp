@@ -7,6 +7,7 @@
 #include "tile/Dialect/Tile/TileOps.h"
 #include "tile/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Pipelines/Passes.h"
 #include "mlir/IR/AttrTypeSubElements.h"
@@ -190,6 +191,66 @@ llvm::Error KernelSource::setOperandType(ElementType type) {
   return llvm::Error::success();
 }
 
+llvm::Error KernelSource::setOutputType(ElementType type) {
+  if (type != ElementType::BF16 && type != ElementType::F16 &&
+      type != ElementType::F32)
+    return makeError(llvm::Twine("output type ") + elementTypeName(type) +
+                     " is not supported (bf16, f16, f32)");
+  outputType = elementTypeName(type);
+  for (KernelArgInfo &a : argList)
+    if (a.isOutput)
+      a.elementType = type;
+  return llvm::Error::success();
+}
+
+/// Gives the output tensors of `kernel` the element type `to`, adjusting the
+/// float cast in front of each tile.store.
+static LogicalResult retypeOutputs(mlir::tile::KernelOp kernel, Type to) {
+  SmallVector<mlir::tile::StoreOp> stores;
+  kernel.walk([&](mlir::tile::StoreOp st) { stores.push_back(st); });
+  llvm::SmallDenseSet<Value> outputs;
+  for (mlir::tile::StoreOp st : stores) {
+    auto arg = dyn_cast<BlockArgument>(st.getDest());
+    if (!arg)
+      return st.emitOpError() << "stores to a value that is not a kernel "
+                                 "argument; cannot change its output type";
+    outputs.insert(arg);
+    auto tileType = st.getValue().getType();
+    if (!tileType.getElementType().isIntOrFloat() ||
+        !isa<FloatType>(tileType.getElementType()))
+      return st.emitOpError() << "stores non-float tiles; cannot change its "
+                                 "output type";
+    // The wide value in front of the cast (or the value itself).
+    Value wide = st.getValue();
+    if (auto cast = wide.getDefiningOp<arith::TruncFOp>())
+      wide = cast.getIn();
+    OpBuilder b(st);
+    auto wideType = cast<RankedTensorType>(wide.getType());
+    Value stored = wide;
+    if (wideType.getElementType() != to)
+      stored = arith::TruncFOp::create(b, st.getLoc(), wideType.clone(to), wide);
+    st.getValueMutable().assign(stored);
+  }
+  // Retype the arguments and the signature.
+  SmallVector<Type> inputs(kernel.getArgumentTypes());
+  for (Value out : outputs) {
+    auto arg = cast<BlockArgument>(out);
+    auto memref = cast<MemRefType>(arg.getType());
+    auto newType = MemRefType::get(memref.getShape(), to, memref.getLayout(),
+                                   memref.getMemorySpace());
+    arg.setType(newType);
+    inputs[arg.getArgNumber()] = newType;
+  }
+  kernel.setFunctionTypeAttr(TypeAttr::get(
+      FunctionType::get(kernel.getContext(), inputs, {})));
+  // Casts left without users.
+  kernel.walk([](arith::TruncFOp op) {
+    if (op->use_empty())
+      op->erase();
+  });
+  return verify(kernel);
+}
+
 std::vector<Bindings>
 KernelSource::configSpace(const Bindings &problemSizes) const {
   std::vector<SymbolicExpr> exprs;
@@ -267,6 +328,13 @@ KernelSource::compile(const Bindings &config,
                                           /*replaceTypes=*/true);
     if (failed(verify(*module)))
       return s.error("kernel @" + kernel + " does not verify in " + retypeTo);
+  }
+  if (!outputType.empty()) {
+    Type to = outputType == "f32"    ? Type(Float32Type::get(&s.context))
+              : outputType == "bf16" ? Type(BFloat16Type::get(&s.context))
+                                     : Type(Float16Type::get(&s.context));
+    if (failed(retypeOutputs(*found, to)))
+      return s.error("cannot give @" + kernel + " " + outputType + " outputs");
   }
   if (failed(mlir::tile::specializeKernel(*found, config)))
     return s.error("cannot specialize @" + kernel);

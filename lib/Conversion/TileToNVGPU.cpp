@@ -271,6 +271,15 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
       plan.store.getValue().getType().getRank() != 2)
     return plan.store.emitOpError()
            << "must write a 2-d tile into a 2-d tensor argument";
+  {
+    int64_t offset;
+    SmallVector<int64_t> strides;
+    if (failed(destType.getStridesAndOffset(strides, offset)) ||
+        strides.back() != 1)
+      return plan.store.emitOpError()
+             << "destination rows must be contiguous (stride 1 in the last "
+                "dimension) for the sm_90 lowering";
+  }
   if (plan.store.getIndices()[0] != plan.lhs.getIndices()[0] ||
       plan.store.getIndices()[1] != plan.rhs.getIndices()[1])
     return plan.store.emitOpError()
@@ -559,7 +568,10 @@ LogicalResult GemmEmitter::emitEpilogue() {
   Value r = div(i, idx(chunksPerRow));
   Value c = mul(rem(i, idx(chunksPerRow)), idx(kEpilogueVector));
   auto f32x8 = VectorType::get({kEpilogueVector}, b.getF32Type());
-  Value v = vector::LoadOp::create(b, f32x8, staged, ValueRange{r, c});
+  // Rows of the staging buffer are 4 * BLOCK_N bytes and segments start at
+  // multiples of 8 elements: 16-byte aligned.
+  Value v = vector::LoadOp::create(b, f32x8, staged, ValueRange{r, c},
+                                   /*nontemporal=*/false, llvm::MaybeAlign(16));
 
   IRMapping vmap = map;
   vmap.map(plan.loop.getResult(0), v);
@@ -578,11 +590,22 @@ LogicalResult GemmEmitter::emitEpilogue() {
   Value rowIn = ult(row, rows);
   Value vecIn = arith::CmpIOp::create(b, arith::CmpIPredicate::ule,
                                       add(col, idx(kEpilogueVector)), cols);
-  auto whole = scf::IfOp::create(b, andi(rowIn, vecIn), /*else=*/true);
+  // One 16-byte-aligned vector store when the segment is in bounds and its
+  // address allows it (the row pitch is only known at run time).
+  auto meta = memref::ExtractStridedMetadataOp::create(b, dest);
+  Value element = add(meta.getOffset(),
+                      add(mul(row, meta.getStrides()[0]), col));
+  int64_t eltBytes = cast<MemRefType>(dest.getType()).getElementTypeBitWidth() / 8;
+  Value address = add(memref::ExtractAlignedPointerAsIndexOp::create(b, dest),
+                      mul(element, idx(eltBytes)));
+  Value aligned = eq(rem(address, idx(16)), idx(0));
+  auto whole = scf::IfOp::create(b, andi(andi(rowIn, vecIn), aligned),
+                                 /*else=*/true);
   {
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(whole.thenBlock());
-    vector::StoreOp::create(b, out, dest, ValueRange{row, col});
+    vector::StoreOp::create(b, out, dest, ValueRange{row, col},
+                            /*nontemporal=*/false, llvm::MaybeAlign(16));
     b.setInsertionPointToStart(whole.elseBlock());
     ifThen(rowIn, [&] {
       for (int64_t j = 0; j < kEpilogueVector; ++j) {

@@ -76,8 +76,11 @@ tile.kernel @mm(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
 // Epilogue: accumulators through shared memory, 8 elements a thread.
 // CHECK: nvgpu.warpgroup.mma.store {{.*}} to memref<64x256xf32, #gpu.address_space<workgroup>>
-// CHECK: vector.load {{.*}} : memref<128x256xf32, #gpu.address_space<workgroup>>, vector<8xf32>
+// CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<128x256xf32, #gpu.address_space<workgroup>>, vector<8xf32>
 // CHECK: arith.truncf {{.*}} : vector<8xf32> to vector<8xbf16>
-// CHECK: vector.store {{.*}}, %[[C]][{{.*}}] : memref<?x?xbf16>, vector<8xbf16>
+// The whole-vector store is taken only where the address is 16-byte aligned.
+// CHECK: memref.extract_strided_metadata %[[C]]
+// CHECK: memref.extract_aligned_pointer_as_index %[[C]]
+// CHECK: vector.store {{.*}}, %[[C]][{{.*}}] {alignment = 16 : i64} : memref<?x?xbf16>, vector<8xbf16>
 // CHECK: memref.store {{.*}}, %[[C]]
 // CHECK: gpu.return

@@ -58,6 +58,11 @@ static cl::opt<std::string> dtypeOpt("dtype",
                                      cl::desc("Operand type: bf16 or f16 "
                                               "(default: the kernel's)"),
                                      cl::cat(category));
+static cl::opt<std::string> outDtypeOpt(
+    "out-dtype",
+    cl::desc("Element type of the output tensors: bf16, f16 or f32 "
+             "(default: the kernel's)"),
+    cl::cat(category));
 static cl::opt<std::string> kernelName("kernel",
                                        cl::desc("Which tile.kernel of the "
                                                 "file (if several)"),
@@ -347,7 +352,7 @@ bool runShape(KernelSource &src, const std::string &shapeText) {
       if (!c.info)
         continue;
       llvm::outs() << llvm::formatv(
-          "{0,-60} {1,5} {2,7} {3,9} {4,6}\n", configText(src, c.config),
+          "{0,-60} {1,5} {2,7} {3,9} {4,6}\n", configText(src, c.info->config),
           c.ptxas ? std::to_string(c.ptxas->registers) : "-",
           c.ptxas ? std::to_string(c.ptxas->spillStoreBytes +
                                    c.ptxas->spillLoadBytes)
@@ -606,6 +611,17 @@ int main(int argc, char **argv) {
     }
     if (auto err = (*src)->setOperandType(*type)) {
       report("--dtype " + dtypeOpt, std::move(err));
+      return 1;
+    }
+  }
+  if (!outDtypeOpt.empty()) {
+    auto type = parseElementType(outDtypeOpt);
+    llvm::Error err = type ? (*src)->setOutputType(*type)
+                           : llvm::createStringError(
+                                 llvm::inconvertibleErrorCode(),
+                                 "unknown type (bf16, f16, f32)");
+    if (err) {
+      report("--out-dtype " + outDtypeOpt, std::move(err));
       return 1;
     }
   }

@@ -64,12 +64,17 @@ public:
   /// replaced by `type` everywhere: one kernel source serves both dtypes.
   llvm::Error setOperandType(ElementType type);
 
+  /// Compiles the kernel with the element type of its output tensors (those
+  /// it stores into) set to `type` (bf16, f16 or f32): the float cast in
+  /// front of each store is adjusted, or added, or dropped.
+  llvm::Error setOutputType(ElementType type);
+
   /// Specializes for `config`, lowers to PTX and describes the launch.
   llvm::Expected<LaunchInfo> compile(const Bindings &config,
                                      const CompileOptions &options = {}) const;
 
 private:
-  std::string text, bufferName, kernel, referenceName, retypeTo;
+  std::string text, bufferName, kernel, referenceName, retypeTo, outputType;
   std::vector<ParamInfo> paramList;
   std::vector<std::string> constraintList;
   std::vector<KernelArgInfo> argList;

@@ -414,7 +414,7 @@ LogicalResult IotaOp::verify() {
   auto dims = tileDimsOf(*this, getResult().getType(), "result");
   if (failed(dims))
     return failure();
-  if (getDim() >= static_cast<int64_t>(dims->size()))
+  if (getDim() >= dims->size())
     return emitOpError() << "dim " << getDim() << " is out of range for a "
                          << dims->size() << "-d tile";
   Type elt = getResult().getType().getElementType();
