@@ -15,6 +15,9 @@ done
 for s in M=4096,N=4096,K=4096 M=8192,N=8192,K=8192; do
   $T kernels/gemm.mlir --shape $s --dtype f16 --tune --iters 20 --warmup 5 --json "$out/gemm.jsonl" 2>>"$out/errors.log" | grep -E "^best|^==|^device"
 done
+for s in M=4096,N=4096,K=4096 M=777,N=1331,K=999; do
+  $T kernels/gemm.mlir --shape $s --out-dtype f32 --tune --iters 20 --warmup 5 --json "$out/gemm.jsonl" 2>>"$out/errors.log" | grep -E "^best|^==|^device"
+done
 if [ -f .carry/anchors.py ]; then
   PYTHONUNBUFFERED=1 python3 .carry/anchors.py --attn --gemm 1024x1024x1024 2048x2048x2048 4096x4096x4096 8192x8192x8192 16384x16384x16384 4096x14336x4096 8192x8192x1024 1024x8192x8192 --json "$out/anchors.json" 2>&1 | grep -E "^GEMM|^COPY"
 fi

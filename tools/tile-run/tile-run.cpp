@@ -222,6 +222,15 @@ llvm::Expected<Tensor> makeTensor(CudaDriver &drv, const KernelArgInfo &arg,
   return t;
 }
 
+/// "bf16", or "bf16->f32" when the outputs have another type.
+std::string dtypeLabel(const KernelSource &src) {
+  std::string label = elementTypeName(src.dtype());
+  for (const KernelArgInfo &a : src.args())
+    if (a.isOutput && a.elementType != src.dtype())
+      return label + "->" + elementTypeName(a.elementType);
+  return label;
+}
+
 struct Measurement {
   std::string config;
   std::string detail; // the error behind a failed status
@@ -309,8 +318,8 @@ bool runShape(KernelSource &src, const std::string &shapeText) {
   }
 
   llvm::outs() << llvm::formatv("== @{0} {1} {2}: compiling {3} config(s)\n",
-                                src.name(), shapeText,
-                                elementTypeName(src.dtype()), configs.size());
+                                src.name(), shapeText, dtypeLabel(src),
+                                configs.size());
   llvm::outs().flush();
   std::vector<Compiled> compiled = compileAll(src, configs);
   size_t compiledOK = 0;
@@ -489,7 +498,7 @@ bool runShape(KernelSource &src, const std::string &shapeText) {
       llvm::errs() << "tile-run: config " << m.config << ": " << status << ": "
                    << m.detail << "\n";
       results.push_back(m);
-      writeJson(src.name(), shapeText, elementTypeName(src.dtype()),
+      writeJson(src.name(), shapeText, dtypeLabel(src),
                 deviceName, m);
     };
     auto module = Module::loadPTX(drv, c.info->ptx);
@@ -532,7 +541,7 @@ bool runShape(KernelSource &src, const std::string &shapeText) {
     if (cmp.nonFinite() || !(cmp.relativeError <= tolerance)) {
       m.status = llvm::formatv("WRONG ({0} non-finite)", cmp.nonFinite()).str();
       results.push_back(m);
-      writeJson(src.name(), shapeText, elementTypeName(src.dtype()),
+      writeJson(src.name(), shapeText, dtypeLabel(src),
                 deviceName, m);
       continue;
     }
@@ -545,7 +554,7 @@ bool runShape(KernelSource &src, const std::string &shapeText) {
     m.tflops = flops / (m.ms * 1e-3) / 1e12;
     m.status = "ok";
     results.push_back(m);
-    writeJson(src.name(), shapeText, elementTypeName(src.dtype()), deviceName,
+    writeJson(src.name(), shapeText, dtypeLabel(src), deviceName,
               m);
   }
 
@@ -578,7 +587,7 @@ bool runShape(KernelSource &src, const std::string &shapeText) {
     ref.ms = cublasTime->medianMs;
     ref.tflops = cublasTflops;
     ref.status = "reference";
-    writeJson(src.name(), shapeText, elementTypeName(src.dtype()), deviceName,
+    writeJson(src.name(), shapeText, dtypeLabel(src), deviceName,
               ref);
   }
   if (!anyOK)
