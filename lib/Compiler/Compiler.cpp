@@ -56,7 +56,12 @@ struct Session {
     return makeError(text);
   }
 
+  /// Parses the buffer and returns its tile.kernel (the one called `name`).
+  Expected<mlir::tile::KernelOp> parseKernel(const std::string &bufferName,
+                                             const std::string &name);
+
   MLIRContext context;
+  OwningOpRef<ModuleOp> module;
   llvm::SourceMgr sourceMgr;
   std::string diagnostics;
   llvm::raw_string_ostream diagStream;
@@ -76,6 +81,14 @@ Expected<mlir::tile::KernelOp> findKernel(Session &s, ModuleOp module,
     return makeError("the file holds " + std::to_string(kernels.size()) +
                      " tile.kernel ops; name one with --kernel");
   return kernels.front();
+}
+
+Expected<mlir::tile::KernelOp>
+Session::parseKernel(const std::string &bufferName, const std::string &name) {
+  module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return error("cannot parse " + bufferName);
+  return findKernel(*this, *module, name);
 }
 
 std::optional<::tile::ElementType> toElementType(Type t) {
@@ -109,11 +122,7 @@ KernelSource::fromString(const std::string &text,
                                const std::string &bufferName,
                                const std::string &name) {
   Session s(text, bufferName);
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(s.sourceMgr, &s.context);
-  if (!module)
-    return s.error("cannot parse " + bufferName);
-  auto kernel = findKernel(s, *module, name);
+  auto kernel = s.parseKernel(bufferName, name);
   if (!kernel)
     return kernel.takeError();
 
@@ -299,13 +308,10 @@ KernelSource::compile(const Bindings &config,
                             const CompileOptions &options) const {
   initializeNVPTXTarget();
   Session s(text, bufferName);
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(s.sourceMgr, &s.context);
-  if (!module)
-    return s.error("cannot parse " + bufferName);
-  auto found = findKernel(s, *module, kernel);
+  auto found = s.parseKernel(bufferName, kernel);
   if (!found)
     return found.takeError();
+  OwningOpRef<ModuleOp> &module = s.module;
   // Other kernels in the file are not compiled.
   for (auto other : llvm::make_early_inc_range(module->getOps<mlir::tile::KernelOp>()))
     if (other != *found)
