@@ -36,6 +36,9 @@ struct Session {
       : context(makeRegistry(), MLIRContext::Threading::DISABLED),
         diagStream(diagnostics) {
     context.loadAllAvailableDialects();
+    // The diagnostic's location already points at the op; the op's generic
+    // dump would bury the message.
+    context.printOpOnDiagnostic(false);
     sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, name),
                                  llvm::SMLoc());
     handler = std::make_unique<SourceMgrDiagnosticHandler>(sourceMgr, &context,
@@ -173,6 +176,20 @@ KernelSource::fromString(const std::string &text,
     info.elementType = *et;
     src->argList.push_back(info);
   }
+  kernel->walk([&](Operation *op) {
+    for (Type t : op->getResultTypes()) {
+      auto tensor = dyn_cast<RankedTensorType>(t);
+      auto shape = tensor ? dyn_cast_or_null<mlir::tile::ShapeAttr>(
+                                tensor.getEncoding())
+                          : mlir::tile::ShapeAttr();
+      for (unsigned d = 0; shape && d < shape.getRank(); ++d) {
+        std::string sym = shape.getSymbol(d).str();
+        if (!sym.empty() && kernel->hasProblemSize(sym) &&
+            llvm::find(src->tileSizeList, sym) == src->tileSizeList.end())
+          src->tileSizeList.push_back(sym);
+      }
+    }
+  });
   return src;
 }
 

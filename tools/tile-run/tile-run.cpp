@@ -121,7 +121,8 @@ std::string configText(const KernelSource &src, const Bindings &config) {
   std::vector<std::string> order;
   for (const ParamInfo &p : src.params())
     order.push_back(p.name);
-  return formatBindings(config, order);
+  std::string text = formatBindings(config, order);
+  return text.empty() ? "(defaults)" : text;
 }
 
 /// Compiles every config on `jobs` threads.
@@ -316,6 +317,11 @@ bool runShape(KernelSource &src, const std::string &shapeText) {
     }
     configs.push_back(config);
   }
+
+  // Problem sizes that size tiles are part of every configuration.
+  for (Bindings &config : configs)
+    for (const std::string &sym : src.tileSizeSymbols())
+      config[sym] = sizes.lookup(sym);
 
   llvm::outs() << llvm::formatv("== @{0} {1} {2}: compiling {3} config(s)\n",
                                 src.name(), shapeText, dtypeLabel(src),

@@ -52,6 +52,9 @@ public:
   const std::string &reference() const { return referenceName; }
   /// The element type of the first tensor argument (the kernel's dtype).
   ElementType dtype() const;
+  /// Problem sizes that size tiles (e.g. the head dimension D of attention):
+  /// a configuration must bind them, so tile-run takes them from --shape.
+  const std::vector<std::string> &tileSizeSymbols() const { return tileSizeList; }
   /// Problem-size symbols, in the order the arguments name them.
   const std::vector<std::string> &problemSizes() const { return sizeList; }
 
@@ -79,6 +82,7 @@ private:
   std::vector<std::string> constraintList;
   std::vector<KernelArgInfo> argList;
   std::vector<std::string> sizeList;
+  std::vector<std::string> tileSizeList;
 };
 
 } // namespace tile
