@@ -25,6 +25,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -95,6 +96,12 @@ static cl::opt<std::string> jsonOut("json",
                                     cl::desc("Append one JSON line per "
                                              "measurement to this file"),
                                     cl::cat(category));
+static cl::opt<std::string> cacheFile(
+    "cache",
+    cl::desc("File of tuned configs: --tune records the best config of each "
+             "(kernel, shape, dtype, GPU) there; a run without --config or "
+             "--tune uses the recorded one"),
+    cl::cat(category));
 static cl::opt<bool> printIR("print-ir-after-all",
                              cl::desc("Print the IR after every pass of the "
                                       "first compile"),
@@ -108,6 +115,39 @@ void report(const llvm::Twine &what, llvm::Error err) {
   ++errorsSeen;
   llvm::errs() << "tile-run: error: " << what << ": "
                << llvm::toString(std::move(err)) << "\n";
+}
+
+/// The tuning cache: one "key<TAB>config" line per (kernel, shape, dtype,
+/// GPU); later lines win.
+std::string cacheKey(const KernelSource &src, const std::string &shape,
+                     const std::string &dtype, const std::string &device) {
+  return src.name() + "|" + shape + "|" + dtype + "|" + device;
+}
+
+std::optional<std::string> cacheLookup(const std::string &key) {
+  auto buffer = llvm::MemoryBuffer::getFile(cacheFile);
+  if (!buffer)
+    return std::nullopt;
+  std::optional<std::string> found;
+  llvm::SmallVector<llvm::StringRef> lines;
+  (*buffer)->getBuffer().split(lines, '\n', -1, false);
+  for (llvm::StringRef line : lines) {
+    auto [k, v] = line.split('\t');
+    if (k == key)
+      found = v.trim().str();
+  }
+  return found;
+}
+
+void cacheStore(const std::string &key, const std::string &config) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(cacheFile, ec, llvm::sys::fs::OF_Append);
+  if (ec) {
+    llvm::errs() << "tile-run: warning: cannot write --cache " << cacheFile
+                 << ": " << ec.message() << "\n";
+    return;
+  }
+  os << key << "\t" << config << "\n";
 }
 
 struct Compiled {
@@ -311,7 +351,30 @@ bool runShape(KernelSource &src, const std::string &shapeText) {
     }
   } else {
     Bindings config;
-    if (auto err = parseBindings(configOpt, config)) {
+    std::string configString = configOpt;
+    if (configString.empty() && !cacheFile.empty()) {
+      // --compile-only leaves the GPU alone: its key is "no GPU".
+      auto drv = compileOnly ? llvm::Expected<CudaDriver &>(
+                                   llvm::createStringError(
+                                       llvm::inconvertibleErrorCode(), "off"))
+                             : CudaDriver::get();
+      std::string device = "no GPU";
+      if (drv) {
+        if (auto info = drv->deviceInfo())
+          device = info->name;
+        else
+          llvm::consumeError(info.takeError());
+      } else {
+        llvm::consumeError(drv.takeError());
+      }
+      if (auto cached = cacheLookup(cacheKey(src, shapeText, dtypeLabel(src),
+                                             device))) {
+        llvm::outs() << "using the config tuned for this shape on " << device
+                     << " (" << cacheFile << "): " << *cached << "\n";
+        configString = *cached;
+      }
+    }
+    if (auto err = parseBindings(configString, config)) {
       report("--config", std::move(err));
       return false;
     }
@@ -582,6 +645,9 @@ bool runShape(KernelSource &src, const std::string &shapeText) {
         m.config, m.regs, m.spills, m.ms, m.tflops, m.error,
         m.tflops / cublasTflops, m.status);
   }
+  if (tune && anyOK && !cacheFile.empty())
+    cacheStore(cacheKey(src, shapeText, dtypeLabel(src), deviceName),
+               results.front().config);
   if (!results.empty() && anyOK)
     llvm::outs() << llvm::formatv(
         "best: {0}  {1:F1} TFLOP/s = {2:F2} x cuBLAS ({3:F1})\n",
