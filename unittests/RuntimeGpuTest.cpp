@@ -16,6 +16,8 @@
 #include "tile/Runtime/Module.h"
 #include "tile/Runtime/Timer.h"
 
+#include "ErrorText.h"
+
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -348,17 +350,7 @@ $L__BB2_5:
 
 )PTX";
 
-std::string errorText(llvm::Error err) {
-  if (!err)
-    return "<success>";
-  return llvm::toString(std::move(err));
-}
-
-template <typename T> std::string errorText(llvm::Expected<T> &value) {
-  if (value)
-    return "<success>";
-  return llvm::toString(value.takeError());
-}
+using tile::test::errorText;
 
 #define ASSERT_OK(expr)                                                        \
   do {                                                                         \

@@ -11,6 +11,8 @@
 #include "tile/Runtime/Launcher.h"
 #include "tile/Runtime/Timer.h"
 
+#include "ErrorText.h"
+
 #include "gtest/gtest.h"
 
 #include <cmath>
@@ -30,17 +32,7 @@ float bitsToFloat(uint32_t bits) {
   return f;
 }
 
-std::string errorText(llvm::Error err) {
-  if (!err)
-    return "<success>";
-  return llvm::toString(std::move(err));
-}
-
-template <typename T> std::string errorText(llvm::Expected<T> &value) {
-  if (value)
-    return "<success>";
-  return llvm::toString(value.takeError());
-}
+using tile::test::errorText;
 
 template <typename T> std::string errorText(llvm::Expected<T> &&value) {
   return errorText(value);
