@@ -57,6 +57,9 @@ struct GemmPlan {
   SmallVector<Operation *> epilogue; // ops after the loop, in order
   Type operandType;
   int64_t bm = 0, bn = 0, bk = 0, stages = 0, warpgroups = 0;
+  /// B given as N x K (transpose_rhs): K-major in shared memory. Otherwise
+  /// B is K x N and read MN-major, in 64-column chunks.
+  bool kMajorB = false;
   ::tile::Bindings config;
   SmallVector<std::string> problemSizes; // in argument order
 
@@ -146,10 +149,7 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
     return loop.emitOpError()
            << "must carry exactly the tile.dot accumulator: "
               "iter_args(%acc = ...) with the dot's result yielded";
-  if (plan.dot.getTransposeRhs())
-    return plan.dot.emitOpError()
-           << "with transpose_rhs is not supported by the sm_90 GEMM "
-              "lowering yet";
+  plan.kMajorB = plan.dot.getTransposeRhs();
 
   plan.lhs = plan.dot.getLhs().getDefiningOp<LoadOp>();
   plan.rhs = plan.dot.getRhs().getDefiningOp<LoadOp>();
@@ -178,12 +178,13 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
         strides.back() != 1)
       return load.emitOpError() << "source rows must be contiguous (stride 1 "
                                    "in the last dimension) for TMA";
-    Value kIndex = load.getIndices()[isLhs ? 1 : 0];
-    Value other = load.getIndices()[isLhs ? 0 : 1];
+    bool kInner = isLhs || plan.kMajorB;
+    Value kIndex = load.getIndices()[kInner ? 1 : 0];
+    Value other = load.getIndices()[kInner ? 0 : 1];
     if (kIndex != iv || !loop.isDefinedOutsideOfLoop(other))
       return load.emitOpError()
              << "must be indexed "
-             << (isLhs ? "[%row, %k]" : "[%k, %col]")
+             << (isLhs ? "[%row, %k]" : kInner ? "[%col, %k]" : "[%k, %col]")
              << " with %k the loop's induction variable and the other index "
                 "loop-invariant";
     return success();
@@ -203,7 +204,7 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
            << " are not supported by the sm_90 lowering yet (bf16, f16)";
   plan.bm = lhsType.getDimSize(0);
   plan.bk = lhsType.getDimSize(1);
-  plan.bn = rhsType.getDimSize(1);
+  plan.bn = rhsType.getDimSize(plan.kMajorB ? 0 : 1);
   if (plan.bk * plan.elementBytes() != kSwizzleBytes)
     return plan.dot.emitOpError()
            << "BLOCK_K = " << plan.bk << " must span 128 bytes ("
@@ -211,10 +212,12 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
            << plan.operandType << ") in the sm_90 lowering";
   // BLOCK_N = 64 (one swizzle atom of B) gave wrong results on H100/H200
   // (2026-11-26); until that is understood the lowering refuses it.
-  if (plan.bn % kChunkCols != 0 || plan.bn > 256 || plan.bn < 128)
+  if (plan.bn % kChunkCols != 0 || plan.bn > 256 ||
+      (plan.bn < 128 && !plan.kMajorB))
     return plan.dot.emitOpError()
            << "BLOCK_N = " << plan.bn
-           << " is not supported by the sm_90 lowering: use 128, 192 or 256";
+           << " is not supported by the sm_90 lowering: use 128, 192 or 256"
+           << " (64 too with transpose_rhs)";
   if (plan.bm % (kWarpgroupRows * plan.warpgroups) != 0 || plan.bm > 256)
     return plan.dot.emitOpError()
            << "BLOCK_M = " << plan.bm << " must be at most 256 and a multiple "
@@ -281,7 +284,8 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
                 "dimension) for the sm_90 lowering";
   }
   if (plan.store.getIndices()[0] != plan.lhs.getIndices()[0] ||
-      plan.store.getIndices()[1] != plan.rhs.getIndices()[1])
+      plan.store.getIndices()[1] !=
+          plan.rhs.getIndices()[plan.kMajorB ? 0 : 1])
     return plan.store.emitOpError()
            << "must write at [%row, %col], the row offset of the lhs load and "
               "the column offset of the rhs load";
@@ -351,7 +355,11 @@ private:
   void createFunction();
   LogicalResult cloneVector(Operation *op, IRMapping &map);
   void issueLoads(Value kb);
+  Value matrixDescriptor(Value byteOffset, int64_t leadingBytes,
+                         int64_t strideBytes);
+  SmallVector<Value> emitWgmma(Value stage, ValueRange accs);
   void emitMainLoop();
+  void storeFragments(Value staged);
   LogicalResult emitEpilogue();
   DictionaryAttr launchAttr();
 
@@ -364,7 +372,9 @@ private:
   nvgpu::TensorMapDescriptorType aMapType, bMapType;
   nvgpu::MBarrierGroupType barrierType;
   Value descA, descB, smem, pad, full, empty, tid, wg, isThread0, isWgLeader;
-  Value m0, n0, numKBlocks, acc;
+  Value m0, n0, numKBlocks, smemBase;
+  Type accType;
+  SmallVector<Value> accs; // one accumulator struct per 64-row slice
   IRMapping map;                       // kernel values -> gpu.func values
   DenseMap<Value, Value> problemSize;  // tile.dim name -> index value
   SmallVector<Attribute> paramAttrs;
@@ -382,7 +392,8 @@ void GemmEmitter::createFunction() {
         nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
   };
   aMapType = makeMap(plan.bm, plan.bk);
-  bMapType = makeMap(plan.bk, kChunkCols);
+  bMapType = plan.kMajorB ? makeMap(plan.bn, plan.bk)
+                          : makeMap(plan.bk, kChunkCols);
   barrierType = nvgpu::MBarrierGroupType::get(ctx, smemSpace(), plan.stages);
 
   Builder attrs(ctx);
@@ -459,6 +470,12 @@ void GemmEmitter::issueLoads(Value kb) {
                                 stage, Value(), Value());
   Value bBase = add(pad, add(idx(plan.stages * plan.aStageBytes()),
                              mul(stage, idx(plan.bStageBytes()))));
+  if (plan.kMajorB) {
+    Value bView = smemView(bBase, {plan.bn, plan.bk}, plan.operandType);
+    nvgpu::TmaAsyncLoadOp::create(b, bView, full, descB, ValueRange{k0, n0},
+                                  stage, Value(), Value());
+    return;
+  }
   int64_t chunkBytes = plan.bk * kChunkCols * plan.elementBytes();
   for (int64_t c = 0; c < plan.bn / kChunkCols; ++c) {
     Value bView = smemView(add(bBase, idx(c * chunkBytes)),
@@ -469,16 +486,76 @@ void GemmEmitter::issueLoads(Value kb) {
   }
 }
 
+/// A wgmma shared-memory matrix descriptor (sm_90): start address, leading
+/// and stride byte offsets (all >> 4), 128-byte swizzle.
+Value GemmEmitter::matrixDescriptor(Value byteOffset, int64_t leadingBytes,
+                                    int64_t strideBytes) {
+  Type i64 = b.getI64Type();
+  auto c64 = [&](int64_t v) { return arith::ConstantIntOp::create(b, i64, v); };
+  Value address = arith::IndexCastUIOp::create(b, i64, add(smemBase, byteOffset));
+  Value start = arith::AndIOp::create(
+      b, arith::ShRUIOp::create(b, address, c64(4)), c64(0x3FFF));
+  Value desc = arith::OrIOp::create(b, start, c64((leadingBytes >> 4) << 16));
+  desc = arith::OrIOp::create(b, desc, c64((strideBytes >> 4) << 32));
+  return arith::OrIOp::create(b, desc, c64(int64_t(1) << 62));
+}
+
+/// One k-block on this warpgroup's rows: for each 64-row slice and each
+/// 16-element (bf16/f16) k-step, one wgmma.mma_async m64nBLOCK_Nk16.
+SmallVector<Value> GemmEmitter::emitWgmma(Value stage, ValueRange accs) {
+  int64_t rowsPerWg = plan.bm / plan.warpgroups;
+  int64_t kStep = 32 / plan.elementBytes(); // 32 bytes of K per instruction
+  Value aBase = add(mul(stage, idx(plan.aStageBytes())),
+                    mul(wg, idx(rowsPerWg * kSwizzleBytes)));
+  Value bBase = add(idx(plan.stages * plan.aStageBytes()),
+                    mul(stage, idx(plan.bStageBytes())));
+  // A is K-major: rows of 128 bytes, 8-row groups 1024 bytes apart. B is
+  // K-major the same way (transpose_rhs), or MN-major in 64-column chunks of
+  // BLOCK_K rows, 8 k-rows 1024 bytes apart.
+  Value matA = matrixDescriptor(aBase, 16, 1024);
+  Value matB = plan.kMajorB
+                    ? matrixDescriptor(bBase, 16, 1024)
+                    : matrixDescriptor(bBase, plan.bk * kSwizzleBytes, 1024);
+  auto wgmmaType = [&](Type t) {
+    return t.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
+  };
+  Type i64 = b.getI64Type();
+  NVVM::WgmmaFenceAlignedOp::create(b);
+  SmallVector<Value> out;
+  for (auto [slice, acc] : llvm::enumerate(accs)) {
+    Value d = acc;
+    for (int64_t k = 0; k < plan.bk / kStep; ++k) {
+      int64_t aOffset = slice * kWarpgroupRows * kSwizzleBytes + k * 32;
+      int64_t bOffset = plan.kMajorB ? k * 32 : k * kStep * kSwizzleBytes;
+      Value da = arith::AddIOp::create(
+          b, matA, arith::ConstantIntOp::create(b, i64, aOffset >> 4));
+      Value db = arith::AddIOp::create(
+          b, matB, arith::ConstantIntOp::create(b, i64, bOffset >> 4));
+      d = NVVM::WgmmaMmaAsyncOp::create(
+          b, d.getType(), d, da, db,
+          NVVM::MMAShapeAttr::get(ctx, 64, plan.bn, kStep),
+          wgmmaType(plan.operandType), wgmmaType(plan.operandType),
+          NVVM::WGMMATypes::f32, NVVM::WGMMAScaleOut::one,
+          NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
+          NVVM::MMALayout::row,
+          plan.kMajorB ? NVVM::MMALayout::row : NVVM::MMALayout::col,
+          NVVM::MMAIntOverflowAttr());
+    }
+    out.push_back(d);
+  }
+  NVVM::WgmmaGroupSyncAlignedOp::create(b);
+  // Wait until only this group is in flight: the previous k-block's stage
+  // is no longer read.
+  NVVM::WgmmaWaitGroupSyncOp::create(b, 1);
+  return out;
+}
+
 void GemmEmitter::emitMainLoop() {
   int64_t rowsPerWg = plan.bm / plan.warpgroups;
-  auto accType = nvgpu::WarpgroupAccumulatorType::get(
-      ctx, VectorType::get({rowsPerWg, plan.bn}, b.getF32Type()));
-  auto descAType = nvgpu::WarpgroupMatrixDescriptorType::get(
-      ctx, MemRefType::get({rowsPerWg, plan.bk}, plan.operandType,
-                           MemRefLayoutAttrInterface(), smemSpace()));
-  auto descBType = nvgpu::WarpgroupMatrixDescriptorType::get(
-      ctx, MemRefType::get({plan.bk, plan.bn}, plan.operandType,
-                           MemRefLayoutAttrInterface(), smemSpace()));
+  int64_t slices = rowsPerWg / kWarpgroupRows;
+  // One m64nBLOCK_N accumulator per 64-row slice: BLOCK_N / 2 f32 a thread.
+  accType = LLVM::LLVMStructType::getLiteral(
+      ctx, SmallVector<Type>(plan.bn / 2, b.getF32Type()));
 
   // Prologue: k-blocks 0 .. STAGES-2 in flight before the first wait.
   Value prologueEnd =
@@ -490,8 +567,9 @@ void GemmEmitter::emitMainLoop() {
     ifThen(isThread0, [&] { issueLoads(prologue.getInductionVar()); });
   }
 
-  Value init = nvgpu::WarpgroupMmaInitAccumulatorOp::create(b, accType);
-  auto loop = scf::ForOp::create(b, idx(0), numKBlocks, idx(1), init);
+  Value zero = LLVM::ZeroOp::create(b, accType);
+  auto loop = scf::ForOp::create(b, idx(0), numKBlocks, idx(1),
+                                 SmallVector<Value>(slices, zero));
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
@@ -500,24 +578,9 @@ void GemmEmitter::emitMainLoop() {
     Value ticks = idx(10000000);
     nvgpu::MBarrierTryWaitParityOp::create(
         b, full, parityBit(div(kb, idx(plan.stages))), ticks, stage);
+    SmallVector<Value> next = emitWgmma(stage, loop.getRegionIterArgs());
 
-    Value aOffset =
-        add(pad, add(mul(stage, idx(plan.aStageBytes())),
-                     mul(wg, idx(rowsPerWg * kSwizzleBytes))));
-    Value aView = smemView(aOffset, {rowsPerWg, plan.bk}, plan.operandType);
-    Value bOffset = add(pad, add(idx(plan.stages * plan.aStageBytes()),
-                                 mul(stage, idx(plan.bStageBytes()))));
-    Value bView = smemView(bOffset, {plan.bk, plan.bn}, plan.operandType);
-    Value dA = nvgpu::WarpgroupGenerateDescriptorOp::create(b, descAType,
-                                                            aView, descA);
-    Value dB = nvgpu::WarpgroupGenerateDescriptorOp::create(b, descBType,
-                                                            bView, descB);
-    auto mma = nvgpu::WarpgroupMmaOp::create(
-        b, accType, dA, dB, /*waitGroup=*/b.getI64IntegerAttr(1),
-        /*transposeA=*/UnitAttr(), /*transposeB=*/b.getUnitAttr(),
-        loop.getRegionIterArgs()[0]);
-
-    // The mma waited for the previous group: k-block kb-1's stage is free.
+    // The previous group is done: k-block kb-1's stage is free.
     Value notFirst = arith::CmpIOp::create(b, arith::CmpIPredicate::uge, kb,
                                            idx(1));
     ifThen(andi(notFirst, isWgLeader), [&] {
@@ -525,37 +588,56 @@ void GemmEmitter::emitMainLoop() {
       nvgpu::MBarrierArriveOp::create(
           b, nvgpu::MBarrierTokenType::get(ctx), empty, prev);
     });
-    Value next = add(kb, idx(plan.stages - 1));
-    ifThen(andi(isThread0, ult(next, numKBlocks)), [&] {
+    Value refill = add(kb, idx(plan.stages - 1));
+    ifThen(andi(isThread0, ult(refill, numKBlocks)), [&] {
       ifThen(notFirst, [&] {
-        // Wait until every warpgroup released k-block next-STAGES.
-        Value use = arith::SubIOp::create(b, div(next, idx(plan.stages)),
+        // Wait until every warpgroup released k-block refill-STAGES.
+        Value use = arith::SubIOp::create(b, div(refill, idx(plan.stages)),
                                           idx(1));
         nvgpu::MBarrierTryWaitParityOp::create(
-            b, empty, parityBit(use), ticks, rem(next, idx(plan.stages)));
+            b, empty, parityBit(use), ticks, rem(refill, idx(plan.stages)));
       });
-      issueLoads(next);
+      issueLoads(refill);
     });
-    scf::YieldOp::create(b, mma.getResult());
+    scf::YieldOp::create(b, next);
   }
-  acc = loop.getResult(0);
+  accs.assign(loop.getResults().begin(), loop.getResults().end());
   NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
 }
 
-LogicalResult GemmEmitter::emitEpilogue() {
+/// Writes this thread's accumulator fragments into the f32 staging buffer.
+/// Fragment layout of wgmma m64nNk16 (PTX ISA, "wgmma-64n16-d"): in warp w
+/// of the warpgroup, lane l holds, for each 8-column block j, the pairs
+/// (16w + l/4, 8j + 2(l%4) + {0,1}) and the same 8 rows further down.
+void GemmEmitter::storeFragments(Value staged) {
   int64_t rowsPerWg = plan.bm / plan.warpgroups;
+  Value warp = rem(div(tid, idx(32)), idx(4));
+  Value lane = rem(tid, idx(32));
+  Value row0 = add(mul(wg, idx(rowsPerWg)),
+                   add(mul(warp, idx(16)), div(lane, idx(4))));
+  Value col0 = mul(rem(lane, idx(4)), idx(2));
+  auto f32x2 = VectorType::get({2}, b.getF32Type());
+  for (auto [slice, acc] : llvm::enumerate(accs)) {
+    for (int64_t j = 0; j < plan.bn / 8; ++j) {
+      for (int64_t half = 0; half < 2; ++half) {
+        Value lo = LLVM::ExtractValueOp::create(b, acc, 4 * j + 2 * half);
+        Value hi = LLVM::ExtractValueOp::create(b, acc, 4 * j + 2 * half + 1);
+        Value pair = vector::FromElementsOp::create(b, f32x2, ValueRange{lo, hi});
+        Value row = add(row0, idx(slice * kWarpgroupRows + 8 * half));
+        Value col = add(col0, idx(8 * j));
+        vector::StoreOp::create(b, pair, staged, ValueRange{row, col},
+                                /*nontemporal=*/false, llvm::MaybeAlign(8));
+      }
+    }
+  }
+}
+
+LogicalResult GemmEmitter::emitEpilogue() {
   gpu::BarrierOp::create(b);
-  // nvgpu.warpgroup.mma.store places warp w's rows at 16 * w (w counted over
-  // the whole block, not within the warpgroup), and m64 slice i at 64 * i.
-  // Shifting warpgroup g's view by g * (rows per warpgroup - 64) rows puts its
-  // rows at g * (rows per warpgroup), where they belong.
-  Value wgOffset =
-      add(pad, mul(wg, idx((rowsPerWg - kWarpgroupRows) * plan.bn * 4)));
-  Value wgView = smemView(wgOffset, {rowsPerWg, plan.bn}, b.getF32Type());
-  nvgpu::WarpgroupMmaStoreOp::create(b, acc, wgView);
+  Value staged = smemView(pad, {plan.bm, plan.bn}, b.getF32Type());
+  storeFragments(staged);
   gpu::BarrierOp::create(b);
 
-  Value staged = smemView(pad, {plan.bm, plan.bn}, b.getF32Type());
   Value dest = map.lookup(plan.store.getDest());
   Value rows = memref::DimOp::create(b, dest, 0);
   Value cols = memref::DimOp::create(b, dest, 1);
@@ -689,7 +771,7 @@ LogicalResult GemmEmitter::emit() {
     b.clone(*op, map);
   }
   m0 = map.lookup(plan.lhs.getIndices()[0]);
-  n0 = map.lookup(plan.rhs.getIndices()[1]);
+  n0 = map.lookup(plan.rhs.getIndices()[plan.kMajorB ? 0 : 1]);
   Value kExtent = map.lookup(plan.loop.getUpperBound());
   numKBlocks = arith::CeilDivUIOp::create(b, kExtent, idx(plan.bk));
 
@@ -700,6 +782,7 @@ LogicalResult GemmEmitter::emit() {
   Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, smem);
   pad = rem(arith::SubIOp::create(b, idx(kAlign), rem(base, idx(kAlign))),
             idx(kAlign));
+  smemBase = add(base, pad); // shared-window address of the aligned region
 
   full = nvgpu::MBarrierCreateOp::create(b, barrierType);
   empty = nvgpu::MBarrierCreateOp::create(b, barrierType);

@@ -181,10 +181,10 @@ llvm::Error tile::runtime::gemmRowMajor(Cublas &cublas, CUstream stream,
                                         ElementType ab, ElementType c, int M,
                                         int N, int K, CUdeviceptr A,
                                         CUdeviceptr B, CUdeviceptr C, int lda,
-                                        int ldb, int ldc) {
-  // Row pitches in elements; 0 means packed.
+                                        int ldb, int ldc, bool transB) {
+  // Row pitches in elements; 0 means packed. With transB, B is N x K.
   lda = lda ? lda : std::max(K, 1);
-  ldb = ldb ? ldb : N;
+  ldb = ldb ? ldb : (transB ? std::max(K, 1) : N);
   ldc = ldc ? ldc : N;
   if (ab != ElementType::BF16 && ab != ElementType::F16)
     return makeError(llvm::Twine("cuBLAS reference GEMM: inputs must be bf16 "
@@ -210,9 +210,11 @@ llvm::Error tile::runtime::gemmRowMajor(Cublas &cublas, CUstream stream,
     return reinterpret_cast<void *>(static_cast<uintptr_t>(p));
   };
   // Row-major X[r, c] is column-major X^T with leading dimension c. So
-  // C^T (N x M, ld N) = B^T (N x K, ld N) * A^T (K x M, ld K).
+  // C^T (N x M, ld N) = B^T (N x K, ld N) * A^T (K x M, ld K); a row-major
+  // N x K B is read as column-major K x N and transposed (CUBLAS_OP_T).
   return cublas.check(
-      cublas.cublasGemmEx(cublas.handle, CUBLAS_OP_N, CUBLAS_OP_N, N, M, K,
+      cublas.cublasGemmEx(cublas.handle, transB ? CUBLAS_OP_T : CUBLAS_OP_N,
+                          CUBLAS_OP_N, N, M, K,
                           &alpha, ptr(B), abType, ldb, ptr(A), abType, lda,
                           &beta, ptr(C), cType, ldc,
                           CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),

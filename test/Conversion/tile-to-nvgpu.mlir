@@ -1,5 +1,14 @@
 // RUN: tile-opt %s --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BM=128,BN=256,W=8,S=3}),convert-tile-to-nvgpu)' | FileCheck %s
 
+// RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_N=64,WARPS=4}),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=NT
+
+// With transpose_rhs, B (N x K) is K-major: one TMA box of BLOCK_N rows a
+// stage, and wgmma reads it untransposed (layout row).
+// NT: gpu.func @gemm_nt
+// NT-SAME: {arg = 1 : i64, box = array<i64: 64, 64>, kind = "tensormap", swizzle = 128 : i64}
+// NT: nvgpu.tma.async.load {{.*}} -> memref<64x64xbf16, #gpu.address_space<workgroup>>
+// NT: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <row>]
+
 // A GEMM-shaped kernel becomes a gpu.func: TMA descriptors for the operands,
 // mbarrier-synchronised stages, wgmma, and a bounds-checked epilogue.
 
@@ -63,19 +72,25 @@ tile.kernel @mm(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
 // CHECK: nvgpu.mbarrier.arrive.expect_tx %[[FULL]]
 // CHECK: nvgpu.tma.async.load {{.*}} -> memref<128x64xbf16, #gpu.address_space<workgroup>>
 // CHECK-COUNT-4: nvgpu.tma.async.load {{.*}} -> memref<64x64xbf16, #gpu.address_space<workgroup>>
-// Main loop: wait, wgmma on this warpgroup's 64 rows, release, refill.
-// CHECK: nvgpu.warpgroup.mma.init.accumulator -> <fragmented = vector<64x256xf32>>
+// Main loop: wait, wgmma on this warpgroup's 64 rows (4 k-steps of 16, B
+// MN-major: layout col), release, refill.
+// CHECK: llvm.mlir.zero : !llvm.struct<(f32,
 // CHECK: scf.for
 // CHECK: nvgpu.mbarrier.try_wait.parity %[[FULL]]
-// CHECK: nvgpu.warpgroup.generate.descriptor {{.*}} -> <tensor = memref<64x64xbf16, #gpu.address_space<workgroup>>>
-// CHECK: nvgpu.warpgroup.generate.descriptor {{.*}} -> <tensor = memref<64x256xbf16, #gpu.address_space<workgroup>>>
-// CHECK: nvgpu.warpgroup.mma {{.*}} {transposeB}
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
+// CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 1
 // CHECK: nvgpu.mbarrier.arrive %[[EMPTY]]
 // CHECK: nvgpu.mbarrier.try_wait.parity %[[EMPTY]]
 // CHECK: nvgpu.tma.async.load
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
 // Epilogue: accumulators through shared memory, 8 elements a thread.
-// CHECK: nvgpu.warpgroup.mma.store {{.*}} to memref<64x256xf32, #gpu.address_space<workgroup>>
+// Fragments (row 16w + l/4 (+8), column 8j + 2(l%4)) as pairs into staging.
+// CHECK: llvm.extractvalue
+// CHECK: vector.from_elements {{.*}} : vector<2xf32>
+// CHECK: vector.store {{.*}} {alignment = 8 : i64} : memref<128x256xf32, #gpu.address_space<workgroup>>, vector<2xf32>
+// CHECK: gpu.barrier
 // CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<128x256xf32, #gpu.address_space<workgroup>>, vector<8xf32>
 // CHECK: arith.truncf {{.*}} : vector<8xf32> to vector<8xbf16>
 // The whole-vector store is taken only where the address is 16-byte aligned.

@@ -498,8 +498,12 @@ bool runShape(KernelSource &src, const std::string &shapeText) {
                                    "unverified"));
     return false;
   }
+  // B is K x N, or N x K ("NT": its first dimension is C's second).
+  bool transB = src.args()[1].dimNames.size() == 2 &&
+                src.args()[2].dimNames.size() == 2 &&
+                src.args()[1].dimNames[0] == src.args()[2].dimNames[1];
   int64_t M = tensors[0].sizes[0], K = tensors[0].sizes[1],
-          N = tensors[1].sizes[1];
+          N = tensors[1].sizes[transB ? 0 : 1];
   double flops = 2.0 * M * N * K;
   auto cublas = Cublas::get(drv);
   if (!cublas) {
@@ -515,7 +519,7 @@ bool runShape(KernelSource &src, const std::string &shapeText) {
     return gemmRowMajor(*cublas, s, tensors[0].type, tensors[2].type, M, N, K,
                         tensors[0].buffer->ptr(), tensors[1].buffer->ptr(),
                         refTensor->buffer->ptr(), tensors[0].rowPitch(),
-                        tensors[1].rowPitch(), refTensor->rowPitch());
+                        tensors[1].rowPitch(), refTensor->rowPitch(), transB);
   };
   if (auto err = runCublas(stream->get())) {
     report("cuBLAS reference GEMM", std::move(err));

@@ -64,14 +64,15 @@ private:
 /// The cudaDataType value for an element type, or -1 (library_types.h).
 int cudaDataType(ElementType type);
 
-/// Row-major C[M,N] = A[M,K] * B[K,N] with fp32 accumulation
-/// (CUBLAS_COMPUTE_32F), all densely packed, enqueued on `stream`. Computed
-/// as the column-major C^T = B^T * A^T. `ab` is bf16 or f16; `c` is `ab` or
-/// f32.
+/// Row-major C[M,N] = A[M,K] * B[K,N] (or A * B^T with B[N,K] when
+/// `transB`) with fp32 accumulation (CUBLAS_COMPUTE_32F), enqueued on
+/// `stream`. Row pitches lda/ldb/ldc are in elements, 0 meaning packed.
+/// Computed as the column-major C^T = B^T * A^T. `ab` is bf16 or f16; `c` is
+/// `ab` or f32.
 llvm::Error gemmRowMajor(Cublas &cublas, CUstream stream, ElementType ab,
                          ElementType c, int M, int N, int K, CUdeviceptr A,
                          CUdeviceptr B, CUdeviceptr C, int lda = 0,
-                         int ldb = 0, int ldc = 0);
+                         int ldb = 0, int ldc = 0, bool transB = false);
 
 } // namespace runtime
 } // namespace tile
