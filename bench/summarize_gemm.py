@@ -12,10 +12,10 @@ if len(sys.argv) > 2:
         print("(no anchors:", e, ")")
 by = collections.OrderedDict()
 for r in rows:
-    by.setdefault((r["shape"], r["dtype"]), []).append(r)
-print("| shape | dtype | best config | ours TFLOP/s | cuBLAS TFLOP/s (same process) | ours/cuBLAS | configs ok/wrong/failed | max rel.err (ok) | anchors: cuBLAS / Triton best-5 |")
-print("|---|---|---|---|---|---|---|---|---|")
-for (shape, dtype), rs in by.items():
+    by.setdefault((r["kernel"], r["shape"], r["dtype"]), []).append(r)
+print("| kernel | shape | dtype | best config | ours TFLOP/s | cuBLAS TFLOP/s (same process) | ours/cuBLAS | configs ok/wrong/failed | max rel.err (ok) | anchors: cuBLAS / Triton best-5 |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for (kernel, shape, dtype), rs in by.items():
     ref = [r for r in rs if r["status"] == "reference"]
     ok = [r for r in rs if r["status"] == "ok"]
     wrong = [r for r in rs if r["status"].startswith("WRONG")]
@@ -25,5 +25,5 @@ for (shape, dtype), rs in by.items():
     d = dict(kv.split("=") for kv in shape.split(","))
     a = anchors.get((int(d["M"]), int(d["N"]), int(d["K"])), {})
     anc = f'{a.get("cublas_bf16", "-")} / {a.get("triton_bf16_best5", "-")}' if a else "-"
-    print(f'| {shape} | {dtype} | {best["config"] if best else "-"} | {best["tflops"]:.1f} | {cub:.1f} | {best["tflops"]/cub:.2f} | {len(ok)}/{len(wrong)}/{len(failed)} | {max(r["rel_error"] for r in ok):.1e} | {anc} |'
-          if best else f'| {shape} | {dtype} | - | - | {cub:.1f} | - | 0/{len(wrong)}/{len(failed)} | - | {anc} |')
+    print(f'| {kernel} | {shape} | {dtype} | {best["config"] if best else "-"} | {best["tflops"]:.1f} | {cub:.1f} | {best["tflops"]/cub:.2f} | {len(ok)}/{len(wrong)}/{len(failed)} | {max(r["rel_error"] for r in ok):.1e} | {anc} |'
+          if best else f'| {kernel} | {shape} | {dtype} | - | - | {cub:.1f} | - | 0/{len(wrong)}/{len(failed)} | - | {anc} |')

@@ -537,8 +537,11 @@ SmallVector<Value> GemmEmitter::emitWgmma(Value stage, ValueRange accs) {
           wgmmaType(plan.operandType), wgmmaType(plan.operandType),
           NVVM::WGMMATypes::f32, NVVM::WGMMAScaleOut::one,
           NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
+          // NVVM names the operands' layouts: A row-major (K-major); B
+          // col-major when K-major, row-major (PTX's imm-trans-b) when
+          // MN-major.
           NVVM::MMALayout::row,
-          plan.kMajorB ? NVVM::MMALayout::row : NVVM::MMALayout::col,
+          plan.kMajorB ? NVVM::MMALayout::col : NVVM::MMALayout::row,
           NVVM::MMAIntOverflowAttr());
     }
     out.push_back(d);

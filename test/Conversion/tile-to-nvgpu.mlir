@@ -3,11 +3,11 @@
 // RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_N=64,WARPS=4}),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=NT
 
 // With transpose_rhs, B (N x K) is K-major: one TMA box of BLOCK_N rows a
-// stage, and wgmma reads it untransposed (layout row).
+// stage, and wgmma reads it untransposed (NVVM layout col).
 // NT: gpu.func @gemm_nt
 // NT-SAME: {arg = 1 : i64, box = array<i64: 64, 64>, kind = "tensormap", swizzle = 128 : i64}
 // NT: nvgpu.tma.async.load {{.*}} -> memref<64x64xbf16, #gpu.address_space<workgroup>>
-// NT: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <row>]
+// NT: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
 
 // A GEMM-shaped kernel becomes a gpu.func: TMA descriptors for the operands,
 // mbarrier-synchronised stages, wgmma, and a bounds-checked epilogue.
@@ -73,12 +73,12 @@ tile.kernel @mm(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
 // CHECK: nvgpu.tma.async.load {{.*}} -> memref<128x64xbf16, #gpu.address_space<workgroup>>
 // CHECK-COUNT-4: nvgpu.tma.async.load {{.*}} -> memref<64x64xbf16, #gpu.address_space<workgroup>>
 // Main loop: wait, wgmma on this warpgroup's 64 rows (4 k-steps of 16, B
-// MN-major: layout col), release, refill.
+// MN-major: NVVM layout row, i.e. imm-trans-b = 1), release, refill.
 // CHECK: llvm.mlir.zero : !llvm.struct<(f32,
 // CHECK: scf.for
 // CHECK: nvgpu.mbarrier.try_wait.parity %[[FULL]]
 // CHECK: nvvm.wgmma.fence.aligned
-// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
+// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <row>]
 // CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
 // CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 1
 // CHECK: nvgpu.mbarrier.arrive %[[EMPTY]]
