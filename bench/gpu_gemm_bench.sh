@@ -15,6 +15,9 @@ done
 for s in M=4096,N=4096,K=4096 M=8192,N=8192,K=8192; do
   $T kernels/gemm.mlir --shape $s --dtype f16 --tune --iters 20 --warmup 5 --json "$out/gemm.jsonl" 2>>"$out/errors.log" | grep -E "^best|^==|^device"
 done
+for s in M=4096,N=4096,K=4096 M=8192,N=8192,K=8192 M=777,N=1331,K=999; do
+  $T kernels/gemm_nt.mlir --shape $s --tune --iters 20 --warmup 5 --json "$out/gemm.jsonl" 2>>"$out/errors.log" | grep -E "^best|^==|^device"
+done
 for s in M=4096,N=4096,K=4096 M=777,N=1331,K=999; do
   $T kernels/gemm.mlir --shape $s --out-dtype f32 --tune --iters 20 --warmup 5 --json "$out/gemm.jsonl" 2>>"$out/errors.log" | grep -E "^best|^==|^device"
 done

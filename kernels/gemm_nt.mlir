@@ -19,7 +19,7 @@ tile.kernel @gemm_nt(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
                      %C: memref<?x?xbf16> {tile.shape = #tile.shape<M, N>})
     attributes {
       params = [#tile.param<"BLOCK_M", [128, 64, 256]>,
-                #tile.param<"BLOCK_N", [128, 256, 64]>,
+                #tile.param<"BLOCK_N", [128, 256]>,
                 // The sm_90 lowering stages operands in 128-byte rows.
                 #tile.param<"BLOCK_K", [64]>,
                 #tile.param<"GROUP_M", [8, 16]>,

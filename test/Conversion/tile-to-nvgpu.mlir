@@ -1,13 +1,13 @@
 // RUN: tile-opt %s --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BM=128,BN=256,W=8,S=3}),convert-tile-to-nvgpu)' | FileCheck %s
 
-// RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_N=64,WARPS=4}),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=NT
+// RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_N=128,WARPS=4}),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=NT
 
 // With transpose_rhs, B (N x K) is K-major: one TMA box of BLOCK_N rows a
 // stage, and wgmma reads it untransposed (NVVM layout col).
 // NT: gpu.func @gemm_nt
-// NT-SAME: {arg = 1 : i64, box = array<i64: 64, 64>, kind = "tensormap", swizzle = 128 : i64}
-// NT: nvgpu.tma.async.load {{.*}} -> memref<64x64xbf16, #gpu.address_space<workgroup>>
-// NT: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
+// NT-SAME: {arg = 1 : i64, box = array<i64: 128, 64>, kind = "tensormap", swizzle = 128 : i64}
+// NT: nvgpu.tma.async.load {{.*}} -> memref<128x64xbf16, #gpu.address_space<workgroup>>
+// NT: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
 
 // A GEMM-shaped kernel becomes a gpu.func: TMA descriptors for the operands,
 // mbarrier-synchronised stages, wgmma, and a bounds-checked epilogue.

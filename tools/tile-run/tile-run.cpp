@@ -110,6 +110,7 @@ static cl::opt<bool> printIR("print-ir-after-all",
 namespace {
 
 int errorsSeen = 0;
+bool contextLost = false; // a kernel fault made the CUDA context unusable
 
 void report(const llvm::Twine &what, llvm::Error err) {
   ++errorsSeen;
@@ -601,6 +602,18 @@ bool runShape(KernelSource &src, const std::string &shapeText) {
     }
     if (auto err = stream->synchronize()) {
       fail("RUN FAILED", std::move(err));
+      // A fault in a kernel leaves the CUDA context unusable: nothing after
+      // it in this process would run, so say so instead of failing on.
+      if (auto lost = drv.synchronize()) {
+        size_t left = &compiled.back() - &c;
+        llvm::errs() << "tile-run: the CUDA context is lost after that fault ("
+                     << llvm::toString(std::move(lost)) << "); " << left
+                     << " config(s) of this shape and any later shapes were "
+                        "not run: run them in a new process, without config "
+                     << m.config << "\n";
+        contextLost = true;
+        break;
+      }
       continue;
     }
     auto out = tensors[2].download();
@@ -718,7 +731,10 @@ int main(int argc, char **argv) {
                  << sizes << "\n";
     return 1;
   }
-  for (const std::string &shape : shapes)
+  for (const std::string &shape : shapes) {
+    if (contextLost)
+      break;
     runShape(**src, shape);
+  }
   return errorsSeen ? 1 : 0;
 }
