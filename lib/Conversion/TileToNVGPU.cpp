@@ -2,22 +2,22 @@
 //
 // A specialized tile.kernel whose main loop accumulates tile.dot of two
 // tile.loads becomes a gpu.func that runs that loop as a multi-stage pipeline
-// on Hopper's tensor memory accelerator and warpgroup MMA, written in upstream
-// nvgpu ops (which convert-nvgpu-to-nvvm lowers):
+// on Hopper's tensor memory accelerator and warpgroup MMA:
 //
-//   prologue     thread 0 issues the TMA loads of the first STAGES-1 k-blocks
-//   k-loop       every warpgroup waits on full[stage], issues wgmma on its rows
-//                of A and all of B (nvgpu.warpgroup.mma, which waits for the
-//                previous group), releases the previous stage on empty[...];
-//                thread 0 then refills that stage with k-block kb+STAGES-1
-//   epilogue     accumulators -> shared memory (f32) -> 8-wide vectors, the
-//                kernel's elementwise epilogue applied, stored with bounds
-//                checks
+//   prologue     thread 0 issues the TMA loads (nvgpu.tma.async.load) of the
+//                first STAGES-1 k-blocks, completing on full[stage] mbarriers
+//   k-loop       every warpgroup waits on full[stage], issues
+//                nvvm.wgmma.mma_async on its rows of A and all of B, waits
+//                for the previous group, releases that stage on empty[...];
+//                thread 0 then refills it with k-block kb+STAGES-1
+//   epilogue     accumulator fragments -> shared memory (f32) -> 8-wide
+//                vectors, the kernel's elementwise epilogue applied, stored
+//                with bounds checks
 //
-// Operand tiles are BLOCK_K = 128 bytes wide, the width of one 128-byte
-// swizzle row, which is the layout that nvgpu.warpgroup.mma's descriptor
-// iteration assumes; B (row-major K x N) is read MN-major ("transposeB") in
-// 64-column chunks.
+// Operand tiles are BLOCK_K = 128 bytes wide, one 128-byte swizzle row. A is
+// K-major; B is read MN-major in 64-column chunks when it is K x N, K-major
+// when it is N x K (transpose_rhs). docs/design.md explains why the wgmma
+// and the fragment store are emitted here rather than via nvgpu.warpgroup.*.
 //
 //===----------------------------------------------------------------------===//
 
