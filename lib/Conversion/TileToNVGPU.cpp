@@ -246,11 +246,22 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
       continue;
     if (isa<ParamOp>(op))
       return op.emitOpError() << "should have been replaced by tile-specialize";
+    // The operand tensors become TMA descriptors: nothing else may use them.
+    for (Value operand : op.getOperands())
+      if (!isa<StoreOp>(op) &&
+          (operand == plan.lhs.getSource() || operand == plan.rhs.getSource()))
+        return op.emitOpError()
+               << "uses a tile.dot operand's tensor, which the sm_90 lowering "
+                  "reads only through TMA; use tile.dim for its sizes";
     if (!afterLoop) {
-      if (hasTileResult(&op) && !isa<SplatOp>(op))
-        return op.emitOpError() << "computes a tile before the main loop; the "
-                                   "sm_90 GEMM lowering supports only splats "
-                                   "there";
+      bool indexOp = isa<ProgramIdOp, NumProgramsOp, DimOp>(op);
+      bool tileDialect = isa<TileDialect>(op.getDialect());
+      if ((hasTileResult(&op) && !isa<SplatOp>(op)) ||
+          (tileDialect && !indexOp && !isa<SplatOp>(op)) ||
+          op.getNumRegions() != 0)
+        return op.emitOpError() << "is not supported before the main loop by "
+                                   "the sm_90 GEMM lowering (index "
+                                   "computations and tile.splat only)";
       plan.prologue.push_back(&op);
       continue;
     }
@@ -261,14 +272,20 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
       plan.store = store;
       continue;
     }
-    if (hasTileResult(&op) && !isa<SplatOp>(op) &&
-        !op.hasTrait<OpTrait::Elementwise>())
+    if ((hasTileResult(&op) && !isa<SplatOp>(op) &&
+         !op.hasTrait<OpTrait::Elementwise>()) ||
+        op.getNumRegions() != 0 || isa<LoadOp>(op))
       return op.emitOpError() << "is not elementwise; the sm_90 GEMM lowering "
                                  "supports only elementwise epilogues";
     plan.epilogue.push_back(&op);
   }
   if (!plan.store)
     return kernel.emitOpError() << "stores no tile";
+  if (plan.store.getDest() == plan.lhs.getSource() ||
+      plan.store.getDest() == plan.rhs.getSource())
+    return plan.store.emitOpError()
+           << "writes a tensor that the tile.dot reads; the sm_90 lowering "
+              "needs the output in its own argument";
   auto dest = dyn_cast<BlockArgument>(plan.store.getDest());
   auto destType = dyn_cast<MemRefType>(plan.store.getDest().getType());
   if (!dest || !destType || destType.getRank() != 2 ||
@@ -661,6 +678,16 @@ LogicalResult GemmEmitter::emitEpilogue() {
 
   IRMapping vmap = map;
   vmap.map(plan.loop.getResult(0), v);
+  // Splats made before the loop that the epilogue uses (the accumulator's
+  // start may be one): broadcast their scalars here.
+  for (Operation *op : plan.prologue)
+    if (auto splat = dyn_cast<SplatOp>(op);
+        splat && llvm::any_of(splat->getUsers(), [&](Operation *user) {
+          return user->getBlock() == &plan.kernel.getBody().front() &&
+                 plan.loop->isBeforeInBlock(user);
+        }))
+      if (failed(cloneVector(splat, vmap)))
+        return failure();
   for (Operation *op : plan.epilogue) {
     if (!hasTileResult(op)) {
       b.clone(*op, vmap);

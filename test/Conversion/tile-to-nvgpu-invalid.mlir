@@ -83,3 +83,87 @@ tile.kernel @too_deep(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
   tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+!a = tensor<128x64xbf16>
+!b = tensor<64x128xbf16>
+!c = tensor<128x128xf32>
+!o = tensor<128x128xbf16>
+tile.kernel @store_before_loop(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                               %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                               %C: memref<?x?xbf16> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %z16 = arith.constant 0.0 : bf16
+  %K = tile.dim "K"
+  %init = tile.splat %zero : !c
+  %zt = tile.splat %z16 : !o
+  // expected-error @+1 {{is not supported before the main loop by the sm_90 GEMM lowering (index computations and tile.splat only)}}
+  tile.store %zt, %C[%c0, %c0] : !o -> memref<?x?xbf16>
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> !a
+    %b = tile.load %B[%k, %c0] : memref<?x?xbf16> -> !b
+    %d = tile.dot %a, %b, %x : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  %o = arith.truncf %acc : !c to !o
+  tile.store %o, %C[%c0, %c0] : !o -> memref<?x?xbf16>
+  tile.return
+}
+
+// -----
+
+!a = tensor<128x64xbf16>
+!b = tensor<64x128xbf16>
+!c = tensor<128x128xf32>
+!o = tensor<128x128xbf16>
+tile.kernel @memref_dim_of_operand(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                                   %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                                   %C: memref<?x?xbf16> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  // expected-error @+1 {{uses a tile.dot operand's tensor, which the sm_90 lowering reads only through TMA; use tile.dim for its sizes}}
+  %K = memref.dim %A, %c1 : memref<?x?xbf16>
+  %init = tile.splat %zero : !c
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> !a
+    %b = tile.load %B[%k, %c0] : memref<?x?xbf16> -> !b
+    %d = tile.dot %a, %b, %x : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  %o = arith.truncf %acc : !c to !o
+  tile.store %o, %C[%c0, %c0] : !o -> memref<?x?xbf16>
+  tile.return
+}
+
+// -----
+
+!a = tensor<128x64xbf16>
+!b = tensor<64x128xbf16>
+!c = tensor<128x128xf32>
+!o = tensor<128x128xbf16>
+tile.kernel @store_into_operand(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                                %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : !c
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> !a
+    %b = tile.load %B[%k, %c0] : memref<?x?xbf16> -> !b
+    %d = tile.dot %a, %b, %x : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  %o = arith.truncf %acc : !c to !o
+  // expected-error @+1 {{writes a tensor that the tile.dot reads; the sm_90 lowering needs the output in its own argument}}
+  tile.store %o, %A[%c0, %c0] : !o -> memref<?x?xbf16>
+  tile.return
+}

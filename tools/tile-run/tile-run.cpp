@@ -490,13 +490,17 @@ bool runShape(KernelSource &src, const std::string &shapeText) {
     report("cuStreamCreate", stream.takeError());
     return false;
   }
-  if (src.reference() != "gemm" || src.args().size() != 3) {
+  auto isMatrix = [&](unsigned i) {
+    return src.args()[i].isTensor && src.args()[i].dimNames.size() == 2;
+  };
+  if (src.reference() != "gemm" || src.args().size() != 3 || !isMatrix(0) ||
+      !isMatrix(1) || !isMatrix(2)) {
     report("@" + src.name(),
            llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "no reference to verify against (set "
                                    "reference = \"gemm\" on a kernel with "
-                                   "arguments A, B, C); nothing is timed "
-                                   "unverified"));
+                                   "2-d tensor arguments A, B, C); nothing "
+                                   "is timed unverified"));
     return false;
   }
   // B is K x N, or N x K ("NT": its first dimension is C's second).

@@ -165,6 +165,11 @@ LogicalResult KernelOp::verify() {
                              << "' is both a parameter and a problem size";
     }
   }
+  if (auto config = getConfig())
+    for (NamedAttribute entry : *config)
+      if (!isa<IntegerAttr>(entry.getValue()))
+        return emitOpError() << "config entry '" << entry.getName().getValue()
+                             << "' must be an integer";
   if (getConfig() && getParams())
     return emitOpError() << "has both 'params' and a bound 'config'; "
                             "tile-specialize replaces the first by the second";
