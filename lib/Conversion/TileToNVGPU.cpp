@@ -371,7 +371,7 @@ private:
   }
 
   void createFunction();
-  LogicalResult cloneVector(Operation *op, IRMapping &map);
+  void cloneVector(Operation *op, IRMapping &map);
   void issueLoads(Value kb);
   Value matrixDescriptor(Value byteOffset, int64_t leadingBytes,
                          int64_t strideBytes);
@@ -459,20 +459,19 @@ void GemmEmitter::createFunction() {
 }
 
 /// Clones elementwise op `op` of tiles as the same op on 8-wide vectors.
-LogicalResult GemmEmitter::cloneVector(Operation *op, IRMapping &vmap) {
+void GemmEmitter::cloneVector(Operation *op, IRMapping &vmap) {
   if (auto splat = dyn_cast<SplatOp>(op)) {
     auto type = VectorType::get({kEpilogueVector},
                                 splat.getType().getElementType());
     vmap.map(splat.getResult(),
              vector::BroadcastOp::create(b, type, vmap.lookupOrDefault(
                                                       splat.getValue())));
-    return success();
+    return;
   }
   Operation *clone = b.clone(*op, vmap);
   for (OpResult r : clone->getResults())
     if (auto t = dyn_cast<RankedTensorType>(r.getType()))
       r.setType(VectorType::get({kEpilogueVector}, t.getElementType()));
-  return success();
 }
 
 void GemmEmitter::issueLoads(Value kb) {
@@ -686,15 +685,13 @@ LogicalResult GemmEmitter::emitEpilogue() {
           return user->getBlock() == &plan.kernel.getBody().front() &&
                  plan.loop->isBeforeInBlock(user);
         }))
-      if (failed(cloneVector(splat, vmap)))
-        return failure();
+      cloneVector(splat, vmap);
   for (Operation *op : plan.epilogue) {
     if (!hasTileResult(op)) {
       b.clone(*op, vmap);
       continue;
     }
-    if (failed(cloneVector(op, vmap)))
-      return failure();
+    cloneVector(op, vmap);
   }
   Value out = vmap.lookup(plan.store.getValue());
 

@@ -84,10 +84,9 @@ private:
       return lhs.takeError();
     while (true) {
       StringRef op;
+      // Each level lists longer spellings first, so "<" never takes the
+      // first half of "<=".
       for (StringRef candidate : level(l)) {
-        skipSpace();
-        // Keep "<" from eating the first half of "<=" and friends: levels list
-        // the longer spellings first; also don't read "|"/"&" alone.
         if (consume(candidate)) {
           op = candidate;
           break;
