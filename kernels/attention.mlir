@@ -40,7 +40,8 @@ tile.kernel @attention(
         #tile.expr<"BLOCK_M % (16 * WARPS) == 0">],
       grid = [#tile.expr<"cdiv(S_Q, BLOCK_M)">, #tile.expr<"B * H">],
       num_warps = #tile.expr<"WARPS">,
-      num_stages = #tile.expr<"STAGES">} {
+      num_stages = #tile.expr<"STAGES">,
+      reference = "attention"} {
   %c0 = arith.constant 0 : index
   %c0_i32 = arith.constant 0 : i32
   %zero = arith.constant 0.0 : f32
