@@ -21,8 +21,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "KernelEmitter.h"
 #include "tile/Conversion/Passes.h"
-#include "tile/Dialect/Tile/TileOps.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/IRMapping.h"
@@ -36,14 +36,11 @@ namespace mlir::tile {
 
 using namespace mlir;
 using namespace mlir::tile;
+using namespace mlir::tile::lowering;
 
 namespace {
 
-constexpr int64_t kSwizzleBytes = 128;
 constexpr int64_t kChunkCols = 64;  // columns of one B box (128 B of bf16)
-constexpr int64_t kWarpgroupRows = 64;
-constexpr int64_t kMaxSharedMemory = 232448; // per block on sm_90 (opt-in)
-constexpr int64_t kAlign = 1024;             // 128-byte swizzle atom
 constexpr int64_t kEpilogueVector = 8;
 
 /// What the lowering needs to know about a GEMM-shaped kernel.
@@ -61,7 +58,6 @@ struct GemmPlan {
   /// B is K x N and read MN-major, in 64-column chunks.
   bool kMajorB = false;
   ::tile::Bindings config;
-  SmallVector<std::string> problemSizes; // in argument order
 
   int64_t threads() const { return warpgroups * 128; }
   int64_t aStageBytes() const { return bm * kSwizzleBytes; }
@@ -88,29 +84,14 @@ std::optional<int64_t> constantIndex(Value v) {
   return std::nullopt;
 }
 
-FailureOr<int64_t> evalKernelExpr(KernelOp kernel, ExprAttr expr,
-                                  const ::tile::Bindings &config,
-                                  int64_t fallback, StringRef what) {
-  if (!expr)
-    return fallback;
-  auto v = expr.evaluate(config);
-  if (!v)
-    return kernel.emitOpError() << what << ": "
-                                << llvm::toString(v.takeError());
-  return *v;
-}
-
 /// Checks that `kernel` has the shape this lowering handles and gathers what
 /// it needs; otherwise reports, at the op concerned, what is unsupported.
 FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
   GemmPlan plan;
   plan.kernel = kernel;
-  if (!kernel.isSpecialized())
-    return kernel.emitOpError()
-           << "has unbound parameters; run tile-specialize first";
-  DictionaryAttr config = kernel.getConfigAttr();
-  for (NamedAttribute entry : config)
-    plan.config[entry.getName()] = cast<IntegerAttr>(entry.getValue()).getInt();
+  if (failed(checkSpecialized(kernel)))
+    return failure();
+  plan.config = configBindings(kernel);
 
   auto warps = evalKernelExpr(kernel, kernel.getNumWarpsAttr(), plan.config,
                               4, "num_warps");
@@ -312,13 +293,6 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
     return plan.store.emitOpError() << "must store a tile the accumulator's "
                                        "shape";
 
-  for (unsigned i = 0, e = kernel.getNumArguments(); i < e; ++i)
-    if (ShapeAttr shape = kernel.getArgShape(i))
-      for (unsigned d = 0; d < shape.getRank(); ++d)
-        if (StringRef sym = shape.getSymbol(d);
-            !sym.empty() && !llvm::is_contained(plan.problemSizes, sym.str()))
-          plan.problemSizes.push_back(sym.str());
-
   if (plan.sharedMemoryBytes() > kMaxSharedMemory)
     return kernel.emitOpError()
            << "needs " << plan.sharedMemoryBytes()
@@ -328,135 +302,29 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
 }
 
 /// Emits the gpu.func for `plan` at the end of `gpuModule`.
-class GemmEmitter {
+class GemmEmitter : KernelEmitter {
 public:
   GemmEmitter(GemmPlan &plan, gpu::GPUModuleOp gpuModule)
-      : plan(plan), ctx(plan.kernel.getContext()),
-        b(plan.kernel.getLoc(), ctx), gpuModule(gpuModule) {}
+      : KernelEmitter(plan.kernel, gpuModule), plan(plan) {}
 
   LogicalResult emit();
 
 private:
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, x, y); }
-  Value rem(Value x, Value y) { return arith::RemUIOp::create(b, x, y); }
-  Value div(Value x, Value y) { return arith::DivUIOp::create(b, x, y); }
-  Value ult(Value x, Value y) {
-    return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x, y);
-  }
-  Value eq(Value x, Value y) {
-    return arith::CmpIOp::create(b, arith::CmpIPredicate::eq, x, y);
-  }
-  Value andi(Value x, Value y) { return arith::AndIOp::create(b, x, y); }
-  /// Bit 0 of `v`, as the i1 phase parity of an mbarrier wait.
-  Value parityBit(Value v) {
-    return arith::CmpIOp::create(b, arith::CmpIPredicate::ne, rem(v, idx(2)),
-                                 idx(0));
-  }
-  /// A view of `bytes` of dynamic shared memory at byte offset `offset`.
-  Value smemView(Value offset, ArrayRef<int64_t> shape, Type elt) {
-    auto type = MemRefType::get(shape, elt, MemRefLayoutAttrInterface(),
-                                smemSpace());
-    return memref::ViewOp::create(b, type, smem, offset, ValueRange());
-  }
-  Attribute smemSpace() {
-    return gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  }
-  template <typename Fn> void ifThen(Value cond, Fn &&body) {
-    auto ifOp = scf::IfOp::create(b, cond, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(ifOp.thenBlock());
-    body();
-  }
-
-  void createFunction();
   void cloneVector(Operation *op, IRMapping &map);
   void issueLoads(Value kb);
-  Value matrixDescriptor(Value byteOffset, int64_t leadingBytes,
-                         int64_t strideBytes);
   SmallVector<Value> emitWgmma(Value stage, ValueRange accs);
   void emitMainLoop();
   void storeFragments(Value staged);
   LogicalResult emitEpilogue();
-  DictionaryAttr launchAttr();
 
   GemmPlan &plan;
-  MLIRContext *ctx;
-  ImplicitLocOpBuilder b;
-  gpu::GPUModuleOp gpuModule;
-  gpu::GPUFuncOp func;
-
   nvgpu::TensorMapDescriptorType aMapType, bMapType;
   nvgpu::MBarrierGroupType barrierType;
-  Value descA, descB, smem, pad, full, empty, tid, wg, isThread0, isWgLeader;
-  Value m0, n0, numKBlocks, smemBase;
+  Value descA, descB, full, empty, wg, isThread0, isWgLeader;
+  Value m0, n0, numKBlocks;
   Type accType;
   SmallVector<Value> accs; // one accumulator struct per 64-row slice
-  IRMapping map;                       // kernel values -> gpu.func values
-  DenseMap<Value, Value> problemSize;  // tile.dim name -> index value
-  SmallVector<Attribute> paramAttrs;
 };
-
-void GemmEmitter::createFunction() {
-  KernelOp kernel = plan.kernel;
-  auto makeMap = [&](int64_t rows, int64_t cols) {
-    auto box = MemRefType::get({rows, cols}, plan.operandType,
-                               MemRefLayoutAttrInterface(), smemSpace());
-    return nvgpu::TensorMapDescriptorType::get(
-        ctx, box, nvgpu::TensorMapSwizzleKind::SWIZZLE_128B,
-        nvgpu::TensorMapL2PromoKind::L2PROMO_256B,
-        nvgpu::TensorMapOOBKind::OOB_ZERO,
-        nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
-  };
-  aMapType = makeMap(plan.bm, plan.bk);
-  bMapType = plan.kMajorB ? makeMap(plan.bn, plan.bk)
-                          : makeMap(plan.bk, kChunkCols);
-  barrierType = nvgpu::MBarrierGroupType::get(ctx, smemSpace(), plan.stages);
-
-  Builder attrs(ctx);
-  auto param = [&](StringRef kind, unsigned arg,
-                   ArrayRef<NamedAttribute> extra = {}) {
-    SmallVector<NamedAttribute> entries = {
-        attrs.getNamedAttr("kind", attrs.getStringAttr(kind)),
-        attrs.getNamedAttr("arg", attrs.getI64IntegerAttr(arg))};
-    entries.append(extra.begin(), extra.end());
-    paramAttrs.push_back(attrs.getDictionaryAttr(entries));
-  };
-  SmallVector<Type> argTypes;
-  for (unsigned i = 0, e = kernel.getNumArguments(); i < e; ++i) {
-    Value arg = kernel.getArgument(i);
-    Type type = arg.getType();
-    if (arg == plan.lhs.getSource() || arg == plan.rhs.getSource()) {
-      bool isA = arg == plan.lhs.getSource();
-      // A pointer to the CUtensorMap in global memory; cast to the nvgpu
-      // descriptor type in the body (gpu-to-nvvm converts no nvgpu types in
-      // signatures).
-      argTypes.push_back(LLVM::LLVMPointerType::get(ctx));
-      ArrayRef<int64_t> box = (isA ? aMapType : bMapType).getTensor().getShape();
-      param("tensormap", i,
-            {attrs.getNamedAttr("box", attrs.getDenseI64ArrayAttr(box)),
-             attrs.getNamedAttr("swizzle", attrs.getI64IntegerAttr(128))});
-      continue;
-    }
-    argTypes.push_back(type);
-    param(isa<MemRefType>(type) ? "memref" : "scalar", i);
-  }
-  for (const std::string &name : plan.problemSizes) {
-    argTypes.push_back(IntegerType::get(ctx, 64));
-    param("size", 0,
-          {attrs.getNamedAttr("symbol", attrs.getStringAttr(name))});
-  }
-
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToEnd(gpuModule.getBody());
-  func = gpu::GPUFuncOp::create(b, kernel.getSymName(),
-                                FunctionType::get(ctx, argTypes, {}));
-  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
-  int32_t threads = static_cast<int32_t>(plan.threads());
-  func.setKnownBlockSizeAttr(
-      DenseI32ArrayAttr::get(ctx, ArrayRef<int32_t>{threads, 1, 1}));
-}
 
 /// Clones elementwise op `op` of tiles as the same op on 8-wide vectors.
 void GemmEmitter::cloneVector(Operation *op, IRMapping &vmap) {
@@ -480,13 +348,13 @@ void GemmEmitter::issueLoads(Value kb) {
   int64_t txBytes = plan.aStageBytes() + plan.bStageBytes();
   nvgpu::MBarrierArriveExpectTxOp::create(b, full, idx(txBytes), stage,
                                           Value());
-  Value aOffset = add(pad, mul(stage, idx(plan.aStageBytes())));
+  Value aOffset = mul(stage, idx(plan.aStageBytes()));
   Value aView = smemView(aOffset, {plan.bm, plan.bk}, plan.operandType);
   // TMA coordinates run innermost dimension first.
   nvgpu::TmaAsyncLoadOp::create(b, aView, full, descA, ValueRange{k0, m0},
                                 stage, Value(), Value());
-  Value bBase = add(pad, add(idx(plan.stages * plan.aStageBytes()),
-                             mul(stage, idx(plan.bStageBytes()))));
+  Value bBase = add(idx(plan.stages * plan.aStageBytes()),
+                    mul(stage, idx(plan.bStageBytes())));
   if (plan.kMajorB) {
     Value bView = smemView(bBase, {plan.bn, plan.bk}, plan.operandType);
     nvgpu::TmaAsyncLoadOp::create(b, bView, full, descB, ValueRange{k0, n0},
@@ -501,20 +369,6 @@ void GemmEmitter::issueLoads(Value kb) {
                                   ValueRange{add(n0, idx(c * kChunkCols)), k0},
                                   stage, Value(), Value());
   }
-}
-
-/// A wgmma shared-memory matrix descriptor (sm_90): start address, leading
-/// and stride byte offsets (all >> 4), 128-byte swizzle.
-Value GemmEmitter::matrixDescriptor(Value byteOffset, int64_t leadingBytes,
-                                    int64_t strideBytes) {
-  Type i64 = b.getI64Type();
-  auto c64 = [&](int64_t v) { return arith::ConstantIntOp::create(b, i64, v); };
-  Value address = arith::IndexCastUIOp::create(b, i64, add(smemBase, byteOffset));
-  Value start = arith::AndIOp::create(
-      b, arith::ShRUIOp::create(b, address, c64(4)), c64(0x3FFF));
-  Value desc = arith::OrIOp::create(b, start, c64((leadingBytes >> 4) << 16));
-  desc = arith::OrIOp::create(b, desc, c64((strideBytes >> 4) << 32));
-  return arith::OrIOp::create(b, desc, c64(int64_t(1) << 62));
 }
 
 /// One k-block on this warpgroup's rows: for each 64-row slice and each
@@ -654,13 +508,10 @@ void GemmEmitter::storeFragments(Value staged) {
 
 LogicalResult GemmEmitter::emitEpilogue() {
   gpu::BarrierOp::create(b);
-  Value staged = smemView(pad, {plan.bm, plan.bn}, b.getF32Type());
+  Value staged = smemView(idx(0), {plan.bm, plan.bn}, b.getF32Type());
   storeFragments(staged);
   gpu::BarrierOp::create(b);
 
-  Value dest = map.lookup(plan.store.getDest());
-  Value rows = memref::DimOp::create(b, dest, 0);
-  Value cols = memref::DimOp::create(b, dest, 1);
   int64_t chunksPerRow = plan.bn / kEpilogueVector;
   auto loop = scf::ForOp::create(b, tid, idx(plan.bm * chunksPerRow),
                                  idx(plan.threads()));
@@ -697,121 +548,36 @@ LogicalResult GemmEmitter::emitEpilogue() {
 
   Value row = add(map.lookup(plan.store.getIndices()[0]), r);
   Value col = add(map.lookup(plan.store.getIndices()[1]), c);
-  Value rowIn = ult(row, rows);
-  Value vecIn = arith::CmpIOp::create(b, arith::CmpIPredicate::ule,
-                                      add(col, idx(kEpilogueVector)), cols);
-  // One 16-byte-aligned vector store when the segment is in bounds and its
-  // address allows it (the row pitch is only known at run time).
-  auto meta = memref::ExtractStridedMetadataOp::create(b, dest);
-  Value element = add(meta.getOffset(),
-                      add(mul(row, meta.getStrides()[0]), col));
-  int64_t eltBytes = cast<MemRefType>(dest.getType()).getElementTypeBitWidth() / 8;
-  Value address = add(memref::ExtractAlignedPointerAsIndexOp::create(b, dest),
-                      mul(element, idx(eltBytes)));
-  Value aligned = eq(rem(address, idx(16)), idx(0));
-  auto whole = scf::IfOp::create(b, andi(andi(rowIn, vecIn), aligned),
-                                 /*else=*/true);
-  {
-    OpBuilder::InsertionGuard g(b);
-    b.setInsertionPointToStart(whole.thenBlock());
-    vector::StoreOp::create(b, out, dest, ValueRange{row, col},
-                            /*nontemporal=*/false, llvm::MaybeAlign(16));
-    b.setInsertionPointToStart(whole.elseBlock());
-    ifThen(rowIn, [&] {
-      for (int64_t j = 0; j < kEpilogueVector; ++j) {
-        Value cj = add(col, idx(j));
-        ifThen(ult(cj, cols), [&] {
-          Value e = vector::ExtractOp::create(b, out, ArrayRef<int64_t>{j});
-          memref::StoreOp::create(b, e, dest, ValueRange{row, cj});
-        });
-      }
-    });
-  }
+  storeVectorChecked(out, map.lookup(plan.store.getDest()), {row, col});
   return success();
 }
 
-DictionaryAttr GemmEmitter::launchAttr() {
-  Builder attrs(ctx);
-  SmallVector<Attribute> grid;
-  for (Attribute g : plan.kernel.getGrid())
-    grid.push_back(attrs.getStringAttr(cast<ExprAttr>(g).getText()));
-  return attrs.getDictionaryAttr({
-      attrs.getNamedAttr("params", attrs.getArrayAttr(paramAttrs)),
-      attrs.getNamedAttr("grid", attrs.getArrayAttr(grid)),
-      attrs.getNamedAttr("block", attrs.getI64IntegerAttr(plan.threads())),
-      attrs.getNamedAttr("shared_memory",
-                         attrs.getI64IntegerAttr(plan.sharedMemoryBytes())),
-      attrs.getNamedAttr("config", plan.kernel.getConfigAttr()),
-  });
-}
-
 LogicalResult GemmEmitter::emit() {
-  createFunction();
-  Block *entry = &func.getBody().front();
-  b.setInsertionPointToStart(entry);
-  KernelOp kernel = plan.kernel;
-
-  // Kernel arguments and problem sizes.
-  unsigned numKernelArgs = kernel.getNumArguments();
-  for (unsigned i = 0; i < numKernelArgs; ++i) {
-    Value arg = kernel.getArgument(i);
-    if (arg == plan.lhs.getSource())
-      descA = UnrealizedConversionCastOp::create(b, aMapType,
-                                                 func.getArgument(i))
-                  .getResult(0);
-    else if (arg == plan.rhs.getSource())
-      descB = UnrealizedConversionCastOp::create(b, bMapType,
-                                                 func.getArgument(i))
-                  .getResult(0);
-    else
-      map.map(arg, func.getArgument(i));
-  }
-  llvm::StringMap<Value> sizes;
-  for (auto [i, name] : llvm::enumerate(plan.problemSizes))
-    sizes[name] = arith::IndexCastOp::create(
-        b, b.getIndexType(), func.getArgument(numKernelArgs + i));
-
-  tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+  aMapType = tensorMapType({plan.bm, plan.bk}, plan.operandType);
+  bMapType = plan.kMajorB ? tensorMapType({plan.bn, plan.bk}, plan.operandType)
+                          : tensorMapType({plan.bk, kChunkCols},
+                                          plan.operandType);
+  barrierType = nvgpu::MBarrierGroupType::get(ctx, smemSpace(), plan.stages);
+  llvm::MapVector<Value, nvgpu::TensorMapDescriptorType> tensorMaps;
+  tensorMaps[plan.lhs.getSource()] = aMapType;
+  tensorMaps[plan.rhs.getSource()] = bMapType;
+  createFunction(tensorMaps, plan.threads());
+  descA = descriptors.lookup(plan.lhs.getSource());
+  descB = descriptors.lookup(plan.rhs.getSource());
   wg = div(tid, idx(128));
   isThread0 = eq(tid, idx(0));
   isWgLeader = eq(rem(tid, idx(128)), idx(0));
 
   // The kernel's own index computations (program ids, offsets).
-  for (Operation *op : plan.prologue) {
-    if (isa<SplatOp>(op))
-      continue; // tiles: the accumulator init, or epilogue operands
-    if (auto pid = dyn_cast<ProgramIdOp>(op)) {
-      map.map(pid.getResult(),
-              gpu::BlockIdOp::create(
-                  b, static_cast<gpu::Dimension>(pid.getAxis())));
-      continue;
-    }
-    if (auto num = dyn_cast<NumProgramsOp>(op)) {
-      map.map(num.getResult(),
-              gpu::GridDimOp::create(
-                  b, static_cast<gpu::Dimension>(num.getAxis())));
-      continue;
-    }
-    if (auto dim = dyn_cast<DimOp>(op)) {
-      map.map(dim.getResult(), sizes.lookup(dim.getName()));
-      continue;
-    }
-    b.clone(*op, map);
-  }
+  for (Operation *op : plan.prologue)
+    if (!isa<SplatOp>(op)) // tiles: the accumulator init, or epilogue operands
+      emitScalarOp(op, map);
   m0 = map.lookup(plan.lhs.getIndices()[0]);
   n0 = map.lookup(plan.rhs.getIndices()[plan.kMajorB ? 0 : 1]);
   Value kExtent = map.lookup(plan.loop.getUpperBound());
   numKBlocks = arith::CeilDivUIOp::create(b, kExtent, idx(plan.bk));
 
-  // Shared memory, aligned for the 128-byte swizzle.
-  auto rawType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
-                                 MemRefLayoutAttrInterface(), smemSpace());
-  smem = gpu::DynamicSharedMemoryOp::create(b, rawType);
-  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, smem);
-  pad = rem(arith::SubIOp::create(b, idx(kAlign), rem(base, idx(kAlign))),
-            idx(kAlign));
-  smemBase = add(base, pad); // shared-window address of the aligned region
-
+  allocateSharedMemory();
   full = nvgpu::MBarrierCreateOp::create(b, barrierType);
   empty = nvgpu::MBarrierCreateOp::create(b, barrierType);
   for (int64_t s = 0; s < plan.stages; ++s) {
@@ -827,9 +593,22 @@ LogicalResult GemmEmitter::emit() {
   if (failed(emitEpilogue()))
     return failure();
   gpu::ReturnOp::create(b);
-  func->setAttr("tile.launch", launchAttr());
+  func->setAttr("tile.launch",
+                launchAttr(plan.threads(), plan.sharedMemoryBytes()));
   return success();
 }
+
+} // namespace
+
+LogicalResult mlir::tile::lowerGemmKernel(KernelOp kernel,
+                                          gpu::GPUModuleOp gpuModule) {
+  auto plan = analyzeGemm(kernel);
+  if (failed(plan))
+    return failure();
+  return GemmEmitter(*plan, gpuModule).emit();
+}
+
+namespace {
 
 struct ConvertTileToNVGPUPass
     : public mlir::tile::impl::ConvertTileToNVGPUBase<ConvertTileToNVGPUPass> {
@@ -849,11 +628,13 @@ struct ConvertTileToNVGPUPass
     auto gpuModule = gpu::GPUModuleOp::create(
         b, module.getLoc(), "tile_kernels", b.getArrayAttr({target}));
     for (KernelOp kernel : kernels) {
-      auto plan = analyzeGemm(kernel);
-      if (failed(plan))
-        return signalPassFailure();
-      GemmEmitter emitter(*plan, gpuModule);
-      if (failed(emitter.emit()))
+      // Two chained tile.dots (S = Q Kᵀ feeding O += P V) take the attention
+      // lowering; everything else the GEMM lowering, which explains what it
+      // does not support.
+      int64_t dots = 0;
+      kernel.walk([&](DotOp) { ++dots; });
+      if (failed(dots == 2 ? lowerAttentionKernel(kernel, gpuModule)
+                           : lowerGemmKernel(kernel, gpuModule)))
         return signalPassFailure();
       kernel.erase();
     }

@@ -167,3 +167,67 @@ tile.kernel @store_into_operand(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M
   tile.store %o, %A[%c0, %c0] : !o -> memref<?x?xbf16>
   tile.return
 }
+
+// -----
+
+// Attention-shaped kernels: what the attention lowering rejects.
+!q = tensor<64x96xbf16>
+!s = tensor<64x64xf32>
+!p = tensor<64x64xbf16>
+!o = tensor<64x96xf32>
+tile.kernel @odd_head_dim(%Q: memref<?x?xbf16> {tile.shape = #tile.shape<S, D>},
+                          %K: memref<?x?xbf16> {tile.shape = #tile.shape<S, D>},
+                          %V: memref<?x?xbf16> {tile.shape = #tile.shape<S, D>},
+                          %O: memref<?x?xf32> {tile.shape = #tile.shape<S, D>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %S = tile.dim "S"
+  %q = tile.load %Q[%c0, %c0] : memref<?x?xbf16> -> !q
+  %s0 = tile.splat %zero : !s
+  %o0 = tile.splat %zero : !o
+  %acc = scf.for %n = %c0 to %S step %c64 iter_args(%x = %o0) -> (!o) {
+    %k = tile.load %K[%n, %c0] : memref<?x?xbf16> -> !q
+    %v = tile.load %V[%n, %c0] : memref<?x?xbf16> -> !q
+    // expected-error @+1 {{head dimension D = 96 must be a multiple of 64, at most 256, for the attention lowering}}
+    %st = tile.dot %q, %k, %s0 {transpose_rhs} : !q, !q -> !s
+    %pt = arith.truncf %st : !s to !p
+    %y = tile.dot %pt, %v, %x : !p, !q -> !o
+    scf.yield %y : !o
+  }
+  tile.store %acc, %O[%c0, %c0] : !o -> memref<?x?xf32>
+  tile.return
+}
+
+// -----
+
+!q = tensor<64x64xbf16>
+!s = tensor<64x64xf32>
+!p = tensor<64x64xbf16>
+!col = tensor<64xf32>
+tile.kernel @column_reduce(%Q: memref<?x?xbf16> {tile.shape = #tile.shape<S, D>},
+                           %K: memref<?x?xbf16> {tile.shape = #tile.shape<S, D>},
+                           %V: memref<?x?xbf16> {tile.shape = #tile.shape<S, D>},
+                           %O: memref<?x?xf32> {tile.shape = #tile.shape<S, D>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %S = tile.dim "S"
+  %q = tile.load %Q[%c0, %c0] : memref<?x?xbf16> -> !q
+  %s0 = tile.splat %zero : !s
+  %acc = scf.for %n = %c0 to %S step %c64 iter_args(%x = %s0) -> (!s) {
+    %k = tile.load %K[%n, %c0] : memref<?x?xbf16> -> !q
+    %v = tile.load %V[%n, %c0] : memref<?x?xbf16> -> !q
+    %st = tile.dot %q, %k, %s0 {transpose_rhs} : !q, !q -> !s
+    // expected-error @+1 {{the attention lowering reduces along rows (dim 1 of a 2-d tile) only}}
+    %c = tile.reduce max %st dim 0 : !s -> !col
+    %cb = tile.broadcast %c dim 0 : !col -> !s
+    %pt = arith.truncf %cb : !s to !p
+    %y = tile.dot %pt, %v, %x : !p, !q -> !s
+    scf.yield %y : !s
+  }
+  tile.store %acc, %O[%c0, %c0] : !s -> memref<?x?xf32>
+  tile.return
+}

@@ -1,0 +1,246 @@
+//===- KernelEmitter.cpp - shared pieces of the sm_90a lowerings ----------===//
+
+#include "KernelEmitter.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::tile;
+using namespace mlir::tile::lowering;
+
+FailureOr<int64_t> lowering::evalKernelExpr(KernelOp kernel, ExprAttr expr,
+                                          const ::tile::Bindings &config,
+                                          int64_t fallback, StringRef what) {
+  if (!expr)
+    return fallback;
+  auto v = expr.evaluate(config);
+  if (!v)
+    return kernel.emitOpError()
+           << what << ": " << llvm::toString(v.takeError());
+  return *v;
+}
+
+::tile::Bindings lowering::configBindings(KernelOp kernel) {
+  ::tile::Bindings config;
+  for (NamedAttribute entry : kernel.getConfigAttr())
+    config[entry.getName()] = cast<IntegerAttr>(entry.getValue()).getInt();
+  return config;
+}
+
+SmallVector<std::string> lowering::problemSizeSymbols(KernelOp kernel) {
+  SmallVector<std::string> symbols;
+  for (unsigned i = 0, e = kernel.getNumArguments(); i < e; ++i)
+    if (ShapeAttr shape = kernel.getArgShape(i))
+      for (unsigned d = 0; d < shape.getRank(); ++d)
+        if (StringRef sym = shape.getSymbol(d);
+            !sym.empty() && !llvm::is_contained(symbols, sym.str()))
+          symbols.push_back(sym.str());
+  return symbols;
+}
+
+LogicalResult lowering::checkSpecialized(KernelOp kernel) {
+  if (!kernel.isSpecialized())
+    return kernel.emitOpError()
+           << "has unbound parameters; run tile-specialize first";
+  WalkResult result = kernel.walk([](ParamOp op) {
+    op.emitOpError() << "should have been replaced by tile-specialize";
+    return WalkResult::interrupt();
+  });
+  return failure(result.wasInterrupted());
+}
+
+Value KernelEmitter::parityBit(Value v) {
+  return arith::CmpIOp::create(b, arith::CmpIPredicate::ne, rem(v, idx(2)),
+                               idx(0));
+}
+
+Attribute KernelEmitter::smemSpace() {
+  return gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+}
+
+Value KernelEmitter::smemView(Value offset, ArrayRef<int64_t> shape,
+                              Type elt) {
+  auto type =
+      MemRefType::get(shape, elt, MemRefLayoutAttrInterface(), smemSpace());
+  return memref::ViewOp::create(b, type, smem, add(pad, offset), ValueRange());
+}
+
+void KernelEmitter::waitBarrier(Value group, Value index, Value phase) {
+  nvgpu::MBarrierTryWaitParityOp::create(b, group, parityBit(phase),
+                                         idx(10000000), index);
+}
+
+nvgpu::TensorMapDescriptorType
+KernelEmitter::tensorMapType(ArrayRef<int64_t> box, Type element) {
+  auto boxType =
+      MemRefType::get(box, element, MemRefLayoutAttrInterface(), smemSpace());
+  return nvgpu::TensorMapDescriptorType::get(
+      ctx, boxType, nvgpu::TensorMapSwizzleKind::SWIZZLE_128B,
+      nvgpu::TensorMapL2PromoKind::L2PROMO_256B,
+      nvgpu::TensorMapOOBKind::OOB_ZERO,
+      nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
+}
+
+/// Start address, leading and stride byte offsets (all >> 4), and the
+/// 128-byte swizzle mode in bits 62-63.
+Value KernelEmitter::matrixDescriptor(Value byteOffset, int64_t leadingBytes,
+                                      int64_t strideBytes) {
+  Type i64 = b.getI64Type();
+  auto c64 = [&](int64_t v) { return arith::ConstantIntOp::create(b, i64, v); };
+  Value address =
+      arith::IndexCastUIOp::create(b, i64, add(smemBase, byteOffset));
+  Value start = arith::AndIOp::create(
+      b, arith::ShRUIOp::create(b, address, c64(4)), c64(0x3FFF));
+  Value desc = arith::OrIOp::create(b, start, c64((leadingBytes >> 4) << 16));
+  desc = arith::OrIOp::create(b, desc, c64((strideBytes >> 4) << 32));
+  return arith::OrIOp::create(b, desc, c64(int64_t(1) << 62));
+}
+
+void KernelEmitter::createFunction(
+    const llvm::MapVector<Value, nvgpu::TensorMapDescriptorType> &tensorMaps,
+    int64_t threads) {
+  problemSizes = problemSizeSymbols(kernel);
+  Builder attrs(ctx);
+  auto param = [&](StringRef kind, unsigned arg,
+                   ArrayRef<NamedAttribute> extra = {}) {
+    SmallVector<NamedAttribute> entries = {
+        attrs.getNamedAttr("kind", attrs.getStringAttr(kind)),
+        attrs.getNamedAttr("arg", attrs.getI64IntegerAttr(arg))};
+    entries.append(extra.begin(), extra.end());
+    paramAttrs.push_back(attrs.getDictionaryAttr(entries));
+  };
+  SmallVector<Type> argTypes;
+  for (unsigned i = 0, e = kernel.getNumArguments(); i < e; ++i) {
+    Value arg = kernel.getArgument(i);
+    Type type = arg.getType();
+    if (auto it = tensorMaps.find(arg); it != tensorMaps.end()) {
+      // A pointer to the CUtensorMap in global memory; cast to the nvgpu
+      // descriptor type in the body (gpu-to-nvvm converts no nvgpu types in
+      // signatures).
+      argTypes.push_back(LLVM::LLVMPointerType::get(ctx));
+      ArrayRef<int64_t> box = it->second.getTensor().getShape();
+      param("tensormap", i,
+            {attrs.getNamedAttr("box", attrs.getDenseI64ArrayAttr(box)),
+             attrs.getNamedAttr("swizzle", attrs.getI64IntegerAttr(128))});
+      continue;
+    }
+    argTypes.push_back(type);
+    param(isa<MemRefType>(type) ? "memref" : "scalar", i);
+  }
+  for (const std::string &name : problemSizes) {
+    argTypes.push_back(IntegerType::get(ctx, 64));
+    param("size", 0,
+          {attrs.getNamedAttr("symbol", attrs.getStringAttr(name))});
+  }
+
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToEnd(gpuModule.getBody());
+    func = gpu::GPUFuncOp::create(b, kernel.getSymName(),
+                                  FunctionType::get(ctx, argTypes, {}));
+  }
+  func->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  int32_t blockSize = static_cast<int32_t>(threads);
+  func.setKnownBlockSizeAttr(
+      DenseI32ArrayAttr::get(ctx, ArrayRef<int32_t>{blockSize, 1, 1}));
+
+  b.setInsertionPointToStart(&func.getBody().front());
+  unsigned numKernelArgs = kernel.getNumArguments();
+  for (unsigned i = 0; i < numKernelArgs; ++i) {
+    Value arg = kernel.getArgument(i);
+    if (auto it = tensorMaps.find(arg); it != tensorMaps.end())
+      descriptors[arg] =
+          UnrealizedConversionCastOp::create(b, it->second, func.getArgument(i))
+              .getResult(0);
+    else
+      map.map(arg, func.getArgument(i));
+  }
+  for (auto [i, name] : llvm::enumerate(problemSizes))
+    sizes[name] = arith::IndexCastOp::create(
+        b, b.getIndexType(), func.getArgument(numKernelArgs + i));
+  tid = gpu::ThreadIdOp::create(b, gpu::Dimension::x);
+}
+
+void KernelEmitter::emitScalarOp(Operation *op, IRMapping &mapping) {
+  if (auto pid = dyn_cast<ProgramIdOp>(op)) {
+    mapping.map(pid.getResult(),
+                gpu::BlockIdOp::create(
+                    b, static_cast<gpu::Dimension>(pid.getAxis())));
+    return;
+  }
+  if (auto num = dyn_cast<NumProgramsOp>(op)) {
+    mapping.map(num.getResult(),
+                gpu::GridDimOp::create(
+                    b, static_cast<gpu::Dimension>(num.getAxis())));
+    return;
+  }
+  if (auto dim = dyn_cast<DimOp>(op)) {
+    mapping.map(dim.getResult(), sizes.lookup(dim.getName()));
+    return;
+  }
+  b.clone(*op, mapping);
+}
+
+void KernelEmitter::storeVectorChecked(Value vector, Value dest,
+                                       ArrayRef<Value> indices) {
+  int64_t rank = indices.size();
+  int64_t width = cast<VectorType>(vector.getType()).getNumElements();
+  Value row = indices[rank - 2], col = indices[rank - 1];
+  Value rowIn = ult(row, memref::DimOp::create(b, dest, rank - 2));
+  Value cols = memref::DimOp::create(b, dest, rank - 1);
+  Value vecIn = arith::CmpIOp::create(b, arith::CmpIPredicate::ule,
+                                      add(col, idx(width)), cols);
+  auto meta = memref::ExtractStridedMetadataOp::create(b, dest);
+  Value element = meta.getOffset();
+  for (int64_t d = 0; d < rank; ++d)
+    element = add(element, mul(indices[d], meta.getStrides()[d]));
+  int64_t eltBytes =
+      cast<MemRefType>(dest.getType()).getElementTypeBitWidth() / 8;
+  Value address = add(memref::ExtractAlignedPointerAsIndexOp::create(b, dest),
+                      mul(element, idx(eltBytes)));
+  Value aligned = eq(rem(address, idx(16)), idx(0));
+  auto whole = scf::IfOp::create(b, andi(andi(rowIn, vecIn), aligned),
+                                 /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(whole.thenBlock());
+  vector::StoreOp::create(b, vector, dest, indices, /*nontemporal=*/false,
+                          llvm::MaybeAlign(16));
+  b.setInsertionPointToStart(whole.elseBlock());
+  ifThen(rowIn, [&] {
+    for (int64_t j = 0; j < width; ++j) {
+      SmallVector<Value> at(indices.begin(), indices.end());
+      at[rank - 1] = add(col, idx(j));
+      ifThen(ult(at[rank - 1], cols), [&] {
+        Value e = vector::ExtractOp::create(b, vector, ArrayRef<int64_t>{j});
+        memref::StoreOp::create(b, e, dest, at);
+      });
+    }
+  });
+}
+
+void KernelEmitter::allocateSharedMemory() {
+  auto rawType = MemRefType::get({ShapedType::kDynamic}, b.getI8Type(),
+                                 MemRefLayoutAttrInterface(), smemSpace());
+  smem = gpu::DynamicSharedMemoryOp::create(b, rawType);
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, smem);
+  pad = rem(sub(idx(kAlign), rem(base, idx(kAlign))), idx(kAlign));
+  smemBase = add(base, pad); // shared-window address of the aligned region
+}
+
+DictionaryAttr KernelEmitter::launchAttr(int64_t threads,
+                                         int64_t sharedMemoryBytes) {
+  Builder attrs(ctx);
+  SmallVector<Attribute> grid;
+  for (Attribute g : kernel.getGrid())
+    grid.push_back(attrs.getStringAttr(cast<ExprAttr>(g).getText()));
+  return attrs.getDictionaryAttr({
+      attrs.getNamedAttr("params", attrs.getArrayAttr(paramAttrs)),
+      attrs.getNamedAttr("grid", attrs.getArrayAttr(grid)),
+      attrs.getNamedAttr("block", attrs.getI64IntegerAttr(threads)),
+      attrs.getNamedAttr("shared_memory",
+                         attrs.getI64IntegerAttr(sharedMemoryBytes)),
+      attrs.getNamedAttr("config", kernel.getConfigAttr()),
+  });
+}

@@ -1,0 +1,130 @@
+//===- KernelEmitter.h - shared pieces of the sm_90a lowerings --*- C++ -*-===//
+//
+// What the GEMM lowering and the attention lowering of convert-tile-to-nvgpu
+// both need: the gpu.func signature (TMA descriptors, memrefs, scalars,
+// problem sizes) and its `tile.launch` dictionary, dynamic shared memory
+// aligned for the 128-byte swizzle, wgmma shared-memory descriptors, and
+// small index arithmetic helpers. Private to lib/Conversion.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TILE_LIB_CONVERSION_KERNELEMITTER_H
+#define TILE_LIB_CONVERSION_KERNELEMITTER_H
+
+#include "tile/Dialect/Tile/TileOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace mlir::tile::lowering {
+
+constexpr int64_t kSwizzleBytes = 128;
+constexpr int64_t kWarpgroupRows = 64;
+constexpr int64_t kMaxSharedMemory = 232448; // per block on sm_90 (opt-in)
+constexpr int64_t kAlign = 1024;             // 128-byte swizzle atom
+
+/// Evaluates a kernel-level expression (num_warps, ...) under `config`, or
+/// returns `fallback` when the kernel has none.
+FailureOr<int64_t> evalKernelExpr(KernelOp kernel, ExprAttr expr,
+                                  const ::tile::Bindings &config,
+                                  int64_t fallback, StringRef what);
+
+/// The specialized kernel's parameter values.
+::tile::Bindings configBindings(KernelOp kernel);
+
+/// Problem-size symbols of the kernel's arguments, in argument order: the
+/// i64 parameters appended to the gpu.func.
+SmallVector<std::string> problemSizeSymbols(KernelOp kernel);
+
+/// Rejects ops a lowering never expects to see (unbound parameters).
+LogicalResult checkSpecialized(KernelOp kernel);
+
+class KernelEmitter {
+protected:
+  KernelEmitter(KernelOp kernel, gpu::GPUModuleOp gpuModule)
+      : kernel(kernel), ctx(kernel.getContext()), b(kernel.getLoc(), ctx),
+        gpuModule(gpuModule) {}
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, x, y); }
+  Value rem(Value x, Value y) { return arith::RemUIOp::create(b, x, y); }
+  Value div(Value x, Value y) { return arith::DivUIOp::create(b, x, y); }
+  Value ult(Value x, Value y) {
+    return arith::CmpIOp::create(b, arith::CmpIPredicate::ult, x, y);
+  }
+  Value eq(Value x, Value y) {
+    return arith::CmpIOp::create(b, arith::CmpIPredicate::eq, x, y);
+  }
+  Value andi(Value x, Value y) { return arith::AndIOp::create(b, x, y); }
+  /// Bit 0 of `v`, as the i1 phase parity of an mbarrier wait.
+  Value parityBit(Value v);
+  Attribute smemSpace();
+  /// A view of shared memory at byte offset `offset` from the aligned base.
+  Value smemView(Value offset, ArrayRef<int64_t> shape, Type elt);
+  template <typename Fn> void ifThen(Value cond, Fn &&body) {
+    auto ifOp = scf::IfOp::create(b, cond, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    body();
+  }
+  /// Waits for `phase` of barrier `index` of `group`.
+  void waitBarrier(Value group, Value index, Value phase);
+
+  /// A TMA descriptor type: `box` elements, 128-byte swizzle, zero fill.
+  nvgpu::TensorMapDescriptorType tensorMapType(ArrayRef<int64_t> box,
+                                               Type element);
+  /// A wgmma shared-memory matrix descriptor (sm_90) for the 128-byte
+  /// swizzled operand at `byteOffset` from the aligned shared base.
+  Value matrixDescriptor(Value byteOffset, int64_t leadingBytes,
+                         int64_t strideBytes);
+
+  /// Creates the gpu.func: arguments in `tensorMaps` become pointers to
+  /// their CUtensorMap, other tensors memrefs, scalars stay, and the
+  /// problem sizes follow as i64. Then binds the kernel's arguments in `map`
+  /// (`descriptors` for the TMA ones) and computes `tid`.
+  void createFunction(
+      const llvm::MapVector<Value, nvgpu::TensorMapDescriptorType> &tensorMaps,
+      int64_t threads);
+  /// Replaces an index op of the tile dialect (program ids, sizes) or clones
+  /// a scalar op into the function.
+  void emitScalarOp(Operation *op, IRMapping &mapping);
+  /// Stores `vector` along the last dimension of `dest` at `indices`: one
+  /// 16-byte store when the row (dimension rank-2) is in bounds, the vector
+  /// fits in the row and the address is aligned (the pitch is only known at
+  /// run time); else element by element, leaving out what is out of bounds.
+  void storeVectorChecked(Value vector, Value dest, ArrayRef<Value> indices);
+  /// Dynamic shared memory, aligned to kAlign: sets smem, pad, smemBase.
+  void allocateSharedMemory();
+  /// The `tile.launch` dictionary the runtime launches the function with.
+  DictionaryAttr launchAttr(int64_t threads, int64_t sharedMemoryBytes);
+
+  KernelOp kernel;
+  MLIRContext *ctx;
+  ImplicitLocOpBuilder b;
+  gpu::GPUModuleOp gpuModule;
+  gpu::GPUFuncOp func;
+  SmallVector<std::string> problemSizes;
+  SmallVector<Attribute> paramAttrs;
+  IRMapping map;                       // kernel values -> gpu.func values
+  llvm::StringMap<Value> sizes;        // problem size -> index value
+  DenseMap<Value, Value> descriptors;  // kernel tensor -> TMA descriptor
+  Value tid, smem, pad, smemBase;
+};
+
+} // namespace mlir::tile::lowering
+
+namespace mlir::tile {
+/// Lowers a GEMM-shaped kernel (one tile.dot accumulated in a loop).
+LogicalResult lowerGemmKernel(KernelOp kernel, gpu::GPUModuleOp gpuModule);
+/// Lowers an attention-shaped kernel (two chained tile.dots in a loop).
+LogicalResult lowerAttentionKernel(KernelOp kernel, gpu::GPUModuleOp gpuModule);
+} // namespace mlir::tile
+
+#endif // TILE_LIB_CONVERSION_KERNELEMITTER_H
