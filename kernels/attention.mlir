@@ -29,15 +29,17 @@ tile.kernel @attention(
     %O: memref<?x?x?x?xbf16> {tile.shape = #tile.shape<B, H, S_Q, D>},
     %scale: f32, %causal: i32)
     attributes {
-      params = [#tile.param<"BLOCK_M", [128, 64]>,
-                #tile.param<"BLOCK_N", [64, 128, 32]>,
-                #tile.param<"WARPS", [4, 8]>,
+      params = [#tile.param<"BLOCK_M", [128, 64, 192]>,
+                #tile.param<"BLOCK_N", [128, 64, 32]>,
+                #tile.param<"WARPS", [8, 4, 12]>,
                 #tile.param<"STAGES", [2, 3]>],
       constraints = [
         // Q, and STAGES blocks of K and V, in shared memory.
         #tile.expr<"(BLOCK_M + 2 * BLOCK_N * STAGES) * D * 2 <= 227 * 1024">,
-        // Each warp owns at least 16 query rows.
-        #tile.expr<"BLOCK_M % (16 * WARPS) == 0">],
+        // Each warp owns 16 or 32 query rows (one or two 64-row slices per
+        // warpgroup of 4 warps).
+        #tile.expr<"BLOCK_M % (16 * WARPS) == 0">,
+        #tile.expr<"BLOCK_M <= 32 * WARPS">],
       grid = [#tile.expr<"cdiv(S_Q, BLOCK_M)">, #tile.expr<"B * H">],
       num_warps = #tile.expr<"WARPS">,
       num_stages = #tile.expr<"STAGES">,
