@@ -1158,7 +1158,7 @@ LogicalResult AttentionEmitter::emit() {
   }
   for (auto &entry : descriptors)
     nvgpu::TmaPrefetchOp::create(b, entry.second, isThread0);
-  gpu::BarrierOp::create(b);
+  publishBarrierInits();
 
   Block &body = kernel.getBody().front();
   for (Operation &op : body) {

@@ -72,6 +72,11 @@ void KernelEmitter::waitBarrier(Value group, Value index, Value phase) {
                                          idx(10000000), index);
 }
 
+void KernelEmitter::publishBarrierInits() {
+  NVVM::FenceMbarrierInitOp::create(b);
+  gpu::BarrierOp::create(b);
+}
+
 nvgpu::TensorMapDescriptorType
 KernelEmitter::tensorMapType(ArrayRef<int64_t> box, Type element) {
   auto boxType =

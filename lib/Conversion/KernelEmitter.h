@@ -77,6 +77,11 @@ protected:
   /// Waits for `phase` of barrier `index` of `group`.
   void waitBarrier(Value group, Value index, Value phase);
 
+  /// Makes the mbarrier inits visible to the TMA unit (async proxy) and to
+  /// every thread: fence.mbarrier_init, then a block barrier. Without the
+  /// fence a TMA load may complete on a barrier whose shared memory still
+  /// holds a previous block's state.
+  void publishBarrierInits();
   /// A TMA descriptor type: `box` elements, 128-byte swizzle, zero fill.
   nvgpu::TensorMapDescriptorType tensorMapType(ArrayRef<int64_t> box,
                                                Type element);

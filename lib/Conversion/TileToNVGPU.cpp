@@ -587,7 +587,7 @@ LogicalResult GemmEmitter::emit() {
   }
   nvgpu::TmaPrefetchOp::create(b, descA, isThread0);
   nvgpu::TmaPrefetchOp::create(b, descB, isThread0);
-  gpu::BarrierOp::create(b);
+  publishBarrierInits();
 
   emitMainLoop();
   if (failed(emitEpilogue()))
