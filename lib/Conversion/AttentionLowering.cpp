@@ -743,7 +743,7 @@ LogicalResult AttentionEmitter::emitScoreDot(DotOp op) {
       mul(wg, idx(plan.rowsPerWarpgroup() * kSwizzleBytes)), 16, 1024);
   Value matB = matrixDescriptor(kBase, 16, 1024);
   Type i64 = b.getI64Type();
-  NVVM::WgmmaFenceAlignedOp::create(b);
+  beginWgmma();
   SmallVector<Value> accs;
   for (int64_t slice = 0; slice < plan.slices(); ++slice) {
     auto accType = LLVM::LLVMStructType::getLiteral(
@@ -828,15 +828,22 @@ LogicalResult AttentionEmitter::emitValueDot(DotOp op) {
   auto accType = LLVM::LLVMStructType::getLiteral(
       ctx, SmallVector<Type>(cols / 2, b.getF32Type()));
   int64_t pCols = plan.bn;
-  NVVM::WgmmaFenceAlignedOp::create(b);
+  // Every register the wgmmas read (P packed to pairs, the accumulator) is
+  // written before wgmma.fence, as the PTX ISA requires.
+  SmallVector<SmallVector<Value>> packed;
+  for (int64_t slice = 0; slice < plan.slices(); ++slice)
+    for (int64_t kk = 0; kk < plan.bn / 16; ++kk) {
+      ArrayRef<Value> p = pElems->slice(slice * pCols / 2 + 8 * kk, 8);
+      packed.push_back({pack(p[0], p[1]), pack(p[2], p[3]), pack(p[4], p[5]),
+                        pack(p[6], p[7])});
+    }
+  beginWgmma();
   std::vector<Value> accs;
   for (int64_t slice = 0; slice < plan.slices(); ++slice) {
     std::vector<Value> d((*accElems).begin() + slice * cols / 2,
                          (*accElems).begin() + (slice + 1) * cols / 2);
     for (int64_t kk = 0; kk < plan.bn / 16; ++kk) {
-      ArrayRef<Value> p = pElems->slice(slice * pCols / 2 + 8 * kk, 8);
-      SmallVector<Value> operands = {pack(p[0], p[1]), pack(p[2], p[3]),
-                                     pack(p[4], p[5]), pack(p[6], p[7])};
+      SmallVector<Value> operands = packed[slice * (plan.bn / 16) + kk];
       operands.push_back(arith::AddIOp::create(
           b, matB,
           arith::ConstantIntOp::create(b, i64,

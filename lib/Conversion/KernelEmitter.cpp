@@ -77,6 +77,12 @@ void KernelEmitter::publishBarrierInits() {
   gpu::BarrierOp::create(b);
 }
 
+void KernelEmitter::beginWgmma() {
+  NVVM::SyncWarpOp::create(
+      b, arith::ConstantIntOp::create(b, b.getI32Type(), -1).getResult());
+  NVVM::WgmmaFenceAlignedOp::create(b);
+}
+
 nvgpu::TensorMapDescriptorType
 KernelEmitter::tensorMapType(ArrayRef<int64_t> box, Type element) {
   auto boxType =

@@ -82,6 +82,11 @@ protected:
   /// fence a TMA load may complete on a barrier whose shared memory still
   /// holds a previous block's state.
   void publishBarrierInits();
+  /// Before a group of wgmma: reconverges the warp (bar.warp.sync), since
+  /// the .sync.aligned wgmma ops need every lane together and lane 0 of
+  /// warp 0 may still be in the TMA producer branch or an mbarrier wait
+  /// loop; then wgmma.fence orders earlier register writes before the MMA.
+  void beginWgmma();
   /// A TMA descriptor type: `box` elements, 128-byte swizzle, zero fill.
   nvgpu::TensorMapDescriptorType tensorMapType(ArrayRef<int64_t> box,
                                                Type element);

@@ -304,9 +304,11 @@ tile::makeReference(const KernelSource &src, const ReferenceOptions &options) {
     return notTaken("--causal");
   if (options.scale && !attention)
     return notTaken("--scale");
-  if (options.scale && !std::isfinite(*options.scale))
-    return makeError("--scale: the scale must be a finite number, e.g. "
-                     "--scale=0.125");
+  // kernels/attention.mlir takes the row maximum before scaling, which is
+  // exact only for a positive scale (as softmax scales are).
+  if (options.scale && !(std::isfinite(*options.scale) && *options.scale > 0))
+    return makeError("--scale: the scale must be a positive finite number, "
+                     "e.g. --scale=0.125");
   if (name == "gemm")
     return std::make_unique<GemmReference>(src);
   if (attention)

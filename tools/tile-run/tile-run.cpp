@@ -81,7 +81,7 @@ static cl::opt<bool>
 static cl::opt<float>
     scaleOpt("scale", cl::value_desc("float"),
              cl::desc("Attention kernels: the kernel's %scale, applied to "
-                      "Q K^T before the softmax (default 1/sqrt(D))"),
+                      "Q K^T before the softmax; positive (default 1/sqrt(D))"),
              cl::cat(category));
 static cl::opt<std::string> kernelName("kernel",
                                        cl::desc("Which tile.kernel of the "
