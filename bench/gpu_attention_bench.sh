@@ -22,6 +22,21 @@ for c in "" "--causal"; do
 done
 tune --shape B=4,H=48,S=4096,D=64 --dtype f16
 tune --shape B=4,H=32,S=4096,D=128 --dtype f16 --causal
+# GEMM after the shared-memory layout change: the tuned space at two shapes
+# (ratio to cuBLAS in the same process) and BLOCK_N = 64, which was refused.
+for s in M=4096,N=4096,K=4096 M=8192,N=8192,K=8192; do
+  "$T" kernels/gemm.mlir --shape $s --tune --iters 20 --warmup 5 --json "$out/gemm.jsonl" 2>>"$out/errors.log" | grep -E "^best|^=="
+  "$T" kernels/gemm_nt.mlir --shape $s --tune --iters 20 --warmup 5 --json "$out/gemm.jsonl" 2>>"$out/errors.log" | grep -E "^best|^=="
+done
+sed 's/#tile.param<"BLOCK_N", \[128, 256\]>/#tile.param<"BLOCK_N", [128, 256, 64]>/' kernels/gemm.mlir > /tmp/gemm64.mlir
+sed 's/#tile.param<"BLOCK_N", \[128, 256\]>/#tile.param<"BLOCK_N", [128, 256, 64]>/' kernels/gemm_nt.mlir > /tmp/gemm64_nt.mlir
+for k in /tmp/gemm64.mlir /tmp/gemm64_nt.mlir; do
+  for s in M=4096,N=4096,K=4096 M=777,N=1331,K=999; do
+    for c in BLOCK_M=64,BLOCK_N=64,WARPS=4 BLOCK_M=128,BLOCK_N=64,WARPS=8; do
+      "$T" $k --shape $s --config $c --iters 5 --warmup 2 --json "$out/gemm64.jsonl" 2>>"$out/errors.log" | grep -E " ok$|WRONG|FAIL|lost" | sed "s|^|$(basename $k) $s |"
+    done
+  done
+done
 if [ -f .carry/anchors.py ]; then
   PYTHONUNBUFFERED=1 python3 .carry/anchors.py --gemm --json "$out/anchors.json" 2>&1 | grep -E "^ATT"
 fi

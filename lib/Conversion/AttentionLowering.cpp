@@ -75,7 +75,7 @@ struct AttentionPlan {
   int64_t sharedMemoryBytes() const {
     int64_t pipeline = qBytes() + 2 * stages * kvStageBytes();
     int64_t staging = bm * d * 4; // the output tile, at most f32
-    return std::max(pipeline, staging) + kAlign;
+    return std::max(pipeline, staging) + kSharedMemorySlack;
   }
 };
 

@@ -69,7 +69,7 @@ struct GemmPlan {
     return stages * (aStageBytes() + bStageBytes());
   }
   int64_t sharedMemoryBytes() const {
-    return std::max(pipelineBytes(), bm * bn * 4) + kAlign;
+    return std::max(pipelineBytes(), bm * bn * 4) + kSharedMemorySlack;
   }
 };
 
@@ -191,17 +191,11 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
            << "BLOCK_K = " << plan.bk << " must span 128 bytes ("
            << kSwizzleBytes / plan.elementBytes() << " elements of "
            << plan.operandType << ") in the sm_90 lowering";
-  // BLOCK_N = 64 is refused until one failure is understood: 64 x 64 blocks
-  // fault on H100/H200 at large grids (4096^3; fine at 256^3, clean under
-  // compute-sanitizer there), in both B layouts. 128 x 64 blocks verified at
-  // 256^3 and 4096^3 with the current wgmma emission (2026-11-26), so the
-  // rule can be narrowed once the 64 x 64 fault is explained. The attention
-  // lowering shows faults of the same kind for some small-block configs
-  // (docs/design.md); reconverging the warp before wgmma did not fix them.
-  if (plan.bn % kChunkCols != 0 || plan.bn > 256 || plan.bn < 128)
+  if (plan.bn % kChunkCols != 0 || plan.bn > 256)
     return plan.dot.emitOpError()
            << "BLOCK_N = " << plan.bn
-           << " is not supported by the sm_90 lowering: use 128, 192 or 256";
+           << " is not supported by the sm_90 lowering: use 64, 128, 192 or "
+              "256";
   if (plan.bm % (kWarpgroupRows * plan.warpgroups) != 0 || plan.bm > 256)
     return plan.dot.emitOpError()
            << "BLOCK_M = " << plan.bm << " must be at most 256 and a multiple "

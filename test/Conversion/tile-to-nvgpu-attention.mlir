@@ -12,6 +12,18 @@
 // CHECK-SAME: {arg = 3 : i64, kind = "memref"}, {arg = 4 : i64, kind = "scalar"}, {arg = 5 : i64, kind = "scalar"}
 // CHECK-SAME: {arg = 0 : i64, kind = "size", symbol = "B"}
 
+// The aligned shared region starts a full 1024 bytes past the dynamic-memory
+// symbol, which ptxas places among the static mbarriers (docs/design.md).
+// CHECK: %[[DYN:.*]] = gpu.dynamic_shared_memory
+// CHECK: %[[BASE:.*]] = memref.extract_aligned_pointer_as_index %[[DYN]]
+// CHECK: %[[MOD:.*]] = arith.remui %[[BASE]]
+// CHECK: %[[UP:.*]] = arith.remui
+// CHECK: %[[GAP:.*]] = arith.constant 1024 : index
+// CHECK-NEXT: %[[PAD:.*]] = arith.addi %[[GAP]], %[[UP]] : index
+// CHECK-NEXT: arith.addi %[[BASE]], %[[PAD]] : index
+// CHECK: mbarrier.init
+// CHECK: nvvm.fence.mbarrier.init
+
 // Q is loaded once; the prologue puts K and V blocks in flight (coordinates
 // innermost first: column, row, head, batch).
 // CHECK: nvgpu.tma.async.load %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}], %{{.*}}[%{{.*}}] to %{{.*}} : <tensor = memref<1x1x128x64xbf16
