@@ -236,16 +236,7 @@ void KernelEmitter::allocateSharedMemory() {
                                  MemRefLayoutAttrInterface(), smemSpace());
   smem = gpu::DynamicSharedMemoryOp::create(b, rawType);
   Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, smem);
-  // gpu-to-nvvm declares the dynamic shared memory as an internal
-  // zero-sized global, which the NVPTX backend demotes to a function-scope
-  // `.shared .b8` variable: ptxas lays it out among the static shared
-  // variables (our mbarriers), not after them. Starting the region a full
-  // kAlign past it keeps the TMA boxes and staging buffers off the barriers
-  // (which are far smaller than kAlign). Seen on H200: small-block configs
-  // whose CTA base happened to be aligned overwrote their own mbarriers and
-  // faulted or produced NaNs, only when several CTAs shared an SM.
-  pad = add(idx(kAlign),
-            rem(sub(idx(kAlign), rem(base, idx(kAlign))), idx(kAlign)));
+  pad = rem(sub(idx(kAlign), rem(base, idx(kAlign))), idx(kAlign));
   smemBase = add(base, pad); // shared-window address of the aligned region
 }
 

@@ -27,10 +27,9 @@ constexpr int64_t kSwizzleBytes = 128;
 constexpr int64_t kWarpgroupRows = 64;
 constexpr int64_t kMaxSharedMemory = 232448; // per block on sm_90 (opt-in)
 constexpr int64_t kAlign = 1024;             // 128-byte swizzle atom
-/// Dynamic shared memory requested beyond what a kernel lays out: the
-/// realignment to kAlign, and a kAlign gap after the dynamic-memory symbol
-/// (see allocateSharedMemory).
-constexpr int64_t kSharedMemorySlack = 2 * kAlign;
+/// Dynamic shared memory requested beyond what a kernel lays out: room to
+/// realign the region to kAlign.
+constexpr int64_t kSharedMemorySlack = kAlign;
 
 /// Evaluates a kernel-level expression (num_warps, ...) under `config`, or
 /// returns `fallback` when the kernel has none.
@@ -114,8 +113,7 @@ protected:
   /// fits in the row and the address is aligned (the pitch is only known at
   /// run time); else element by element, leaving out what is out of bounds.
   void storeVectorChecked(Value vector, Value dest, ArrayRef<Value> indices);
-  /// Dynamic shared memory, aligned to kAlign and starting at least kAlign
-  /// bytes past `__dynamic_shmem__`: sets smem, pad, smemBase.
+  /// Dynamic shared memory, aligned to kAlign: sets smem, pad, smemBase.
   void allocateSharedMemory();
   /// The `tile.launch` dictionary the runtime launches the function with.
   DictionaryAttr launchAttr(int64_t threads, int64_t sharedMemoryBytes);

@@ -623,6 +623,22 @@ struct ConvertTileToNVGPUPass
                                             "+ptx80");
     auto gpuModule = gpu::GPUModuleOp::create(
         b, module.getLoc(), "tile_kernels", b.getArrayAttr({target}));
+    // The symbol of dynamic shared memory, declared external so that it is
+    // `.extern .shared .b8 ...[]` in PTX: the start of the dynamic region,
+    // after all static shared variables. gpu-to-nvvm reuses a zero-sized
+    // shared global of the right alignment if one exists; the one it would
+    // create is internal, which the NVPTX backend demotes to a one-byte
+    // static variable that ptxas places among our mbarriers (H200: small
+    // blocks then overwrote their own barriers; docs/design.md).
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(gpuModule.getBody());
+      LLVM::GlobalOp::create(
+          b, module.getLoc(), LLVM::LLVMArrayType::get(b.getI8Type(), 0),
+          /*isConstant=*/false, LLVM::Linkage::External,
+          "__tile_dynamic_shared_memory", Attribute(), /*alignment=*/16,
+          /*addrSpace=*/3);
+    }
     for (KernelOp kernel : kernels) {
       // Two chained tile.dots (S = Q Kᵀ feeding O += P V) take the attention
       // lowering; everything else the GEMM lowering, which explains what it

@@ -4,6 +4,11 @@
 // The flash-attention kernel (two chained tile.dots) takes the attention
 // lowering: Q, K and V become 4-d TMA descriptors with (1, 1, rows, 64) boxes,
 // O stays a memref, the scalars stay scalars and the problem sizes follow.
+// Dynamic shared memory is an external symbol (`.extern .shared` in PTX), so
+// it starts after the static mbarriers (docs/design.md); the region is then
+// realigned to 1024 bytes at run time.
+// CHECK: gpu.module @tile_kernels
+// CHECK-NEXT: llvm.mlir.global external @__tile_dynamic_shared_memory() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<0 x i8>
 // CHECK-LABEL: gpu.func @attention(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: memref<?x?x?x?xbf16>, %{{.*}}: f32, %{{.*}}: i32, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64)
 // CHECK-SAME: known_block_size = array<i32: 256, 1, 1>
 // CHECK-SAME: {arg = 0 : i64, box = array<i64: 1, 1, 128, 64>, kind = "tensormap", swizzle = 128 : i64}
@@ -12,15 +17,6 @@
 // CHECK-SAME: {arg = 3 : i64, kind = "memref"}, {arg = 4 : i64, kind = "scalar"}, {arg = 5 : i64, kind = "scalar"}
 // CHECK-SAME: {arg = 0 : i64, kind = "size", symbol = "B"}
 
-// The aligned shared region starts a full 1024 bytes past the dynamic-memory
-// symbol, which ptxas places among the static mbarriers (docs/design.md).
-// CHECK: %[[DYN:.*]] = gpu.dynamic_shared_memory
-// CHECK: %[[BASE:.*]] = memref.extract_aligned_pointer_as_index %[[DYN]]
-// CHECK: %[[MOD:.*]] = arith.remui %[[BASE]]
-// CHECK: %[[UP:.*]] = arith.remui
-// CHECK: %[[GAP:.*]] = arith.constant 1024 : index
-// CHECK-NEXT: %[[PAD:.*]] = arith.addi %[[GAP]], %[[UP]] : index
-// CHECK-NEXT: arith.addi %[[BASE]], %[[PAD]] : index
 // CHECK: mbarrier.init
 // CHECK: nvvm.fence.mbarrier.init
 

@@ -63,7 +63,7 @@ tile.kernel @warps(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
 !a = tensor<128x64xbf16>
 !b = tensor<64x256xbf16>
 !c = tensor<128x256xf32>
-// expected-error @+1 {{needs 296960 bytes of shared memory, more than the 232448 a block may use on sm_90}}
+// expected-error @+1 {{needs 295936 bytes of shared memory, more than the 232448 a block may use on sm_90}}
 tile.kernel @too_deep(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
                       %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
                       %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})

@@ -57,7 +57,7 @@ tile.kernel @mm(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
 // CHECK-SAME: {arg = 1 : i64, box = array<i64: 64, 64>, kind = "tensormap", swizzle = 128 : i64}
 // CHECK-SAME: {arg = 2 : i64, kind = "memref"}
 // CHECK-SAME: {arg = 0 : i64, kind = "size", symbol = "M"}
-// CHECK-SAME: shared_memory = 149504 : i64
+// CHECK-SAME: shared_memory = 148480 : i64
 // CHECK: builtin.unrealized_conversion_cast %[[DA]] : !llvm.ptr to !nvgpu.tensormap.descriptor<tensor = memref<128x64xbf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b
 // CHECK: gpu.block_id x
 // CHECK: gpu.dynamic_shared_memory
