@@ -118,24 +118,11 @@ LogicalResult checkStreamedLoad(KernelOp kernel, LoadOp load, StringRef role) {
 FailureOr<AttentionPlan> analyzeAttention(KernelOp kernel) {
   AttentionPlan plan;
   plan.kernel = kernel;
-  if (failed(checkSpecialized(kernel)))
+  auto shape = launchShape(kernel, /*minStages=*/1);
+  if (failed(shape))
     return failure();
-  ::tile::Bindings config = configBindings(kernel);
-  auto warps = evalKernelExpr(kernel, kernel.getNumWarpsAttr(), config, 4,
-                              "num_warps");
-  auto stages = evalKernelExpr(kernel, kernel.getNumStagesAttr(), config, 2,
-                               "num_stages");
-  if (failed(warps) || failed(stages))
-    return failure();
-  if (*warps <= 0 || *warps % 4 != 0)
-    return kernel.emitOpError() << "num_warps = " << *warps
-                                << " must be a positive multiple of 4: each "
-                                   "warpgroup of 4 warps owns 64-row slices";
-  if (*stages < 1)
-    return kernel.emitOpError() << "num_stages = " << *stages
-                                << " must be at least 1";
-  plan.warpgroups = *warps / 4;
-  plan.stages = *stages;
+  plan.warpgroups = shape->warpgroups;
+  plan.stages = shape->stages;
 
   SmallVector<DotOp> dots;
   kernel.walk([&](DotOp d) { dots.push_back(d); });

@@ -51,6 +51,28 @@ LogicalResult lowering::checkSpecialized(KernelOp kernel) {
   return failure(result.wasInterrupted());
 }
 
+FailureOr<WarpgroupsAndStages> lowering::launchShape(KernelOp kernel,
+                                                    int64_t minStages) {
+  if (failed(checkSpecialized(kernel)))
+    return failure();
+  ::tile::Bindings config = configBindings(kernel);
+  auto warps = evalKernelExpr(kernel, kernel.getNumWarpsAttr(), config, 4,
+                              "num_warps");
+  auto stages = evalKernelExpr(kernel, kernel.getNumStagesAttr(), config, 2,
+                               "num_stages");
+  if (failed(warps) || failed(stages))
+    return failure();
+  if (*warps <= 0 || *warps % 4 != 0)
+    return kernel.emitOpError() << "num_warps = " << *warps
+                                << " must be a positive multiple of 4: the "
+                                   "sm_90 lowering gives each warpgroup of 4 "
+                                   "warps a slice of the block's rows";
+  if (*stages < minStages)
+    return kernel.emitOpError() << "num_stages = " << *stages
+                                << " must be at least " << minStages;
+  return WarpgroupsAndStages{*warps / 4, *stages};
+}
+
 Value KernelEmitter::parityBit(Value v) {
   return arith::CmpIOp::create(b, arith::CmpIPredicate::ne, rem(v, idx(2)),
                                idx(0));

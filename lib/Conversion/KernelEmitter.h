@@ -47,6 +47,15 @@ SmallVector<std::string> problemSizeSymbols(KernelOp kernel);
 /// Rejects ops a lowering never expects to see (unbound parameters).
 LogicalResult checkSpecialized(KernelOp kernel);
 
+/// The launch shape both lowerings share: warpgroups of 4 warps and
+/// pipeline stages, from the kernel's num_warps / num_stages.
+struct WarpgroupsAndStages {
+  int64_t warpgroups = 0, stages = 0;
+};
+/// Checks that the kernel is specialized and that num_warps is a positive
+/// multiple of 4 and num_stages at least `minStages`.
+FailureOr<WarpgroupsAndStages> launchShape(KernelOp kernel, int64_t minStages);
+
 class KernelEmitter {
 protected:
   KernelEmitter(KernelOp kernel, gpu::GPUModuleOp gpuModule)

@@ -89,26 +89,12 @@ std::optional<int64_t> constantIndex(Value v) {
 FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
   GemmPlan plan;
   plan.kernel = kernel;
-  if (failed(checkSpecialized(kernel)))
+  auto shape = launchShape(kernel, /*minStages=*/2);
+  if (failed(shape))
     return failure();
   plan.config = configBindings(kernel);
-
-  auto warps = evalKernelExpr(kernel, kernel.getNumWarpsAttr(), plan.config,
-                              4, "num_warps");
-  auto stages = evalKernelExpr(kernel, kernel.getNumStagesAttr(), plan.config,
-                               2, "num_stages");
-  if (failed(warps) || failed(stages))
-    return failure();
-  if (*warps <= 0 || *warps % 4 != 0)
-    return kernel.emitOpError() << "num_warps = " << *warps
-                                << " must be a positive multiple of 4: the "
-                                   "sm_90 lowering gives each warpgroup of 4 "
-                                   "warps a slice of the block's rows";
-  if (*stages < 2)
-    return kernel.emitOpError() << "num_stages = " << *stages
-                                << " must be at least 2";
-  plan.warpgroups = *warps / 4;
-  plan.stages = *stages;
+  plan.warpgroups = shape->warpgroups;
+  plan.stages = shape->stages;
 
   SmallVector<DotOp> dots;
   kernel.walk([&](DotOp d) { dots.push_back(d); });
