@@ -68,10 +68,8 @@ struct AttentionPlan {
   int64_t chunks() const { return d / kChunkCols; }
   int64_t qBytes() const { return bm * d * 2; }
   int64_t kvStageBytes() const { return bn * d * 2; }
-  int64_t kOffset(int64_t stage) const { return qBytes() + stage * kvStageBytes(); }
-  int64_t vOffset(int64_t stage) const {
-    return qBytes() + (stages + stage) * kvStageBytes();
-  }
+  int64_t kOffset() const { return qBytes(); } // K stage 0
+  int64_t vOffset() const { return qBytes() + stages * kvStageBytes(); }
   int64_t sharedMemoryBytes() const {
     int64_t pipeline = qBytes() + 2 * stages * kvStageBytes();
     int64_t staging = bm * d * 4; // the output tile, at most f32
@@ -79,13 +77,6 @@ struct AttentionPlan {
   }
 };
 
-bool isTile(Type t) { return isa<RankedTensorType>(t); }
-
-std::optional<int64_t> constantIndex(Value v) {
-  if (auto c = v.getDefiningOp<arith::ConstantIndexOp>())
-    return c.value();
-  return std::nullopt;
-}
 
 /// Checks a TMA-streamed load: a tensor argument of the kernel with
 /// contiguous rows, read from column 0 with `rowIndex` as its row offset.
@@ -312,6 +303,8 @@ private:
            !fragments.count(v);
   }
 
+  void loadBox(LoadOp load, Value group, Value index, int64_t smemOffset,
+               Value smemStageOffset, int64_t rows, Value row);
   void issueKV(Value block);
   LogicalResult emitOp(Operation *op);
   FailureOr<ArrayRef<Value>> elementsOf(Value tile);
@@ -329,49 +322,56 @@ private:
   LogicalResult emitScoreDot(DotOp op);
   LogicalResult emitValueDot(DotOp op);
   LogicalResult emitStore(StoreOp op);
-  void emitLoop();
+  LogicalResult emitLoop();
 
   AttentionPlan &plan;
   Value qFull, kFull, vFull, empty;
-  Value warp, lane, wg, isThread0, isWgLeader;
+  Value wg, isThread0, isWgLeader;
   Value stage, phase, numBlocks;
   DenseMap<Value, Fragment> fragments;
   /// Per-element values of lazy tiles materialized at the current point.
   DenseMap<std::pair<Value, int64_t>, Value> lazyCache;
   /// Lazy tiles materialized into `fragments` while emitting the loop body.
   SmallVector<Value> materializedInLoop;
-  bool inLoop = false, failedLoop = false;
+  bool inLoop = false;
   /// Rows (slice * 2 + half) and first column of this thread's elements.
   SmallVector<Value> rowIndices;
   Value colBase;
 };
 
+/// TMA of the `rows x D` tile that `load` reads, starting at `row`, into
+/// shared memory at `smemOffset + smemStageOffset` as D/64 swizzled chunks,
+/// completing on barrier `index` of `group`.
+void AttentionEmitter::loadBox(LoadOp load, Value group, Value index,
+                               int64_t smemOffset, Value smemStageOffset,
+                               int64_t rows, Value row) {
+  nvgpu::MBarrierArriveExpectTxOp::create(b, group, idx(rows * plan.d * 2),
+                                          index, Value());
+  auto indices = load.getIndices();
+  int64_t rank = indices.size();
+  SmallVector<int64_t> box(rank, 1);
+  box[rank - 2] = rows;
+  box[rank - 1] = kChunkCols;
+  for (int64_t c = 0; c < plan.chunks(); ++c) {
+    Value view = smemView(add(smemStageOffset,
+                              idx(smemOffset + c * rows * kSwizzleBytes)),
+                          box, plan.operandType);
+    // TMA coordinates run innermost dimension first.
+    SmallVector<Value> coords = {idx(c * kChunkCols), row};
+    for (int64_t i = rank - 3; i >= 0; --i)
+      coords.push_back(map.lookup(indices[i]));
+    nvgpu::TmaAsyncLoadOp::create(b, view, group,
+                                  descriptors.lookup(load.getSource()), coords,
+                                  index, Value(), Value());
+  }
+}
+
 void AttentionEmitter::issueKV(Value block) {
   Value s = rem(block, idx(plan.stages));
+  Value stageOffset = mul(s, idx(plan.kvStageBytes()));
   Value row = mul(block, idx(plan.bn));
-  for (auto [load, group, base] :
-       {std::make_tuple(plan.k, kFull, plan.kOffset(0)),
-        std::make_tuple(plan.v, vFull, plan.vOffset(0))}) {
-    nvgpu::MBarrierArriveExpectTxOp::create(b, group, idx(plan.kvStageBytes()),
-                                            s, Value());
-    auto indices = load.getIndices();
-    int64_t rank = indices.size();
-    Value stageBase = add(idx(base), mul(s, idx(plan.kvStageBytes())));
-    for (int64_t c = 0; c < plan.chunks(); ++c) {
-      SmallVector<int64_t> box(rank, 1);
-      box[rank - 2] = plan.bn;
-      box[rank - 1] = kChunkCols;
-      Value view = smemView(add(stageBase, idx(c * plan.bn * kSwizzleBytes)),
-                            box, plan.operandType);
-      // TMA coordinates run innermost dimension first.
-      SmallVector<Value> coords = {idx(c * kChunkCols), row};
-      for (int64_t i = rank - 3; i >= 0; --i)
-        coords.push_back(map.lookup(indices[i]));
-      nvgpu::TmaAsyncLoadOp::create(b, view, group,
-                                    descriptors.lookup(load.getSource()),
-                                    coords, s, Value(), Value());
-    }
-  }
+  loadBox(plan.k, kFull, s, plan.kOffset(), stageOffset, plan.bn, row);
+  loadBox(plan.v, vFull, s, plan.vOffset(), stageOffset, plan.bn, row);
 }
 
 /// Row of element `i` of a fragment with `cols` columns, in the block.
@@ -555,7 +555,7 @@ Value AttentionEmitter::allTrue(Value mask) {
 /// over the block, else per element.
 LogicalResult AttentionEmitter::emitSelect(arith::SelectOp op) {
   Value cond = op.getCondition();
-  if (!isTile(cond.getType()) || !isLazy(cond) || fragments.count(cond))
+  if (!isTile(cond.getType()) || !isLazy(cond))
     return emitElementwise(op);
   auto trueElems = elementsOf(op.getTrueValue());
   auto falseElems = elementsOf(op.getFalseValue());
@@ -701,10 +701,6 @@ void AttentionEmitter::unpackAccumulator(Value acc, int64_t cols,
     out.push_back(LLVM::ExtractValueOp::create(b, acc, i));
 }
 
-static NVVM::WGMMATypes wgmmaType(Type t) {
-  return t.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
-}
-
 /// S = Q·Kᵀ (+ acc): both operands K-major in shared memory, in 64-column
 /// (128-byte) chunks; 16 columns of D per wgmma.
 LogicalResult AttentionEmitter::emitScoreDot(DotOp op) {
@@ -725,11 +721,10 @@ LogicalResult AttentionEmitter::emitScoreDot(DotOp op) {
     accElems = *elems;
   }
   int64_t cols = plan.bn;
-  Value kBase = add(idx(plan.kOffset(0)), mul(stage, idx(plan.kvStageBytes())));
+  Value kBase = add(idx(plan.kOffset()), mul(stage, idx(plan.kvStageBytes())));
   Value matA = matrixDescriptor(
       mul(wg, idx(plan.rowsPerWarpgroup() * kSwizzleBytes)), 16, 1024);
   Value matB = matrixDescriptor(kBase, 16, 1024);
-  Type i64 = b.getI64Type();
   beginWgmma();
   SmallVector<Value> accs;
   for (int64_t slice = 0; slice < plan.slices(); ++slice) {
@@ -742,20 +737,9 @@ LogicalResult AttentionEmitter::emitScoreDot(DotOp op) {
       int64_t aOffset = chunk * plan.bm * kSwizzleBytes +
                         slice * kWarpgroupRows * kSwizzleBytes + within;
       int64_t bOffset = chunk * plan.bn * kSwizzleBytes + within;
-      Value da = arith::AddIOp::create(
-          b, matA, arith::ConstantIntOp::create(b, i64, aOffset >> 4));
-      Value db = arith::AddIOp::create(
-          b, matB, arith::ConstantIntOp::create(b, i64, bOffset >> 4));
-      bool ignoreInput = zeroInit && kk == 0;
-      d = NVVM::WgmmaMmaAsyncOp::create(
-          b, d.getType(), d, da, db,
-          NVVM::MMAShapeAttr::get(ctx, 64, plan.bn, 16),
-          wgmmaType(plan.operandType), wgmmaType(plan.operandType),
-          NVVM::WGMMATypes::f32,
-          ignoreInput ? NVVM::WGMMAScaleOut::zero : NVVM::WGMMAScaleOut::one,
-          NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
-          NVVM::MMALayout::row, NVVM::MMALayout::col,
-          NVVM::MMAIntOverflowAttr());
+      d = wgmmaShared(d, matA, aOffset, matB, bOffset, plan.bn,
+                      plan.operandType, /*kMajorB=*/true,
+                      /*ignoreAcc=*/zeroInit && kk == 0);
     }
     accs.push_back(d);
   }
@@ -782,7 +766,7 @@ LogicalResult AttentionEmitter::emitValueDot(DotOp op) {
     return op.emitOpError() << "operands are not available as fragments";
   waitBarrier(vFull, stage, phase);
   int64_t cols = plan.d;
-  Value vBase = add(idx(plan.vOffset(0)), mul(stage, idx(plan.kvStageBytes())));
+  Value vBase = add(idx(plan.vOffset()), mul(stage, idx(plan.kvStageBytes())));
   Value matB = matrixDescriptor(vBase, plan.bn * kSwizzleBytes, 1024);
   Type i64 = b.getI64Type(), i32 = b.getI32Type();
   auto pairType = VectorType::get({2}, plan.operandType);
@@ -906,24 +890,9 @@ LogicalResult AttentionEmitter::emitOp(Operation *op) {
     if (load != plan.q)
       return success(); // K and V are streamed by the pipeline
     ifThen(isThread0, [&] {
-      nvgpu::MBarrierArriveExpectTxOp::create(b, qFull, idx(plan.qBytes()),
-                                              idx(0), Value());
       auto indices = load.getIndices();
-      int64_t rank = indices.size();
-      for (int64_t c = 0; c < plan.chunks(); ++c) {
-        SmallVector<int64_t> box(rank, 1);
-        box[rank - 2] = plan.bm;
-        box[rank - 1] = kChunkCols;
-        Value view = smemView(idx(c * plan.bm * kSwizzleBytes), box,
-                              plan.operandType);
-        SmallVector<Value> coords = {idx(c * kChunkCols),
-                                     map.lookup(indices[rank - 2])};
-        for (int64_t d = rank - 3; d >= 0; --d)
-          coords.push_back(map.lookup(indices[d]));
-        nvgpu::TmaAsyncLoadOp::create(b, view, qFull,
-                                      descriptors.lookup(load.getSource()),
-                                      coords, idx(0), Value(), Value());
-      }
+      loadBox(load, qFull, idx(0), /*smemOffset=*/0, idx(0), plan.bm,
+              map.lookup(indices[indices.size() - 2]));
     });
     return success();
   }
@@ -981,7 +950,7 @@ LogicalResult AttentionEmitter::emitOp(Operation *op) {
   return op->emitOpError() << "is not supported by the attention lowering";
 }
 
-void AttentionEmitter::emitLoop() {
+LogicalResult AttentionEmitter::emitLoop() {
   scf::ForOp loop = plan.loop;
   numBlocks = arith::CeilDivUIOp::create(b, map.lookup(loop.getUpperBound()),
                                          idx(plan.bn));
@@ -1045,12 +1014,10 @@ void AttentionEmitter::emitLoop() {
         issueKV(refill);
       });
     }
-    bool ok = true;
+    // On failure the half-built function is discarded with the pass.
     for (Operation &op : loop.getBody()->without_terminator())
-      if (failed(emitOp(&op))) {
-        ok = false;
-        break;
-      }
+      if (failed(emitOp(&op)))
+        return failure();
     ifThen(isWgLeader, [&] {
       nvgpu::MBarrierArriveOp::create(b, nvgpu::MBarrierTokenType::get(ctx),
                                       empty, stage);
@@ -1065,23 +1032,15 @@ void AttentionEmitter::emitLoop() {
     }
     SmallVector<Value> yields;
     for (Value yielded : loop.getYieldedValues()) {
-      if (!ok)
-        break;
       if (!isTile(yielded.getType())) {
         yields.push_back(map.lookup(yielded));
         continue;
       }
       auto elems = elementsOf(yielded);
-      if (failed(elems)) {
-        ok = false;
-        break;
-      }
+      if (failed(elems))
+        return loop.emitOpError() << "yields a tile that is not available as "
+                                     "a fragment";
       yields.append(elems->begin(), elems->end());
-    }
-    if (!ok) {
-      failedLoop = true;
-      yields.assign(forOp.getRegionIterArgs().begin(),
-                    forOp.getRegionIterArgs().end());
     }
     scf::YieldOp::create(b, yields);
   }
@@ -1103,6 +1062,7 @@ void AttentionEmitter::emitLoop() {
       f.elems.push_back(forOp.getResult(next++));
     fragments[result] = std::move(f);
   }
+  return success();
 }
 
 LogicalResult AttentionEmitter::emit() {
@@ -1120,8 +1080,8 @@ LogicalResult AttentionEmitter::emit() {
     return plan.scoreDot.emitOpError()
            << "Q, K and V must be three different tensor arguments";
   createFunction(tensorMaps, plan.threads());
-  warp = rem(div(tid, idx(32)), idx(4));
-  lane = rem(tid, idx(32));
+  Value warp = rem(div(tid, idx(32)), idx(4));
+  Value lane = rem(tid, idx(32));
   wg = div(tid, idx(128));
   isThread0 = eq(tid, idx(0));
   isWgLeader = eq(rem(tid, idx(128)), idx(0));
@@ -1159,8 +1119,7 @@ LogicalResult AttentionEmitter::emit() {
     if (isa<ReturnOp>(op))
       continue;
     if (&op == plan.loop.getOperation()) {
-      emitLoop();
-      if (failedLoop)
+      if (failed(emitLoop()))
         return failure();
       continue;
     }

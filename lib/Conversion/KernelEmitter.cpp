@@ -22,6 +22,12 @@ FailureOr<int64_t> lowering::evalKernelExpr(KernelOp kernel, ExprAttr expr,
   return *v;
 }
 
+std::optional<int64_t> lowering::constantIndex(Value v) {
+  if (auto c = v.getDefiningOp<arith::ConstantIndexOp>())
+    return c.value();
+  return std::nullopt;
+}
+
 ::tile::Bindings lowering::configBindings(KernelOp kernel) {
   ::tile::Bindings config;
   for (NamedAttribute entry : kernel.getConfigAttr())
@@ -129,6 +135,27 @@ Value KernelEmitter::matrixDescriptor(Value byteOffset, int64_t leadingBytes,
   Value desc = arith::OrIOp::create(b, start, c64((leadingBytes >> 4) << 16));
   desc = arith::OrIOp::create(b, desc, c64((strideBytes >> 4) << 32));
   return arith::OrIOp::create(b, desc, c64(int64_t(1) << 62));
+}
+
+Value KernelEmitter::wgmmaShared(Value acc, Value matA, int64_t aOffset,
+                                 Value matB, int64_t bOffset, int64_t n,
+                                 Type operandType, bool kMajorB,
+                                 bool ignoreAcc) {
+  Type i64 = b.getI64Type();
+  Value da = arith::AddIOp::create(
+      b, matA, arith::ConstantIntOp::create(b, i64, aOffset >> 4));
+  Value db = arith::AddIOp::create(
+      b, matB, arith::ConstantIntOp::create(b, i64, bOffset >> 4));
+  auto type = operandType.isBF16() ? NVVM::WGMMATypes::bf16
+                                   : NVVM::WGMMATypes::f16;
+  int64_t k = 32 / (operandType.getIntOrFloatBitWidth() / 8);
+  return NVVM::WgmmaMmaAsyncOp::create(
+      b, acc.getType(), acc, da, db, NVVM::MMAShapeAttr::get(ctx, 64, n, k),
+      type, type, NVVM::WGMMATypes::f32,
+      ignoreAcc ? NVVM::WGMMAScaleOut::zero : NVVM::WGMMAScaleOut::one,
+      NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,
+      kMajorB ? NVVM::MMALayout::col : NVVM::MMALayout::row,
+      NVVM::MMAIntOverflowAttr());
 }
 
 void KernelEmitter::createFunction(

@@ -19,6 +19,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/StringMap.h"
 
 namespace mlir::tile::lowering {
@@ -30,6 +31,12 @@ constexpr int64_t kAlign = 1024;             // 128-byte swizzle atom
 /// Dynamic shared memory requested beyond what a kernel lays out: room to
 /// realign the region to kAlign.
 constexpr int64_t kSharedMemorySlack = kAlign;
+
+/// Whether `t` is a tile (a ranked tensor).
+inline bool isTile(Type t) { return isa<RankedTensorType>(t); }
+
+/// The value of an `arith.constant` of index type.
+std::optional<int64_t> constantIndex(Value v);
 
 /// Evaluates a kernel-level expression (num_warps, ...) under `config`, or
 /// returns `fallback` when the kernel has none.
@@ -107,6 +114,14 @@ protected:
   Value matrixDescriptor(Value byteOffset, int64_t leadingBytes,
                          int64_t strideBytes);
 
+  /// One wgmma.mma_async m64nNk16 with both operands in shared memory:
+  /// `matA` / `matB` advanced by `aOffset` / `bOffset` bytes. A is K-major;
+  /// B K-major (NVVM layout col) or MN-major (row, PTX's imm-trans-b).
+  /// `ignoreAcc` sets scale-d = 0: the input accumulator is not read.
+  Value wgmmaShared(Value acc, Value matA, int64_t aOffset, Value matB,
+                    int64_t bOffset, int64_t n, Type operandType,
+                    bool kMajorB, bool ignoreAcc = false);
+
   /// Creates the gpu.func: arguments in `tensorMaps` become pointers to
   /// their CUtensorMap, other tensors memrefs, scalars stay, and the
   /// problem sizes follow as i64. Then binds the kernel's arguments in `map`
@@ -136,7 +151,8 @@ protected:
   SmallVector<Attribute> paramAttrs;
   IRMapping map;                       // kernel values -> gpu.func values
   llvm::StringMap<Value> sizes;        // problem size -> index value
-  DenseMap<Value, Value> descriptors;  // kernel tensor -> TMA descriptor
+  /// Kernel tensor -> TMA descriptor, in argument order (deterministic PTX).
+  llvm::MapVector<Value, Value> descriptors;
   Value tid, smem, pad, smemBase;
 };
 

@@ -73,16 +73,10 @@ struct GemmPlan {
   }
 };
 
-bool isTile(Type t) { return isa<RankedTensorType>(t); }
 bool hasTileResult(Operation *op) {
   return llvm::any_of(op->getResultTypes(), isTile);
 }
 
-std::optional<int64_t> constantIndex(Value v) {
-  if (auto c = v.getDefiningOp<arith::ConstantIndexOp>())
-    return c.value();
-  return std::nullopt;
-}
 
 /// Checks that `kernel` has the shape this lowering handles and gathers what
 /// it needs; otherwise reports, at the op concerned, what is unsupported.
@@ -369,10 +363,6 @@ SmallVector<Value> GemmEmitter::emitWgmma(Value stage, ValueRange accs) {
   Value matB = plan.kMajorB
                     ? matrixDescriptor(bBase, 16, 1024)
                     : matrixDescriptor(bBase, plan.bk * kSwizzleBytes, 1024);
-  auto wgmmaType = [&](Type t) {
-    return t.isBF16() ? NVVM::WGMMATypes::bf16 : NVVM::WGMMATypes::f16;
-  };
-  Type i64 = b.getI64Type();
   beginWgmma();
   SmallVector<Value> out;
   for (auto [slice, acc] : llvm::enumerate(accs)) {
@@ -380,22 +370,8 @@ SmallVector<Value> GemmEmitter::emitWgmma(Value stage, ValueRange accs) {
     for (int64_t k = 0; k < plan.bk / kStep; ++k) {
       int64_t aOffset = slice * kWarpgroupRows * kSwizzleBytes + k * 32;
       int64_t bOffset = plan.kMajorB ? k * 32 : k * kStep * kSwizzleBytes;
-      Value da = arith::AddIOp::create(
-          b, matA, arith::ConstantIntOp::create(b, i64, aOffset >> 4));
-      Value db = arith::AddIOp::create(
-          b, matB, arith::ConstantIntOp::create(b, i64, bOffset >> 4));
-      d = NVVM::WgmmaMmaAsyncOp::create(
-          b, d.getType(), d, da, db,
-          NVVM::MMAShapeAttr::get(ctx, 64, plan.bn, kStep),
-          wgmmaType(plan.operandType), wgmmaType(plan.operandType),
-          NVVM::WGMMATypes::f32, NVVM::WGMMAScaleOut::one,
-          NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one,
-          // NVVM names the operands' layouts: A row-major (K-major); B
-          // col-major when K-major, row-major (PTX's imm-trans-b) when
-          // MN-major.
-          NVVM::MMALayout::row,
-          plan.kMajorB ? NVVM::MMALayout::col : NVVM::MMALayout::row,
-          NVVM::MMAIntOverflowAttr());
+      d = wgmmaShared(d, matA, aOffset, matB, bOffset, plan.bn,
+                      plan.operandType, plan.kMajorB);
     }
     out.push_back(d);
   }
