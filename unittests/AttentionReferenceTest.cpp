@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tile/Runtime/AttentionReference.h"
+#include "tile/Runtime/Verify.h"
 
 #include "gtest/gtest.h"
 
@@ -171,10 +172,10 @@ struct CheckerCase {
     o = naiveAttention(p, q, k, v);
   }
 
-  void feed(AttentionChecker &check) const {
-    check.setInput(AttentionChecker::Q, q.data(), ElementType::BF16);
-    check.setInput(AttentionChecker::K, k.data(), ElementType::BF16);
-    check.setInput(AttentionChecker::V, v.data(), ElementType::BF16);
+  void feed(ExactAttentionRows &check) const {
+    check.setInput(ExactAttentionRows::Q, q.data(), ElementType::BF16);
+    check.setInput(ExactAttentionRows::K, k.data(), ElementType::BF16);
+    check.setInput(ExactAttentionRows::V, v.data(), ElementType::BF16);
   }
 
   /// `o` in bf16, rows `pitch` elements apart (the padding left at 0).
@@ -186,18 +187,19 @@ struct CheckerCase {
         out[r * pitch + d] = floatToBF16(o[r * problem.headDim + d]);
     return out;
   }
+
+  OutputView view(const std::vector<uint16_t> &out, int64_t pitch) const {
+    return {out.data(), ElementType::BF16,
+            size_t(problem.headCount() * problem.queryLen),
+            size_t(problem.headDim), size_t(pitch)};
+  }
 };
 
-/// Scans `out` in chunks of `chunkRows` rows.
-CompareResult scan(AttentionChecker &check, const std::vector<uint16_t> &out,
-                   int64_t pitch, int64_t chunkRows) {
-  const AttentionProblem &p = check.problem();
-  int64_t rows = p.headCount() * p.queryLen;
-  check.beginOutput();
-  for (int64_t first = 0; first < rows; first += chunkRows)
-    check.scanOutput(&out[first * pitch], ElementType::BF16, first,
-                     std::min(chunkRows, rows - first), pitch);
-  return check.result();
+/// The exact sample's points under the attention bound of a bf16 kernel.
+std::vector<ExpectedPoint> bf16Points(const ExactAttentionRows &check) {
+  ErrorBound b = attentionErrorBound(ElementType::BF16, ElementType::BF16, 1.0,
+                                     {});
+  return check.points(b.rtol, b.atol, b.floor);
 }
 
 AttentionProblem smallProblem(bool causal, int64_t queryLen, int64_t keyLen) {
@@ -212,38 +214,43 @@ AttentionProblem smallProblem(bool causal, int64_t queryLen, int64_t keyLen) {
   return p;
 }
 
-TEST(AttentionChecker, MatchesTheDefinition) {
+TEST(ExactAttentionRows, MatchesTheDefinition) {
   // S_Q > S_KV and S_Q < S_KV, with and without the causal mask.
   for (bool causal : {false, true})
     for (auto [queryLen, keyLen] : {std::pair<int, int>{9, 5}, {5, 9}}) {
       SCOPED_TRACE(testing::Message() << "causal " << causal << " S_Q "
                                       << queryLen << " S_KV " << keyLen);
       CheckerCase c(smallProblem(causal, queryLen, keyLen));
-      AttentionChecker check(c.problem, 1);
+      ExactAttentionRows check(c.problem, 1);
       ASSERT_EQ(check.sampledHeads().size(), 4u); // of 6
       ASSERT_EQ(check.sampledRows().size(), 4u * queryLen);
       c.feed(check);
       check.computeExpected(3);
-      for (size_t i = 0; i < check.sampledRows().size(); ++i)
+      for (size_t i = 0; i < check.sampledRows().size(); ++i) {
         for (int64_t d = 0; d < c.problem.headDim; ++d)
           ASSERT_NEAR(check.expectedRow(i)[d],
                       c.o[check.sampledRows()[i] * c.problem.headDim + d],
                       1e-12);
-      // The kernel's bf16 output passes, whatever the chunking and pitch.
-      for (int64_t pitch : {12, 16})
-        for (int64_t chunk : {1, 4, 1000}) {
-          CompareResult r = scan(check, c.output(pitch), pitch, chunk);
-          EXPECT_EQ(r.nonFinite(), 0u);
-          EXPECT_EQ(r.count, size_t(6 * queryLen * 12));
-          EXPECT_GT(r.relativeError, 0);
-          EXPECT_LT(r.relativeError, 1e-2);
-        }
+        // 1/sqrt(effective keys): 1 for one key, 1/sqrt(n) for n equal ones.
+        EXPECT_GT(check.rowScale(i), 0);
+        EXPECT_LE(check.rowScale(i), 1.0 + 1e-12);
+      }
+      // The kernel's bf16 output passes, whatever the pitch.
+      std::vector<ExpectedPoint> points = bf16Points(check);
+      EXPECT_EQ(points.size(), check.sampledRows().size() * 12);
+      for (int64_t pitch : {12, 16}) {
+        std::vector<uint16_t> out = c.output(pitch);
+        CheckResult r = checkPoints(c.view(out, pitch), points);
+        EXPECT_TRUE(r.ok()) << r.failure();
+        EXPECT_GT(r.relativeError, 0);
+        EXPECT_LT(r.maxRatio, 0.5);
+      }
     }
 }
 
-TEST(AttentionChecker, CausalRowZeroIsTheFirstValue) {
+TEST(ExactAttentionRows, CausalRowZeroIsTheFirstValue) {
   CheckerCase c(smallProblem(true, 4, 4));
-  AttentionChecker check(c.problem, 1);
+  ExactAttentionRows check(c.problem, 1);
   c.feed(check);
   check.computeExpected();
   // Sampled row 0 is row 0 of head sampledHeads()[0]: it sees key 0 only.
@@ -251,42 +258,41 @@ TEST(AttentionChecker, CausalRowZeroIsTheFirstValue) {
   ASSERT_EQ(check.sampledRows()[0], bh * 4);
   for (int64_t d = 0; d < 12; ++d)
     EXPECT_EQ(check.expectedRow(0)[d], bf16ToFloat(c.v[bh * 4 * 12 + d]));
+  EXPECT_DOUBLE_EQ(check.rowScale(0), 1.0);
 }
 
-TEST(AttentionChecker, FindsWrongAndUnwrittenOutputs) {
+TEST(ExactAttentionRows, FindsWrongAndUnwrittenOutputs) {
   CheckerCase causal(smallProblem(true, 6, 6));
-  AttentionChecker check(causal.problem, 1);
+  ExactAttentionRows check(causal.problem, 1);
   causal.feed(check);
   check.computeExpected();
+  std::vector<ExpectedPoint> points = bf16Points(check);
 
   // An output computed without the mask is wrong.
   AttentionProblem open = causal.problem;
   open.causal = false;
   std::vector<double> saved = causal.o;
   causal.o = naiveAttention(open, causal.q, causal.k, causal.v);
-  EXPECT_GT(scan(check, causal.output(12), 12, 5).relativeError, 1e-1);
+  std::vector<uint16_t> unmasked = causal.output(12);
+  CheckResult r = checkPoints(causal.view(unmasked, 12), points);
+  EXPECT_GT(r.overBound, 0u);
+  EXPECT_GT(r.maxRatio, 10);
   causal.o = saved;
 
-  // A poisoned (unwritten) element is counted in any row, sampled or not;
-  // the padding is not looked at.
+  // A poisoned element of a sampled row is found; the padding is not read.
   std::vector<uint16_t> out = causal.output(16);
   for (int64_t r = 0; r < 36; ++r)
     out[r * 16 + 13] = 0xFFFF;
-  EXPECT_EQ(scan(check, out, 16, 7).nonFinite(), 0u);
-  std::set<int64_t> sampled(check.sampledRows().begin(),
-                            check.sampledRows().end());
-  int64_t unsampled = 0;
-  while (sampled.count(unsampled))
-    ++unsampled;
-  out[unsampled * 16 + 3] = 0xFFFF; // NaN
-  out[35 * 16 + 0] = 0x7F80;        // +Inf
-  CompareResult r = scan(check, out, 16, 7);
+  EXPECT_TRUE(checkPoints(causal.view(out, 16), points).ok());
+  out[check.sampledRows()[3] * 16 + 3] = 0xFFFF; // NaN
+  r = checkPoints(causal.view(out, 16), points);
   EXPECT_EQ(r.nanCount, 1u);
-  EXPECT_EQ(r.infCount, 1u);
-  EXPECT_LT(r.relativeError, 1e-2);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.firstNonFinite.row, size_t(check.sampledRows()[3]));
+  EXPECT_EQ(r.firstNonFinite.col, 3u);
 }
 
-TEST(AttentionChecker, SamplesLongSequences) {
+TEST(ExactAttentionRows, SamplesLongSequences) {
   AttentionProblem p;
   p.batch = 1;
   p.heads = 1;
@@ -296,7 +302,7 @@ TEST(AttentionChecker, SamplesLongSequences) {
   p.scale = 0.35f;
   p.causal = true;
   CheckerCase c(p);
-  AttentionChecker check(p, 4);
+  ExactAttentionRows check(p, 4);
   ASSERT_EQ(check.sampledRows().size(), 256u);
   c.feed(check);
   check.computeExpected();
@@ -304,7 +310,8 @@ TEST(AttentionChecker, SamplesLongSequences) {
     for (int64_t d = 0; d < 8; ++d)
       ASSERT_NEAR(check.expectedRow(i)[d], c.o[check.sampledRows()[i] * 8 + d],
                   1e-12);
-  // Only sampled rows enter the error: damage an unsampled one.
+  // The sample sees only its rows: an unsampled row's damage is left to
+  // the full check against the GPU reference (checkOutput).
   std::vector<uint16_t> out = c.output(8);
   std::set<int64_t> sampled(check.sampledRows().begin(),
                             check.sampledRows().end());
@@ -312,9 +319,13 @@ TEST(AttentionChecker, SamplesLongSequences) {
   while (sampled.count(unsampled))
     ++unsampled;
   out[unsampled * 8] = floatToBF16(100.0f);
-  CompareResult r = scan(check, out, 8, 100);
-  EXPECT_EQ(r.nonFinite(), 0u);
-  EXPECT_LT(r.relativeError, 1e-2);
+  EXPECT_TRUE(checkPoints(c.view(out, 8), bf16Points(check)).ok());
+  std::vector<float> full(c.o.begin(), c.o.end());
+  ErrorBound b = attentionErrorBound(ElementType::BF16, ElementType::BF16, 1.0,
+                                     std::vector<float>(600, 1.0f));
+  CheckResult r = checkOutput(c.view(out, 8), full.data(), b);
+  EXPECT_EQ(r.overBound, 1u);
+  EXPECT_EQ(r.worst.row, size_t(unsampled));
 }
 
 } // namespace

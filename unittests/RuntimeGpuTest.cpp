@@ -12,6 +12,9 @@
 #include "tile/Runtime/CudaDriver.h"
 #include "tile/Runtime/Cublas.h"
 #include "tile/Runtime/HostData.h"
+#include "tile/Runtime/ReferenceKernels.h"
+#include "tile/Runtime/Verify.h"
+#include "tile/Runtime/AttentionReference.h"
 #include "tile/Runtime/Launcher.h"
 #include "tile/Runtime/Module.h"
 #include "tile/Runtime/Timer.h"
@@ -708,18 +711,117 @@ TEST_F(RuntimeGpu, CublasGemm) {
       ASSERT_OK(stream->synchronize());
       std::vector<char> got(dc->size());
       ASSERT_OK(dc->copyToHost(got.data(), got.size()));
-      std::vector<char> want(dc->size());
-      for (int i = 0; i < M * N; ++i)
-        storeElement(want.data(), c, i, ref[i]);
-      CompareResult r = compare(got.data(), want.data(), c, M * N);
-      EXPECT_EQ(r.nonFinite(), 0u);
-      EXPECT_LT(r.relativeError, c == ElementType::F32 ? 1e-5 : 1e-2)
-          << elementTypeName(ab) << " -> " << elementTypeName(c);
+      std::vector<float> want(ref.begin(), ref.end());
+      ErrorBound bound = gemmErrorBound(ab, c, rowNorms(a.data(), ab, M, K),
+                                        columnNorms(b.data(), ab, K, N));
+      OutputView view{got.data(), c, size_t(M), size_t(N), size_t(N)};
+      CheckResult r = checkOutput(view, want.data(), bound);
+      EXPECT_TRUE(r.ok()) << elementTypeName(ab) << " -> "
+                          << elementTypeName(c) << ": " << r.failure();
     }
   }
   std::string e = errorText(gemmRowMajor(*cublas, stream->get(), ElementType::BF16,
                                          ElementType::F16, 1, 1, 1, 0, 0, 0));
   EXPECT_NE(e.find("not f16"), std::string::npos) << e;
+}
+
+// The fp32 attention reference kernel against exact rows on the host: every
+// row for small problems (partial blocks, S_Q != S_KV, causal, head dims of
+// each of its three variants, bf16/f16/fp8 inputs with descale factors).
+TEST_F(RuntimeGpu, AttentionReferenceKernel) {
+  ASSERT_EXPECTED(kernels, ReferenceKernels::get(*drv));
+  ASSERT_EXPECTED(stream, Stream::create(*drv));
+  struct Case {
+    int64_t heads, queryLen, keyLen, headDim;
+    bool causal;
+    ElementType type;
+    float descale;
+  };
+  for (const Case &c : {Case{3, 70, 70, 64, false, ElementType::BF16, 1},
+                        Case{3, 70, 70, 64, true, ElementType::BF16, 1},
+                        Case{2, 200, 77, 128, true, ElementType::F16, 1},
+                        Case{2, 33, 300, 96, false, ElementType::BF16, 1},
+                        Case{1, 65, 130, 256, true, ElementType::BF16, 1},
+                        Case{2, 129, 129, 64, true, ElementType::F8E4M3, 0.5f},
+                        Case{1, 64, 100, 40, false, ElementType::F8E5M2, 2}}) {
+    SCOPED_TRACE(testing::Message()
+                 << c.heads << " heads " << c.queryLen << "x" << c.keyLen
+                 << " D=" << c.headDim << (c.causal ? " causal " : " ")
+                 << elementTypeName(c.type));
+    AttentionProblem p;
+    p.batch = 1;
+    p.heads = c.heads;
+    p.queryLen = c.queryLen;
+    p.keyLen = c.keyLen;
+    p.headDim = c.headDim;
+    p.scale = 1.0f / std::sqrt(float(c.headDim));
+    p.causal = c.causal;
+    size_t e = elementSize(c.type);
+    // Rows padded to 16 bytes, as tile-run lays them out.
+    int64_t pitch = (c.headDim * e + 15) / 16 * 16 / e;
+    std::vector<std::vector<char>> packed(3);
+    std::vector<DeviceBuffer> dev;
+    ExactAttentionRows exact(p, 7);
+    ASSERT_EQ(exact.sampledRows().size(),
+              size_t(std::min<int64_t>(4, c.heads) * c.queryLen));
+    for (int which = 0; which < 3; ++which) {
+      int64_t rows = c.heads * (which == 0 ? c.queryLen : c.keyLen);
+      packed[which].resize(rows * c.headDim * e);
+      fillRandom(packed[which].data(), c.type, rows * c.headDim, 40 + which,
+                 which == 2 ? -1.0 : -1.7, which == 2 ? 1.0 : 1.7);
+      exact.setInput(static_cast<ExactAttentionRows::Input>(which),
+                     packed[which].data(), c.type, c.descale);
+      std::vector<char> padded(rows * pitch * e, 0);
+      for (int64_t r = 0; r < rows; ++r)
+        std::memcpy(&padded[r * pitch * e], &packed[which][r * c.headDim * e],
+                    c.headDim * e);
+      ASSERT_EXPECTED(buf, DeviceBuffer::allocate(*drv, padded.size()));
+      ASSERT_OK(buf->copyFromHost(padded.data(), padded.size()));
+      dev.push_back(std::move(*buf));
+    }
+    exact.computeExpected();
+    size_t rows = c.heads * c.queryLen;
+    ASSERT_EXPECTED(out, DeviceBuffer::allocate(*drv, rows * c.headDim * 4));
+    ASSERT_EXPECTED(scales, DeviceBuffer::allocate(*drv, rows * 4));
+    AttentionReferenceArgs args;
+    args.q = dev[0].ptr();
+    args.k = dev[1].ptr();
+    args.v = dev[2].ptr();
+    args.out = out->ptr();
+    args.rowScale = scales->ptr();
+    args.qType = args.kType = args.vType = c.type;
+    args.qPitch = args.kPitch = args.vPitch = pitch;
+    args.heads = c.heads;
+    args.queryLen = c.queryLen;
+    args.keyLen = c.keyLen;
+    args.headDim = c.headDim;
+    args.scale = p.scale;
+    args.causal = c.causal;
+    args.qScale = args.kScale = args.vScale = c.descale;
+    ASSERT_OK(kernels->attention(args, stream->get()));
+    ASSERT_OK(stream->synchronize());
+    std::vector<float> got(rows * c.headDim), gotScale(rows);
+    ASSERT_OK(out->copyToHost(got.data(), got.size() * 4));
+    ASSERT_OK(scales->copyToHost(gotScale.data(), gotScale.size() * 4));
+    double worst = 0;
+    for (size_t i = 0; i < exact.sampledRows().size(); ++i) {
+      size_t row = exact.sampledRows()[i];
+      EXPECT_NEAR(gotScale[row], exact.rowScale(i), 1e-5 * exact.rowScale(i));
+      for (int64_t d = 0; d < c.headDim; ++d) {
+        double x = exact.expectedRow(i)[d];
+        double err = std::fabs(got[row * c.headDim + d] - x);
+        worst = std::max(worst, err);
+        ASSERT_LE(err, 1e-5 * (std::fabs(x) + c.descale)) << "row " << row
+                                                           << " col " << d;
+      }
+    }
+    std::cout << "attention reference: max |error| " << worst << "\n";
+  }
+  // Bad arguments are errors, not launches.
+  AttentionReferenceArgs bad;
+  bad.headDim = 300;
+  std::string e = errorText(kernels->attention(bad, stream->get()));
+  EXPECT_NE(e.find("head dims from 1 to 256"), std::string::npos) << e;
 }
 
 } // namespace

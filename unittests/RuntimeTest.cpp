@@ -285,52 +285,6 @@ TEST(RuntimeHostData, Poison) {
   EXPECT_TRUE(std::isnan(f[1]));
 }
 
-TEST(RuntimeHostData, Compare) {
-  std::vector<float> ref = {3, 4, 0};
-  std::vector<float> same = ref;
-  CompareResult r = compare(same.data(), ref.data(), ElementType::F32, 3);
-  EXPECT_EQ(r.relativeError, 0.0);
-  EXPECT_EQ(r.maxAbsError, 0.0);
-  EXPECT_EQ(r.nonFinite(), 0u);
-  EXPECT_EQ(r.count, 3u);
-
-  std::vector<float> out = {3, 5, 0};
-  r = compare(out.data(), ref.data(), ElementType::F32, 3);
-  EXPECT_DOUBLE_EQ(r.relativeError, 0.2); // |(0,1,0)| / |(3,4,0)|
-  EXPECT_DOUBLE_EQ(r.maxAbsError, 1.0);
-  EXPECT_EQ(r.maxAbsIndex, 1u);
-
-  float nan = std::numeric_limits<float>::quiet_NaN();
-  float inf = std::numeric_limits<float>::infinity();
-  std::vector<float> bad = {nan, 4, -inf};
-  std::vector<float> ref2 = {1, 4, 1};
-  r = compare(bad.data(), ref2.data(), ElementType::F32, 3);
-  EXPECT_EQ(r.nanCount, 1u);
-  EXPECT_EQ(r.infCount, 1u);
-  EXPECT_EQ(r.nonFinite(), 2u);
-  EXPECT_EQ(r.refNonFinite, 0u);
-  EXPECT_EQ(r.relativeError, 0.0); // over the finite elements
-
-  // bf16 data: ref (1, 2), out (1, 2.5) -> 0.5 / sqrt(5).
-  std::vector<uint16_t> rb = {floatToBF16(1), floatToBF16(2)};
-  std::vector<uint16_t> ob = {floatToBF16(1), floatToBF16(2.5f)};
-  r = compare(ob.data(), rb.data(), ElementType::BF16, 2);
-  EXPECT_NEAR(r.relativeError, 0.5 / std::sqrt(5.0), 1e-12);
-
-  // A zero reference: error 0 for a zero result, +inf otherwise.
-  std::vector<float> zeros = {0, 0}, ones = {0, 1};
-  EXPECT_EQ(compare(zeros.data(), zeros.data(), ElementType::F32, 2)
-                .relativeError,
-            0.0);
-  EXPECT_TRUE(std::isinf(
-      compare(ones.data(), zeros.data(), ElementType::F32, 2).relativeError));
-  // A NaN in the reference is counted separately.
-  std::vector<float> refNan = {nan, 1};
-  EXPECT_EQ(compare(ones.data(), refNan.data(), ElementType::F32, 2)
-                .refNonFinite,
-            1u);
-}
-
 //===----------------------------------------------------------------------===//
 // Parameter packing
 //===----------------------------------------------------------------------===//

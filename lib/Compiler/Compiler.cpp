@@ -80,6 +80,10 @@ Expected<mlir::tile::KernelOp> findKernel(Session &s, ModuleOp module,
         return k;
     return makeError("no tile.kernel @" + name + " in the file");
   }
+  if (kernels.empty())
+    return makeError("the file holds no tile.kernel; write one (see "
+                     "kernels/gemm.mlir) or check that this is the right "
+                     "file");
   if (kernels.size() != 1)
     return makeError("the file holds " + std::to_string(kernels.size()) +
                      " tile.kernel ops; name one with --kernel");
@@ -367,7 +371,9 @@ KernelSource::compile(const Bindings &config,
     s.context.disableMultithreading();
     lower.enableIRPrinting();
   }
-  lower.addPass(mlir::tile::createConvertTileToNVGPU());
+  mlir::tile::ConvertTileToNVGPUOptions convert;
+  convert.testMutation = options.testMutation;
+  lower.addPass(mlir::tile::createConvertTileToNVGPU(convert));
   if (failed(lower.run(*module)))
     return s.error("cannot lower @" + kernel);
 

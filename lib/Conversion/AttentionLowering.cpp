@@ -283,8 +283,9 @@ struct AffineIndex {
 
 class AttentionEmitter : KernelEmitter {
 public:
-  AttentionEmitter(AttentionPlan &plan, gpu::GPUModuleOp gpuModule)
-      : KernelEmitter(plan.kernel, gpuModule), plan(plan) {}
+  AttentionEmitter(AttentionPlan &plan, gpu::GPUModuleOp gpuModule,
+                   const LoweringOptions &options)
+      : KernelEmitter(plan.kernel, gpuModule, options), plan(plan) {}
 
   LogicalResult emit();
 
@@ -1135,9 +1136,10 @@ LogicalResult AttentionEmitter::emit() {
 } // namespace
 
 LogicalResult mlir::tile::lowerAttentionKernel(KernelOp kernel,
-                                               gpu::GPUModuleOp gpuModule) {
+                                               gpu::GPUModuleOp gpuModule,
+                                               const LoweringOptions &options) {
   auto plan = analyzeAttention(kernel);
   if (failed(plan))
     return failure();
-  return AttentionEmitter(*plan, gpuModule).emit();
+  return AttentionEmitter(*plan, gpuModule, options).emit();
 }

@@ -6,6 +6,8 @@
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace mlir::tile;
 using namespace mlir::tile::lowering;
@@ -252,6 +254,12 @@ void KernelEmitter::storeVectorChecked(Value vector, Value dest,
   Value cols = memref::DimOp::create(b, dest, rank - 1);
   Value vecIn = arith::CmpIOp::create(b, arith::CmpIPredicate::ule,
                                       add(col, idx(width)), cols);
+  if (options.storePastEnd) {
+    // The planted bug: every row and every vector counts as in bounds.
+    Value yes = arith::ConstantIntOp::create(b, 1, 1);
+    rowIn = vecIn = yes;
+    cols = idx(std::numeric_limits<int32_t>::max());
+  }
   auto meta = memref::ExtractStridedMetadataOp::create(b, dest);
   Value element = meta.getOffset();
   for (int64_t d = 0; d < rank; ++d)

@@ -63,11 +63,26 @@ struct WarpgroupsAndStages {
 /// multiple of 4 and num_stages at least `minStages`.
 FailureOr<WarpgroupsAndStages> launchShape(KernelOp kernel, int64_t minStages);
 
+} // namespace mlir::tile::lowering
+
+namespace mlir::tile {
+/// Choices of convert-tile-to-nvgpu that reach the lowerings.
+struct LoweringOptions {
+  /// Test-only: tile.store skips its bounds checks (the pass's
+  /// test-mutation=store-past-end), a planted bug that tile-run's verifier
+  /// must catch (bench/gpu_mutation_test.sh).
+  bool storePastEnd = false;
+};
+} // namespace mlir::tile
+
+namespace mlir::tile::lowering {
+
 class KernelEmitter {
 protected:
-  KernelEmitter(KernelOp kernel, gpu::GPUModuleOp gpuModule)
+  KernelEmitter(KernelOp kernel, gpu::GPUModuleOp gpuModule,
+                const LoweringOptions &options)
       : kernel(kernel), ctx(kernel.getContext()), b(kernel.getLoc(), ctx),
-        gpuModule(gpuModule) {}
+        gpuModule(gpuModule), options(options) {}
 
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, x, y); }
@@ -146,6 +161,7 @@ protected:
   MLIRContext *ctx;
   ImplicitLocOpBuilder b;
   gpu::GPUModuleOp gpuModule;
+  LoweringOptions options;
   gpu::GPUFuncOp func;
   SmallVector<std::string> problemSizes;
   SmallVector<Attribute> paramAttrs;
@@ -160,9 +176,11 @@ protected:
 
 namespace mlir::tile {
 /// Lowers a GEMM-shaped kernel (one tile.dot accumulated in a loop).
-LogicalResult lowerGemmKernel(KernelOp kernel, gpu::GPUModuleOp gpuModule);
+LogicalResult lowerGemmKernel(KernelOp kernel, gpu::GPUModuleOp gpuModule,
+                              const LoweringOptions &options);
 /// Lowers an attention-shaped kernel (two chained tile.dots in a loop).
-LogicalResult lowerAttentionKernel(KernelOp kernel, gpu::GPUModuleOp gpuModule);
+LogicalResult lowerAttentionKernel(KernelOp kernel, gpu::GPUModuleOp gpuModule,
+                                   const LoweringOptions &options);
 } // namespace mlir::tile
 
 #endif // TILE_LIB_CONVERSION_KERNELEMITTER_H

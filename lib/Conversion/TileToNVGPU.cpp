@@ -280,8 +280,9 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
 /// Emits the gpu.func for `plan` at the end of `gpuModule`.
 class GemmEmitter : KernelEmitter {
 public:
-  GemmEmitter(GemmPlan &plan, gpu::GPUModuleOp gpuModule)
-      : KernelEmitter(plan.kernel, gpuModule), plan(plan) {}
+  GemmEmitter(GemmPlan &plan, gpu::GPUModuleOp gpuModule,
+              const LoweringOptions &options)
+      : KernelEmitter(plan.kernel, gpuModule, options), plan(plan) {}
 
   LogicalResult emit();
 
@@ -559,19 +560,30 @@ LogicalResult GemmEmitter::emit() {
 } // namespace
 
 LogicalResult mlir::tile::lowerGemmKernel(KernelOp kernel,
-                                          gpu::GPUModuleOp gpuModule) {
+                                          gpu::GPUModuleOp gpuModule,
+                                          const LoweringOptions &options) {
   auto plan = analyzeGemm(kernel);
   if (failed(plan))
     return failure();
-  return GemmEmitter(*plan, gpuModule).emit();
+  return GemmEmitter(*plan, gpuModule, options).emit();
 }
 
 namespace {
 
 struct ConvertTileToNVGPUPass
     : public mlir::tile::impl::ConvertTileToNVGPUBase<ConvertTileToNVGPUPass> {
+  using ConvertTileToNVGPUBase::ConvertTileToNVGPUBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    LoweringOptions options;
+    if (testMutation == "store-past-end") {
+      options.storePastEnd = true;
+    } else if (!testMutation.empty()) {
+      module.emitError() << "unknown test-mutation '" << testMutation
+                         << "' (known: store-past-end)";
+      return signalPassFailure();
+    }
     SmallVector<KernelOp> kernels(module.getOps<KernelOp>());
     if (kernels.empty())
       return;
@@ -607,8 +619,8 @@ struct ConvertTileToNVGPUPass
       // does not support.
       int64_t dots = 0;
       kernel.walk([&](DotOp) { ++dots; });
-      if (failed(dots == 2 ? lowerAttentionKernel(kernel, gpuModule)
-                           : lowerGemmKernel(kernel, gpuModule)))
+      if (failed(dots == 2 ? lowerAttentionKernel(kernel, gpuModule, options)
+                           : lowerGemmKernel(kernel, gpuModule, options)))
         return signalPassFailure();
       kernel.erase();
     }

@@ -47,38 +47,6 @@ void pickDistinct(int64_t lo, int64_t hi, size_t wanted, uint64_t seed,
                                             static_cast<uint64_t>(hi - lo)));
 }
 
-/// Adds the NaN and Inf elements among `count` elements of `type`. The 16-
-/// and 32-bit floats are read as bits: this runs over every element of O.
-void countNonFinite(const void *data, ElementType type, size_t count,
-                    size_t &nans, size_t &infs) {
-  auto scan = [&](auto bitsType, uint32_t expMask, uint32_t mantMask) {
-    using Bits = decltype(bitsType);
-    const auto *p = static_cast<const Bits *>(data);
-    for (size_t i = 0; i < count; ++i) {
-      if ((p[i] & expMask) != expMask)
-        continue;
-      if (p[i] & mantMask)
-        ++nans;
-      else
-        ++infs;
-    }
-  };
-  switch (type) {
-  case ElementType::BF16:
-    return scan(uint16_t(), 0x7F80u, 0x007Fu);
-  case ElementType::F16:
-    return scan(uint16_t(), 0x7C00u, 0x03FFu);
-  case ElementType::F32:
-    return scan(uint32_t(), 0x7F800000u, 0x007FFFFFu);
-  default:
-    for (size_t i = 0; i < count; ++i) {
-      double v = loadElement(data, type, i);
-      nans += std::isnan(v);
-      infs += std::isinf(v);
-    }
-  }
-}
-
 } // namespace
 
 std::vector<int64_t> tile::runtime::sampleAttentionHeads(int64_t headCount,
@@ -109,7 +77,8 @@ std::vector<int64_t> tile::runtime::sampleAttentionRows(int64_t queryLen,
 
 void tile::runtime::attentionRow(const float *query, const float *keys,
                                  const float *values, int64_t visibleKeys,
-                                 int64_t headDim, double scale, double *out) {
+                                 int64_t headDim, double scale, double *out,
+                                 double *rowScale) {
   std::vector<double> scores(visibleKeys);
   double maxScore = -std::numeric_limits<double>::infinity();
   for (int64_t j = 0; j < visibleKeys; ++j) {
@@ -121,20 +90,24 @@ void tile::runtime::attentionRow(const float *query, const float *keys,
     maxScore = std::max(maxScore, scores[j]);
   }
   std::fill(out, out + headDim, 0.0);
-  double sum = 0;
+  double sum = 0, sum2 = 0;
   for (int64_t j = 0; j < visibleKeys; ++j) {
     double p = std::exp(scores[j] - maxScore);
     sum += p;
+    sum2 += p * p;
     const float *value = values + j * headDim;
     for (int64_t d = 0; d < headDim; ++d)
       out[d] += p * value[d];
   }
   for (int64_t d = 0; d < headDim; ++d)
     out[d] = sum > 0 ? out[d] / sum : std::numeric_limits<double>::quiet_NaN();
+  if (rowScale)
+    *rowScale = sum > 0 ? std::sqrt(sum2) / sum
+                        : std::numeric_limits<double>::quiet_NaN();
 }
 
-AttentionChecker::AttentionChecker(const AttentionProblem &problem,
-                                   uint64_t seed)
+ExactAttentionRows::ExactAttentionRows(const AttentionProblem &problem,
+                                       uint64_t seed)
     : prob(problem) {
   heads = sampleAttentionHeads(prob.headCount(), seed);
   for (int64_t bh : heads)
@@ -142,16 +115,22 @@ AttentionChecker::AttentionChecker(const AttentionProblem &problem,
       rows.push_back(bh * prob.queryLen + r); // sorted: heads are sorted
 }
 
-void AttentionChecker::setInput(Input which, const void *packed,
-                                ElementType type) {
+void ExactAttentionRows::setInput(Input which, const void *packed,
+                                  ElementType type, float descale) {
   const char *bytes = static_cast<const char *>(packed);
   size_t e = elementSize(type);
   size_t D = prob.headDim;
+  auto scaled = [&](float *dst, size_t count) {
+    if (descale != 1.0f)
+      for (size_t i = 0; i < count; ++i)
+        dst[i] *= descale;
+  };
   if (which == Q) {
     queries.resize(rows.size() * D);
     for (size_t i = 0; i < rows.size(); ++i)
       convertElements(bytes + rows[i] * D * e, type, &queries[i * D],
                       ElementType::F32, D);
+    scaled(queries.data(), queries.size());
     return;
   }
   std::vector<float> &dst = which == K ? keys : values;
@@ -160,11 +139,13 @@ void AttentionChecker::setInput(Input which, const void *packed,
   for (size_t i = 0; i < heads.size(); ++i)
     convertElements(bytes + heads[i] * perHead * e, type, &dst[i * perHead],
                     ElementType::F32, perHead);
+  scaled(dst.data(), dst.size());
 }
 
-void AttentionChecker::computeExpected(unsigned threads) {
+void ExactAttentionRows::computeExpected(unsigned threads) {
   size_t D = prob.headDim, perHead = prob.keyLen * D;
   expected.assign(rows.size() * D, 0.0);
+  scales.assign(rows.size(), 0.0);
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i; (i = next++) < rows.size();) {
@@ -173,12 +154,14 @@ void AttentionChecker::computeExpected(unsigned threads) {
           std::lower_bound(heads.begin(), heads.end(), bh) - heads.begin();
       attentionRow(&queries[i * D], &keys[slot * perHead],
                    &values[slot * perHead], prob.visibleKeys(row), D,
-                   static_cast<double>(prob.scale), &expected[i * D]);
+                   static_cast<double>(prob.scale), &expected[i * D],
+                   &scales[i]);
     }
   };
   unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
   threads = threads ? std::min(threads, hardware) : hardware;
-  threads = static_cast<unsigned>(std::min<size_t>(threads, rows.size()));
+  threads = static_cast<unsigned>(
+      std::max<size_t>(1, std::min<size_t>(threads, rows.size())));
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t)
     pool.emplace_back(work);
@@ -187,49 +170,18 @@ void AttentionChecker::computeExpected(unsigned threads) {
     t.join();
 }
 
-void AttentionChecker::beginOutput() {
-  current = CompareResult();
-  diff2 = ref2 = 0;
-}
-
-void AttentionChecker::scanOutput(const void *data, ElementType type,
-                                  int64_t firstRow, int64_t rowCount,
-                                  int64_t pitch) {
-  const char *bytes = static_cast<const char *>(data);
-  size_t e = elementSize(type);
-  int64_t D = prob.headDim;
-  for (int64_t r = 0; r < rowCount; ++r)
-    countNonFinite(bytes + r * pitch * e, type, D, current.nanCount,
-                   current.infCount);
-  current.count += rowCount * D;
-
-  auto it = std::lower_bound(rows.begin(), rows.end(), firstRow);
-  for (; it != rows.end() && *it < firstRow + rowCount; ++it) {
-    size_t i = it - rows.begin();
-    const char *row = bytes + (*it - firstRow) * pitch * e;
-    for (int64_t d = 0; d < D; ++d) {
-      double o = loadElement(row, type, d);
-      double ref = expected[i * D + d];
-      if (!std::isfinite(ref))
-        ++current.refNonFinite;
-      if (!std::isfinite(o) || !std::isfinite(ref))
-        continue;
-      double diff = o - ref;
-      diff2 += diff * diff;
-      ref2 += ref * ref;
-      if (std::fabs(diff) > current.maxAbsError) {
-        current.maxAbsError = std::fabs(diff);
-        current.maxAbsIndex = *it * D + d;
-      }
+std::vector<ExpectedPoint> ExactAttentionRows::points(double rtol, double atol,
+                                                      double floor,
+                                                      double scale) const {
+  std::vector<ExpectedPoint> out;
+  size_t D = prob.headDim;
+  out.reserve(rows.size() * D);
+  for (size_t i = 0; i < rows.size(); ++i)
+    for (size_t d = 0; d < D; ++d) {
+      double x = expected[i * D + d];
+      double bound =
+          scale * (rtol * std::fabs(x) + atol * scales[i] + floor);
+      out.push_back({static_cast<size_t>(rows[i]), d, x, bound});
     }
-  }
-}
-
-CompareResult AttentionChecker::result() const {
-  CompareResult r = current;
-  if (ref2 > 0)
-    r.relativeError = std::sqrt(diff2) / std::sqrt(ref2);
-  else
-    r.relativeError = diff2 > 0 ? std::numeric_limits<double>::infinity() : 0;
-  return r;
+  return out;
 }

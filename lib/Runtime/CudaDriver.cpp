@@ -83,6 +83,7 @@ llvm::Error CudaDriver::load() {
   require(cuMemcpyHtoD, "cuMemcpyHtoD_v2");
   require(cuMemcpyDtoH, "cuMemcpyDtoH_v2");
   require(cuMemcpyDtoD, "cuMemcpyDtoD_v2");
+  require(cuMemcpyDtoDAsync, "cuMemcpyDtoDAsync_v2");
   require(cuMemsetD8, "cuMemsetD8_v2");
   require(cuMemsetD8Async, "cuMemsetD8Async");
   require(cuModuleLoadDataEx, "cuModuleLoadDataEx");

@@ -455,43 +455,83 @@ void tile::runtime::fillPoison(void *data, ElementType type, size_t count) {
 }
 
 //===----------------------------------------------------------------------===//
-// Comparison
+// Norms
 //===----------------------------------------------------------------------===//
 
-CompareResult tile::runtime::compare(const void *out, const void *ref,
-                                     ElementType type, size_t count) {
-  CompareResult result;
-  result.count = count;
-  double diff2 = 0, ref2 = 0;
-  for (size_t i = 0; i < count; ++i) {
-    double o = loadElement(out, type, i);
-    double r = loadElement(ref, type, i);
-    bool refFinite = std::isfinite(r);
-    if (!refFinite)
-      ++result.refNonFinite;
-    if (std::isnan(o)) {
-      ++result.nanCount;
-      continue;
+namespace {
+/// Runs work(w, begin, end) over `workers` bands of [0, rows).
+template <typename Fn>
+void forBands(size_t rows, size_t elements, unsigned threads, Fn work) {
+  unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  unsigned workers = threads ? threads : (elements >= (1u << 22) ? hw : 1);
+  workers = static_cast<unsigned>(
+      std::max<size_t>(1, std::min<size_t>(workers, rows)));
+  size_t band = (rows + workers - 1) / workers;
+  std::vector<std::thread> pool;
+  for (unsigned w = 1; w < workers; ++w)
+    pool.emplace_back(work, w, std::min(rows, w * band),
+                      std::min(rows, (w + 1) * band));
+  work(0u, size_t(0), std::min(rows, band));
+  for (auto &t : pool)
+    t.join();
+}
+} // namespace
+
+std::vector<float> tile::runtime::rowNorms(const void *data, ElementType type,
+                                           size_t rows, size_t cols,
+                                           unsigned threads) {
+  std::vector<float> norms(rows);
+  size_t e = elementSize(type);
+  forBands(rows, rows * cols, threads, [&](unsigned, size_t begin, size_t end) {
+    std::vector<float> row(cols);
+    for (size_t r = begin; r < end; ++r) {
+      convertElements(static_cast<const char *>(data) + r * cols * e, type,
+                      row.data(), ElementType::F32, cols);
+      double sum = 0;
+      for (float x : row)
+        sum += static_cast<double>(x) * x;
+      norms[r] = static_cast<float>(std::sqrt(sum));
     }
-    if (std::isinf(o)) {
-      ++result.infCount;
-      continue;
-    }
-    if (!refFinite)
-      continue;
-    double d = o - r;
-    diff2 += d * d;
-    ref2 += r * r;
-    double a = std::fabs(d);
-    if (a > result.maxAbsError) {
-      result.maxAbsError = a;
-      result.maxAbsIndex = i;
-    }
+  });
+  return norms;
+}
+
+std::vector<float> tile::runtime::columnNorms(const void *data,
+                                              ElementType type, size_t rows,
+                                              size_t cols, unsigned threads) {
+  // Each worker sums the squares of a band of rows; the bands are added.
+  unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::vector<double>> sums(std::max(threads, hw),
+                                        std::vector<double>(cols, 0));
+  size_t e = elementSize(type);
+  forBands(rows, rows * cols, threads,
+           [&](unsigned w, size_t begin, size_t end) {
+             std::vector<float> row(cols);
+             for (size_t r = begin; r < end; ++r) {
+               convertElements(static_cast<const char *>(data) + r * cols * e,
+                               type, row.data(), ElementType::F32, cols);
+               for (size_t c = 0; c < cols; ++c)
+                 sums[w][c] += static_cast<double>(row[c]) * row[c];
+             }
+           });
+  std::vector<float> norms(cols);
+  for (size_t c = 0; c < cols; ++c) {
+    double sum = 0;
+    for (const std::vector<double> &band : sums)
+      sum += band[c];
+    norms[c] = static_cast<float>(std::sqrt(sum));
   }
-  if (ref2 > 0)
-    result.relativeError = std::sqrt(diff2) / std::sqrt(ref2);
-  else
-    result.relativeError =
-        diff2 > 0 ? std::numeric_limits<double>::infinity() : 0.0;
-  return result;
+  return norms;
+}
+
+double tile::runtime::maxAbs(const void *data, ElementType type,
+                             size_t count) {
+  double m = 0;
+  for (size_t i = 0; i < count; ++i) {
+    double x = loadElement(data, type, i);
+    if (std::isnan(x))
+      return x;
+    m = std::max(m, std::fabs(x));
+  }
+  return m;
 }

@@ -8,48 +8,132 @@
 using namespace tile;
 using namespace tile::runtime;
 
-llvm::Error DeviceTensor::upload(const std::vector<char> &packed) {
-  size_t e = elementSize(type);
-  size_t rows = rowCount(), cols = sizes.back();
-  std::vector<char> padded(paddedCount() * e, 0);
-  for (size_t r = 0; r < rows; ++r)
-    std::memcpy(&padded[r * rowPitch() * e], &packed[r * cols * e], cols * e);
-  return buffer->copyFromHost(padded.data(), padded.size());
+namespace {
+
+llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-llvm::Expected<std::vector<char>> DeviceTensor::download() const {
-  size_t e = elementSize(type);
-  std::vector<char> padded(paddedCount() * e);
-  if (auto err = buffer->copyToHost(padded.data(), padded.size()))
-    return std::move(err);
-  size_t rows = rowCount(), cols = sizes.back();
-  std::vector<char> packed(count() * e);
-  for (size_t r = 0; r < rows; ++r)
-    std::memcpy(&packed[r * cols * e], &padded[r * rowPitch() * e], cols * e);
-  return packed;
+/// The layout of `arg`'s tensor, or nullopt when a size overflows.
+std::optional<GuardedLayout> layoutOf(const KernelArgInfo &arg,
+                                      const Bindings &sizes, bool packed,
+                                      std::vector<int64_t> *extents) {
+  GuardedLayout layout;
+  layout.type = arg.elementType;
+  layout.guardBytes = DeviceTensor::kGuardBytes;
+  uint64_t e = elementSize(arg.elementType);
+  uint64_t rows = 1, cols = 1;
+  for (size_t i = 0; i < arg.dimNames.size(); ++i) {
+    int64_t extent = sizes.lookup(arg.dimNames[i]);
+    if (extent <= 0)
+      return std::nullopt;
+    if (extents)
+      extents->push_back(extent);
+    if (i + 1 == arg.dimNames.size())
+      cols = static_cast<uint64_t>(extent);
+    else if (__builtin_mul_overflow(rows, static_cast<uint64_t>(extent), &rows))
+      return std::nullopt;
+  }
+  uint64_t align = std::max<uint64_t>(1, 16 / e);
+  uint64_t pitch = packed ? cols : (cols + align - 1) / align * align;
+  uint64_t bytes;
+  if (pitch < cols || __builtin_mul_overflow(rows, pitch, &bytes) ||
+      __builtin_mul_overflow(bytes, e, &bytes) ||
+      bytes > (uint64_t(1) << 62))
+    return std::nullopt;
+  layout.rows = rows;
+  layout.cols = cols;
+  layout.pitch = pitch;
+  return layout;
+}
+
+} // namespace
+
+std::optional<uint64_t> tile::deviceTensorBytes(const KernelArgInfo &arg,
+                                                const Bindings &sizes,
+                                                bool packed) {
+  auto layout = layoutOf(arg, sizes, packed, nullptr);
+  if (!layout)
+    return std::nullopt;
+  return layout->totalBytes();
 }
 
 llvm::Expected<DeviceTensor> tile::makeDeviceTensor(CudaDriver &drv,
                                                     const KernelArgInfo &arg,
-                                                    const Bindings &sizes) {
+                                                    const Bindings &sizes,
+                                                    bool packed) {
   DeviceTensor t;
   t.type = arg.elementType;
-  for (const std::string &d : arg.dimNames)
-    t.sizes.push_back(sizes.lookup(d));
-  int64_t e = elementSize(t.type);
-  int64_t align = std::max<int64_t>(1, 16 / e);
+  auto layout = layoutOf(arg, sizes, packed, &t.sizes);
+  if (!layout) {
+    std::string shape;
+    for (const std::string &d : arg.dimNames)
+      shape += (shape.empty() ? "" : " x ") + d + "=" +
+               std::to_string(sizes.lookup(d));
+    return makeError("tensor " + arg.name + " (" + shape +
+                     ") is too large: its size in bytes overflows");
+  }
+  t.layout = *layout;
   t.strides.assign(t.sizes.size(), 1);
   int64_t stride = 1;
-  for (int i = t.sizes.size() - 1; i >= 0; --i) {
+  for (int i = static_cast<int>(t.sizes.size()) - 1; i >= 0; --i) {
     t.strides[i] = stride;
-    int64_t extent = t.sizes[i];
-    if (i == (int)t.sizes.size() - 1)
-      extent = (extent + align - 1) / align * align;
-    stride *= extent;
+    stride *= i + 1 == static_cast<int>(t.sizes.size())
+                  ? static_cast<int64_t>(t.layout.pitch)
+                  : t.sizes[i];
   }
-  auto buf = DeviceBuffer::allocate(drv, std::max<int64_t>(1, stride) * e);
+  auto buf = DeviceBuffer::allocate(drv, t.layout.totalBytes());
   if (!buf)
     return buf.takeError();
   t.buffer.emplace(std::move(*buf));
   return t;
+}
+
+llvm::Error DeviceTensor::uploadInput(const std::vector<char> &packed) {
+  std::vector<char> image = makeGuardedImage(layout, packed.data());
+  imageHash = hashBytes(image.data(), image.size());
+  return buffer->copyFromHost(image.data(), image.size());
+}
+
+llvm::Error DeviceTensor::preparePoisoned(CudaDriver &drv) {
+  std::vector<char> image = makeGuardedImage(layout, nullptr);
+  auto copy = DeviceBuffer::allocate(drv, image.size());
+  if (!copy)
+    return copy.takeError();
+  pristine.emplace(std::move(*copy));
+  if (auto err = pristine->copyFromHost(image.data(), image.size()))
+    return err;
+  return buffer->copyFromHost(image.data(), image.size());
+}
+
+llvm::Error DeviceTensor::restore(CudaDriver &drv, CUstream stream) {
+  if (!pristine)
+    return makeError("restoring an output that has no poisoned image");
+  return drv.check(drv.cuMemcpyDtoDAsync(buffer->ptr(), pristine->ptr(),
+                                         buffer->size(), stream),
+                   "cuMemcpyDtoDAsync");
+}
+
+llvm::Expected<std::vector<char>> DeviceTensor::downloadImage() const {
+  std::vector<char> image(buffer->size());
+  if (auto err = buffer->copyToHost(image.data(), image.size()))
+    return std::move(err);
+  return image;
+}
+
+llvm::Expected<CanaryReport> DeviceTensor::checkGuards() const {
+  std::vector<char> before(layout.guardBytes), after(layout.guardBytes);
+  if (auto err = buffer->copyToHost(before.data(), before.size()))
+    return std::move(err);
+  if (auto err = buffer->copyToHost(after.data(), after.size(),
+                                    layout.guardBytes + layout.dataBytes()))
+    return std::move(err);
+  return runtime::checkGuards(layout, before.data(), after.data());
+}
+
+llvm::Expected<bool> DeviceTensor::inputUnchanged() const {
+  auto image = downloadImage();
+  if (!image)
+    return image.takeError();
+  return hashBytes(image->data(), image->size()) == imageHash;
 }

@@ -4,13 +4,16 @@
 
 #include "tile/Runtime/AttentionReference.h"
 #include "tile/Runtime/Cublas.h"
+#include "tile/Runtime/ReferenceKernels.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <cmath>
+#include <set>
 
 using namespace tile;
 using namespace tile::runtime;
@@ -36,101 +39,238 @@ llvm::Expected<TimingResult> Reference::timePeer(Timer &) {
   return makeError("this reference has no peer to time");
 }
 
-//===----------------------------------------------------------------------===//
-// gemm: cuBLAS
-//===----------------------------------------------------------------------===//
+std::string tile::describeFailure(const Verdict &verdict,
+                                  const Reference &reference) {
+  auto where = [&](size_t r, size_t c) { return reference.where(r, c); };
+  std::string text = verdict.full.failure(where);
+  std::string sample = verdict.sample.failure(where);
+  if (!sample.empty())
+    text += (text.empty() ? "" : "; ") + ("exact host sample: " + sample);
+  return text;
+}
 
 namespace {
 
+/// Seconds since `start`.
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+/// `count` distinct indices of [0, n): the first and last `edge`, the rest
+/// picked by `seed`; all of them when n is small. Sorted.
+std::vector<size_t> pickIndices(size_t n, size_t count, size_t edge,
+                                uint64_t seed) {
+  std::set<size_t> picked;
+  if (n <= count) {
+    for (size_t i = 0; i < n; ++i)
+      picked.insert(i);
+    return {picked.begin(), picked.end()};
+  }
+  for (size_t i = 0; i < edge; ++i) {
+    picked.insert(i);
+    picked.insert(n - 1 - i);
+  }
+  uint64_t state = seed * 0x9E3779B97F4A7C15ull + 1;
+  while (picked.size() < count) {
+    state ^= state >> 12;
+    state ^= state << 25;
+    state ^= state >> 27;
+    picked.insert((state * 0x2545F4914F6CDD1Dull) % n);
+  }
+  return {picked.begin(), picked.end()};
+}
+
+//===----------------------------------------------------------------------===//
+// gemm: cuBLAS with fp32 output; 512 elements exact on the host
+//===----------------------------------------------------------------------===//
+
 class GemmReference : public Reference {
 public:
-  explicit GemmReference(const KernelSource &src) : Reference(src) {}
+  GemmReference(const KernelSource &src, const ReferenceOptions &options)
+      : Reference(src), options(options) {}
 
   llvm::Error checkKernel() const override {
     auto isMatrix = [&](unsigned i) {
       return src.args()[i].isTensor && src.args()[i].dimNames.size() == 2;
     };
-    if (src.args().size() != 3 || !isMatrix(0) || !isMatrix(1) || !isMatrix(2))
-      return makeError("no reference to verify against (set reference = "
-                       "\"gemm\" on a kernel with 2-d tensor arguments A, B, "
-                       "C); nothing is timed unverified");
+    if (src.args().size() != 3 || !isMatrix(0) || !isMatrix(1) ||
+        !isMatrix(2) || !src.args()[2].isOutput)
+      return makeError("reference \"gemm\" needs three 2-d tensor arguments "
+                       "A, B and C, with C written by the kernel; nothing is "
+                       "timed unverified");
     return llvm::Error::success();
   }
 
   double flops(const Bindings &sizes) const override {
-    const auto &A = src.args()[0], &C = src.args()[2];
-    return 2.0 * sizes.lookup(A.dimNames[0]) * sizes.lookup(C.dimNames[1]) *
-           sizes.lookup(A.dimNames[1]);
+    auto [M, N, K] = dims(sizes);
+    return 2.0 * M * N * K;
+  }
+
+  uint64_t deviceBytes(const Bindings &sizes) const override {
+    auto [M, N, K] = dims(sizes);
+    return uint64_t(M) * N * 4; // cuBLAS's fp32 C
+  }
+  uint64_t hostBytes(const Bindings &sizes) const override {
+    auto [M, N, K] = dims(sizes);
+    // The expected C, the norms, the sampled rows and columns.
+    return uint64_t(M) * N * 4 + (M + N) * 4 + 48 * uint64_t(K) * 4;
+  }
+
+  void beginShape(const Bindings &sizes) override {
+    std::tie(M, N, K) = dims(sizes);
+    // B is K x N, or N x K ("NT": its first dimension is C's second).
+    transB = src.args()[1].dimNames[0] == src.args()[2].dimNames[1];
+    sampleRows = pickIndices(M, 16, 4, options.seed);
+    sampleCols = pickIndices(N, 32, 8, options.seed + 1);
+  }
+  void endShape() override {
+    expected = {};
+    rowNormsA = colNormsB = {};
+    rowsA = colsB = {};
+    points = {};
+  }
+
+  void noteInput(unsigned argIndex, const std::vector<char> &packed) override {
+    ElementType type = src.args()[argIndex].elementType;
+    size_t e = elementSize(type);
+    if (argIndex == 0) {
+      rowNormsA = rowNorms(packed.data(), type, M, K);
+      rowsA.assign(sampleRows.size() * K, 0);
+      for (size_t i = 0; i < sampleRows.size(); ++i)
+        convertElements(packed.data() + sampleRows[i] * K * e, type,
+                        &rowsA[i * K], ElementType::F32, K);
+    } else if (argIndex == 1) {
+      colNormsB = transB ? rowNorms(packed.data(), type, N, K)
+                         : columnNorms(packed.data(), type, K, N);
+      colsB.assign(sampleCols.size() * K, 0);
+      for (size_t j = 0; j < sampleCols.size(); ++j)
+        for (int64_t k = 0; k < K; ++k) {
+          size_t at = transB ? sampleCols[j] * K + k : k * N + sampleCols[j];
+          colsB[j * K + k] = static_cast<float>(loadElement(packed.data(), type, at));
+        }
+    }
   }
 
   llvm::Error prepare(CudaDriver &drv, Stream &stream,
                       llvm::ArrayRef<DeviceTensor> tensors,
-                      const Bindings &sizes) override {
+                      const Bindings &) override {
+    auto start = std::chrono::steady_clock::now();
     auto cublasOr = Cublas::get(drv);
     if (!cublasOr)
       return withContext("cuBLAS (the reference)", cublasOr.takeError());
     cublas = &*cublasOr;
-    auto refTensor = makeDeviceTensor(drv, src.args()[2], sizes);
-    if (!refTensor)
-      return withContext("allocating the reference output",
-                         refTensor.takeError());
-    result.emplace(std::move(*refTensor));
     a = &tensors[0];
     b = &tensors[1];
-    // B is K x N, or N x K ("NT": its first dimension is C's second).
-    transB = src.args()[1].dimNames[0] == src.args()[2].dimNames[1];
-    M = a->sizes[0];
-    K = a->sizes[1];
-    N = b->sizes[transB ? 0 : 1];
-    if (auto err = runCublas(stream.get()))
+    c = &tensors[2];
+    for (auto [what, value] :
+         {std::pair<const char *, int64_t>{"M", M}, {"N", N}, {"K", K},
+          {"the row pitch of A", a->rowPitch()},
+          {"the row pitch of B", b->rowPitch()},
+          {"the row pitch of C", c->rowPitch()}})
+      if (value > INT_MAX)
+        return makeError(llvm::Twine("cuBLAS reference GEMM: ") + what + " = " +
+                         llvm::Twine(value) +
+                         " is over INT_MAX, the largest size cuBLAS takes");
+    auto refBuffer = DeviceBuffer::allocate(drv, size_t(M) * N * 4);
+    if (!refBuffer)
+      return withContext("allocating the reference output",
+                         refBuffer.takeError());
+    if (auto err = gemmRowMajor(*cublas, stream.get(), a->type,
+                                ElementType::F32, M, N, K, a->ptr(), b->ptr(),
+                                refBuffer->ptr(), a->rowPitch(),
+                                b->rowPitch(), N, transB))
       return withContext("cuBLAS reference GEMM", std::move(err));
     if (auto err = stream.synchronize())
       return withContext("cuBLAS reference GEMM", std::move(err));
-    auto host = result->download();
-    if (!host)
-      return withContext("reading the reference", host.takeError());
-    expected = std::move(*host);
-    return llvm::Error::success();
-  }
+    expected.resize(size_t(M) * N);
+    if (auto err =
+            refBuffer->copyToHost(expected.data(), expected.size() * 4))
+      return withContext("reading the reference", std::move(err));
+    for (size_t i = 0; i < expected.size(); ++i)
+      if (!std::isfinite(expected[i]))
+        return makeError("cuBLAS reference GEMM: its result is not finite "
+                         "at " +
+                         where(i / N, i % N) + "; nothing can be verified");
 
-  void endShape() override {
-    result.reset();
-    expected = std::vector<char>();
+    // The exact sample checks cuBLAS itself (at the bound of an fp32
+    // output) before it judges any kernel.
+    ElementType in = a->type, out = c->type;
+    bound = gemmErrorBound(in, out, rowNormsA, colNormsB);
+    bound.scale = options.toleranceScale;
+    ErrorBound f32 = gemmErrorBound(in, ElementType::F32, rowNormsA, colNormsB);
+    for (size_t i = 0; i < sampleRows.size(); ++i)
+      for (size_t j = 0; j < sampleCols.size(); ++j) {
+        double sum = 0;
+        for (int64_t k = 0; k < K; ++k)
+          sum += static_cast<double>(rowsA[i * K + k]) * colsB[j * K + k];
+        size_t r = sampleRows[i], col = sampleCols[j];
+        double got = expected[r * N + col];
+        if (std::fabs(got - sum) > f32.at(r, col, sum))
+          return makeError(llvm::formatv(
+              "cuBLAS reference GEMM: {0} is {1} but the exact product is "
+              "{2} (bound {3}): the reference is wrong, nothing can be "
+              "verified",
+              where(r, col), got, sum, f32.at(r, col, sum)));
+        points.push_back({r, col, sum, bound.at(r, col, sum)});
+      }
+    seconds = secondsSince(start);
+    return llvm::Error::success();
   }
 
   unsigned outputIndex() const override { return 2; }
 
-  llvm::Expected<CompareResult> verify(const DeviceTensor &output) override {
-    auto out = output.download();
-    if (!out)
-      return out.takeError();
-    return compare(out->data(), expected.data(), output.type, output.count());
+  Verdict verify(const OutputView &output) override {
+    Verdict v;
+    v.full = checkOutput(output, expected.data(), bound);
+    v.sample = checkPoints(output, points);
+    return v;
+  }
+
+  std::string where(size_t row, size_t col) const override {
+    return llvm::formatv("{0}[{1}, {2}]", src.args()[2].name, row, col).str();
   }
 
   std::string peerName() const override { return "cuBLAS"; }
   llvm::Expected<TimingResult> timePeer(Timer &timer) override {
-    return timer.time([&](CUstream s) { return runCublas(s); });
+    // cuBLAS writes the kernel's output type into the kernel's output
+    // tensor (restored before every check).
+    return timer.time([&](CUstream s) {
+      return gemmRowMajor(*cublas, s, a->type, c->type, M, N, K, a->ptr(),
+                          b->ptr(), c->ptr(), a->rowPitch(), b->rowPitch(),
+                          c->rowPitch(), transB);
+    });
   }
-  std::string description() const override { return "cuBLAS"; }
+  std::string description() const override {
+    return llvm::formatv("every element against cuBLAS (fp32 output, {0:F1} "
+                         "s), {1} elements against exact products on the host",
+                         seconds, points.size())
+        .str();
+  }
 
 private:
-  llvm::Error runCublas(CUstream s) {
-    return gemmRowMajor(*cublas, s, a->type, result->type, M, N, K,
-                        a->buffer->ptr(), b->buffer->ptr(),
-                        result->buffer->ptr(), a->rowPitch(), b->rowPitch(),
-                        result->rowPitch(), transB);
+  std::tuple<int64_t, int64_t, int64_t> dims(const Bindings &sizes) const {
+    const auto &A = src.args()[0], &C = src.args()[2];
+    return {sizes.lookup(A.dimNames[0]), sizes.lookup(C.dimNames[1]),
+            sizes.lookup(A.dimNames[1])};
   }
 
+  ReferenceOptions options;
   Cublas *cublas = nullptr;
-  const DeviceTensor *a = nullptr, *b = nullptr;
-  std::optional<DeviceTensor> result; // cuBLAS's C on the device
-  std::vector<char> expected;         // and on the host
+  const DeviceTensor *a = nullptr, *b = nullptr, *c = nullptr;
+  std::vector<float> expected; // cuBLAS's fp32 C on the host
+  std::vector<float> rowNormsA, colNormsB;
+  std::vector<size_t> sampleRows, sampleCols;
+  std::vector<float> rowsA, colsB; // sampled rows of A, columns of B
+  std::vector<ExpectedPoint> points;
+  ErrorBound bound;
   bool transB = false;
   int64_t M = 0, N = 0, K = 0;
+  double seconds = 0;
 };
 
 //===----------------------------------------------------------------------===//
-// attention: exact rows on the host CPU
+// attention: the fp32 GPU reference; exact rows on the host CPU
 //===----------------------------------------------------------------------===//
 
 class AttentionReferenceImpl : public Reference {
@@ -194,11 +334,30 @@ public:
     return problem(sizes).flops();
   }
 
+  uint64_t deviceBytes(const Bindings &sizes) const override {
+    AttentionProblem p = problem(sizes);
+    uint64_t rows = uint64_t(p.headCount()) * p.queryLen;
+    return rows * (p.headDim + 1) * 4; // fp32 O and the row scales
+  }
+  uint64_t hostBytes(const Bindings &sizes) const override {
+    AttentionProblem p = problem(sizes);
+    uint64_t rows = uint64_t(p.headCount()) * p.queryLen;
+    // The GPU reference on the host, and the sampled heads' K and V.
+    return rows * (p.headDim + 1) * 4 + 8 * uint64_t(p.keyLen) * p.headDim * 4;
+  }
+
   void beginShape(const Bindings &sizes) override {
-    checker.emplace(problem(sizes), options.seed);
+    prob = problem(sizes);
+    exact.emplace(prob, options.seed);
+    vmax = 0;
     seconds = 0;
   }
-  void endShape() override { checker.reset(); }
+  void endShape() override {
+    exact.reset();
+    expected = {};
+    points = {};
+    bound = ErrorBound();
+  }
 
   /// Q and K uniform in [-sqrt(3), sqrt(3)): unit variance, like the peers'
   /// torch.randn, so scale * q.k has unit variance and the softmax is far
@@ -210,9 +369,13 @@ public:
   }
 
   void noteInput(unsigned argIndex, const std::vector<char> &packed) override {
-    if (argIndex <= V)
-      checker->setInput(static_cast<AttentionChecker::Input>(argIndex),
-                        packed.data(), src.args()[argIndex].elementType);
+    if (argIndex > V)
+      return;
+    ElementType type = src.args()[argIndex].elementType;
+    exact->setInput(static_cast<ExactAttentionRows::Input>(argIndex),
+                    packed.data(), type);
+    if (argIndex == V)
+      vmax = maxAbs(packed.data(), type, packed.size() / elementSize(type));
   }
 
   llvm::Expected<ArgValue>
@@ -224,45 +387,112 @@ public:
     return Reference::scalarArgument(argIndex, sizes);
   }
 
-  llvm::Error prepare(CudaDriver &, Stream &, llvm::ArrayRef<DeviceTensor>,
+  llvm::Error prepare(CudaDriver &drv, Stream &stream,
+                      llvm::ArrayRef<DeviceTensor> tensors,
                       const Bindings &) override {
     auto start = std::chrono::steady_clock::now();
-    checker->computeExpected();
-    seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-            .count();
+    auto kernels = ReferenceKernels::get(drv);
+    if (!kernels)
+      return kernels.takeError();
+    size_t rows = size_t(prob.headCount()) * prob.queryLen;
+    size_t D = prob.headDim;
+    auto out = DeviceBuffer::allocate(drv, rows * D * 4);
+    if (!out)
+      return withContext("allocating the attention reference",
+                         out.takeError());
+    auto scales = DeviceBuffer::allocate(drv, rows * 4);
+    if (!scales)
+      return withContext("allocating the attention reference",
+                         scales.takeError());
+    AttentionReferenceArgs args;
+    args.q = tensors[Q].ptr();
+    args.k = tensors[K].ptr();
+    args.v = tensors[V].ptr();
+    args.out = out->ptr();
+    args.rowScale = scales->ptr();
+    args.qType = tensors[Q].type;
+    args.kType = tensors[K].type;
+    args.vType = tensors[V].type;
+    args.qPitch = tensors[Q].rowPitch();
+    args.kPitch = tensors[K].rowPitch();
+    args.vPitch = tensors[V].rowPitch();
+    args.heads = prob.headCount();
+    args.queryLen = prob.queryLen;
+    args.keyLen = prob.keyLen;
+    args.headDim = prob.headDim;
+    args.scale = prob.scale;
+    args.causal = prob.causal;
+    if (auto err = kernels->attention(args, stream.get()))
+      return withContext("attention reference", std::move(err));
+    if (auto err = stream.synchronize())
+      return withContext("attention reference", std::move(err));
+    expected.resize(rows * D);
+    std::vector<float> rowScale(rows);
+    if (auto err = out->copyToHost(expected.data(), expected.size() * 4))
+      return withContext("reading the attention reference", std::move(err));
+    if (auto err = scales->copyToHost(rowScale.data(), rowScale.size() * 4))
+      return withContext("reading the attention reference", std::move(err));
+    for (size_t i = 0; i < expected.size(); ++i)
+      if (!std::isfinite(expected[i]) || !std::isfinite(rowScale[i / D]))
+        return makeError("the attention reference is not finite at " +
+                         where(i / D, i % D) + "; nothing can be verified");
+    gpuSeconds = secondsSince(start);
+
+    // The exact rows check the GPU reference first, far tighter than any
+    // kernel is checked (fp32 against double).
+    auto exactStart = std::chrono::steady_clock::now();
+    exact->computeExpected();
+    exactSeconds = secondsSince(exactStart);
+    const double tight = std::ldexp(1.0, -14);
+    for (size_t i = 0; i < exact->sampledRows().size(); ++i) {
+      size_t row = exact->sampledRows()[i];
+      for (size_t d = 0; d < D; ++d) {
+        double x = exact->expectedRow(i)[d], got = expected[row * D + d];
+        double limit =
+            tight * (std::fabs(x) + vmax * exact->rowScale(i)) + 1e-30;
+        if (!(std::fabs(got - x) <= limit))
+          return makeError(llvm::formatv(
+              "the attention reference gives {0} at {1}, the exact value is "
+              "{2} (bound {3}): the reference is wrong, nothing can be "
+              "verified",
+              got, where(row, d), x, limit));
+      }
+    }
+
+    ElementType pType = tensors[V].type, outType = tensors[O].type;
+    bound = attentionErrorBound(pType, outType, vmax, std::move(rowScale));
+    bound.scale = options.toleranceScale;
+    points = exact->points(bound.rtol, bound.atol, bound.floor, bound.scale);
     return llvm::Error::success();
   }
 
   unsigned outputIndex() const override { return O; }
 
-  /// Reads O in chunks of whole rows (it can be ~0.5 GB): every element is
-  /// checked for NaN (the poison) and Inf, the sampled rows against the
-  /// expected ones.
-  llvm::Expected<CompareResult> verify(const DeviceTensor &output) override {
-    size_t pitchBytes = output.rowPitch() * elementSize(output.type);
-    size_t rows = output.rowCount();
-    size_t chunkRows = std::max<size_t>(1, (size_t(64) << 20) / pitchBytes);
-    std::vector<char> chunk(std::min(rows, chunkRows) * pitchBytes);
-    checker->beginOutput();
-    for (size_t first = 0; first < rows; first += chunkRows) {
-      size_t count = std::min(chunkRows, rows - first);
-      if (auto err = output.buffer->copyToHost(chunk.data(), count * pitchBytes,
-                                               first * pitchBytes))
-        return std::move(err);
-      checker->scanOutput(chunk.data(), output.type, first, count,
-                          output.rowPitch());
-    }
-    return checker->result();
+  Verdict verify(const OutputView &output) override {
+    CheckOptions check;
+    check.tileRows = 64;
+    check.tileCols = output.cols; // a tile is 64 query rows of one head
+    Verdict v;
+    v.full = checkOutput(output, expected.data(), bound, check);
+    v.sample = checkPoints(output, points);
+    return v;
+  }
+
+  std::string where(size_t row, size_t col) const override {
+    size_t s = row % prob.queryLen, bh = row / prob.queryLen;
+    return llvm::formatv("{0}[{1}, {2}, {3}, {4}]", src.args()[O].name,
+                         bh / prob.heads, bh % prob.heads, s, col)
+        .str();
   }
 
   std::string description() const override {
-    const AttentionProblem &p = checker->problem();
-    return llvm::formatv("exact attention on the CPU for {0} rows of {1} "
-                         "(batch, head) pair(s) ({2:F1} s); scale {3:F4}{4}",
-                         checker->sampledRows().size(),
-                         checker->sampledHeads().size(), seconds, p.scale,
-                         p.causal ? ", causal" : "")
+    return llvm::formatv(
+               "every element against the fp32 GPU reference ({0:F1} s); {1} "
+               "rows of {2} (batch, head) pair(s) exact on the CPU ({3:F1} "
+               "s); scale {4:F4}{5}",
+               gpuSeconds, exact->sampledRows().size(),
+               exact->sampledHeads().size(), exactSeconds, prob.scale,
+               prob.causal ? ", causal" : "")
         .str();
   }
 
@@ -282,8 +512,13 @@ private:
   }
 
   ReferenceOptions options;
-  std::optional<AttentionChecker> checker;
-  double seconds = 0; // computing the expected rows
+  AttentionProblem prob;
+  std::optional<ExactAttentionRows> exact;
+  std::vector<float> expected; // the GPU reference's O, packed
+  std::vector<ExpectedPoint> points;
+  ErrorBound bound;
+  double vmax = 0;
+  double gpuSeconds = 0, exactSeconds = 0, seconds = 0;
 };
 
 } // namespace
@@ -310,7 +545,7 @@ tile::makeReference(const KernelSource &src, const ReferenceOptions &options) {
     return makeError("--scale: the scale must be a positive finite number, "
                      "e.g. --scale=0.125");
   if (name == "gemm")
-    return std::make_unique<GemmReference>(src);
+    return std::make_unique<GemmReference>(src, options);
   if (attention)
     return std::make_unique<AttentionReferenceImpl>(src, options);
   return nullptr;

@@ -6,12 +6,17 @@
 // result once per shape, checks each config's output, counts the flops and
 // optionally times an in-process peer (cuBLAS for "gemm").
 //
-//   "gemm":      C = A x B (B as K x N or N x K) with cuBLAS, compared in
-//                full; cuBLAS is timed as the peer.
-//   "attention": O = softmax(scale * Q K^T [causal]) V, exact on the host
-//                CPU for a sample of (batch, head) pairs and query rows (see
-//                tile/Runtime/AttentionReference.h); every element of O must
-//                be finite. No peer.
+// Every output element is checked against an fp32 reference computed on the
+// GPU, under a per-element bound (tile/Runtime/Verify.h), and a sample of
+// elements against an exact (double) reference computed on the host CPU,
+// which also checks the GPU reference itself before any kernel is judged:
+//
+//   "gemm":      C = A x B (B as K x N or N x K). GPU reference: cuBLAS with
+//                fp32 output; exact: 512 elements on the host. cuBLAS (in
+//                the kernel's output type) is timed as the peer.
+//   "attention": O = softmax(scale * Q K^T [causal]) V. GPU reference: the
+//                fp32 kernel of tile/Runtime/ReferenceKernels.h; exact: the
+//                rows of tile/Runtime/AttentionReference.h. No peer.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TILE_TOOLS_TILE_RUN_REFERENCES_H
@@ -22,6 +27,7 @@
 #include "tile/Compiler/Compiler.h"
 #include "tile/Runtime/HostData.h"
 #include "tile/Runtime/Timer.h"
+#include "tile/Runtime/Verify.h"
 
 #include <memory>
 #include <optional>
@@ -34,7 +40,15 @@ namespace tile {
 struct ReferenceOptions {
   bool causal = false;        // --causal
   std::optional<float> scale; // --scale
-  uint64_t seed = 1;          // --seed: also picks the sampled rows
+  uint64_t seed = 1;          // --seed: also picks the sampled elements
+  double toleranceScale = 1;  // --tolerance: multiplies every bound
+};
+
+/// What one check of a kernel's output found.
+struct Verdict {
+  runtime::CheckResult full;   // every element against the GPU reference
+  runtime::CheckResult sample; // a sample against the exact host reference
+  bool ok() const { return full.ok() && sample.ok(); }
 };
 
 class Reference {
@@ -55,10 +69,15 @@ public:
   virtual llvm::Error checkKernel() const = 0;
   /// Floating-point operations of one run.
   virtual double flops(const Bindings &sizes) const = 0;
+  /// Bytes of device memory the reference needs beyond the kernel's
+  /// tensors, and of host memory it keeps (for the size check before
+  /// anything is allocated).
+  virtual uint64_t deviceBytes(const Bindings &sizes) const = 0;
+  virtual uint64_t hostBytes(const Bindings &sizes) const = 0;
 
   /// Starts a shape (before its tensors are allocated).
   virtual void beginShape(const Bindings &sizes) {}
-  /// Ends it: frees what the expected result held (device memory included).
+  /// Ends it: frees what the expected result held.
   virtual void endShape() {}
   /// The range of the random values of input tensor `argIndex`.
   virtual std::pair<double, double> inputRange(unsigned argIndex) const {
@@ -70,17 +89,21 @@ public:
   /// The value of scalar argument `argIndex`.
   virtual llvm::Expected<runtime::ArgValue>
   scalarArgument(unsigned argIndex, const Bindings &sizes) const;
-  /// Computes the expected result once the inputs are on the device. Errors
-  /// carry their context ("cuBLAS reference GEMM: ...").
+  /// Computes the expected result once the inputs are on the device and
+  /// checks it: an error when it is not finite or disagrees with the exact
+  /// host reference (then nothing can be verified). Errors carry their
+  /// context ("cuBLAS reference GEMM: ...").
   virtual llvm::Error prepare(runtime::CudaDriver &drv, runtime::Stream &stream,
                               llvm::ArrayRef<DeviceTensor> tensors,
                               const Bindings &sizes) = 0;
   /// The output tensor that is poisoned before each check.
   virtual unsigned outputIndex() const = 0;
-  /// Compares the kernel's output (read from the device) with the expected
-  /// result: relativeError and the non-finite counts are what matter.
-  virtual llvm::Expected<runtime::CompareResult>
-  verify(const DeviceTensor &output) = 0;
+  /// Checks the kernel's output (its rows x cols view: the innermost
+  /// dimension against all the others).
+  virtual Verdict verify(const runtime::OutputView &output) = 0;
+  /// Names element (row, col) of that view, e.g. "C[3, 7]" or
+  /// "O[0, 5, 100, 3]".
+  virtual std::string where(size_t row, size_t col) const = 0;
 
   /// The peer timed next to the kernel ("cuBLAS"), or "" for none.
   virtual std::string peerName() const { return ""; }
@@ -100,6 +123,10 @@ protected:
 /// GEMM).
 llvm::Expected<std::unique_ptr<Reference>>
 makeReference(const KernelSource &src, const ReferenceOptions &options);
+
+/// "over the bound" and friends for a Verdict, with element names from
+/// `reference`; "" when the verdict is ok.
+std::string describeFailure(const Verdict &verdict, const Reference &reference);
 
 } // namespace tile
 

@@ -5,12 +5,16 @@
 //
 // For each --shape: compiles the kernel for one config (--config, or the
 // defaults) or for its whole tuning space (--tune), on several threads. On a
-// GPU it fills the inputs with seeded random data, poisons the outputs,
-// launches, checks against the kernel's reference (References.h: cuBLAS for
-// "gemm", sampled rows computed on the CPU for "attention"), and only then
-// times it (CUDA events, L2 flushed before every run, median), next to the
-// reference's peer (cuBLAS) when it has one. Without a GPU it stops after
-// compiling, with ptxas's register/spill/shared-memory figures.
+// GPU it fills the inputs with seeded random data, computes the reference
+// (References.h), and for every config restores the output to poison with a
+// NaN canary in its padding and guard bands, launches, checks every output
+// element against the reference under a per-element bound and the canaries,
+// and only then times it (CUDA events, L2 flushed before every run, median),
+// next to the reference's peer (cuBLAS) when it has one. Without a GPU it
+// stops after compiling, with ptxas's register/spill/shared-memory figures.
+//
+// The exit status is 0 only when every config compiled, ran and verified
+// (--allow-compile-failures excuses configs that do not compile or load).
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,7 +40,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <fstream>
 #include <optional>
+#include <set>
 #include <thread>
 
 using namespace tile;
@@ -89,20 +95,33 @@ static cl::opt<std::string> kernelName("kernel",
                                        cl::cat(category));
 static cl::opt<unsigned>
     seed("seed", cl::init(1),
-         cl::desc("Seed of the random inputs (and of the rows the attention "
-                  "reference checks)"),
+         cl::desc("Seed of the random inputs (and of the elements the exact "
+                  "host reference checks)"),
          cl::cat(category));
 static cl::opt<unsigned> iters("iters", cl::init(20),
-                               cl::desc("Timed runs (median reported)"),
+                               cl::desc("Timed runs (median reported); at "
+                                        "least 1"),
                                cl::cat(category));
 static cl::opt<unsigned> warmup("warmup", cl::init(5),
                                 cl::desc("Untimed runs before timing"),
                                 cl::cat(category));
 static cl::opt<double> toleranceOpt(
-    "tolerance", cl::init(0),
-    cl::desc("Largest relative Frobenius error accepted (default 1e-2 for "
-             "bf16/f16); for attention, over the rows checked on the CPU "
-             "(every row of O must be finite)"),
+    "tolerance", cl::init(1.0),
+    cl::desc("Multiplies every per-element error bound (default 1; the "
+             "bounds are derived in docs/verification.md); positive"),
+    cl::cat(category));
+static cl::opt<bool> allowCompileFailures(
+    "allow-compile-failures",
+    cl::desc("Configs that fail to compile or to load are reported (stdout, "
+             "--json) but do not make the exit status non-zero; wrong or "
+             "failing runs always do"),
+    cl::cat(category));
+static cl::opt<bool> packedRows(
+    "packed",
+    cl::desc("Lay out the tensors that the kernel does not access through "
+             "TMA (e.g. the output) with packed rows (pitch = the innermost "
+             "extent) instead of rows padded to 16 bytes; TMA operands keep "
+             "16-byte rows, which TMA requires"),
     cl::cat(category));
 static cl::opt<bool> compileOnly("compile-only",
                                  cl::desc("Compile (and run ptxas) only"),
@@ -116,7 +135,7 @@ static cl::opt<unsigned> jobs("jobs", cl::init(0),
                               cl::cat(category));
 static cl::opt<std::string> jsonOut("json",
                                     cl::desc("Append one JSON line per "
-                                             "measurement to this file"),
+                                             "config (and peer) to this file"),
                                     cl::cat(category));
 static cl::opt<std::string> cacheFile(
     "cache",
@@ -128,6 +147,13 @@ static cl::opt<bool> printIR("print-ir-after-all",
                              cl::desc("Print the IR after every pass of the "
                                       "first compile"),
                              cl::cat(category));
+// Hidden: plants a known bug in the generated code to show that the
+// verifier catches it (bench/gpu_mutation_test.sh, docs/verification.md).
+static cl::opt<std::string> testMutation(
+    "test-mutation", cl::Hidden,
+    cl::desc("For testing the verifier only: compile with a planted bug "
+             "(store-past-end)"),
+    cl::cat(category));
 
 namespace {
 
@@ -145,6 +171,10 @@ void report(llvm::Error err) {
   ++errorsSeen;
   llvm::errs() << "tile-run: error: " << llvm::toString(std::move(err))
                << "\n";
+}
+
+llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
 /// The tuning cache: one "key<TAB>config" line per (kernel, shape, dtype,
@@ -195,7 +225,8 @@ std::string configText(const KernelSource &src, const Bindings &config) {
   return text.empty() ? "(defaults)" : text;
 }
 
-/// Compiles every config on `jobs` threads.
+/// Compiles every config on `jobs` threads. PTX that ptxas rejects is a
+/// failed compile.
 std::vector<Compiled> compileAll(const KernelSource &src,
                                  const std::vector<Bindings> &configs) {
   std::vector<Compiled> out(configs.size());
@@ -208,6 +239,7 @@ std::vector<Compiled> compileAll(const KernelSource &src,
       out[i].config = configs[i];
       CompileOptions options;
       options.printIRAfterAll = printIR && i == 0;
+      options.testMutation = testMutation;
       auto info = src.compile(configs[i], options);
       if (!info) {
         out[i].error = llvm::toString(info.takeError());
@@ -216,10 +248,13 @@ std::vector<Compiled> compileAll(const KernelSource &src,
       out[i].info = std::move(*info);
       if (!ptxas.empty()) {
         auto rep = runPtxas(ptxas, out[i].info->ptx, "sm_90a");
-        if (rep)
+        if (rep) {
           out[i].ptxas = *rep;
-        else
-          out[i].error = llvm::toString(rep.takeError());
+        } else {
+          out[i].error = "ptxas rejects the PTX: " +
+                         llvm::toString(rep.takeError());
+          out[i].info.reset();
+        }
       }
     }
   };
@@ -242,19 +277,30 @@ std::string dtypeLabel(const KernelSource &src) {
 
 struct Measurement {
   std::string config;
-  std::string detail; // the error behind a failed status
-  double ms = 0, tflops = 0, error = 0;
-  int regs = -1, spills = 0;
   std::string status;
+  std::string detail; // the error behind a failed status
+  double ms = 0, tflops = 0;
+  double relError = 0;   // ||out - ref|| / ||ref||
+  double maxRatio = 0;   // max |out - ref| / bound: at most 1 when ok
+  size_t overBound = 0, nonFinite = 0;
+  int regs = -1, spills = 0;
+  bool compileFailure = false; // COMPILE FAILED or LOAD FAILED
+  bool ok() const { return status == "ok"; }
 };
 
-std::string jsonSafe(std::string s) {
-  if (s.size() > 300)
-    s.resize(300);
-  for (char &c : s)
-    if (c == '"' || c == '\\' || c == '\n' || c == '\t')
-      c = ' ';
-  return s;
+std::string jsonEscape(std::string s) {
+  if (s.size() > 600)
+    s.resize(600);
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\')
+      out += '\\', out += c;
+    else if (c == '\n' || c == '\t')
+      out += ' ';
+    else if (static_cast<unsigned char>(c) >= 0x20)
+      out += c;
+  }
+  return out;
 }
 
 void writeJson(const std::string &kernel, const std::string &shape,
@@ -264,14 +310,25 @@ void writeJson(const std::string &kernel, const std::string &shape,
     return;
   std::error_code ec;
   llvm::raw_fd_ostream os(jsonOut, ec, llvm::sys::fs::OF_Append);
-  if (ec)
+  if (ec) {
+    llvm::errs() << "tile-run: warning: cannot write --json " << jsonOut
+                 << ": " << ec.message() << "\n";
     return;
-  os << llvm::formatv("{{\"kernel\": \"{0}\", \"shape\": \"{1}\", \"dtype\": "
-                      "\"{2}\", \"device\": \"{3}\", \"config\": \"{4}\", "
-                      "\"ms\": {5:F5}, \"tflops\": {6:F2}, \"rel_error\": {7:E3}, "
-                      "\"status\": \"{8}\", \"detail\": \"{9}\"}\n",
-                      kernel, shape, dtype, device, m.config, m.ms, m.tflops,
-                      m.error, m.status, jsonSafe(m.detail));
+  }
+  auto number = [](double v) {
+    return std::isfinite(v) ? llvm::formatv("{0:E4}", v).str()
+                            : std::string("null");
+  };
+  os << llvm::formatv(
+      "{{\"kernel\": \"{0}\", \"shape\": \"{1}\", \"dtype\": \"{2}\", "
+      "\"device\": \"{3}\", \"config\": \"{4}\", \"ms\": {5:F5}, \"tflops\": "
+      "{6:F2}, \"rel_error\": {7}, \"max_err_ratio\": {8}, \"over_bound\": "
+      "{9}, \"non_finite\": {10}, \"regs\": {11}, \"spill_bytes\": {12}, "
+      "\"status\": \"{13}\", \"detail\": \"{14}\"}\n",
+      jsonEscape(kernel), jsonEscape(shape), dtype, jsonEscape(device),
+      jsonEscape(m.config), m.ms, m.tflops, number(m.relError),
+      number(m.maxRatio), m.overBound, m.nonFinite, m.regs, m.spills,
+      m.status, jsonEscape(m.detail));
 }
 
 /// Checks --shape against the kernel's problem sizes, after the reference
@@ -294,34 +351,114 @@ bool parseShape(KernelSource &src, Reference *reference,
       for (const std::string &s : src.problemSizes())
         known += (known.empty() ? "" : ", ") + s;
       report("--shape " + shapeText,
-             llvm::createStringError(
-                 llvm::inconvertibleErrorCode(),
-                 "'" + entry.getKey() + "' is not a problem size of @" +
-                     src.name() + " (its sizes: " + known + ")"));
+             makeError("'" + entry.getKey() + "' is not a problem size of @" +
+                       src.name() + " (its sizes: " + known + ")"));
       return false;
     }
   for (const std::string &s : src.problemSizes()) {
     auto it = sizes.find(s);
     if (it == sizes.end() || it->second <= 0) {
       report("--shape " + shapeText,
-             llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                     it == sizes.end()
-                                         ? "missing problem size " + s +
-                                               "; add " + s + "=<n>"
-                                         : "problem size " + s +
-                                               " must be positive"));
+             makeError(it == sizes.end()
+                           ? "missing problem size " + s + "; add " + s +
+                                 "=<n>"
+                           : "problem size " + s + " must be positive"));
       return false;
     }
   }
   return true;
 }
 
-/// Runs one shape; returns false on a fatal error for this shape.
-bool runShape(KernelSource &src, Reference *reference,
+/// Bytes of host memory the system can still give (MemAvailable), or
+/// nullopt where /proc/meminfo does not say.
+std::optional<uint64_t> availableHostMemory() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  uint64_t value;
+  std::string unit;
+  while (meminfo >> key >> value >> unit)
+    if (key == "MemAvailable:")
+      return value * 1024;
+  return std::nullopt;
+}
+
+std::string gib(uint64_t bytes) {
+  return llvm::formatv("{0:F1} GiB", bytes / double(uint64_t(1) << 30)).str();
+}
+
+/// Whether the shape's buffers fit, before anything is allocated or
+/// generated: the kernel's tensors (and the outputs' poisoned copies), the
+/// reference, the timer's L2 flush buffer on the device; on the host, the
+/// largest input being generated, the output's image and the reference.
+/// Prints "OOM: ..." and returns false when they do not.
+bool shapeFits(const KernelSource &src, Reference &reference,
+               const Bindings &sizes, const std::string &shape,
+               const std::set<unsigned> &tmaArgs, CudaDriver &drv) {
+  uint64_t device = TimingOptions().flushBytes + reference.deviceBytes(sizes);
+  uint64_t host = reference.hostBytes(sizes), largest = 0;
+  for (auto [i, a] : llvm::enumerate(src.args())) {
+    if (!a.isTensor)
+      continue;
+    bool packed = packedRows && !tmaArgs.count(i);
+    auto bytes = deviceTensorBytes(a, sizes, packed);
+    if (!bytes) {
+      report("--shape " + shape,
+             makeError("tensor " + a.name +
+                       " is too large: its size in bytes overflows"));
+      return false;
+    }
+    device += *bytes * (a.isOutput ? 2 : 1);
+    // Generating an input holds its packed data and its image at once.
+    largest = std::max(largest, *bytes * 2);
+  }
+  host += largest;
+  size_t freeBytes = 0, totalBytes = 0;
+  if (auto err = drv.memoryInfo(freeBytes, totalBytes)) {
+    llvm::consumeError(std::move(err));
+    freeBytes = SIZE_MAX;
+  }
+  if (device > freeBytes) {
+    llvm::outs() << "OOM: " << shape << " needs " << gib(device)
+                 << " of device memory and " << gib(freeBytes)
+                 << " are free; skipping this shape\n";
+    return false;
+  }
+  if (auto avail = availableHostMemory(); avail && host > *avail) {
+    llvm::outs() << "OOM: " << shape << " needs about " << gib(host)
+                 << " of host memory and " << gib(*avail)
+                 << " are available; skipping this shape\n";
+    return false;
+  }
+  return true;
+}
+
+void printTable(const std::vector<Measurement> &results,
+                const std::string &peer, double peerTflops) {
+  bool withPeer = !peer.empty();
+  llvm::outs() << llvm::formatv("{0,-60} {1,4} {2,5} {3,9} {4,8} {5,9}",
+                                "config", "regs", "spill", "ms", "TFLOP/s",
+                                "err/bound");
+  if (withPeer)
+    llvm::outs() << llvm::formatv(" {0,8}", "/" + peer);
+  llvm::outs() << " status\n";
+  for (const Measurement &m : results) {
+    llvm::outs() << llvm::formatv("{0,-60} {1,4} {2,5} {3,9:F4} {4,8:F1} "
+                                  "{5,9:F3}",
+                                  m.config, m.regs, m.spills, m.ms, m.tflops,
+                                  m.maxRatio);
+    if (withPeer)
+      llvm::outs() << llvm::formatv(" {0,8:F2}", m.tflops / peerTflops);
+    llvm::outs() << " " << m.status << "\n";
+  }
+}
+
+/// Runs one shape. Every config that fails counts in errorsSeen (compile
+/// failures only without --allow-compile-failures).
+void runShape(KernelSource &src, Reference *reference,
               const std::string &shapeText) {
   Bindings sizes;
   if (!parseShape(src, reference, shapeText, sizes))
-    return false;
+    return;
   // How the shape is printed and keyed in --cache and --json.
   const std::string shape =
       reference ? reference->shapeLabel(shapeText) : shapeText;
@@ -330,19 +467,16 @@ bool runShape(KernelSource &src, Reference *reference,
   if (tune) {
     configs = src.configSpace(sizes);
     if (configs.empty()) {
-      report("--tune", llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                               "no config of the tuning space "
-                                               "satisfies the constraints"));
-      return false;
+      report("--tune", makeError("no config of the tuning space satisfies "
+                                 "the constraints"));
+      return;
     }
   } else {
     Bindings config;
     std::string configString = configOpt;
     if (configString.empty() && !cacheFile.empty()) {
       // --compile-only leaves the GPU alone: its key is "no GPU".
-      auto drv = compileOnly ? llvm::Expected<CudaDriver &>(
-                                   llvm::createStringError(
-                                       llvm::inconvertibleErrorCode(), "off"))
+      auto drv = compileOnly ? llvm::Expected<CudaDriver &>(makeError("off"))
                              : CudaDriver::get();
       std::string device = "no GPU";
       if (drv) {
@@ -362,7 +496,7 @@ bool runShape(KernelSource &src, Reference *reference,
     }
     if (auto err = parseBindings(configString, config)) {
       report("--config", std::move(err));
-      return false;
+      return;
     }
     configs.push_back(config);
   }
@@ -377,61 +511,86 @@ bool runShape(KernelSource &src, Reference *reference,
                                 configs.size());
   llvm::outs().flush();
   std::vector<Compiled> compiled = compileAll(src, configs);
+
+  // Every config gets a row: the failed compiles first.
+  std::vector<Measurement> results;
+  std::string deviceName = "no GPU";
+  auto record = [&](Measurement &m) {
+    if (!m.ok() && !(m.compileFailure && allowCompileFailures))
+      ++errorsSeen;
+    results.push_back(m);
+    writeJson(src.name(), shape, dtypeLabel(src), deviceName, m);
+  };
   size_t compiledOK = 0;
   for (Compiled &c : compiled) {
-    if (c.info)
+    if (c.info) {
       ++compiledOK;
-    else
-      llvm::errs() << "tile-run: config " << configText(src, c.config)
-                   << " does not compile:\n"
-                   << c.error << "\n";
+      continue;
+    }
+    llvm::errs() << "tile-run: config " << configText(src, c.config)
+                 << " does not compile:\n"
+                 << c.error << "\n";
   }
   if (!emitPTX.empty() && !compiled.empty() && compiled[0].info) {
     std::error_code ec;
     llvm::raw_fd_ostream os(emitPTX, ec);
     if (ec)
-      report("--emit-ptx " + emitPTX,
-             llvm::createStringError(ec, "cannot write the file"));
+      report("--emit-ptx " + emitPTX, makeError("cannot write the file"));
     else
       os << compiled[0].info->ptx;
   }
-  if (compiledOK == 0) {
-    ++errorsSeen;
-    return false;
-  }
 
-  auto driver = compileOnly ? llvm::Expected<CudaDriver &>(
-                                  llvm::createStringError(
-                                      llvm::inconvertibleErrorCode(),
-                                      "--compile-only"))
-                            : CudaDriver::get();
-  if (!driver) {
-    std::string why = llvm::toString(driver.takeError());
-    llvm::outs() << (compileOnly ? "compile only" : "no GPU found (" + why + ")")
+  auto driver = compileOnly
+                    ? llvm::Expected<CudaDriver &>(makeError("--compile-only"))
+                    : CudaDriver::get();
+  std::optional<std::string> noGpu;
+  if (!driver)
+    noGpu = llvm::toString(driver.takeError());
+  else if (auto dev = driver->deviceInfo())
+    deviceName = dev->name;
+  else
+    llvm::consumeError(dev.takeError());
+
+  for (Compiled &c : compiled)
+    if (!c.info) {
+      Measurement m;
+      m.config = configText(src, c.config);
+      m.status = "COMPILE FAILED";
+      m.detail = c.error;
+      m.compileFailure = true;
+      record(m);
+    }
+
+  if (noGpu) {
+    llvm::outs() << (compileOnly ? "compile only" : "no GPU found (" + *noGpu + ")")
                  << ": compiled " << compiledOK << " of " << compiled.size()
                  << " config(s); nothing run\n";
-    llvm::outs() << llvm::formatv("{0,-60} {1,5} {2,7} {3,9} {4,6}\n", "config",
-                                  "regs", "spill B", "smem B", "block");
+    llvm::outs() << llvm::formatv("{0,-60} {1,5} {2,7} {3,9} {4,6} {5}\n",
+                                  "config", "regs", "spill B", "smem B",
+                                  "block", "status");
     for (Compiled &c : compiled) {
-      if (!c.info)
+      if (!c.info) {
+        llvm::outs() << llvm::formatv("{0,-60} {1,5} {2,7} {3,9} {4,6} {5}\n",
+                                      configText(src, c.config), "-", "-", "-",
+                                      "-", "COMPILE FAILED");
         continue;
+      }
       llvm::outs() << llvm::formatv(
-          "{0,-60} {1,5} {2,7} {3,9} {4,6}\n", configText(src, c.info->config),
+          "{0,-60} {1,5} {2,7} {3,9} {4,6} {5}\n",
+          configText(src, c.info->config),
           c.ptxas ? std::to_string(c.ptxas->registers) : "-",
           c.ptxas ? std::to_string(c.ptxas->spillStoreBytes +
                                    c.ptxas->spillLoadBytes)
                   : "-",
-          c.info->sharedMemoryBytes, c.info->blockThreads);
+          c.info->sharedMemoryBytes, c.info->blockThreads, "compiled");
     }
     if (findPtxas().empty())
       llvm::outs() << "(ptxas not found: no register figures)\n";
-    return compiledOK == compiled.size();
+    return;
   }
+  if (compiledOK == 0)
+    return;
   CudaDriver &drv = *driver;
-  auto dev = drv.deviceInfo();
-  std::string deviceName = dev ? dev->name : "unknown GPU";
-  if (!dev)
-    llvm::consumeError(dev.takeError());
 
   // Nothing is timed unverified: the kernel needs a reference that fits it.
   if (!reference) {
@@ -442,23 +601,34 @@ bool runShape(KernelSource &src, Reference *reference,
                           : "tile-run does not know reference = \"" +
                                 src.reference() + "\"";
     report("@" + src.name(),
-           llvm::createStringError(
-               llvm::inconvertibleErrorCode(),
-               why + " (set reference = \"gemm\" on "
-               "a kernel with 2-d tensor arguments A, B, C, or reference = "
-               "\"attention\" on one with arguments Q, K, V, O, scale, "
-               "causal); nothing is timed unverified" +
-                   std::string(hasScalars
-                                   ? "; its scalar arguments could not be "
-                                     "set either: tile-run sets scalars only "
-                                     "through a reference that knows them"
-                                   : "")));
-    return false;
+           makeError(why + " (set reference = \"gemm\" on "
+                     "a kernel with 2-d tensor arguments A, B, C, or "
+                     "reference = \"attention\" on one with arguments Q, K, "
+                     "V, O, scale, causal); nothing is timed unverified" +
+                     std::string(hasScalars
+                                     ? "; its scalar arguments could not be "
+                                       "set either: tile-run sets scalars "
+                                       "only through a reference that knows "
+                                       "them"
+                                     : "")));
+    return;
   }
   if (auto err = reference->checkKernel()) {
     report("@" + src.name(), std::move(err));
-    return false;
+    return;
   }
+
+  // Tensors read or written through TMA need 16-byte rows; the others can
+  // be packed (--packed). All configs of a kernel lower the same way.
+  std::set<unsigned> tmaArgs;
+  for (Compiled &c : compiled)
+    if (c.info)
+      for (const KernelParam &p : c.info->params)
+        if (p.kind == KernelParam::Kind::TensorMap)
+          tmaArgs.insert(p.argIndex);
+
+  if (!shapeFits(src, *reference, sizes, shape, tmaArgs, drv))
+    return;
   reference->beginShape(sizes);
   llvm::scope_exit endShape([&] { reference->endShape(); });
   double flops = reference->flops(sizes);
@@ -472,47 +642,58 @@ bool runShape(KernelSource &src, Reference *reference,
       auto value = reference->scalarArgument(i, sizes);
       if (!value) {
         report("argument #" + llvm::Twine(i), value.takeError());
-        return false;
+        return;
       }
       args.push_back(*value);
       continue;
     }
-    auto t = makeDeviceTensor(drv, a, sizes);
+    bool packed = packedRows && !tmaArgs.count(i);
+    auto t = makeDeviceTensor(drv, a, sizes, packed);
     if (!t) {
       llvm::Error err = t.takeError();
       if (isOutOfMemory(err)) {
         llvm::consumeError(std::move(err));
         llvm::outs() << "OOM: the tensors of " << shape
                      << " do not fit in device memory; skipping this shape\n";
-        return true;
+        return;
       }
-      report("allocating argument #" + llvm::Twine(i), std::move(err));
-      return false;
+      report("allocating tensor " + a.name, std::move(err));
+      return;
     }
     tensors[i] = std::move(*t);
-    if (!a.isOutput) {
+    llvm::Error err = llvm::Error::success();
+    if (a.isOutput) {
+      err = tensors[i].preparePoisoned(drv);
+    } else {
       std::vector<char> host(tensors[i].count() * elementSize(a.elementType));
       auto [lo, hi] = reference->inputRange(i);
       fillRandom(host.data(), a.elementType, tensors[i].count(),
                  seed * 1000003ull + i, lo, hi);
       reference->noteInput(i, host);
-      if (auto err = tensors[i].upload(host)) {
-        report("uploading argument #" + llvm::Twine(i), std::move(err));
-        return false;
+      err = tensors[i].uploadInput(host);
+    }
+    if (err) {
+      if (isOutOfMemory(err)) {
+        llvm::consumeError(std::move(err));
+        llvm::outs() << "OOM: the tensors of " << shape
+                     << " do not fit in device memory; skipping this shape\n";
+        return;
       }
+      report("setting up tensor " + a.name, std::move(err));
+      return;
     }
     args.push_back(tensors[i].arg());
   }
 
-  // The reference result.
+  // The reference result, checked itself before it judges any kernel.
   auto stream = Stream::create(drv);
   if (!stream) {
     report("cuStreamCreate", stream.takeError());
-    return false;
+    return;
   }
   if (auto err = reference->prepare(drv, *stream, tensors, sizes)) {
     report(std::move(err));
-    return false;
+    return;
   }
 
   TimingOptions timing;
@@ -521,7 +702,7 @@ bool runShape(KernelSource &src, Reference *reference,
   auto timer = Timer::create(drv, stream->get(), timing);
   if (!timer) {
     report("timer", timer.takeError());
-    return false;
+    return;
   }
   // The in-process peer (cuBLAS for gemm), timed like the kernel.
   const std::string peer = reference->peerName();
@@ -530,18 +711,17 @@ bool runShape(KernelSource &src, Reference *reference,
     auto peerTime = reference->timePeer(*timer);
     if (!peerTime) {
       report("timing " + peer, peerTime.takeError());
-      return false;
+      return;
     }
     peerMs = peerTime->medianMs;
     peerTflops = flops / (peerMs * 1e-3) / 1e12;
   }
-  double tolerance = toleranceOpt > 0 ? toleranceOpt : 1e-2;
 
   Launcher launcher(drv);
-  std::vector<Measurement> results;
   // Modules stay loaded for the whole shape: an unloaded module's CUfunction
   // handle can be handed out again, and the launcher caches per handle.
   std::vector<Module> modules;
+  DeviceTensor &output = tensors[outIndex];
   for (Compiled &c : compiled) {
     if (!c.info)
       continue;
@@ -556,17 +736,18 @@ bool runShape(KernelSource &src, Reference *reference,
       m.detail = llvm::toString(std::move(err));
       llvm::errs() << "tile-run: config " << m.config << ": " << status << ": "
                    << m.detail << "\n";
-      results.push_back(m);
-      writeJson(src.name(), shape, dtypeLabel(src), deviceName, m);
+      record(m);
     };
     auto module = Module::loadPTX(drv, c.info->ptx);
     if (!module) {
+      m.compileFailure = true;
       fail("LOAD FAILED", module.takeError());
       continue;
     }
     modules.push_back(std::move(*module));
     auto fn = modules.back().getFunction(c.info->kernelName);
     if (!fn) {
+      m.compileFailure = true;
       fail("LOAD FAILED", fn.takeError());
       continue;
     }
@@ -575,8 +756,9 @@ bool runShape(KernelSource &src, Reference *reference,
       fail("CANNOT LAUNCH", prepared.takeError());
       continue;
     }
-    // Verify on poisoned outputs before any timing.
-    if (auto err = tensors[outIndex].buffer->fill(0xFF)) {
+    // Verify on the poisoned output, ordered on the kernel's stream, before
+    // any timing.
+    if (auto err = output.restore(drv, stream->get())) {
       fail("CUDA ERROR", std::move(err));
       continue;
     }
@@ -596,20 +778,58 @@ bool runShape(KernelSource &src, Reference *reference,
                         "not run: run them in a new process, without config "
                      << m.config << "\n";
         contextLost = true;
+        ++errorsSeen;
         break;
       }
       continue;
     }
-    auto cmp = reference->verify(tensors[outIndex]);
-    if (!cmp) {
-      fail("CUDA ERROR", cmp.takeError());
+    auto image = output.downloadImage();
+    if (!image) {
+      fail("CUDA ERROR", image.takeError());
       continue;
     }
-    m.error = cmp->relativeError;
-    if (cmp->nonFinite() || !(cmp->relativeError <= tolerance)) {
-      m.status = llvm::formatv("WRONG ({0} non-finite)", cmp->nonFinite()).str();
-      results.push_back(m);
-      writeJson(src.name(), shape, dtypeLabel(src), deviceName, m);
+    // Writes outside the output: its padding and guard bands, and the guard
+    // bands of every other tensor.
+    std::string outside;
+    CanaryReport canary = checkCanaries(output.layout, image->data());
+    if (!canary.ok())
+      outside = llvm::formatv("wrote outside {0}: {1} canary element(s) "
+                              "changed, first in the {2}",
+                              src.args()[outIndex].name, canary.damaged,
+                              canary.first)
+                    .str();
+    for (auto [i, t] : llvm::enumerate(tensors)) {
+      if (i == outIndex || !t.buffer)
+        continue;
+      auto guards = t.checkGuards();
+      if (!guards) {
+        llvm::consumeError(guards.takeError());
+        continue;
+      }
+      if (!guards->ok())
+        outside += llvm::formatv("{0}wrote outside {1}: {2} guard element(s) "
+                                 "changed, first {3}",
+                                 outside.empty() ? "" : "; ",
+                                 src.args()[i].name, guards->damaged,
+                                 guards->first)
+                       .str();
+    }
+    OutputView view;
+    view.data = output.dataIn(*image);
+    view.type = output.type;
+    view.rows = output.layout.rows;
+    view.cols = output.layout.cols;
+    view.pitch = output.layout.pitch;
+    Verdict verdict = reference->verify(view);
+    m.relError = verdict.full.relativeError;
+    m.maxRatio = std::max(verdict.full.maxRatio, verdict.sample.maxRatio);
+    m.overBound = verdict.full.overBound;
+    m.nonFinite = verdict.full.nonFinite();
+    if (!verdict.ok() || !outside.empty()) {
+      std::string why = describeFailure(verdict, *reference);
+      if (!outside.empty())
+        why += (why.empty() ? "" : "; ") + outside;
+      fail("WRONG", makeError(why));
       continue;
     }
     auto t = timer->time([&](CUstream s) { return prepared->enqueue(drv, s); });
@@ -620,40 +840,50 @@ bool runShape(KernelSource &src, Reference *reference,
     m.ms = t->medianMs;
     m.tflops = flops / (m.ms * 1e-3) / 1e12;
     m.status = "ok";
-    results.push_back(m);
-    writeJson(src.name(), shape, dtypeLabel(src), deviceName, m);
+    record(m);
   }
+
+  // A kernel that wrote into an input invalidates what ran after it.
+  if (!contextLost)
+    for (auto [i, t] : llvm::enumerate(tensors)) {
+      if (i == outIndex || !t.buffer)
+        continue;
+      auto same = t.inputUnchanged();
+      if (!same)
+        report("reading back input " + src.args()[i].name, same.takeError());
+      else if (!*same)
+        report("@" + src.name(),
+               makeError("input " + src.args()[i].name +
+                         " (or its padding or guard bands) was modified "
+                         "while the configs of " +
+                         shape +
+                         " ran: some config wrote into it, so the results "
+                         "of the configs after it are not trustworthy; run "
+                         "them one at a time with --config"));
+    }
 
   std::stable_sort(results.begin(), results.end(),
                    [](const Measurement &a, const Measurement &b) {
                      return a.tflops > b.tflops;
                    });
-  bool anyOK = llvm::any_of(
-      results, [](const Measurement &m) { return m.status == "ok"; });
-  if (!peer.empty()) {
-    // The GEMM table: the ratio to the peer in its own column.
+  bool anyOK = llvm::any_of(results, [](const Measurement &m) { return m.ok(); });
+  if (!peer.empty())
     llvm::outs() << llvm::formatv("device: {0}; {1}: {2:F3} ms, {3:F1} "
                                   "TFLOP/s\n",
                                   deviceName, peer, peerMs, peerTflops);
-    llvm::outs() << llvm::formatv(
-        "{0,-60} {1,4} {2,5} {3,9} {4,8} {5,9} {6,8} {7}\n", "config", "regs",
-        "spill", "ms", "TFLOP/s", "rel.err", "/" + peer, "status");
-    for (const Measurement &m : results)
-      llvm::outs() << llvm::formatv(
-          "{0,-60} {1,4} {2,5} {3,9:F4} {4,8:F1} {5,9:E1} {6,8:F2} {7}\n",
-          m.config, m.regs, m.spills, m.ms, m.tflops, m.error,
-          m.tflops / peerTflops, m.status);
-  } else {
-    llvm::outs() << llvm::formatv("device: {0}; checked against {1}\n",
-                                  deviceName, reference->description());
-    llvm::outs() << llvm::formatv(
-        "{0,-60} {1,4} {2,5} {3,9} {4,8} {5,9} {6}\n", "config", "regs",
-        "spill", "ms", "TFLOP/s", "rel.err", "status");
-    for (const Measurement &m : results)
-      llvm::outs() << llvm::formatv(
-          "{0,-60} {1,4} {2,5} {3,9:F4} {4,8:F1} {5,9:E1} {6}\n", m.config,
-          m.regs, m.spills, m.ms, m.tflops, m.error, m.status);
-  }
+  else
+    llvm::outs() << "device: " << deviceName << "\n";
+  llvm::outs() << "checked against: " << reference->description() << "\n";
+  printTable(results, peer, peerTflops);
+  size_t wrong = llvm::count_if(
+      results, [](const Measurement &m) { return m.status == "WRONG"; });
+  size_t failed = llvm::count_if(results, [](const Measurement &m) {
+    return !m.ok() && m.status != "WRONG";
+  });
+  llvm::outs() << llvm::formatv("configs: {0} ok, {1} wrong, {2} failed, of "
+                                "{3}\n",
+                                results.size() - wrong - failed, wrong, failed,
+                                results.size());
   if (tune && anyOK && !cacheFile.empty())
     cacheStore(cacheKey(src, shape, dtypeLabel(src), deviceName),
                results.front().config);
@@ -674,10 +904,7 @@ bool runShape(KernelSource &src, Reference *reference,
     ref.status = "reference";
     writeJson(src.name(), shape, dtypeLabel(src), deviceName, ref);
   }
-  if (!anyOK)
-    ++errorsSeen;
   llvm::outs().flush();
-  return anyOK;
 }
 
 } // namespace
@@ -691,14 +918,25 @@ int main(int argc, char **argv) {
       "  tile-run kernels/gemm.mlir --shape M=4096,N=4096,K=4096 [--tune]\n"
       "  tile-run kernels/attention.mlir --shape B=4,H=48,S=4096,D=64 "
       "[--causal] [--tune]\n\n"
-      "Each config is verified against the kernel's reference before it is "
-      "timed:\n"
-      "cuBLAS for reference = \"gemm\" (timed too, as the peer); for "
-      "reference =\n"
-      "\"attention\", exact rows computed on the CPU for a sample of (batch, "
-      "head)\n"
-      "pairs and query rows, with every element of O checked to be finite.\n"
+      "Each config is verified before it is timed: every output element is\n"
+      "compared with an fp32 reference computed on the GPU (cuBLAS for\n"
+      "reference = \"gemm\", timed too as the peer; an fp32 attention kernel\n"
+      "for reference = \"attention\") under a per-element bound derived from\n"
+      "the types and sizes (docs/verification.md), a sample of elements with\n"
+      "an exact reference on the CPU, and the row padding and guard bands\n"
+      "of the tensors must keep their NaN canary. The exit status is 0 only\n"
+      "when every config compiled, ran and verified.\n"
       "Without a GPU it compiles every config and reports ptxas figures.\n");
+  if (iters == 0) {
+    llvm::errs() << "tile-run: error: --iters must be at least 1 (the "
+                    "median of no runs is no time)\n";
+    return 1;
+  }
+  if (!(std::isfinite(toleranceOpt) && toleranceOpt > 0)) {
+    llvm::errs() << "tile-run: error: --tolerance must be a positive finite "
+                    "factor (1 is the derived bound)\n";
+    return 1;
+  }
   auto src = KernelSource::load(inputFile, kernelName);
   if (!src) {
     llvm::errs() << llvm::toString(src.takeError()) << "\n";
@@ -719,9 +957,7 @@ int main(int argc, char **argv) {
   if (!outDtypeOpt.empty()) {
     auto type = parseElementType(outDtypeOpt);
     llvm::Error err = type ? (*src)->setOutputType(*type)
-                           : llvm::createStringError(
-                                 llvm::inconvertibleErrorCode(),
-                                 "unknown type (bf16, f16, f32)");
+                           : makeError("unknown type (bf16, f16, f32)");
     if (err) {
       report("--out-dtype " + outDtypeOpt, std::move(err));
       return 1;
@@ -732,6 +968,7 @@ int main(int argc, char **argv) {
   if (scaleOpt.getNumOccurrences())
     referenceOptions.scale = scaleOpt;
   referenceOptions.seed = seed;
+  referenceOptions.toleranceScale = toleranceOpt;
   auto reference = makeReference(**src, referenceOptions);
   if (!reference) {
     report(reference.takeError());

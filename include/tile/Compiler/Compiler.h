@@ -29,8 +29,11 @@ struct CompileOptions {
   std::string chip = "sm_90a";
   std::string features = "+ptx80";
   int optLevel = 3;
-  /// Where to print the IR after each pass ("" for nowhere).
+  /// Print the IR after each pass (to stderr).
   bool printIRAfterAll = false;
+  /// For testing the verifier only: a bug to plant in the generated code
+  /// (convert-tile-to-nvgpu's test-mutation option), "" for none.
+  std::string testMutation;
 };
 
 /// One tile.kernel, parsed once and compiled for any number of configs.

@@ -28,6 +28,12 @@ def ConvertTileToNVGPU : Pass<"convert-tile-to-nvgpu", "::mlir::ModuleOp"> {
     shared memory, which the runtime uses to launch it. Kernels outside this
     shape are rejected with a diagnostic that names what is unsupported.
   }];
+  let options = [
+    Option<"testMutation", "test-mutation", "std::string", /*default=*/"\"\"",
+           "For testing the verifier only: plant a known bug in the "
+           "generated code. store-past-end: tile.store skips its bounds "
+           "checks and writes whole vectors and rows past the tensor's end">
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
     "::mlir::LLVM::LLVMDialect",

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace tile {
 namespace runtime {
@@ -59,27 +60,15 @@ void fillRandom(void *data, ElementType type, size_t count, uint64_t seed,
 /// Sets every byte to 0xFF: NaN for bf16, f16, f32 (and f8), -1 for ints.
 void fillPoison(void *data, ElementType type, size_t count);
 
-/// A result compared with its reference.
-struct CompareResult {
-  size_t count = 0;
-  /// ||out - ref||_F / ||ref||_F over elements where both are finite (0 when
-  /// both norms are 0, +inf when only ||ref|| is 0).
-  double relativeError = 0;
-  /// max |out - ref| over elements where both are finite.
-  double maxAbsError = 0;
-  size_t maxAbsIndex = 0;
-  /// NaN and infinite elements of `out` (any is a failure).
-  size_t nanCount = 0;
-  size_t infCount = 0;
-  /// NaN or infinite elements of `ref` (a bad reference).
-  size_t refNonFinite = 0;
-
-  size_t nonFinite() const { return nanCount + infCount; }
-};
-
-/// Compares `count` elements of `out` with `ref`, both of `type`.
-CompareResult compare(const void *out, const void *ref, ElementType type,
-                      size_t count);
+/// The 2-norm of each row of a rows x cols packed matrix of `type` (as
+/// floats), on up to `threads` threads (0: all cores for large matrices).
+std::vector<float> rowNorms(const void *data, ElementType type, size_t rows,
+                            size_t cols, unsigned threads = 0);
+/// The 2-norm of each column.
+std::vector<float> columnNorms(const void *data, ElementType type, size_t rows,
+                               size_t cols, unsigned threads = 0);
+/// max |x| over `count` elements (NaN if any element is NaN).
+double maxAbs(const void *data, ElementType type, size_t count);
 
 } // namespace runtime
 } // namespace tile

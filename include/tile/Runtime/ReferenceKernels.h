@@ -1,0 +1,62 @@
+//===- ReferenceKernels.h - independent fp32 reference kernels --*- C++ -*-===//
+//
+// Plain CUDA kernels (lib/Runtime/cuda/ReferenceKernels.cu, compiled by nvcc
+// into PTX that is committed and embedded here) that compute what tile's
+// kernels compute, in fp32 on the CUDA cores: the independent reference that
+// tile-run checks every output element against. Being compiled by nvcc, not
+// by tile, a bug in tile's lowering cannot hide in them.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TILE_RUNTIME_REFERENCEKERNELS_H
+#define TILE_RUNTIME_REFERENCEKERNELS_H
+
+#include "tile/Compiler/LaunchInfo.h"
+#include "tile/Runtime/CudaDriver.h"
+#include "tile/Runtime/Module.h"
+
+#include "llvm/Support/Error.h"
+
+namespace tile {
+namespace runtime {
+
+/// O = softmax(scale * Q K^T [causal]) V for `heads` = B * H heads; row r of
+/// head h of Q (and O) is row h * queryLen + r, of K and V row h * keyLen + r,
+/// rows `*Pitch` elements apart. `out` receives packed fp32 rows of
+/// `headDim`, `rowScale` one float per row of O: sqrt(sum p^2) / sum p, the
+/// 1 / sqrt(effective number of keys) that the error bound scales with.
+/// Every input element is multiplied by its tensor's descale factor.
+struct AttentionReferenceArgs {
+  CUdeviceptr q = 0, k = 0, v = 0, out = 0, rowScale = 0;
+  ElementType qType = ElementType::BF16, kType = ElementType::BF16,
+              vType = ElementType::BF16;
+  int64_t qPitch = 0, kPitch = 0, vPitch = 0;
+  int64_t heads = 1, queryLen = 1, keyLen = 1, headDim = 1;
+  float scale = 1;
+  bool causal = false;
+  float qScale = 1, kScale = 1, vScale = 1;
+};
+
+/// The loaded reference module (on the driver's context). Lives until the
+/// process ends.
+class ReferenceKernels {
+public:
+  /// Loads the embedded PTX on first use (the driver JIT-compiles it).
+  static llvm::Expected<ReferenceKernels &> get(CudaDriver &driver);
+
+  /// Enqueues the attention reference on `stream`. Errors: a head dim over
+  /// 256, more than 65535 heads, sizes beyond int, an unknown element type.
+  llvm::Error attention(const AttentionReferenceArgs &args, CUstream stream);
+
+  /// The PTX as embedded (for tests).
+  static llvm::StringRef ptx();
+
+private:
+  explicit ReferenceKernels(CudaDriver &driver) : driver(driver) {}
+  CudaDriver &driver;
+  Module module;
+};
+
+} // namespace runtime
+} // namespace tile
+
+#endif // TILE_RUNTIME_REFERENCEKERNELS_H

@@ -1,0 +1,210 @@
+//===- Verify.h - checking a kernel's output against its reference -*- C++ -*-===//
+//
+// How tile-run decides that a kernel is correct (docs/verification.md has the
+// derivation of the bounds):
+//
+//  * every output element is compared with an fp32 reference under a
+//    per-element bound  |out - ref| <= rtol * |ref| + atol * row[i] * col[j]
+//    + floor, where rtol covers the rounding of the output type and atol the
+//    accumulation error, scaled per row and column (GEMM: the norms of A's
+//    row and B's column; attention: the row's 1/sqrt(effective keys));
+//  * any non-finite output element fails, and so does any non-finite
+//    reference element (nothing can be checked against it);
+//  * tiles of the output whose error is far above that of the other tiles
+//    fail even under the bound (a systematic error in one block);
+//  * the padding of each row and guard bands around each buffer hold a NaN
+//    canary that the kernel must leave untouched.
+//
+// Plain host code: no GPU needed, so the GPU-free tests check the checker.
+//
+//===----------------------------------------------------------------------===//
+#ifndef TILE_RUNTIME_VERIFY_H
+#define TILE_RUNTIME_VERIFY_H
+
+#include "tile/Compiler/LaunchInfo.h"
+
+#include "llvm/ADT/ArrayRef.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tile {
+namespace runtime {
+
+/// The unit roundoff 2^-p of a float type with p significand bits (the
+/// implicit one included): bf16 2^-8, f16 2^-11, f32 2^-24, f8e4m3 2^-4,
+/// f8e5m2 2^-3. Round to nearest is within u * |x| of x. 0 for integers.
+double unitRoundoff(ElementType type);
+
+/// The bound of one element: rtol * |ref| + atol * rowScale[i] *
+/// colScale[j] + floor (an empty scale vector means 1 for every row or
+/// column). `scale` multiplies the whole bound (tile-run --tolerance).
+struct ErrorBound {
+  double rtol = 0;
+  double atol = 0;
+  double floor = 0;
+  double scale = 1;
+  std::vector<float> rowScale, colScale;
+
+  double at(size_t row, size_t col, double ref) const {
+    double a = atol;
+    if (!rowScale.empty())
+      a *= rowScale[row];
+    if (!colScale.empty())
+      a *= colScale[col];
+    return scale * (rtol * (ref < 0 ? -ref : ref) + a + floor);
+  }
+};
+
+/// How far C = A B may be from the exact product when the kernel multiplies
+/// `inType` operands with fp32 accumulation and writes `outType`:
+///   |c - r| <= 2 u(out) |r| + kAccumulation u_acc ||a_i|| ||b_j||
+/// 2 u(out) is one unit in the last place of the output (the kernel's
+/// rounding and the reference's may land on two neighbours). Summing K products with unit roundoff
+/// u_acc errs by a random walk of K steps of about u_acc times the partial
+/// sums, which is of the order of u_acc ||a_i|| ||b_j|| for random data (and
+/// ||a_i|| ||b_j|| >= sum_k |a_ik b_kj| by Cauchy-Schwarz); kAccumulation is
+/// the margin over that.
+/// `rowNorms` are the 2-norms of A's rows, `colNorms` of B's columns (of the
+/// dequantised values).
+ErrorBound gemmErrorBound(ElementType inType, ElementType outType,
+                          std::vector<float> rowNorms,
+                          std::vector<float> colNorms);
+
+/// How far O = softmax(s) V may be from the exact result when the kernel
+/// rounds P to `pType` (the type of V) before P V and writes `outType`:
+///   |o - r| <= 2 u(out) |r| + kSoftmax u(P) vmax rowScale + floor
+/// Rounding each p_j with relative error <= u(P) moves o by
+/// sum_j d_j p_j v_j / sum_j p_j: independent errors add up to about
+/// u(P) vmax sqrt(sum p_j^2) / sum p_j = u(P) vmax rowScale (rowScale is
+/// 1 / sqrt(the row's effective number of keys)); kSoftmax leaves room for
+/// the tails over every element of O. `vmax` is max |V|.
+ErrorBound attentionErrorBound(ElementType pType, ElementType outType,
+                               double vmax, std::vector<float> rowScale);
+
+/// The constants of the two bounds (docs/verification.md).
+constexpr double kAccumulation = 8;
+constexpr double kSoftmax = 4;
+
+/// A rows x cols output in host memory, row r at data + r * pitch elements.
+struct OutputView {
+  const void *data = nullptr;
+  ElementType type = ElementType::F32;
+  size_t rows = 0, cols = 0, pitch = 0;
+};
+
+struct CheckOptions {
+  /// The output is cut into tiles of tileRows x tileCols for the outlier
+  /// check (the smallest block a kernel writes).
+  size_t tileRows = 64, tileCols = 64;
+  /// A tile fails when the RMS of its error/bound ratios exceeds both
+  /// outlierFloor and outlierFactor times the median tile's.
+  double outlierFactor = 8, outlierFloor = 0.25;
+  /// Worker threads (0: the hardware concurrency for large outputs).
+  unsigned threads = 0;
+};
+
+/// One element as the checker saw it.
+struct ElementReport {
+  size_t row = 0, col = 0;
+  double got = 0, expected = 0, bound = 0;
+};
+
+struct CheckResult {
+  size_t count = 0;        // elements compared
+  size_t overBound = 0;    // finite outputs over their bound
+  size_t nanCount = 0;     // NaN outputs (the poison: unwritten elements)
+  size_t infCount = 0;     // infinite outputs
+  size_t refNonFinite = 0; // NaN or infinite reference elements
+  /// max |out - ref| / bound over finite pairs (inf if the bound is 0 and
+  /// they differ), and where it was.
+  double maxRatio = 0;
+  ElementReport worst;
+  /// The first non-finite output or reference element, if any.
+  ElementReport firstNonFinite;
+  /// ||out - ref||_F / ||ref||_F over finite pairs (for information).
+  double relativeError = 0;
+  /// Tiles: the median and largest RMS of error/bound, and where the
+  /// largest is (tile coordinates); tileOutlier when it fails the check.
+  double medianTileRms = 0, worstTileRms = 0;
+  size_t worstTileRow = 0, worstTileCol = 0;
+  bool tileOutlier = false;
+  size_t tileRows = 64, tileCols = 64; // the tile size used
+
+  size_t nonFinite() const { return nanCount + infCount; }
+  bool ok() const {
+    return overBound == 0 && nonFinite() == 0 && refNonFinite == 0 &&
+           !tileOutlier;
+  }
+  /// Why it failed, e.g. "12 of 1048576 elements over the bound (worst at
+  /// [3, 7]: 1.5 vs 2.25, bound 0.0093)"; "" when ok(). `where` formats an
+  /// element's coordinates (default "[row, col]").
+  std::string failure(
+      const std::function<std::string(size_t, size_t)> &where = {}) const;
+};
+
+/// Compares every element of `out` with `ref` (packed rows x cols fp32).
+CheckResult checkOutput(const OutputView &out, const float *ref,
+                        const ErrorBound &bound,
+                        const CheckOptions &options = {});
+
+/// One expected value of an independent (exact) reference.
+struct ExpectedPoint {
+  size_t row = 0, col = 0;
+  double value = 0;
+  double bound = 0;
+};
+
+/// Compares the listed elements of `out` (no tiles).
+CheckResult checkPoints(const OutputView &out,
+                        llvm::ArrayRef<ExpectedPoint> points);
+
+//===----------------------------------------------------------------------===//
+// Canaries: padding and guard bands
+//===----------------------------------------------------------------------===//
+
+/// How a tensor sits in its allocation: `guardBytes` of canary, then `rows`
+/// rows of `pitch` elements of which the first `cols` are data and the rest
+/// canary (the padding), then `guardBytes` of canary again.
+struct GuardedLayout {
+  ElementType type = ElementType::F32;
+  size_t rows = 0, cols = 0, pitch = 0;
+  size_t guardBytes = 0;
+
+  size_t dataBytes() const { return rows * pitch * elementSize(type); }
+  size_t totalBytes() const { return dataBytes() + 2 * guardBytes; }
+};
+
+/// Writes the canary element of `type` `count` times: a NaN with a payload
+/// (bf16/f16 0x7FA5, f32 0x7FA5A5A5, f8 0x7F) that the output poison
+/// (all bits set) and real results never equal.
+void fillCanary(void *data, ElementType type, size_t count);
+
+/// A host image of the whole allocation: guards and padding hold the
+/// canary; the data is `packed` (rows x cols, row-major) or, when null, the
+/// poison (every byte 0xFF: NaN for every float type).
+std::vector<char> makeGuardedImage(const GuardedLayout &layout,
+                                   const void *packed);
+
+/// Canary elements of an image that are no longer the canary.
+struct CanaryReport {
+  size_t damaged = 0;  // elements (guards: element-sized slots)
+  std::string first;   // where the first one is, e.g. "padding of row 3,
+                       // column 1333" or "12 bytes after the end"
+  bool ok() const { return damaged == 0; }
+};
+CanaryReport checkCanaries(const GuardedLayout &layout, const char *image);
+/// The same for the guard bands alone (`before`, `after`: guardBytes each).
+CanaryReport checkGuards(const GuardedLayout &layout, const char *before,
+                         const char *after);
+
+/// A 64-bit hash of `bytes` (to see that an input was not written).
+uint64_t hashBytes(const void *data, size_t bytes);
+
+} // namespace runtime
+} // namespace tile
+
+#endif // TILE_RUNTIME_VERIFY_H

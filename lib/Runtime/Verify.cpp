@@ -1,0 +1,515 @@
+//===- Verify.cpp - checking a kernel's output against its reference ------===//
+
+#include "tile/Runtime/Verify.h"
+
+#include "tile/Runtime/HostData.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <thread>
+
+using namespace tile;
+using namespace tile::runtime;
+
+double tile::runtime::unitRoundoff(ElementType type) {
+  switch (type) {
+  case ElementType::BF16:
+    return std::ldexp(1.0, -8);
+  case ElementType::F16:
+    return std::ldexp(1.0, -11);
+  case ElementType::F32:
+    return std::ldexp(1.0, -24);
+  case ElementType::F8E4M3:
+    return std::ldexp(1.0, -4);
+  case ElementType::F8E5M2:
+    return std::ldexp(1.0, -3);
+  default:
+    return 0;
+  }
+}
+
+/// The unit roundoff of the accumulation inside the tensor cores for
+/// operands of `type`: fp32 for 16-bit operands; taken twice as large, since
+/// the hardware's additions are not documented as rounding to nearest.
+static double accumulationRoundoff(ElementType type) {
+  switch (type) {
+  case ElementType::F8E4M3:
+  case ElementType::F8E5M2:
+    // Hopper's fp8 wgmma keeps about 14 significant bits in its sums
+    // (DeepSeek-V3 report): provisional until measured.
+    return std::ldexp(1.0, -13);
+  default:
+    return std::ldexp(1.0, -23);
+  }
+}
+
+ErrorBound tile::runtime::gemmErrorBound(ElementType inType,
+                                         ElementType outType,
+                                         std::vector<float> rowNorms,
+                                         std::vector<float> colNorms) {
+  ErrorBound b;
+  // One unit in the last place of the output: the kernel's rounding and
+  // the reference's may land on two neighbours.
+  b.rtol = 2 * unitRoundoff(outType);
+  b.atol = kAccumulation * accumulationRoundoff(inType);
+  b.rowScale = std::move(rowNorms);
+  b.colScale = std::move(colNorms);
+  return b;
+}
+
+ErrorBound tile::runtime::attentionErrorBound(ElementType pType,
+                                              ElementType outType, double vmax,
+                                              std::vector<float> rowScale) {
+  ErrorBound b;
+  b.rtol = 2 * unitRoundoff(outType); // one unit in the last place
+  b.atol = kSoftmax * unitRoundoff(pType) * vmax;
+  b.floor = kAccumulation * std::ldexp(1.0, -23) * vmax;
+  b.rowScale = std::move(rowScale);
+  return b;
+}
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// Decoders for the output types, so the loops below are specialised.
+struct DecodeBF16 {
+  float operator()(const void *p, size_t i) const {
+    uint16_t b;
+    std::memcpy(&b, static_cast<const char *>(p) + 2 * i, 2);
+    return bf16ToFloat(b);
+  }
+};
+struct DecodeF16 {
+  float operator()(const void *p, size_t i) const {
+    uint16_t b;
+    std::memcpy(&b, static_cast<const char *>(p) + 2 * i, 2);
+    return f16ToFloat(b);
+  }
+};
+struct DecodeF32 {
+  float operator()(const void *p, size_t i) const {
+    float f;
+    std::memcpy(&f, static_cast<const char *>(p) + 4 * i, 4);
+    return f;
+  }
+};
+struct DecodeAny {
+  ElementType type;
+  float operator()(const void *p, size_t i) const {
+    return static_cast<float>(loadElement(p, type, i));
+  }
+};
+
+/// What one worker found in its rows.
+struct Partial {
+  size_t overBound = 0, nan = 0, inf = 0, refNonFinite = 0;
+  double maxRatio = -1;
+  ElementReport worst;
+  bool haveNonFinite = false;
+  ElementReport firstNonFinite;
+  double diff2 = 0, ref2 = 0;
+};
+
+template <typename Decode>
+void checkRows(const OutputView &out, const float *ref,
+               const ErrorBound &bound, const CheckOptions &opt,
+               size_t rowBegin, size_t rowEnd, Decode decode, Partial &acc,
+               std::vector<double> &tileSum, size_t tileColsCount) {
+  const size_t e = elementSize(out.type);
+  const char *base = static_cast<const char *>(out.data);
+  for (size_t r = rowBegin; r < rowEnd; ++r) {
+    const char *row = base + r * out.pitch * e;
+    const float *expected = ref + r * out.cols;
+    double *tiles = &tileSum[(r / opt.tileRows) * tileColsCount];
+    for (size_t c = 0; c < out.cols; ++c) {
+      float o = decode(row, c);
+      float x = expected[c];
+      bool refFinite = std::isfinite(x), outFinite = std::isfinite(o);
+      if (!refFinite || !outFinite) {
+        if (!refFinite)
+          ++acc.refNonFinite;
+        if (std::isnan(o))
+          ++acc.nan;
+        else if (std::isinf(o))
+          ++acc.inf;
+        if (!acc.haveNonFinite) {
+          acc.haveNonFinite = true;
+          acc.firstNonFinite = {r, c, o, x, bound.at(r, c, refFinite ? x : 0)};
+        }
+        continue;
+      }
+      double d = static_cast<double>(o) - x;
+      double ad = std::fabs(d);
+      double b = bound.at(r, c, x);
+      double ratio = ad <= b ? (b > 0 ? ad / b : 0) : (b > 0 ? ad / b : kInf);
+      if (ad > b)
+        ++acc.overBound;
+      if (ratio > acc.maxRatio) {
+        acc.maxRatio = ratio;
+        acc.worst = {r, c, o, x, b};
+      }
+      acc.diff2 += d * d;
+      acc.ref2 += static_cast<double>(x) * x;
+      tiles[c / opt.tileCols] += std::isfinite(ratio) ? ratio * ratio : 1e300;
+    }
+  }
+}
+
+/// Runs fn(begin, end) over row ranges that are whole tile rows, on up to
+/// `threads` threads.
+template <typename Fn>
+void forTileRows(size_t rows, size_t tileRows, size_t work, unsigned threads,
+                 Fn fn) {
+  size_t tileRowsCount = (rows + tileRows - 1) / tileRows;
+  if (threads == 0) {
+    unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+    threads = work >= (size_t(1) << 20) ? hw : 1;
+  }
+  threads = static_cast<unsigned>(
+      std::max<size_t>(1, std::min<size_t>(threads, tileRowsCount)));
+  if (threads == 1) {
+    fn(0, rows, 0);
+    return;
+  }
+  size_t perThread = (tileRowsCount + threads - 1) / threads;
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) {
+    size_t begin = std::min(rows, t * perThread * tileRows);
+    size_t end = std::min(rows, (t + 1) * perThread * tileRows);
+    if (begin >= end)
+      break;
+    pool.emplace_back([=] { fn(begin, end, t); });
+  }
+  for (auto &th : pool)
+    th.join();
+}
+
+std::string formatValue(double v) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.6g", v);
+  return text;
+}
+
+} // namespace
+
+CheckResult tile::runtime::checkOutput(const OutputView &out, const float *ref,
+                                       const ErrorBound &bound,
+                                       const CheckOptions &options) {
+  CheckOptions opt = options;
+  opt.tileRows = std::max<size_t>(1, opt.tileRows);
+  opt.tileCols = std::max<size_t>(1, opt.tileCols);
+  CheckResult result;
+  result.count = out.rows * out.cols;
+  result.tileRows = opt.tileRows;
+  result.tileCols = opt.tileCols;
+  if (result.count == 0)
+    return result;
+  size_t tileRowsCount = (out.rows + opt.tileRows - 1) / opt.tileRows;
+  size_t tileColsCount = (out.cols + opt.tileCols - 1) / opt.tileCols;
+  std::vector<double> tileSum(tileRowsCount * tileColsCount, 0.0);
+
+  std::vector<Partial> partials(
+      std::max(1u, std::thread::hardware_concurrency()) + 1);
+  if (opt.threads)
+    partials.resize(std::max<size_t>(partials.size(), opt.threads));
+  forTileRows(out.rows, opt.tileRows, result.count, opt.threads,
+              [&](size_t begin, size_t end, unsigned t) {
+                Partial &p = partials[t];
+                switch (out.type) {
+                case ElementType::BF16:
+                  return checkRows(out, ref, bound, opt, begin, end,
+                                   DecodeBF16(), p, tileSum, tileColsCount);
+                case ElementType::F16:
+                  return checkRows(out, ref, bound, opt, begin, end,
+                                   DecodeF16(), p, tileSum, tileColsCount);
+                case ElementType::F32:
+                  return checkRows(out, ref, bound, opt, begin, end,
+                                   DecodeF32(), p, tileSum, tileColsCount);
+                default:
+                  return checkRows(out, ref, bound, opt, begin, end,
+                                   DecodeAny{out.type}, p, tileSum,
+                                   tileColsCount);
+                }
+              });
+
+  double diff2 = 0, ref2 = 0;
+  bool haveNonFinite = false;
+  result.maxRatio = 0;
+  for (const Partial &p : partials) {
+    result.overBound += p.overBound;
+    result.nanCount += p.nan;
+    result.infCount += p.inf;
+    result.refNonFinite += p.refNonFinite;
+    diff2 += p.diff2;
+    ref2 += p.ref2;
+    if (p.maxRatio > result.maxRatio) {
+      result.maxRatio = p.maxRatio;
+      result.worst = p.worst;
+    }
+    // Partials cover increasing row ranges: the first one found is first.
+    if (p.haveNonFinite && !haveNonFinite) {
+      haveNonFinite = true;
+      result.firstNonFinite = p.firstNonFinite;
+    }
+  }
+  result.relativeError =
+      ref2 > 0 ? std::sqrt(diff2 / ref2) : (diff2 > 0 ? kInf : 0.0);
+
+  // Tiles: RMS of the ratios of each tile, against the median tile.
+  std::vector<double> rms(tileSum.size());
+  for (size_t tr = 0; tr < tileRowsCount; ++tr)
+    for (size_t tc = 0; tc < tileColsCount; ++tc) {
+      size_t rowsIn = std::min(opt.tileRows, out.rows - tr * opt.tileRows);
+      size_t colsIn = std::min(opt.tileCols, out.cols - tc * opt.tileCols);
+      size_t i = tr * tileColsCount + tc;
+      rms[i] = std::sqrt(tileSum[i] / static_cast<double>(rowsIn * colsIn));
+      if (rms[i] > result.worstTileRms || i == 0) {
+        result.worstTileRms = rms[i];
+        result.worstTileRow = tr;
+        result.worstTileCol = tc;
+      }
+    }
+  std::vector<double> sorted = rms;
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2,
+                   sorted.end());
+  result.medianTileRms = sorted[sorted.size() / 2];
+  result.tileOutlier =
+      rms.size() > 1 && result.worstTileRms > opt.outlierFloor &&
+      result.worstTileRms > opt.outlierFactor * result.medianTileRms;
+  return result;
+}
+
+CheckResult tile::runtime::checkPoints(const OutputView &out,
+                                       llvm::ArrayRef<ExpectedPoint> points) {
+  CheckResult result;
+  result.count = points.size();
+  double diff2 = 0, ref2 = 0;
+  bool haveNonFinite = false;
+  const size_t e = elementSize(out.type);
+  for (const ExpectedPoint &p : points) {
+    double o = loadElement(static_cast<const char *>(out.data) +
+                               p.row * out.pitch * e,
+                           out.type, p.col);
+    bool refFinite = std::isfinite(p.value), outFinite = std::isfinite(o);
+    if (!refFinite || !outFinite) {
+      result.refNonFinite += !refFinite;
+      result.nanCount += std::isnan(o);
+      result.infCount += std::isinf(o);
+      if (!haveNonFinite) {
+        haveNonFinite = true;
+        result.firstNonFinite = {p.row, p.col, o, p.value, p.bound};
+      }
+      continue;
+    }
+    double ad = std::fabs(o - p.value);
+    double ratio = p.bound > 0 ? ad / p.bound : (ad > 0 ? kInf : 0);
+    if (ad > p.bound)
+      ++result.overBound;
+    if (ratio > result.maxRatio) {
+      result.maxRatio = ratio;
+      result.worst = {p.row, p.col, o, p.value, p.bound};
+    }
+    diff2 += (o - p.value) * (o - p.value);
+    ref2 += p.value * p.value;
+  }
+  result.relativeError =
+      ref2 > 0 ? std::sqrt(diff2 / ref2) : (diff2 > 0 ? kInf : 0.0);
+  return result;
+}
+
+std::string CheckResult::failure(
+    const std::function<std::string(size_t, size_t)> &where) const {
+  auto at = [&](size_t r, size_t c) {
+    return where ? where(r, c) : llvm::formatv("[{0}, {1}]", r, c).str();
+  };
+  auto element = [&](const ElementReport &e) {
+    return at(e.row, e.col) + ": " + formatValue(e.got) + " vs " +
+           formatValue(e.expected) + ", bound " + formatValue(e.bound);
+  };
+  if (refNonFinite)
+    return llvm::formatv("the reference has {0} non-finite element(s) (first "
+                         "at {1}); nothing can be checked against it",
+                         refNonFinite,
+                         at(firstNonFinite.row, firstNonFinite.col))
+        .str();
+  std::string text;
+  auto add = [&](const std::string &part) {
+    text += (text.empty() ? "" : "; ") + part;
+  };
+  if (nonFinite())
+    add(llvm::formatv("{0} of {1} element(s) not finite ({2} NaN: unwritten "
+                      "or NaN, {3} Inf; first at {4})",
+                      nonFinite(), count, nanCount, infCount,
+                      at(firstNonFinite.row, firstNonFinite.col))
+            .str());
+  if (overBound)
+    add(llvm::formatv("{0} of {1} element(s) over the bound (worst at {2})",
+                      overBound, count, element(worst))
+            .str());
+  if (tileOutlier)
+    add(llvm::formatv("the {0}x{1} tile at {2} has an RMS error of {3:F2} "
+                      "bounds, {4:F1}x the median tile's",
+                      tileRows, tileCols,
+                      at(worstTileRow * tileRows, worstTileCol * tileCols),
+                      worstTileRms,
+                      medianTileRms > 0 ? worstTileRms / medianTileRms : kInf)
+            .str());
+  return text;
+}
+
+//===----------------------------------------------------------------------===//
+// Canaries
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The canary's bytes for one element of `type` (little-endian).
+std::vector<uint8_t> canaryBytes(ElementType type) {
+  switch (elementSize(type)) {
+  case 1:
+    return {0x7F};
+  case 2:
+    return {0xA5, 0x7F};
+  case 4:
+    return {0xA5, 0xA5, 0xA5, 0x7F};
+  default: {
+    std::vector<uint8_t> bytes(elementSize(type), 0xA5);
+    bytes.back() = 0x7F;
+    return bytes;
+  }
+  }
+}
+
+} // namespace
+
+void tile::runtime::fillCanary(void *data, ElementType type, size_t count) {
+  std::vector<uint8_t> pattern = canaryBytes(type);
+  auto *out = static_cast<uint8_t *>(data);
+  for (size_t i = 0; i < count; ++i)
+    std::memcpy(out + i * pattern.size(), pattern.data(), pattern.size());
+}
+
+std::vector<char> tile::runtime::makeGuardedImage(const GuardedLayout &layout,
+                                                  const void *packed) {
+  const size_t e = elementSize(layout.type);
+  std::vector<char> image(layout.totalBytes());
+  fillCanary(image.data(), layout.type, layout.guardBytes / e);
+  fillCanary(image.data() + layout.guardBytes + layout.dataBytes(),
+             layout.type, layout.guardBytes / e);
+  char *data = image.data() + layout.guardBytes;
+  for (size_t r = 0; r < layout.rows; ++r) {
+    char *row = data + r * layout.pitch * e;
+    if (packed)
+      std::memcpy(row, static_cast<const char *>(packed) + r * layout.cols * e,
+                  layout.cols * e);
+    else
+      std::memset(row, 0xFF, layout.cols * e);
+    fillCanary(row + layout.cols * e, layout.type, layout.pitch - layout.cols);
+  }
+  return image;
+}
+
+CanaryReport tile::runtime::checkGuards(const GuardedLayout &layout,
+                                        const char *before,
+                                        const char *after) {
+  CanaryReport report;
+  std::vector<uint8_t> pattern = canaryBytes(layout.type);
+  const size_t e = pattern.size();
+  size_t slots = layout.guardBytes / e;
+  // Before the data: count backwards from the start, so the nearest damage
+  // is named.
+  for (size_t i = slots; i-- > 0;)
+    if (std::memcmp(before + i * e, pattern.data(), e) != 0) {
+      if (!report.damaged)
+        report.first = llvm::formatv("{0} bytes before the start",
+                                     layout.guardBytes - i * e)
+                           .str();
+      ++report.damaged;
+    }
+  for (size_t i = 0; i < slots; ++i)
+    if (std::memcmp(after + i * e, pattern.data(), e) != 0) {
+      if (!report.damaged)
+        report.first =
+            llvm::formatv("{0} bytes after the end", i * e).str();
+      ++report.damaged;
+    }
+  return report;
+}
+
+CanaryReport tile::runtime::checkCanaries(const GuardedLayout &layout,
+                                          const char *image) {
+  const char *data = image + layout.guardBytes;
+  CanaryReport report =
+      checkGuards(layout, image, data + layout.dataBytes());
+  std::vector<uint8_t> pattern = canaryBytes(layout.type);
+  const size_t e = pattern.size();
+  std::string firstPadding;
+  size_t paddingDamaged = 0;
+  for (size_t r = 0; r < layout.rows; ++r) {
+    const char *row = data + r * layout.pitch * e;
+    for (size_t c = layout.cols; c < layout.pitch; ++c)
+      if (std::memcmp(row + c * e, pattern.data(), e) != 0) {
+        if (!paddingDamaged)
+          firstPadding =
+              llvm::formatv("padding of row {0}, column {1}", r, c).str();
+        ++paddingDamaged;
+      }
+  }
+  if (paddingDamaged) {
+    report.first = report.damaged ? firstPadding + "; " + report.first
+                                  : firstPadding;
+    report.damaged += paddingDamaged;
+  }
+  return report;
+}
+
+uint64_t tile::runtime::hashBytes(const void *data, size_t bytes) {
+  // 64-bit words mixed with their position (splitmix64's finaliser), summed:
+  // order-sensitive, fast, and any single changed word changes the sum.
+  auto mix = [](uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  };
+  const char *p = static_cast<const char *>(data);
+  size_t words = bytes / 8;
+  auto range = [&](size_t begin, size_t end) {
+    uint64_t h = 0;
+    for (size_t i = begin; i < end; ++i) {
+      uint64_t w;
+      std::memcpy(&w, p + i * 8, 8);
+      h += mix(w ^ (i * 0x9E3779B97F4A7C15ull));
+    }
+    return h;
+  };
+  uint64_t h = 0;
+  unsigned threads =
+      words >= (size_t(1) << 22)
+          ? std::max(1u, std::min(16u, std::thread::hardware_concurrency()))
+          : 1;
+  if (threads == 1) {
+    h = range(0, words);
+  } else {
+    std::vector<uint64_t> parts(threads);
+    std::vector<std::thread> pool;
+    size_t chunk = (words + threads - 1) / threads;
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        parts[t] = range(std::min(words, t * chunk),
+                         std::min(words, (t + 1) * chunk));
+      });
+    for (auto &th : pool)
+      th.join();
+    for (uint64_t part : parts)
+      h += part;
+  }
+  for (size_t i = words * 8; i < bytes; ++i)
+    h += mix(static_cast<uint8_t>(p[i]) ^ (i << 8));
+  return mix(h ^ bytes);
+}

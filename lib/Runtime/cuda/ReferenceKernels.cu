@@ -1,0 +1,250 @@
+// Reference kernels: simple, independent fp32 implementations that tile-run
+// checks tile's kernels against. They are plain CUDA compiled by nvcc (not by
+// tile's own compiler), so a bug in tile's lowering cannot hide in its
+// reference. Kept deliberately straightforward: every product and sum in
+// fp32 on the CUDA cores, accurate expf, no tensor cores, no approximations.
+//
+// The PTX that the runtime loads is generated from this file with
+//   scripts/gen-reference-ptx.sh
+// and committed as lib/Runtime/cuda/ReferenceKernels.ptx, so building tile
+// needs no CUDA toolkit; a test regenerates it where nvcc exists and fails
+// if the committed file is stale.
+//
+// Element types are runtime codes (the order of tile::ElementType):
+// 0 bf16, 1 f16, 2 f32, 3 f8e4m3 (E4M3FN), 4 f8e5m2.
+
+#include <stdint.h>
+
+namespace {
+
+__device__ __forceinline__ float decodeBF16(uint16_t bits) {
+  return __uint_as_float(static_cast<uint32_t>(bits) << 16);
+}
+
+__device__ __forceinline__ float decodeF16(uint16_t bits) {
+  uint32_t sign = static_cast<uint32_t>(bits & 0x8000u) << 16;
+  uint32_t e = (bits >> 10) & 0x1Fu, m = bits & 0x3FFu;
+  if (e == 0x1F)
+    return __uint_as_float(sign | 0x7F800000u | (m << 13));
+  if (e == 0) {
+    float v = static_cast<float>(m) * 5.9604644775390625e-8f; // 2^-24
+    return sign ? -v : v;
+  }
+  return __uint_as_float(sign | ((e + 112) << 23) | (m << 13));
+}
+
+/// A small float format with `ebits` exponent and `mbits` mantissa bits;
+/// `finiteOnly` is E4M3FN (no infinities, S.1111.111 is NaN).
+__device__ __forceinline__ float decodeSmall(uint32_t bits, int ebits,
+                                             int mbits, bool finiteOnly) {
+  uint32_t expAllOnes = (1u << ebits) - 1;
+  bool negative = (bits >> (ebits + mbits)) & 1;
+  uint32_t e = (bits >> mbits) & expAllOnes;
+  uint32_t m = bits & ((1u << mbits) - 1);
+  int bias = (1 << (ebits - 1)) - 1;
+  float v;
+  if (finiteOnly && e == expAllOnes && m == (1u << mbits) - 1)
+    v = __uint_as_float(0x7FC00000u);
+  else if (!finiteOnly && e == expAllOnes)
+    v = m ? __uint_as_float(0x7FC00000u) : __uint_as_float(0x7F800000u);
+  else if (e == 0)
+    v = ldexpf(static_cast<float>(m), 1 - bias - mbits);
+  else
+    v = ldexpf(static_cast<float>((1u << mbits) | m),
+               static_cast<int>(e) - bias - mbits);
+  return negative ? -v : v;
+}
+
+/// Element `i` of `data` (of type code `type`) as a float.
+__device__ __forceinline__ float loadAsFloat(const void *data, long long i,
+                                             int type) {
+  switch (type) {
+  case 0:
+    return decodeBF16(static_cast<const uint16_t *>(data)[i]);
+  case 1:
+    return decodeF16(static_cast<const uint16_t *>(data)[i]);
+  case 2:
+    return static_cast<const float *>(data)[i];
+  case 3:
+    return decodeSmall(static_cast<const uint8_t *>(data)[i], 4, 3, true);
+  default:
+    return decodeSmall(static_cast<const uint8_t *>(data)[i], 5, 2, false);
+  }
+}
+
+} // namespace
+
+// The block shape (lib/Runtime/ReferenceKernels.cpp sizes the launch and the
+// shared memory with the same numbers).
+enum : int {
+  kRows = 64,     // query rows of a block
+  kKeys = 64,     // keys per step
+  kPitch = 68,    // floats per row of the transposed tiles
+  kThreads = 256, // 16 x 16 threads, 4 x 4 elements each
+};
+
+/// O = softmax(scale * Q K^T [causal]) V for one (batch*head, 64-row block)
+/// per CUDA block, with FlashAttention's online softmax in fp32.
+///
+/// Q, K, V: rows of `headDim` elements (type codes qType/kType/vType) at row
+/// pitches qPitch/kPitch/vPitch (elements); row r of head bh is row
+/// bh * queryLen + r (Q) or bh * keyLen + r (K, V). Each element is
+/// multiplied by its tensor's descale factor. O: packed fp32 rows of
+/// headDim. rowScale[row] = sqrt(sum_j p_j^2) / sum_j p_j, the inverse square
+/// root of the row's effective number of keys (the error bound uses it).
+/// causal masks key j > query i (top-left aligned). headDim <= DMAX.
+template <int DMAX>
+__device__ void attention(const void *Q, const void *K, const void *V,
+                          float *O, float *rowScale, int qType, int kType,
+                          int vType, long long qPitch, long long kPitch,
+                          long long vPitch, int queryLen, int keyLen,
+                          int headDim, float scale, int causal, float qScale,
+                          float kScale, float vScale) {
+  extern __shared__ float4 smem4[];
+  float *smem = reinterpret_cast<float *>(smem4);
+  float *qT = smem;                    // [DMAX][kPitch]: qT[d][r]
+  float *kT = qT + DMAX * kPitch;      // [DMAX][kPitch]: kT[d][c]
+  float *vS = kT + DMAX * kPitch;      // [kKeys][DMAX]
+  float *pT = vS + kKeys * DMAX;       // [kKeys][kPitch]: pT[c][r]
+
+  const int t = threadIdx.x;
+  const int tr = t / 16, tc = t % 16;
+  const int r0 = tr * 4, c0 = tc * 4;
+  const long long bh = blockIdx.y;
+  const int q0 = blockIdx.x * kRows;
+
+  // Q block, transposed, scaled by the descale factor; zero past the ends.
+  for (int i = t; i < kRows * DMAX; i += kThreads) {
+    int r = i / DMAX, d = i % DMAX;
+    float x = 0.f;
+    if (q0 + r < queryLen && d < headDim)
+      x = loadAsFloat(Q, (bh * queryLen + q0 + r) * qPitch + d, qType) * qScale;
+    qT[d * kPitch + r] = x;
+  }
+
+  float m[4], l[4], l2[4];
+  float o[4][DMAX / 16];
+  for (int i = 0; i < 4; ++i) {
+    m[i] = -INFINITY;
+    l[i] = 0.f;
+    l2[i] = 0.f;
+    for (int k = 0; k < DMAX / 16; ++k)
+      o[i][k] = 0.f;
+  }
+
+  int keyEnd = keyLen;
+  if (causal)
+    keyEnd = min(keyLen, q0 + kRows);
+  for (int n0 = 0; n0 < keyEnd; n0 += kKeys) {
+    __syncthreads(); // the previous step is done with kT, vS, pT
+    for (int i = t; i < kKeys * DMAX; i += kThreads) {
+      int c = i / DMAX, d = i % DMAX;
+      float kx = 0.f, vx = 0.f;
+      if (n0 + c < keyLen && d < headDim) {
+        long long row = bh * keyLen + n0 + c;
+        kx = loadAsFloat(K, row * kPitch + d, kType) * kScale;
+        vx = loadAsFloat(V, row * vPitch + d, vType) * vScale;
+      }
+      kT[d * kPitch + c] = kx;
+      vS[c * DMAX + d] = vx;
+    }
+    __syncthreads();
+
+    // Scores of rows r0..r0+3 and keys c0..c0+3.
+    float s[4][4] = {};
+    for (int d = 0; d < headDim; ++d) {
+      float4 qv = *reinterpret_cast<const float4 *>(&qT[d * kPitch + r0]);
+      float4 kv = *reinterpret_cast<const float4 *>(&kT[d * kPitch + c0]);
+      float qa[4] = {qv.x, qv.y, qv.z, qv.w};
+      float ka[4] = {kv.x, kv.y, kv.z, kv.w};
+      for (int i = 0; i < 4; ++i)
+        for (int j = 0; j < 4; ++j)
+          s[i][j] = fmaf(qa[i], ka[j], s[i][j]);
+    }
+
+    // Mask, then the online softmax; a row's 64 scores live in the 16
+    // threads of one half-warp, combined with xor shuffles.
+    float alpha[4];
+    for (int i = 0; i < 4; ++i) {
+      int q = q0 + r0 + i;
+      float rowMax = -INFINITY;
+      for (int j = 0; j < 4; ++j) {
+        int key = n0 + c0 + j;
+        bool visible = key < keyLen && (!causal || key <= q);
+        s[i][j] = visible ? s[i][j] * scale : -INFINITY;
+        rowMax = fmaxf(rowMax, s[i][j]);
+      }
+      for (int off = 1; off < 16; off <<= 1)
+        rowMax = fmaxf(rowMax, __shfl_xor_sync(0xFFFFFFFFu, rowMax, off));
+      float mNew = fmaxf(m[i], rowMax);
+      // No visible key yet: nothing to rescale, every p is 0.
+      alpha[i] = mNew == -INFINITY ? 1.f : expf(m[i] - mNew);
+      float sum = 0.f, sum2 = 0.f;
+      for (int j = 0; j < 4; ++j) {
+        float p = s[i][j] == -INFINITY ? 0.f : expf(s[i][j] - mNew);
+        s[i][j] = p;
+        sum += p;
+        sum2 += p * p;
+      }
+      for (int off = 1; off < 16; off <<= 1) {
+        sum += __shfl_xor_sync(0xFFFFFFFFu, sum, off);
+        sum2 += __shfl_xor_sync(0xFFFFFFFFu, sum2, off);
+      }
+      m[i] = mNew;
+      l[i] = l[i] * alpha[i] + sum;
+      l2[i] = l2[i] * alpha[i] * alpha[i] + sum2;
+    }
+    for (int j = 0; j < 4; ++j)
+      *reinterpret_cast<float4 *>(&pT[(c0 + j) * kPitch + r0]) =
+          make_float4(s[0][j], s[1][j], s[2][j], s[3][j]);
+    __syncthreads();
+
+    // o = o * alpha + P V: rows r0..r0+3, columns 4 tc + 64 k + (0..3).
+    for (int i = 0; i < 4; ++i)
+      for (int k = 0; k < DMAX / 16; ++k)
+        o[i][k] *= alpha[i];
+    for (int j = 0; j < kKeys; ++j) {
+      float4 pv = *reinterpret_cast<const float4 *>(&pT[j * kPitch + r0]);
+      float pa[4] = {pv.x, pv.y, pv.z, pv.w};
+      for (int k = 0; k < DMAX / 64; ++k) {
+        float4 vv = *reinterpret_cast<const float4 *>(&vS[j * DMAX + 64 * k + c0]);
+        float va[4] = {vv.x, vv.y, vv.z, vv.w};
+        for (int i = 0; i < 4; ++i)
+          for (int e = 0; e < 4; ++e)
+            o[i][4 * k + e] = fmaf(pa[i], va[e], o[i][4 * k + e]);
+      }
+    }
+  }
+
+  for (int i = 0; i < 4; ++i) {
+    int q = q0 + r0 + i;
+    if (q >= queryLen)
+      continue;
+    long long row = bh * queryLen + q;
+    for (int k = 0; k < DMAX / 64; ++k)
+      for (int e = 0; e < 4; ++e) {
+        int d = 64 * k + c0 + e;
+        if (d < headDim)
+          O[row * headDim + d] = o[i][4 * k + e] / l[i];
+      }
+    if (tc == 0)
+      rowScale[row] = sqrtf(l2[i]) / l[i];
+  }
+}
+
+#define TILE_REF_ATTENTION(DMAX)                                              \
+  extern "C" __global__ void __launch_bounds__(kThreads)                      \
+      tile_ref_attention_d##DMAX(                                             \
+          const void *Q, const void *K, const void *V, float *O,              \
+          float *rowScale, int qType, int kType, int vType, long long qPitch, \
+          long long kPitch, long long vPitch, int queryLen, int keyLen,       \
+          int headDim, float scale, int causal, float qScale, float kScale,   \
+          float vScale) {                                                     \
+    attention<DMAX>(Q, K, V, O, rowScale, qType, kType, vType, qPitch,        \
+                    kPitch, vPitch, queryLen, keyLen, headDim, scale, causal, \
+                    qScale, kScale, vScale);                                  \
+  }
+
+TILE_REF_ATTENTION(64)
+TILE_REF_ATTENTION(128)
+TILE_REF_ATTENTION(256)
