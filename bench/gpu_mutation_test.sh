@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# On the GPU machine: the mutation test of the verifier (issue 8). Every
+# mutant of test/mutants/make_mutants.py and the compiler's planted bug
+# (--test-mutation=store-past-end) runs over its whole tuning space; every
+# config must be reported WRONG (or fail), none "ok". The real kernels run at
+# the same shapes as the control: every config must verify. Writes
+# $OUT/mutants.jsonl (tile-run --json, one "mutant" field added per line) and
+# prints the table of bench/summarize_mutants.py.
+# Needs $T (a tile-run binary); run from the repository root.
+set -u
+out=${OUT:-/tmp/out}; mkdir -p "$out"
+T=${T:-build/bin/tile-run}
+mut=/tmp/mutants; rm -rf "$mut"; python3 test/mutants/make_mutants.py kernels "$mut" || exit 1
+G=M=777,N=1331,K=999     # partial blocks and groups, odd N (padded C rows)
+G2=M=1024,N=1024,K=1024
+A=B=2,H=3,S=1000,D=64    # partial query and key blocks
+A2=B=2,H=3,S=1000,D=128
+run() { # name kernel shape flags...
+  local name=$1 kernel=$2 shape=$3; shift 3
+  "$T" "$kernel" --shape "$shape" --tune --iters 1 --warmup 0 --json "$out/m.$name.jsonl" "$@" \
+    > "$out/m.$name.txt" 2>>"$out/mutants.err"
+  echo "$name rc=$? $(grep -E '^configs:' "$out/m.$name.txt")"
+  python3 - "$name" "$out/m.$name.jsonl" "$kernel $shape $*" >> "$out/mutants.jsonl" <<'PY'
+import json, sys
+name, path, cmd = sys.argv[1:]
+for line in open(path):
+    r = json.loads(line)
+    if r["status"] == "reference":
+        continue
+    r["mutant"], r["command"] = name, cmd
+    print(json.dumps(r))
+PY
+}
+run control-gemm kernels/gemm.mlir $G
+run control-gemm-1024 kernels/gemm.mlir $G2
+run control-gemm-f32 kernels/gemm.mlir $G2 --out-dtype f32
+run control-gemm_nt kernels/gemm_nt.mlir $G2
+run control-gemm-packed kernels/gemm.mlir $G --packed
+run control-attention kernels/attention.mlir $A
+run control-attention-causal kernels/attention.mlir $A --causal
+run control-attention-d128 kernels/attention.mlir $A2
+run gemm-skip-k-block $mut/gemm-skip-k-block.mlir $G2
+run gemm-zero-tile $mut/gemm-zero-tile.mlir $G2
+run gemm-partial-group $mut/gemm-partial-group.mlir $G
+run gemm-f32-via-bf16 $mut/gemm-f32-via-bf16.mlir $G2
+run gemm_nt-skip-k-block $mut/gemm_nt-skip-k-block.mlir $G2
+run gemm-store-past-end kernels/gemm.mlir $G --test-mutation=store-past-end
+run gemm-store-past-end-packed kernels/gemm.mlir $G --packed --test-mutation=store-past-end
+run attention-no-rescale $mut/attention-no-rescale.mlir $A
+run attention-causal-shift $mut/attention-causal-shift.mlir $A --causal
+run attention-skip-block $mut/attention-skip-block.mlir $A
+run attention-zero-tile $mut/attention-zero-tile.mlir $A2
+run attention-store-past-end kernels/attention.mlir $A --test-mutation=store-past-end
+python3 bench/summarize_mutants.py "$out/mutants.jsonl" | tee "$out/mutants.md"

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Writes deliberately broken variants ("mutants") of the kernels in kernels/.
+
+Each mutant is a kernel of kernels/ with a few lines replaced; every
+replacement must match exactly once, so a change to a kernel that a mutant
+no longer fits fails here instead of silently testing nothing. tile-run's
+verifier must report every mutant WRONG on the GPU
+(bench/gpu_mutation_test.sh); the lit test next to this file checks that
+each one still compiles. Two mutants are bugs planted in the compiler
+instead (tile-run --test-mutation=store-past-end): a kernel cannot write past
+the end of a tensor, since tile.store clips.
+
+  make_mutants.py KERNELS_DIR OUT_DIR     writes OUT_DIR/<name>.mlir
+  make_mutants.py --list                  names, kernels and what is broken
+"""
+import os
+import sys
+
+# name -> (kernel file, description, [(old, new), ...])
+MUTANTS = {
+    "gemm-skip-k-block": (
+        "gemm.mlir",
+        "the k-loop stops one BLOCK_K early (the last K block is skipped)",
+        [("  %sum = scf.for %k0 = %c0 to %K step %bk",
+          "  %K_short = arith.subi %K, %bk : index\n"
+          "  %sum = scf.for %k0 = %c0 to %K_short step %bk")]),
+    "gemm-zero-tile": (
+        "gemm.mlir",
+        "program 1 writes its block of C as zeros",
+        [("  %c = arith.truncf %sum : !acc to !c_tile",
+          "  %c1 = arith.constant 1 : index\n"
+          "  %victim = arith.cmpi eq, %pid, %c1 : index\n"
+          "  %zeros = tile.splat %zero : !acc\n"
+          "  %bad = arith.select %victim, %zeros, %sum : !acc\n"
+          "  %c = arith.truncf %bad : !acc to !c_tile")]),
+    "gemm-partial-group": (
+        "gemm.mlir",
+        "the last group of GROUP_M block rows is taken as full (it is "
+        "partial when cdiv(M, BLOCK_M) % GROUP_M != 0)",
+        [("  %group_size = arith.minui %rows_left, %group_m : index",
+          "  %group_size = arith.addi %group_m, %c0 : index")]),
+    "gemm-f32-via-bf16": (
+        "gemm.mlir",
+        "an f32 C whose values went through bf16 (run without --out-dtype)",
+        [("                  %C: memref<?x?xbf16> {tile.shape = #tile.shape<M, N>})",
+          "                  %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})"),
+         ("  %c = arith.truncf %sum : !acc to !c_tile\n"
+          "  tile.store %c, %C[%m0, %n0] : !c_tile -> memref<?x?xbf16>",
+          "  %rounded = arith.truncf %sum : !acc to !c_tile\n"
+          "  %c = arith.extf %rounded : !c_tile to !acc\n"
+          "  tile.store %c, %C[%m0, %n0] : !acc -> memref<?x?xf32>")]),
+    "gemm_nt-skip-k-block": (
+        "gemm_nt.mlir",
+        "the k-loop stops one BLOCK_K early",
+        [("  %sum = scf.for %k0 = %c0 to %K step %bk",
+          "  %K_short = arith.subi %K, %bk : index\n"
+          "  %sum = scf.for %k0 = %c0 to %K_short step %bk")]),
+    "attention-no-rescale": (
+        "attention.mlir",
+        "the accumulator is not rescaled when the row maximum grows",
+        [("  %acc_new = tile.dot %p_lo, %v, %acc_scaled : !p_tile, !kv_tile -> !o_acc",
+          "  %acc_new = tile.dot %p_lo, %v, %acc : !p_tile, !kv_tile -> !o_acc")]),
+    "attention-causal-shift": (
+        "attention.mlir",
+        "the causal mask lets each query see one key too many (run with "
+        "--causal)",
+        [("  %cols0 = tile.iota dim 1 : !idx_tile",
+          "  %cols0 = tile.iota dim 1 : !idx_tile\n"
+          "  %one_i32 = arith.constant 1 : i32\n"
+          "  %one_t = tile.splat %one_i32 : !idx_tile\n"
+          "  %rows_p1 = arith.addi %rows, %one_t : !idx_tile"),
+         ("    %after = arith.cmpi sgt, %cols, %rows : !idx_tile",
+          "    %after = arith.cmpi sgt, %cols, %rows_p1 : !idx_tile")]),
+    "attention-skip-block": (
+        "attention.mlir",
+        "the key loop stops one BLOCK_N early (the last key block is "
+        "skipped)",
+        [("  %kv_end = arith.select %is_causal, %diag_end, %S_KV : index",
+          "  %kv_full = arith.select %is_causal, %diag_end, %S_KV : index\n"
+          "  %kv_end = arith.subi %kv_full, %bn : index")]),
+    "attention-zero-tile": (
+        "attention.mlir",
+        "query block 1 of every head is written as zeros",
+        [("  %o = arith.divf %acc_fin, %l_b : !o_acc",
+          "  %o_ok = arith.divf %acc_fin, %l_b : !o_acc\n"
+          "  %victim = arith.cmpi eq, %pid_m, %c1 : index\n"
+          "  %zeros = tile.splat %zero : !o_acc\n"
+          "  %o = arith.select %victim, %zeros, %o_ok : !o_acc")]),
+}
+
+
+def main(argv):
+    if len(argv) == 2 and argv[1] == "--list":
+        for name, (kernel, what, _) in MUTANTS.items():
+            print(f"{name}\t{kernel}\t{what}")
+        return 0
+    if len(argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    kernels, out = argv[1], argv[2]
+    os.makedirs(out, exist_ok=True)
+    for name, (kernel, _, edits) in MUTANTS.items():
+        with open(os.path.join(kernels, kernel)) as f:
+            text = f.read()
+        for old, new in edits:
+            count = text.count(old)
+            if count != 1:
+                print(f"make_mutants.py: {name}: the text to replace occurs "
+                      f"{count} times in {kernel} (must be once): {old!r}; "
+                      f"update the mutant to the kernel", file=sys.stderr)
+                return 1
+            text = text.replace(old, new)
+        header = f"// MUTANT {name} of kernels/{kernel}: {MUTANTS[name][1]}.\n"
+        with open(os.path.join(out, name + ".mlir"), "w") as f:
+            f.write(header + text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
