@@ -13,7 +13,7 @@ if len(sys.argv) > 2:
 by = collections.OrderedDict()
 for r in rows:
     by.setdefault((r["kernel"], r["shape"], r["dtype"]), []).append(r)
-print("| kernel | shape | dtype | best config | ours TFLOP/s | cuBLAS TFLOP/s (same process) | ours/cuBLAS | configs ok/wrong/failed | max rel.err (ok) | anchors: cuBLAS / Triton best-5 |")
+print("| kernel | shape | dtype | best config | ours TFLOP/s | cuBLAS TFLOP/s (same process) | ours/cuBLAS | configs ok/wrong/failed | max err/bound (ok) | anchors: cuBLAS / Triton best-5 |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for (kernel, shape, dtype), rs in by.items():
     ref = [r for r in rs if r["status"] == "reference"]
@@ -25,5 +25,5 @@ for (kernel, shape, dtype), rs in by.items():
     d = dict(kv.split("=") for kv in shape.split(","))
     a = anchors.get((int(d["M"]), int(d["N"]), int(d["K"])), {})
     anc = f'{a.get("cublas_bf16", "-")} / {a.get("triton_bf16_best5", "-")}' if a else "-"
-    print(f'| {kernel} | {shape} | {dtype} | {best["config"] if best else "-"} | {best["tflops"]:.1f} | {cub:.1f} | {best["tflops"]/cub:.2f} | {len(ok)}/{len(wrong)}/{len(failed)} | {max(r["rel_error"] for r in ok):.1e} | {anc} |'
+    print(f'| {kernel} | {shape} | {dtype} | {best["config"] if best else "-"} | {best["tflops"]:.1f} | {cub:.1f} | {best["tflops"]/cub:.2f} | {len(ok)}/{len(wrong)}/{len(failed)} | {max((r.get("max_err_ratio") or 0) for r in ok):.2f} | {anc} |'
           if best else f'| {kernel} | {shape} | {dtype} | - | - | {cub:.1f} | - | 0/{len(wrong)}/{len(failed)} | - | {anc} |')

@@ -712,7 +712,7 @@ TEST_F(RuntimeGpu, CublasGemm) {
       std::vector<char> got(dc->size());
       ASSERT_OK(dc->copyToHost(got.data(), got.size()));
       std::vector<float> want(ref.begin(), ref.end());
-      ErrorBound bound = gemmErrorBound(ab, c, rowNorms(a.data(), ab, M, K),
+      ErrorBound bound = gemmErrorBound(ab, c, K, rowNorms(a.data(), ab, M, K),
                                         columnNorms(b.data(), ab, K, N));
       OutputView view{got.data(), c, size_t(M), size_t(N), size_t(N)};
       CheckResult r = checkOutput(view, want.data(), bound);

@@ -150,7 +150,7 @@ struct GemmCase {
   }
 
   ErrorBound bound(ElementType out) const {
-    return gemmErrorBound(ElementType::BF16, out,
+    return gemmErrorBound(ElementType::BF16, out, K,
                           rowNorms(a.data(), ElementType::BF16, M, K),
                           columnNorms(b.data(), ElementType::BF16, K, N));
   }

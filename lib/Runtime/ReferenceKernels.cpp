@@ -34,7 +34,7 @@ llvm::Expected<int> typeCode(ElementType type) {
 }
 
 // Must match ReferenceKernels.cu.
-constexpr int kRows = 64, kKeys = 64, kPitch = 68, kThreads = 256;
+constexpr int kRows = 64, kKeys = 64, kSmemPitch = 68, kThreads = 256;
 } // namespace
 
 llvm::StringRef ReferenceKernels::ptx() { return kReferenceKernelsPTX; }
@@ -83,7 +83,7 @@ llvm::Error ReferenceKernels::attention(const AttentionReferenceArgs &a,
   if (!fn)
     return fn.takeError();
   unsigned shared =
-      (2 * dmax * kPitch + kKeys * dmax + kKeys * kPitch) * sizeof(float);
+      (2 * dmax * kSmemPitch + kKeys * dmax + kKeys * kSmemPitch) * sizeof(float);
   if (auto err = setMaxDynamicSharedMemory(driver, *fn, shared))
     return err;
 

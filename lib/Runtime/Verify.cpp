@@ -33,30 +33,30 @@ double tile::runtime::unitRoundoff(ElementType type) {
   }
 }
 
-/// The unit roundoff of the accumulation inside the tensor cores for
-/// operands of `type`: fp32 for 16-bit operands; taken twice as large, since
-/// the hardware's additions are not documented as rounding to nearest.
+/// The unit roundoff of the accumulator of the tensor cores for operands
+/// of `type`: fp32's for 16-bit operands.
 static double accumulationRoundoff(ElementType type) {
   switch (type) {
   case ElementType::F8E4M3:
   case ElementType::F8E5M2:
     // Hopper's fp8 wgmma keeps about 14 significant bits in its sums
-    // (DeepSeek-V3 report): provisional until measured.
-    return std::ldexp(1.0, -13);
+    // (DeepSeek-V3 report): provisional until measured (issue 9).
+    return std::ldexp(1.0, -14);
   default:
-    return std::ldexp(1.0, -23);
+    return std::ldexp(1.0, -24);
   }
 }
 
 ErrorBound tile::runtime::gemmErrorBound(ElementType inType,
-                                         ElementType outType,
+                                         ElementType outType, int64_t K,
                                          std::vector<float> rowNorms,
                                          std::vector<float> colNorms) {
   ErrorBound b;
   // One unit in the last place of the output: the kernel's rounding and
   // the reference's may land on two neighbours.
   b.rtol = 2 * unitRoundoff(outType);
-  b.atol = kAccumulation * accumulationRoundoff(inType);
+  b.atol = kAccumulation * accumulationRoundoff(inType) *
+           std::sqrt(static_cast<double>(std::max<int64_t>(K, 1)));
   b.rowScale = std::move(rowNorms);
   b.colScale = std::move(colNorms);
   return b;
@@ -68,7 +68,8 @@ ErrorBound tile::runtime::attentionErrorBound(ElementType pType,
   ErrorBound b;
   b.rtol = 2 * unitRoundoff(outType); // one unit in the last place
   b.atol = kSoftmax * unitRoundoff(pType) * vmax;
-  b.floor = kAccumulation * std::ldexp(1.0, -23) * vmax;
+  // fp32 rounding of the sums in P V and of the exponentials.
+  b.floor = 8 * std::ldexp(1.0, -24) * vmax;
   b.rowScale = std::move(rowScale);
   return b;
 }

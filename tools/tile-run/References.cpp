@@ -196,9 +196,10 @@ public:
     // The exact sample checks cuBLAS itself (at the bound of an fp32
     // output) before it judges any kernel.
     ElementType in = a->type, out = c->type;
-    bound = gemmErrorBound(in, out, rowNormsA, colNormsB);
+    bound = gemmErrorBound(in, out, K, rowNormsA, colNormsB);
     bound.scale = options.toleranceScale;
-    ErrorBound f32 = gemmErrorBound(in, ElementType::F32, rowNormsA, colNormsB);
+    ErrorBound f32 =
+        gemmErrorBound(in, ElementType::F32, K, rowNormsA, colNormsB);
     for (size_t i = 0; i < sampleRows.size(); ++i)
       for (size_t j = 0; j < sampleCols.size(); ++j) {
         double sum = 0;

@@ -77,35 +77,35 @@ __device__ __forceinline__ float loadAsFloat(const void *data, long long i,
 // The block shape (lib/Runtime/ReferenceKernels.cpp sizes the launch and the
 // shared memory with the same numbers).
 enum : int {
-  kRows = 64,     // query rows of a block
-  kKeys = 64,     // keys per step
-  kPitch = 68,    // floats per row of the transposed tiles
-  kThreads = 256, // 16 x 16 threads, 4 x 4 elements each
+  kRows = 64,      // query rows of a block
+  kKeys = 64,      // keys per step
+  kSmemPitch = 68, // floats per row of the transposed tiles (not 64: banks)
+  kThreads = 256,  // 16 x 16 threads, 4 x 4 elements each
 };
 
 /// O = softmax(scale * Q K^T [causal]) V for one (batch*head, 64-row block)
 /// per CUDA block, with FlashAttention's online softmax in fp32.
 ///
 /// Q, K, V: rows of `headDim` elements (type codes qType/kType/vType) at row
-/// pitches qPitch/kPitch/vPitch (elements); row r of head bh is row
+/// pitches qRowPitch/kRowPitch/vRowPitch (elements); row r of head bh is row
 /// bh * queryLen + r (Q) or bh * keyLen + r (K, V). Each element is
 /// multiplied by its tensor's descale factor. O: packed fp32 rows of
 /// headDim. rowScale[row] = sqrt(sum_j p_j^2) / sum_j p_j, the inverse square
 /// root of the row's effective number of keys (the error bound uses it).
 /// causal masks key j > query i (top-left aligned). headDim <= DMAX.
 template <int DMAX>
-__device__ void attention(const void *Q, const void *K, const void *V,
-                          float *O, float *rowScale, int qType, int kType,
-                          int vType, long long qPitch, long long kPitch,
-                          long long vPitch, int queryLen, int keyLen,
+__device__ void attention(const void *Q, const void *K, const void *V, float *O,
+                          float *rowScale, int qType, int kType, int vType,
+                          long long qRowPitch, long long kRowPitch,
+                          long long vRowPitch, int queryLen, int keyLen,
                           int headDim, float scale, int causal, float qScale,
                           float kScale, float vScale) {
   extern __shared__ float4 smem4[];
   float *smem = reinterpret_cast<float *>(smem4);
-  float *qT = smem;                    // [DMAX][kPitch]: qT[d][r]
-  float *kT = qT + DMAX * kPitch;      // [DMAX][kPitch]: kT[d][c]
-  float *vS = kT + DMAX * kPitch;      // [kKeys][DMAX]
-  float *pT = vS + kKeys * DMAX;       // [kKeys][kPitch]: pT[c][r]
+  float *qT = smem;                   // [DMAX][kSmemPitch]: qT[d][r]
+  float *kT = qT + DMAX * kSmemPitch; // [DMAX][kSmemPitch]: kT[d][c]
+  float *vS = kT + DMAX * kSmemPitch; // [kKeys][DMAX]
+  float *pT = vS + kKeys * DMAX;      // [kKeys][kSmemPitch]: pT[c][r]
 
   const int t = threadIdx.x;
   const int tr = t / 16, tc = t % 16;
@@ -118,8 +118,9 @@ __device__ void attention(const void *Q, const void *K, const void *V,
     int r = i / DMAX, d = i % DMAX;
     float x = 0.f;
     if (q0 + r < queryLen && d < headDim)
-      x = loadAsFloat(Q, (bh * queryLen + q0 + r) * qPitch + d, qType) * qScale;
-    qT[d * kPitch + r] = x;
+      x = loadAsFloat(Q, (bh * queryLen + q0 + r) * qRowPitch + d, qType) *
+          qScale;
+    qT[d * kSmemPitch + r] = x;
   }
 
   float m[4], l[4], l2[4];
@@ -142,10 +143,10 @@ __device__ void attention(const void *Q, const void *K, const void *V,
       float kx = 0.f, vx = 0.f;
       if (n0 + c < keyLen && d < headDim) {
         long long row = bh * keyLen + n0 + c;
-        kx = loadAsFloat(K, row * kPitch + d, kType) * kScale;
-        vx = loadAsFloat(V, row * vPitch + d, vType) * vScale;
+        kx = loadAsFloat(K, row * kRowPitch + d, kType) * kScale;
+        vx = loadAsFloat(V, row * vRowPitch + d, vType) * vScale;
       }
-      kT[d * kPitch + c] = kx;
+      kT[d * kSmemPitch + c] = kx;
       vS[c * DMAX + d] = vx;
     }
     __syncthreads();
@@ -153,8 +154,8 @@ __device__ void attention(const void *Q, const void *K, const void *V,
     // Scores of rows r0..r0+3 and keys c0..c0+3.
     float s[4][4] = {};
     for (int d = 0; d < headDim; ++d) {
-      float4 qv = *reinterpret_cast<const float4 *>(&qT[d * kPitch + r0]);
-      float4 kv = *reinterpret_cast<const float4 *>(&kT[d * kPitch + c0]);
+      float4 qv = *reinterpret_cast<const float4 *>(&qT[d * kSmemPitch + r0]);
+      float4 kv = *reinterpret_cast<const float4 *>(&kT[d * kSmemPitch + c0]);
       float qa[4] = {qv.x, qv.y, qv.z, qv.w};
       float ka[4] = {kv.x, kv.y, kv.z, kv.w};
       for (int i = 0; i < 4; ++i)
@@ -195,7 +196,7 @@ __device__ void attention(const void *Q, const void *K, const void *V,
       l2[i] = l2[i] * alpha[i] * alpha[i] + sum2;
     }
     for (int j = 0; j < 4; ++j)
-      *reinterpret_cast<float4 *>(&pT[(c0 + j) * kPitch + r0]) =
+      *reinterpret_cast<float4 *>(&pT[(c0 + j) * kSmemPitch + r0]) =
           make_float4(s[0][j], s[1][j], s[2][j], s[3][j]);
     __syncthreads();
 
@@ -204,10 +205,11 @@ __device__ void attention(const void *Q, const void *K, const void *V,
       for (int k = 0; k < DMAX / 16; ++k)
         o[i][k] *= alpha[i];
     for (int j = 0; j < kKeys; ++j) {
-      float4 pv = *reinterpret_cast<const float4 *>(&pT[j * kPitch + r0]);
+      float4 pv = *reinterpret_cast<const float4 *>(&pT[j * kSmemPitch + r0]);
       float pa[4] = {pv.x, pv.y, pv.z, pv.w};
       for (int k = 0; k < DMAX / 64; ++k) {
-        float4 vv = *reinterpret_cast<const float4 *>(&vS[j * DMAX + 64 * k + c0]);
+        float4 vv =
+            *reinterpret_cast<const float4 *>(&vS[j * DMAX + 64 * k + c0]);
         float va[4] = {vv.x, vv.y, vv.z, vv.w};
         for (int i = 0; i < 4; ++i)
           for (int e = 0; e < 4; ++e)
@@ -232,17 +234,17 @@ __device__ void attention(const void *Q, const void *K, const void *V,
   }
 }
 
-#define TILE_REF_ATTENTION(DMAX)                                              \
-  extern "C" __global__ void __launch_bounds__(kThreads)                      \
-      tile_ref_attention_d##DMAX(                                             \
-          const void *Q, const void *K, const void *V, float *O,              \
-          float *rowScale, int qType, int kType, int vType, long long qPitch, \
-          long long kPitch, long long vPitch, int queryLen, int keyLen,       \
-          int headDim, float scale, int causal, float qScale, float kScale,   \
-          float vScale) {                                                     \
-    attention<DMAX>(Q, K, V, O, rowScale, qType, kType, vType, qPitch,        \
-                    kPitch, vPitch, queryLen, keyLen, headDim, scale, causal, \
-                    qScale, kScale, vScale);                                  \
+#define TILE_REF_ATTENTION(DMAX)                                               \
+  extern "C" __global__ void __launch_bounds__(kThreads)                       \
+      tile_ref_attention_d##DMAX(                                              \
+          const void *Q, const void *K, const void *V, float *O,               \
+          float *rowScale, int qType, int kType, int vType,                    \
+          long long qRowPitch, long long kRowPitch, long long vRowPitch,       \
+          int queryLen, int keyLen, int headDim, float scale, int causal,      \
+          float qScale, float kScale, float vScale) {                          \
+    attention<DMAX>(Q, K, V, O, rowScale, qType, kType, vType, qRowPitch,      \
+                    kRowPitch, vRowPitch, queryLen, keyLen, headDim, scale,    \
+                    causal, qScale, kScale, vScale);                           \
   }
 
 TILE_REF_ATTENTION(64)
