@@ -9,4 +9,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 nvcc="${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}"
 out="${1:-$root/lib/Runtime/cuda/ReferenceKernels.ptx}"
 # compute_80: plain PTX that any GPU from Ampere on JIT-compiles.
-"$nvcc" -arch=compute_80 -ptx -O3 -o "$out" "$root/lib/Runtime/cuda/ReferenceKernels.cu"
+# -fmad=false: no fused multiply-adds, so the device checker computes every
+# bound exactly as the host checker does (CheckElement.h).
+"$nvcc" -arch=compute_80 -ptx -O3 -fmad=false -I "$root/include" -o "$out" \
+  "$root/lib/Runtime/cuda/ReferenceKernels.cu"

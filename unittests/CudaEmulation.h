@@ -58,6 +58,7 @@ struct BlockState {
 };
 
 inline thread_local Dim3 threadIdx, blockIdx;
+inline Dim3 gridDim;
 inline BlockState emulatedBlock;
 
 inline void __syncthreads() { emulatedBlock.barrier->wait(); }
@@ -77,6 +78,20 @@ inline float __uint_as_float(uint32_t bits) {
   return f;
 }
 
+inline unsigned long long atomicAdd(unsigned long long *address,
+                                    unsigned long long value) {
+  return __atomic_fetch_add(address, value, __ATOMIC_RELAXED);
+}
+inline unsigned long long atomicMin(unsigned long long *address,
+                                    unsigned long long value) {
+  unsigned long long old = __atomic_load_n(address, __ATOMIC_RELAXED);
+  while (value < old &&
+         !__atomic_compare_exchange_n(address, &old, value, true,
+                                      __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+  }
+  return old;
+}
+
 struct alignas(16) float4 {
   float x, y, z, w;
 };
@@ -90,8 +105,10 @@ inline float4 smem4[232448 / sizeof(float4)];
 
 /// Runs `kernel` (a function of the thread and block indices) over the grid
 /// with `threads` threads per block; clears shared memory between blocks.
+/// gridDim is set for the kernel.
 inline void emulateLaunch(Dim3 grid, unsigned threads,
                    const std::function<void()> &kernel) {
+  gridDim = {std::max(1u, grid.x), std::max(1u, grid.y), 1};
   for (unsigned by = 0; by < std::max(1u, grid.y); ++by)
     for (unsigned bx = 0; bx < std::max(1u, grid.x); ++bx) {
       std::memset(smem4, 0, sizeof(smem4));

@@ -5,8 +5,9 @@
 // against the exact host attention: the reference that judges every kernel
 // is itself checked in the GPU-free suite, on every code path (partial
 // blocks, causal, S_Q != S_KV, each head-dim variant, fp8 decoding with
-// descale factors). The GPU runs the same source through nvcc
-// (RuntimeGpuTest's AttentionReferenceKernel does the same check there).
+// descale factors), and the device checker against the host checker. The
+// GPU runs the same source through nvcc (RuntimeGpuTest does the same
+// checks there).
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +17,7 @@
 
 #include "tile/Runtime/AttentionReference.h"
 #include "tile/Runtime/HostData.h"
+#include "tile/Runtime/Verify.h"
 
 #include "gtest/gtest.h"
 
@@ -98,6 +100,143 @@ TEST(ReferenceKernels, AttentionMatchesExactRows) {
   runCase({1, 70, 70, 64, true, ElementType::F8E4M3, 0.5f});
   runCase({1, 64, 100, 40, false, ElementType::F8E5M2, 2});
   runCase({1, 3, 1, 32, false, ElementType::F32, 1});
+}
+
+/// The device checker (tile_check_output, emulated) and the host checker
+/// (checkOutput) reach the same verdict on the same data.
+TEST(ReferenceKernels, DeviceCheckMatchesHostCheck) {
+  const size_t rows = 130, cols = 150;
+  std::vector<float> ref(rows * cols), rowScale(rows), colScale(cols);
+  fillRandom(ref.data(), ElementType::F32, ref.size(), 5, -3, 3);
+  fillRandom(rowScale.data(), ElementType::F32, rows, 6, 0.5, 2);
+  fillRandom(colScale.data(), ElementType::F32, cols, 7, 0.5, 2);
+  for (ElementType type : {ElementType::BF16, ElementType::F16,
+                           ElementType::F32, ElementType::F8E4M3}) {
+    for (int variant = 0; variant < 4; ++variant) {
+      SCOPED_TRACE(testing::Message() << elementTypeName(type) << " variant "
+                                      << variant);
+      ErrorBound bound;
+      bound.rtol = 2 * unitRoundoff(type);
+      bound.atol = 1e-3;
+      bound.floor = 1e-6;
+      bound.scale = 1.5;
+      bound.rowScale = rowScale;
+      bound.colScale = colScale;
+      size_t e = elementSize(type), pitch = cols + 3;
+      std::vector<char> out(rows * pitch * e, 0);
+      std::vector<float> refUsed = ref;
+      for (size_t i = 0; i < rows * cols; ++i)
+        storeElement(out.data(), type, i / cols * pitch + i % cols, ref[i]);
+      if (variant >= 1) { // elements over the bound, a NaN and an Inf
+        storeElement(out.data(), type, 7 * pitch + 9, ref[7 * cols + 9] + 1);
+        storeElement(out.data(), type, 99 * pitch + 140, -50);
+        std::memset(&out[(64 * pitch + 3) * e], 0xFF, e);
+        if (type != ElementType::F8E4M3) // E4M3FN has no infinity
+          storeElement(out.data(), type, 5 * pitch + 5, INFINITY);
+      }
+      if (variant >= 2) { // a tile with a systematic error under the bound
+        for (size_t r = 64; r < 128; ++r)
+          for (size_t c = 64; c < 128; ++c)
+            storeElement(out.data(), type, r * pitch + c,
+                         ref[r * cols + c] +
+                             0.45 * bound.at(r, c, ref[r * cols + c]));
+      }
+      if (variant == 3) // a non-finite reference element
+        refUsed[3 * cols + 100] = NAN;
+
+      CheckOptions options;
+      options.tileRows = 64;
+      options.tileCols = 50;
+      OutputView view{out.data(), type, rows, cols, pitch};
+      CheckResult host = checkOutput(view, refUsed.data(), bound, options);
+
+      long long tileColsCount = 3, tileCount = 3 * 3;
+      std::vector<TileStats> tiles(tileCount);
+      emulateLaunch({3, 1, 1}, kThreads, [&] {
+        tile_check_output(out.data(), static_cast<int>(type), rows, cols,
+                          pitch, refUsed.data(), rowScale.data(),
+                          colScale.data(), bound.rtol, bound.atol,
+                          bound.floor, bound.scale, 64, 50, tileColsCount,
+                          tileCount, tiles.data());
+      });
+      CheckResult device = summarizeTiles(tiles, rows, cols, options);
+
+      EXPECT_EQ(device.count, host.count);
+      EXPECT_EQ(device.overBound, host.overBound);
+      EXPECT_EQ(device.nanCount, host.nanCount);
+      EXPECT_EQ(device.infCount, host.infCount);
+      EXPECT_EQ(device.refNonFinite, host.refNonFinite);
+      EXPECT_EQ(device.maxRatio, host.maxRatio);
+      EXPECT_EQ(device.worst.row, host.worst.row);
+      EXPECT_EQ(device.worst.col, host.worst.col);
+      EXPECT_EQ(device.worst.bound, host.worst.bound);
+      EXPECT_EQ(device.firstNonFinite.row, host.firstNonFinite.row);
+      EXPECT_EQ(device.firstNonFinite.col, host.firstNonFinite.col);
+      EXPECT_EQ(device.tileOutlier, host.tileOutlier);
+      EXPECT_EQ(device.worstTileRow, host.worstTileRow);
+      EXPECT_EQ(device.worstTileCol, host.worstTileCol);
+      EXPECT_NEAR(device.worstTileRms, host.worstTileRms,
+                  1e-9 * host.worstTileRms);
+      EXPECT_NEAR(device.relativeError, host.relativeError,
+                  1e-9 * host.relativeError + 1e-300);
+      EXPECT_EQ(device.ok(), host.ok());
+      EXPECT_EQ(host.ok(), variant == 0);
+      if (variant >= 2) {
+        EXPECT_TRUE(host.tileOutlier);
+      }
+    }
+  }
+}
+
+/// The device's canary count and hash agree with the host's.
+TEST(ReferenceKernels, DeviceCanaryAndHashMatchHost) {
+  GuardedLayout layout;
+  layout.type = ElementType::BF16;
+  layout.rows = 9;
+  layout.cols = 13;
+  layout.pitch = 16;
+  layout.guardBytes = 256;
+  std::vector<uint16_t> data(9 * 13, 0x3F80);
+  std::vector<char> image = makeGuardedImage(layout, data.data());
+  // Damage: padding of rows 2 and 7, and 6 bytes after the end.
+  image[256 + (2 * 16 + 14) * 2] = 0;
+  image[256 + (7 * 16 + 13) * 2 + 1] = 0;
+  image[256 + 9 * 16 * 2 + 6] = 0;
+  CanaryReport host = checkCanaries(layout, image.data());
+  ASSERT_EQ(host.damaged, 3u);
+
+  auto count = [&](const char *base, long long rows, long long stride,
+                   long long begin, long long end) {
+    unsigned long long result[2] = {0, ~0ull};
+    emulateLaunch({2, 1, 1}, kThreads, [&] {
+      tile_count_changed(reinterpret_cast<const unsigned char *>(base), rows,
+                         stride, begin, end, 2, canaryPattern(ElementType::BF16),
+                         result);
+    });
+    return std::pair<unsigned long long, unsigned long long>(result[0],
+                                                             result[1]);
+  };
+  auto padding = count(image.data() + 256, 9, 32, 26, 32);
+  EXPECT_EQ(padding.first, 2u);
+  EXPECT_EQ(padding.second, (2 * 16 + 14) * 2u); // row 2, column 14
+  auto before = count(image.data(), 1, 256, 0, 256);
+  EXPECT_EQ(before.first, 0u);
+  auto after = count(image.data() + 256 + 288, 1, 256, 0, 256);
+  EXPECT_EQ(after.first, 1u);
+  EXPECT_EQ(after.second, 6u);
+
+  // The hash: words summed on the "device", the tail on the host.
+  for (size_t bytes : {size_t(800), size_t(803)}) {
+    std::vector<char> buf(image.begin(), image.begin() + bytes);
+    unsigned long long sum = 0;
+    emulateLaunch({1, 1, 1}, kThreads, [&] {
+      tile_hash_words(reinterpret_cast<const unsigned long long *>(buf.data()),
+                      bytes / 8, &sum);
+    });
+    EXPECT_EQ(finishHash(sum, buf.data() + bytes / 8 * 8, bytes),
+              hashBytes(buf.data(), bytes))
+        << bytes;
+  }
 }
 
 } // namespace

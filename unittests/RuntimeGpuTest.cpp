@@ -824,4 +824,50 @@ TEST_F(RuntimeGpu, AttentionReferenceKernel) {
   EXPECT_NE(e.find("head dims from 1 to 256"), std::string::npos) << e;
 }
 
+// The device checker, compiled by nvcc, against the host checker on the same
+// data (the GPU-free suite does the same under the CPU emulation).
+TEST_F(RuntimeGpu, DeviceCheckMatchesHostCheck) {
+  ASSERT_EXPECTED(kernels, ReferenceKernels::get(*drv));
+  ASSERT_EXPECTED(stream, Stream::create(*drv));
+  const size_t rows = 300, cols = 200, pitch = 208;
+  std::vector<float> ref(rows * cols), rowScale(rows);
+  fillRandom(ref.data(), ElementType::F32, ref.size(), 5, -3, 3);
+  fillRandom(rowScale.data(), ElementType::F32, rows, 6, 0.5, 2);
+  std::vector<uint16_t> out(rows * pitch, 0);
+  for (size_t i = 0; i < rows * cols; ++i)
+    out[i / cols * pitch + i % cols] = floatToBF16(ref[i]);
+  out[7 * pitch + 9] = floatToBF16(ref[7 * cols + 9] + 1);
+  out[250 * pitch + 3] = 0xFFFF;
+  ErrorBound bound;
+  bound.rtol = 2 * unitRoundoff(ElementType::BF16);
+  bound.atol = 1e-3;
+  bound.rowScale = rowScale;
+  CheckOptions options;
+  CheckResult host = checkOutput(
+      {out.data(), ElementType::BF16, rows, cols, pitch}, ref.data(), bound,
+      options);
+  DeviceBuffer dOut = upload(out), dRef = upload(ref), dScale = upload(rowScale);
+  DeviceCheckArgs args;
+  args.out = dOut.ptr();
+  args.ref = dRef.ptr();
+  args.rowScale = dScale.ptr();
+  args.outType = ElementType::BF16;
+  args.rows = rows;
+  args.cols = cols;
+  args.pitch = pitch;
+  args.rtol = bound.rtol;
+  args.atol = bound.atol;
+  ASSERT_EXPECTED(tiles, kernels->checkTiles(args, stream->get()));
+  CheckResult device = summarizeTiles(*tiles, rows, cols, options);
+  EXPECT_EQ(device.overBound, host.overBound);
+  EXPECT_EQ(device.nanCount, host.nanCount);
+  EXPECT_EQ(device.maxRatio, host.maxRatio);
+  EXPECT_EQ(device.worst.row, host.worst.row);
+  EXPECT_EQ(device.worst.col, host.worst.col);
+  EXPECT_EQ(device.firstNonFinite.row, 250u);
+  EXPECT_FALSE(device.ok());
+  EXPECT_EQ(host.overBound, 1u);
+  EXPECT_EQ(host.nanCount, 1u);
+}
+
 } // namespace

@@ -2,7 +2,9 @@
 
 #include "tile/Runtime/ReferenceKernels.h"
 
+#include <algorithm>
 #include <climits>
+#include <cstdint>
 #include <mutex>
 
 using namespace tile;
@@ -106,4 +108,130 @@ llvm::Error ReferenceKernels::attention(const AttentionReferenceArgs &a,
                                             kThreads, 1, 1, shared, stream,
                                             params, nullptr),
                       "cuLaunchKernel (attention reference)");
+}
+
+namespace {
+/// A small device buffer holding `words` 64-bit values set to `init`.
+llvm::Expected<DeviceBuffer> wordsOnDevice(CudaDriver &driver,
+                                           std::vector<uint64_t> init) {
+  auto buf = DeviceBuffer::allocate(driver, init.size() * 8);
+  if (!buf)
+    return buf.takeError();
+  if (auto err = buf->copyFromHost(init.data(), init.size() * 8))
+    return std::move(err);
+  return std::move(*buf);
+}
+
+unsigned gridFor(uint64_t work) {
+  return static_cast<unsigned>(std::max<uint64_t>(
+      1, std::min<uint64_t>(4096, (work + kThreads - 1) / kThreads)));
+}
+} // namespace
+
+llvm::Expected<std::vector<TileStats>>
+ReferenceKernels::checkTiles(const DeviceCheckArgs &a, CUstream stream) {
+  if (a.rows == 0 || a.cols == 0)
+    return std::vector<TileStats>();
+  auto type = typeCode(a.outType);
+  if (!type)
+    return type.takeError();
+  auto fn = module.getFunction("tile_check_output");
+  if (!fn)
+    return fn.takeError();
+  long long rows = a.rows, cols = a.cols, pitch = a.pitch;
+  long long tileRows = std::max<size_t>(1, a.tileRows),
+            tileCols = std::max<size_t>(1, a.tileCols);
+  long long tileColsCount = (cols + tileCols - 1) / tileCols;
+  long long tileCount = (rows + tileRows - 1) / tileRows * tileColsCount;
+  auto tiles = DeviceBuffer::allocate(driver, tileCount * sizeof(TileStats));
+  if (!tiles)
+    return tiles.takeError();
+  unsigned shared = kThreads * sizeof(TileStats);
+  if (auto err = setMaxDynamicSharedMemory(driver, *fn, shared))
+    return std::move(err);
+  int outType = *type;
+  CUdeviceptr out = a.out, ref = a.ref, rs = a.rowScale, cs = a.colScale,
+              dst = tiles->ptr();
+  double rtol = a.rtol, atol = a.atol, floor = a.floor, scale = a.scale;
+  void *params[] = {&out,      &outType,  &rows,          &cols,
+                    &pitch,    &ref,      &rs,            &cs,
+                    &rtol,     &atol,     &floor,         &scale,
+                    &tileRows, &tileCols, &tileColsCount, &tileCount,
+                    &dst};
+  unsigned grid = static_cast<unsigned>(
+      std::min<long long>(tileCount, 65535));
+  if (auto err = driver.check(driver.cuLaunchKernel(*fn, grid, 1, 1, kThreads,
+                                                    1, 1, shared, stream,
+                                                    params, nullptr),
+                              "cuLaunchKernel (output check)"))
+    return std::move(err);
+  if (auto err = driver.check(driver.cuStreamSynchronize(stream),
+                              "cuStreamSynchronize (output check)"))
+    return std::move(err);
+  std::vector<TileStats> host(tileCount);
+  if (auto err = tiles->copyToHost(host.data(), host.size() * sizeof(TileStats)))
+    return std::move(err);
+  return host;
+}
+
+llvm::Expected<std::pair<uint64_t, uint64_t>>
+ReferenceKernels::countChanged(CUdeviceptr base, size_t rows, size_t stride,
+                               size_t begin, size_t end, unsigned elemBytes,
+                               uint64_t pattern, CUstream stream) {
+  if (rows == 0 || end <= begin || elemBytes == 0)
+    return std::pair<uint64_t, uint64_t>(0, UINT64_MAX);
+  auto fn = module.getFunction("tile_count_changed");
+  if (!fn)
+    return fn.takeError();
+  auto result = wordsOnDevice(driver, {0, UINT64_MAX});
+  if (!result)
+    return result.takeError();
+  const unsigned char *b = reinterpret_cast<const unsigned char *>(base);
+  long long r = rows, s = stride, from = begin, to = end;
+  int e = static_cast<int>(elemBytes);
+  unsigned long long p = pattern;
+  CUdeviceptr dst = result->ptr();
+  void *params[] = {&b, &r, &s, &from, &to, &e, &p, &dst};
+  if (auto err = driver.check(
+          driver.cuLaunchKernel(*fn, gridFor(rows * ((end - begin) / elemBytes)),
+                                1, 1, kThreads, 1, 1, 0, stream, params,
+                                nullptr),
+          "cuLaunchKernel (canary check)"))
+    return std::move(err);
+  if (auto err = driver.check(driver.cuStreamSynchronize(stream),
+                              "cuStreamSynchronize (canary check)"))
+    return std::move(err);
+  uint64_t host[2];
+  if (auto err = result->copyToHost(host, sizeof(host)))
+    return std::move(err);
+  return std::pair<uint64_t, uint64_t>(host[0], host[1]);
+}
+
+llvm::Expected<uint64_t> ReferenceKernels::hashWords(CUdeviceptr base,
+                                                     size_t words,
+                                                     CUstream stream) {
+  if (words == 0)
+    return 0;
+  auto fn = module.getFunction("tile_hash_words");
+  if (!fn)
+    return fn.takeError();
+  auto result = wordsOnDevice(driver, {0});
+  if (!result)
+    return result.takeError();
+  long long count = words;
+  CUdeviceptr src = base, dst = result->ptr();
+  void *params[] = {&src, &count, &dst};
+  if (auto err = driver.check(driver.cuLaunchKernel(*fn, gridFor(words), 1, 1,
+                                                    kThreads, 1, 1,
+                                                    kThreads * 8, stream,
+                                                    params, nullptr),
+                              "cuLaunchKernel (hash)"))
+    return std::move(err);
+  if (auto err = driver.check(driver.cuStreamSynchronize(stream),
+                              "cuStreamSynchronize (hash)"))
+    return std::move(err);
+  uint64_t sum;
+  if (auto err = result->copyToHost(&sum, 8))
+    return std::move(err);
+  return sum;
 }

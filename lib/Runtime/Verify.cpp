@@ -107,57 +107,22 @@ struct DecodeAny {
   }
 };
 
-/// What one worker found in its rows.
-struct Partial {
-  size_t overBound = 0, nan = 0, inf = 0, refNonFinite = 0;
-  double maxRatio = -1;
-  ElementReport worst;
-  bool haveNonFinite = false;
-  ElementReport firstNonFinite;
-  double diff2 = 0, ref2 = 0;
-};
-
+/// Adds rows [rowBegin, rowEnd) (whole tile rows) to their tiles' stats.
 template <typename Decode>
 void checkRows(const OutputView &out, const float *ref,
                const ErrorBound &bound, const CheckOptions &opt,
-               size_t rowBegin, size_t rowEnd, Decode decode, Partial &acc,
-               std::vector<double> &tileSum, size_t tileColsCount) {
+               size_t rowBegin, size_t rowEnd, Decode decode,
+               std::vector<TileStats> &tiles, size_t tileColsCount) {
   const size_t e = elementSize(out.type);
   const char *base = static_cast<const char *>(out.data);
   for (size_t r = rowBegin; r < rowEnd; ++r) {
     const char *row = base + r * out.pitch * e;
     const float *expected = ref + r * out.cols;
-    double *tiles = &tileSum[(r / opt.tileRows) * tileColsCount];
+    TileStats *tileRow = &tiles[(r / opt.tileRows) * tileColsCount];
     for (size_t c = 0; c < out.cols; ++c) {
-      float o = decode(row, c);
       float x = expected[c];
-      bool refFinite = std::isfinite(x), outFinite = std::isfinite(o);
-      if (!refFinite || !outFinite) {
-        if (!refFinite)
-          ++acc.refNonFinite;
-        if (std::isnan(o))
-          ++acc.nan;
-        else if (std::isinf(o))
-          ++acc.inf;
-        if (!acc.haveNonFinite) {
-          acc.haveNonFinite = true;
-          acc.firstNonFinite = {r, c, o, x, bound.at(r, c, refFinite ? x : 0)};
-        }
-        continue;
-      }
-      double d = static_cast<double>(o) - x;
-      double ad = std::fabs(d);
-      double b = bound.at(r, c, x);
-      double ratio = ad <= b ? (b > 0 ? ad / b : 0) : (b > 0 ? ad / b : kInf);
-      if (ad > b)
-        ++acc.overBound;
-      if (ratio > acc.maxRatio) {
-        acc.maxRatio = ratio;
-        acc.worst = {r, c, o, x, b};
-      }
-      acc.diff2 += d * d;
-      acc.ref2 += static_cast<double>(x) * x;
-      tiles[c / opt.tileCols] += std::isfinite(ratio) ? ratio * ratio : 1e300;
+      tileStatsAdd(tileRow[c / opt.tileCols], decode(row, c), x,
+                   bound.at(r, c, x), static_cast<long long>(r * out.cols + c));
     }
   }
 }
@@ -175,7 +140,7 @@ void forTileRows(size_t rows, size_t tileRows, size_t work, unsigned threads,
   threads = static_cast<unsigned>(
       std::max<size_t>(1, std::min<size_t>(threads, tileRowsCount)));
   if (threads == 1) {
-    fn(0, rows, 0);
+    fn(0, rows);
     return;
   }
   size_t perThread = (tileRowsCount + threads - 1) / threads;
@@ -185,7 +150,7 @@ void forTileRows(size_t rows, size_t tileRows, size_t work, unsigned threads,
     size_t end = std::min(rows, (t + 1) * perThread * tileRows);
     if (begin >= end)
       break;
-    pool.emplace_back([=] { fn(begin, end, t); });
+    pool.emplace_back([=] { fn(begin, end); });
   }
   for (auto &th : pool)
     th.join();
@@ -205,84 +170,84 @@ CheckResult tile::runtime::checkOutput(const OutputView &out, const float *ref,
   CheckOptions opt = options;
   opt.tileRows = std::max<size_t>(1, opt.tileRows);
   opt.tileCols = std::max<size_t>(1, opt.tileCols);
-  CheckResult result;
-  result.count = out.rows * out.cols;
-  result.tileRows = opt.tileRows;
-  result.tileCols = opt.tileCols;
-  if (result.count == 0)
-    return result;
   size_t tileRowsCount = (out.rows + opt.tileRows - 1) / opt.tileRows;
   size_t tileColsCount = (out.cols + opt.tileCols - 1) / opt.tileCols;
-  std::vector<double> tileSum(tileRowsCount * tileColsCount, 0.0);
-
-  std::vector<Partial> partials(
-      std::max(1u, std::thread::hardware_concurrency()) + 1);
-  if (opt.threads)
-    partials.resize(std::max<size_t>(partials.size(), opt.threads));
-  forTileRows(out.rows, opt.tileRows, result.count, opt.threads,
-              [&](size_t begin, size_t end, unsigned t) {
-                Partial &p = partials[t];
+  std::vector<TileStats> tiles(tileRowsCount * tileColsCount);
+  for (TileStats &t : tiles)
+    tileStatsInit(t);
+  forTileRows(out.rows, opt.tileRows, out.rows * out.cols, opt.threads,
+              [&](size_t begin, size_t end) {
                 switch (out.type) {
                 case ElementType::BF16:
                   return checkRows(out, ref, bound, opt, begin, end,
-                                   DecodeBF16(), p, tileSum, tileColsCount);
+                                   DecodeBF16(), tiles, tileColsCount);
                 case ElementType::F16:
                   return checkRows(out, ref, bound, opt, begin, end,
-                                   DecodeF16(), p, tileSum, tileColsCount);
+                                   DecodeF16(), tiles, tileColsCount);
                 case ElementType::F32:
                   return checkRows(out, ref, bound, opt, begin, end,
-                                   DecodeF32(), p, tileSum, tileColsCount);
+                                   DecodeF32(), tiles, tileColsCount);
                 default:
                   return checkRows(out, ref, bound, opt, begin, end,
-                                   DecodeAny{out.type}, p, tileSum,
-                                   tileColsCount);
+                                   DecodeAny{out.type}, tiles, tileColsCount);
                 }
               });
+  return summarizeTiles(tiles, out.rows, out.cols, opt);
+}
 
-  double diff2 = 0, ref2 = 0;
-  bool haveNonFinite = false;
-  result.maxRatio = 0;
-  for (const Partial &p : partials) {
-    result.overBound += p.overBound;
-    result.nanCount += p.nan;
-    result.infCount += p.inf;
-    result.refNonFinite += p.refNonFinite;
-    diff2 += p.diff2;
-    ref2 += p.ref2;
-    if (p.maxRatio > result.maxRatio) {
-      result.maxRatio = p.maxRatio;
-      result.worst = p.worst;
-    }
-    // Partials cover increasing row ranges: the first one found is first.
-    if (p.haveNonFinite && !haveNonFinite) {
-      haveNonFinite = true;
-      result.firstNonFinite = p.firstNonFinite;
-    }
+CheckResult tile::runtime::summarizeTiles(llvm::ArrayRef<TileStats> tiles,
+                                          size_t rows, size_t cols,
+                                          const CheckOptions &options) {
+  CheckResult result;
+  result.count = rows * cols;
+  result.tileRows = std::max<size_t>(1, options.tileRows);
+  result.tileCols = std::max<size_t>(1, options.tileCols);
+  if (tiles.empty())
+    return result;
+  size_t tileColsCount = (cols + result.tileCols - 1) / result.tileCols;
+  TileStats all;
+  tileStatsInit(all);
+  for (const TileStats &t : tiles)
+    tileStatsMerge(all, t);
+  result.overBound = all.overBound;
+  result.nanCount = all.nanCount;
+  result.infCount = all.infCount;
+  result.refNonFinite = all.refNonFinite;
+  result.maxRatio = std::max(0.0, all.maxRatio);
+  auto at = [&](long long index) {
+    return std::pair<size_t, size_t>(static_cast<size_t>(index) / cols,
+                                     static_cast<size_t>(index) % cols);
+  };
+  if (all.worstIndex >= 0) {
+    auto [r, c] = at(all.worstIndex);
+    result.worst = {r, c, all.worstGot, all.worstExpected, all.worstBound};
   }
-  result.relativeError =
-      ref2 > 0 ? std::sqrt(diff2 / ref2) : (diff2 > 0 ? kInf : 0.0);
+  if (all.firstNonFinite >= 0) {
+    auto [r, c] = at(all.firstNonFinite);
+    result.firstNonFinite = {r, c, all.firstGot, all.firstExpected, 0};
+  }
+  result.relativeError = all.ref2 > 0 ? std::sqrt(all.diff2 / all.ref2)
+                                      : (all.diff2 > 0 ? kInf : 0.0);
 
   // Tiles: RMS of the ratios of each tile, against the median tile.
-  std::vector<double> rms(tileSum.size());
-  for (size_t tr = 0; tr < tileRowsCount; ++tr)
-    for (size_t tc = 0; tc < tileColsCount; ++tc) {
-      size_t rowsIn = std::min(opt.tileRows, out.rows - tr * opt.tileRows);
-      size_t colsIn = std::min(opt.tileCols, out.cols - tc * opt.tileCols);
-      size_t i = tr * tileColsCount + tc;
-      rms[i] = std::sqrt(tileSum[i] / static_cast<double>(rowsIn * colsIn));
-      if (rms[i] > result.worstTileRms || i == 0) {
-        result.worstTileRms = rms[i];
-        result.worstTileRow = tr;
-        result.worstTileCol = tc;
-      }
+  std::vector<double> rms(tiles.size());
+  for (size_t i = 0; i < tiles.size(); ++i) {
+    rms[i] = tiles[i].count
+                 ? std::sqrt(tiles[i].sumRatio2 / double(tiles[i].count))
+                 : 0.0;
+    if (i == 0 || rms[i] > result.worstTileRms) {
+      result.worstTileRms = rms[i];
+      result.worstTileRow = i / tileColsCount;
+      result.worstTileCol = i % tileColsCount;
     }
+  }
   std::vector<double> sorted = rms;
   std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2,
                    sorted.end());
   result.medianTileRms = sorted[sorted.size() / 2];
   result.tileOutlier =
-      rms.size() > 1 && result.worstTileRms > opt.outlierFloor &&
-      result.worstTileRms > opt.outlierFactor * result.medianTileRms;
+      rms.size() > 1 && result.worstTileRms > options.outlierFloor &&
+      result.worstTileRms > options.outlierFactor * result.medianTileRms;
   return result;
 }
 
@@ -389,6 +354,14 @@ std::vector<uint8_t> canaryBytes(ElementType type) {
 
 } // namespace
 
+uint64_t tile::runtime::canaryPattern(ElementType type) {
+  std::vector<uint8_t> bytes = canaryBytes(type);
+  uint64_t pattern = 0;
+  for (size_t i = 0; i < bytes.size() && i < 8; ++i)
+    pattern |= uint64_t(bytes[i]) << (8 * i);
+  return pattern;
+}
+
 void tile::runtime::fillCanary(void *data, ElementType type, size_t count) {
   std::vector<uint8_t> pattern = canaryBytes(type);
   auto *out = static_cast<uint8_t *>(data);
@@ -470,14 +443,18 @@ CanaryReport tile::runtime::checkCanaries(const GuardedLayout &layout,
   return report;
 }
 
+uint64_t tile::runtime::finishHash(uint64_t wordSum, const void *tail,
+                                   size_t bytes) {
+  const auto *p = static_cast<const uint8_t *>(tail);
+  size_t words = bytes / 8;
+  for (size_t i = 0; i < bytes % 8; ++i)
+    wordSum += hashMix(p[i] ^ ((words * 8 + i) << 8));
+  return hashMix(wordSum ^ bytes);
+}
+
 uint64_t tile::runtime::hashBytes(const void *data, size_t bytes) {
-  // 64-bit words mixed with their position (splitmix64's finaliser), summed:
-  // order-sensitive, fast, and any single changed word changes the sum.
-  auto mix = [](uint64_t z) {
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  };
+  // Order-sensitive through the index in each word's term; the sum can be
+  // taken in any order (the device sums in parallel).
   const char *p = static_cast<const char *>(data);
   size_t words = bytes / 8;
   auto range = [&](size_t begin, size_t end) {
@@ -485,7 +462,7 @@ uint64_t tile::runtime::hashBytes(const void *data, size_t bytes) {
     for (size_t i = begin; i < end; ++i) {
       uint64_t w;
       std::memcpy(&w, p + i * 8, 8);
-      h += mix(w ^ (i * 0x9E3779B97F4A7C15ull));
+      h += hashWordTerm(w, i);
     }
     return h;
   };
@@ -510,7 +487,5 @@ uint64_t tile::runtime::hashBytes(const void *data, size_t bytes) {
     for (uint64_t part : parts)
       h += part;
   }
-  for (size_t i = words * 8; i < bytes; ++i)
-    h += mix(static_cast<uint8_t>(p[i]) ^ (i << 8));
-  return mix(h ^ bytes);
+  return finishHash(h, p + words * 8, bytes);
 }

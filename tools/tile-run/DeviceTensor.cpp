@@ -121,19 +121,66 @@ llvm::Expected<std::vector<char>> DeviceTensor::downloadImage() const {
   return image;
 }
 
-llvm::Expected<CanaryReport> DeviceTensor::checkGuards() const {
-  std::vector<char> before(layout.guardBytes), after(layout.guardBytes);
-  if (auto err = buffer->copyToHost(before.data(), before.size()))
-    return std::move(err);
-  if (auto err = buffer->copyToHost(after.data(), after.size(),
-                                    layout.guardBytes + layout.dataBytes()))
-    return std::move(err);
-  return runtime::checkGuards(layout, before.data(), after.data());
+llvm::Expected<std::vector<char>>
+DeviceTensor::downloadRows(const std::vector<size_t> &rows) const {
+  size_t e = elementSize(type), rowBytes = layout.cols * e;
+  std::vector<char> packed(rows.size() * rowBytes);
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (auto err = buffer->copyToHost(&packed[i * rowBytes], rowBytes,
+                                      layout.guardBytes +
+                                          rows[i] * layout.pitch * e))
+      return std::move(err);
+  return packed;
 }
 
-llvm::Expected<bool> DeviceTensor::inputUnchanged() const {
-  auto image = downloadImage();
-  if (!image)
-    return image.takeError();
-  return hashBytes(image->data(), image->size()) == imageHash;
+llvm::Expected<CanaryReport>
+DeviceTensor::checkCanaries(ReferenceKernels &kernels, CUstream stream,
+                            bool guardsOnly) const {
+  CanaryReport report;
+  size_t e = elementSize(type);
+  uint64_t pattern = canaryPattern(type);
+  auto note = [&](std::pair<uint64_t, uint64_t> found, std::string where) {
+    if (!found.first)
+      return;
+    if (!report.damaged)
+      report.first = std::move(where);
+    report.damaged += found.first;
+  };
+  // Padding first: it names a row and a column.
+  if (!guardsOnly && layout.pitch > layout.cols) {
+    auto found = kernels.countChanged(ptr(), layout.rows, layout.pitch * e,
+                                      layout.cols * e, layout.pitch * e, e,
+                                      pattern, stream);
+    if (!found)
+      return found.takeError();
+    uint64_t at = found->second;
+    note(*found, "padding of row " + std::to_string(at / (layout.pitch * e)) +
+                     ", column " +
+                     std::to_string(at % (layout.pitch * e) / e));
+  }
+  auto before = kernels.countChanged(buffer->ptr(), 1, layout.guardBytes, 0,
+                                     layout.guardBytes, e, pattern, stream);
+  if (!before)
+    return before.takeError();
+  note(*before, "guard band before the start");
+  CUdeviceptr afterBase = ptr() + layout.dataBytes();
+  auto after = kernels.countChanged(afterBase, 1, layout.guardBytes, 0,
+                                    layout.guardBytes, e, pattern, stream);
+  if (!after)
+    return after.takeError();
+  note(*after, std::to_string(after->second) + " bytes after the end");
+  return report;
+}
+
+llvm::Expected<bool> DeviceTensor::inputUnchanged(ReferenceKernels &kernels,
+                                                  CUstream stream) const {
+  size_t bytes = buffer->size(), words = bytes / 8;
+  auto sum = kernels.hashWords(buffer->ptr(), words, stream);
+  if (!sum)
+    return sum.takeError();
+  char tail[8] = {};
+  if (bytes % 8)
+    if (auto err = buffer->copyToHost(tail, bytes % 8, words * 8))
+      return std::move(err);
+  return finishHash(*sum, tail, bytes) == imageHash;
 }

@@ -17,6 +17,7 @@
 #include "tile/Compiler/LaunchInfo.h"
 #include "tile/Runtime/CudaDriver.h"
 #include "tile/Runtime/Launcher.h"
+#include "tile/Runtime/ReferenceKernels.h"
 #include "tile/Runtime/Verify.h"
 
 #include <optional>
@@ -59,14 +60,18 @@ struct DeviceTensor {
   llvm::Error restore(runtime::CudaDriver &drv, runtime::CUstream stream);
   /// The whole allocation (guards, data, padding) as host bytes.
   llvm::Expected<std::vector<char>> downloadImage() const;
-  /// The data rows of an image (for OutputView).
-  const char *dataIn(const std::vector<char> &image) const {
-    return image.data() + layout.guardBytes;
-  }
-  /// Downloads the guard bands alone and checks them.
-  llvm::Expected<runtime::CanaryReport> checkGuards() const;
-  /// Inputs: whether the whole allocation still hashes to what was uploaded.
-  llvm::Expected<bool> inputUnchanged() const;
+  /// Rows `rows` (indices over all rows, any order) as packed host data.
+  llvm::Expected<std::vector<char>> downloadRows(
+      const std::vector<size_t> &rows) const;
+  /// Checks the canary on the device: the guard bands, and the padding of
+  /// every row unless `guardsOnly`.
+  llvm::Expected<runtime::CanaryReport>
+  checkCanaries(runtime::ReferenceKernels &kernels, runtime::CUstream stream,
+                bool guardsOnly = false) const;
+  /// Inputs: whether the whole allocation still hashes to what was
+  /// uploaded (hashed on the device).
+  llvm::Expected<bool> inputUnchanged(runtime::ReferenceKernels &kernels,
+                                      runtime::CUstream stream) const;
 };
 
 /// Allocates the tensor of kernel argument `arg` with the extents `sizes`

@@ -81,6 +81,106 @@ std::vector<size_t> pickIndices(size_t n, size_t count, size_t edge,
   return {picked.begin(), picked.end()};
 }
 
+/// Rows `rows` of a packed rows x cols fp32 matrix on the device.
+llvm::Expected<std::vector<float>>
+downloadFloatRows(const DeviceBuffer &buffer, size_t cols,
+                  const std::vector<size_t> &rows) {
+  std::vector<float> out(rows.size() * cols);
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (auto err = buffer.copyToHost(&out[i * cols], cols * 4,
+                                     rows[i] * cols * 4))
+      return std::move(err);
+  return out;
+}
+
+/// An fp32 vector on the device.
+llvm::Expected<DeviceBuffer> upload(CudaDriver &drv,
+                                    const std::vector<float> &values) {
+  auto buf = DeviceBuffer::allocate(drv, std::max<size_t>(1, values.size()) * 4);
+  if (!buf)
+    return buf.takeError();
+  if (auto err = buf->copyFromHost(values.data(), values.size() * 4))
+    return std::move(err);
+  return std::move(*buf);
+}
+
+/// The exact sample's check: the sampled rows of the output (downloaded),
+/// `points` numbered by their position in `rows`; the result names the
+/// elements by their real rows.
+llvm::Expected<CheckResult> checkSample(const DeviceTensor &output,
+                                        const std::vector<size_t> &rows,
+                                        const std::vector<ExpectedPoint> &points) {
+  auto packed = output.downloadRows(rows);
+  if (!packed)
+    return packed.takeError();
+  OutputView view{packed->data(), output.type, rows.size(),
+                  output.layout.cols, output.layout.cols};
+  CheckResult r = checkPoints(view, points);
+  if (r.count) {
+    r.worst.row = rows[r.worst.row];
+    r.firstNonFinite.row = rows[r.firstNonFinite.row];
+  }
+  return r;
+}
+
+/// The device check of `output` against the device reference.
+llvm::Expected<CheckResult>
+checkOnDevice(ReferenceKernels &kernels, const DeviceTensor &output,
+              const DeviceBuffer &reference, const DeviceBuffer *rowScale,
+              const DeviceBuffer *colScale, const ErrorBound &bound,
+              const CheckOptions &options, Stream &stream) {
+  DeviceCheckArgs args;
+  args.out = output.ptr();
+  args.outType = output.type;
+  args.rows = output.layout.rows;
+  args.cols = output.layout.cols;
+  args.pitch = output.layout.pitch;
+  args.ref = reference.ptr();
+  args.rowScale = rowScale ? rowScale->ptr() : 0;
+  args.colScale = colScale ? colScale->ptr() : 0;
+  args.rtol = bound.rtol;
+  args.atol = bound.atol;
+  args.floor = bound.floor;
+  args.scale = bound.scale;
+  args.tileRows = options.tileRows;
+  args.tileCols = options.tileCols;
+  auto tiles = kernels.checkTiles(args, stream.get());
+  if (!tiles)
+    return tiles.takeError();
+  return summarizeTiles(*tiles, args.rows, args.cols, options);
+}
+
+/// An error unless every element of the fp32 reference (and its scales) on
+/// the device is finite: the reference checked against itself.
+llvm::Error checkReferenceFinite(ReferenceKernels &kernels,
+                                 const DeviceBuffer &reference, size_t rows,
+                                 size_t cols, const DeviceBuffer *rowScale,
+                                 const DeviceBuffer *colScale, Stream &stream,
+                                 const Reference &names,
+                                 const llvm::Twine &what) {
+  DeviceCheckArgs args;
+  args.out = args.ref = reference.ptr();
+  args.rowScale = rowScale ? rowScale->ptr() : 0;
+  args.colScale = colScale ? colScale->ptr() : 0;
+  args.outType = ElementType::F32;
+  args.rows = rows;
+  args.cols = cols;
+  args.pitch = cols;
+  args.atol = 1;
+  auto tiles = kernels.checkTiles(args, stream.get());
+  if (!tiles)
+    return tiles.takeError();
+  CheckOptions options;
+  CheckResult r = summarizeTiles(*tiles, rows, cols, options);
+  if (r.refNonFinite)
+    return makeError(what + ": the reference (or its error scale) is not "
+                            "finite at " +
+                     names.where(r.firstNonFinite.row, r.firstNonFinite.col) +
+                     " and " + llvm::Twine(r.refNonFinite - 1) +
+                     " other element(s); nothing can be verified");
+  return llvm::Error::success();
+}
+
 //===----------------------------------------------------------------------===//
 // gemm: cuBLAS with fp32 output; 512 elements exact on the host
 //===----------------------------------------------------------------------===//
@@ -109,12 +209,14 @@ public:
 
   uint64_t deviceBytes(const Bindings &sizes) const override {
     auto [M, N, K] = dims(sizes);
-    return uint64_t(M) * N * 4; // cuBLAS's fp32 C
+    // cuBLAS's fp32 C, the norms, the check's tile statistics.
+    return uint64_t(M) * N * 4 + (M + N) * 4 +
+           (uint64_t(M) / 64 + 1) * (N / 64 + 1) * sizeof(TileStats);
   }
   uint64_t hostBytes(const Bindings &sizes) const override {
     auto [M, N, K] = dims(sizes);
-    // The expected C, the norms, the sampled rows and columns.
-    return uint64_t(M) * N * 4 + (M + N) * 4 + 48 * uint64_t(K) * 4;
+    // The norms, the sampled rows and columns.
+    return (M + N) * 4 + 48 * (uint64_t(K) + N) * 4;
   }
 
   void beginShape(const Bindings &sizes) override {
@@ -125,7 +227,9 @@ public:
     sampleCols = pickIndices(N, 32, 8, options.seed + 1);
   }
   void endShape() override {
-    expected = {};
+    expected.reset();
+    rowNormsDev.reset();
+    colNormsDev.reset();
     rowNormsA = colNormsB = {};
     rowsA = colsB = {};
     points = {};
@@ -160,6 +264,10 @@ public:
     if (!cublasOr)
       return withContext("cuBLAS (the reference)", cublasOr.takeError());
     cublas = &*cublasOr;
+    auto kernelsOr = ReferenceKernels::get(drv);
+    if (!kernelsOr)
+      return kernelsOr.takeError();
+    kernels = &*kernelsOr;
     a = &tensors[0];
     b = &tensors[1];
     c = &tensors[2];
@@ -176,25 +284,32 @@ public:
     if (!refBuffer)
       return withContext("allocating the reference output",
                          refBuffer.takeError());
+    expected.emplace(std::move(*refBuffer));
     if (auto err = gemmRowMajor(*cublas, stream.get(), a->type,
                                 ElementType::F32, M, N, K, a->ptr(), b->ptr(),
-                                refBuffer->ptr(), a->rowPitch(),
-                                b->rowPitch(), N, transB))
+                                expected->ptr(), a->rowPitch(), b->rowPitch(),
+                                N, transB))
       return withContext("cuBLAS reference GEMM", std::move(err));
     if (auto err = stream.synchronize())
       return withContext("cuBLAS reference GEMM", std::move(err));
-    expected.resize(size_t(M) * N);
-    if (auto err =
-            refBuffer->copyToHost(expected.data(), expected.size() * 4))
-      return withContext("reading the reference", std::move(err));
-    for (size_t i = 0; i < expected.size(); ++i)
-      if (!std::isfinite(expected[i]))
-        return makeError("cuBLAS reference GEMM: its result is not finite "
-                         "at " +
-                         where(i / N, i % N) + "; nothing can be verified");
+    auto rowsDev = upload(drv, rowNormsA);
+    if (!rowsDev)
+      return rowsDev.takeError();
+    rowNormsDev.emplace(std::move(*rowsDev));
+    auto colsDev = upload(drv, colNormsB);
+    if (!colsDev)
+      return colsDev.takeError();
+    colNormsDev.emplace(std::move(*colsDev));
+    if (auto err = checkReferenceFinite(*kernels, *expected, M, N,
+                                        &*rowNormsDev, &*colNormsDev, stream,
+                                        *this, "cuBLAS reference GEMM"))
+      return err;
 
     // The exact sample checks cuBLAS itself (at the bound of an fp32
     // output) before it judges any kernel.
+    auto sampled = downloadFloatRows(*expected, N, sampleRows);
+    if (!sampled)
+      return withContext("reading the reference", sampled.takeError());
     ElementType in = a->type, out = c->type;
     bound = gemmErrorBound(in, out, K, rowNormsA, colNormsB);
     bound.scale = options.toleranceScale;
@@ -206,14 +321,15 @@ public:
         for (int64_t k = 0; k < K; ++k)
           sum += static_cast<double>(rowsA[i * K + k]) * colsB[j * K + k];
         size_t r = sampleRows[i], col = sampleCols[j];
-        double got = expected[r * N + col];
-        if (std::fabs(got - sum) > f32.at(r, col, sum))
+        float exact = static_cast<float>(sum);
+        double got = (*sampled)[i * N + col];
+        if (!(std::fabs(got - sum) <= f32.at(r, col, exact)))
           return makeError(llvm::formatv(
               "cuBLAS reference GEMM: {0} is {1} but the exact product is "
               "{2} (bound {3}): the reference is wrong, nothing can be "
               "verified",
-              where(r, col), got, sum, f32.at(r, col, sum)));
-        points.push_back({r, col, sum, bound.at(r, col, sum)});
+              where(r, col), got, sum, f32.at(r, col, exact)));
+        points.push_back({i, col, sum, bound.at(r, col, exact)});
       }
     seconds = secondsSince(start);
     return llvm::Error::success();
@@ -221,10 +337,18 @@ public:
 
   unsigned outputIndex() const override { return 2; }
 
-  Verdict verify(const OutputView &output) override {
+  llvm::Expected<Verdict> verify(const DeviceTensor &output,
+                                 Stream &stream) override {
     Verdict v;
-    v.full = checkOutput(output, expected.data(), bound);
-    v.sample = checkPoints(output, points);
+    auto full = checkOnDevice(*kernels, output, *expected, &*rowNormsDev,
+                              &*colNormsDev, bound, CheckOptions(), stream);
+    if (!full)
+      return full.takeError();
+    v.full = *full;
+    auto sample = checkSample(output, sampleRows, points);
+    if (!sample)
+      return sample.takeError();
+    v.sample = *sample;
     return v;
   }
 
@@ -258,8 +382,10 @@ private:
 
   ReferenceOptions options;
   Cublas *cublas = nullptr;
+  ReferenceKernels *kernels = nullptr;
   const DeviceTensor *a = nullptr, *b = nullptr, *c = nullptr;
-  std::vector<float> expected; // cuBLAS's fp32 C on the host
+  std::optional<DeviceBuffer> expected; // cuBLAS's fp32 C
+  std::optional<DeviceBuffer> rowNormsDev, colNormsDev;
   std::vector<float> rowNormsA, colNormsB;
   std::vector<size_t> sampleRows, sampleCols;
   std::vector<float> rowsA, colsB; // sampled rows of A, columns of B
@@ -338,13 +464,14 @@ public:
   uint64_t deviceBytes(const Bindings &sizes) const override {
     AttentionProblem p = problem(sizes);
     uint64_t rows = uint64_t(p.headCount()) * p.queryLen;
-    return rows * (p.headDim + 1) * 4; // fp32 O and the row scales
+    // fp32 O and the row scales, the check's tile statistics.
+    return rows * (p.headDim + 1) * 4 + (rows / 64 + 1) * sizeof(TileStats);
   }
   uint64_t hostBytes(const Bindings &sizes) const override {
     AttentionProblem p = problem(sizes);
-    uint64_t rows = uint64_t(p.headCount()) * p.queryLen;
-    // The GPU reference on the host, and the sampled heads' K and V.
-    return rows * (p.headDim + 1) * 4 + 8 * uint64_t(p.keyLen) * p.headDim * 4;
+    // The sampled heads' K and V, and the sampled rows.
+    return 8 * uint64_t(p.keyLen) * p.headDim * 4 +
+           2048 * uint64_t(p.headDim) * 8;
   }
 
   void beginShape(const Bindings &sizes) override {
@@ -355,8 +482,10 @@ public:
   }
   void endShape() override {
     exact.reset();
-    expected = {};
+    expected.reset();
+    rowScaleDev.reset();
     points = {};
+    sampleRows = {};
     bound = ErrorBound();
   }
 
@@ -392,25 +521,28 @@ public:
                       llvm::ArrayRef<DeviceTensor> tensors,
                       const Bindings &) override {
     auto start = std::chrono::steady_clock::now();
-    auto kernels = ReferenceKernels::get(drv);
-    if (!kernels)
-      return kernels.takeError();
+    auto kernelsOr = ReferenceKernels::get(drv);
+    if (!kernelsOr)
+      return kernelsOr.takeError();
+    kernels = &*kernelsOr;
     size_t rows = size_t(prob.headCount()) * prob.queryLen;
     size_t D = prob.headDim;
     auto out = DeviceBuffer::allocate(drv, rows * D * 4);
     if (!out)
       return withContext("allocating the attention reference",
                          out.takeError());
+    expected.emplace(std::move(*out));
     auto scales = DeviceBuffer::allocate(drv, rows * 4);
     if (!scales)
       return withContext("allocating the attention reference",
                          scales.takeError());
+    rowScaleDev.emplace(std::move(*scales));
     AttentionReferenceArgs args;
     args.q = tensors[Q].ptr();
     args.k = tensors[K].ptr();
     args.v = tensors[V].ptr();
-    args.out = out->ptr();
-    args.rowScale = scales->ptr();
+    args.out = expected->ptr();
+    args.rowScale = rowScaleDev->ptr();
     args.qType = tensors[Q].type;
     args.kType = tensors[K].type;
     args.vType = tensors[V].type;
@@ -427,16 +559,10 @@ public:
       return withContext("attention reference", std::move(err));
     if (auto err = stream.synchronize())
       return withContext("attention reference", std::move(err));
-    expected.resize(rows * D);
-    std::vector<float> rowScale(rows);
-    if (auto err = out->copyToHost(expected.data(), expected.size() * 4))
-      return withContext("reading the attention reference", std::move(err));
-    if (auto err = scales->copyToHost(rowScale.data(), rowScale.size() * 4))
-      return withContext("reading the attention reference", std::move(err));
-    for (size_t i = 0; i < expected.size(); ++i)
-      if (!std::isfinite(expected[i]) || !std::isfinite(rowScale[i / D]))
-        return makeError("the attention reference is not finite at " +
-                         where(i / D, i % D) + "; nothing can be verified");
+    if (auto err = checkReferenceFinite(*kernels, *expected, rows, D,
+                                        &*rowScaleDev, nullptr, stream, *this,
+                                        "attention reference"))
+      return err;
     gpuSeconds = secondsSince(start);
 
     // The exact rows check the GPU reference first, far tighter than any
@@ -444,11 +570,15 @@ public:
     auto exactStart = std::chrono::steady_clock::now();
     exact->computeExpected();
     exactSeconds = secondsSince(exactStart);
+    sampleRows.assign(exact->sampledRows().begin(), exact->sampledRows().end());
+    auto sampled = downloadFloatRows(*expected, D, sampleRows);
+    if (!sampled)
+      return withContext("reading the attention reference",
+                         sampled.takeError());
     const double tight = std::ldexp(1.0, -14);
-    for (size_t i = 0; i < exact->sampledRows().size(); ++i) {
-      size_t row = exact->sampledRows()[i];
+    for (size_t i = 0; i < sampleRows.size(); ++i)
       for (size_t d = 0; d < D; ++d) {
-        double x = exact->expectedRow(i)[d], got = expected[row * D + d];
+        double x = exact->expectedRow(i)[d], got = (*sampled)[i * D + d];
         double limit =
             tight * (std::fabs(x) + vmax * exact->rowScale(i)) + 1e-30;
         if (!(std::fabs(got - x) <= limit))
@@ -456,26 +586,37 @@ public:
               "the attention reference gives {0} at {1}, the exact value is "
               "{2} (bound {3}): the reference is wrong, nothing can be "
               "verified",
-              got, where(row, d), x, limit));
+              got, where(sampleRows[i], d), x, limit));
       }
-    }
 
     ElementType pType = tensors[V].type, outType = tensors[O].type;
-    bound = attentionErrorBound(pType, outType, vmax, std::move(rowScale));
+    bound = attentionErrorBound(pType, outType, vmax, {});
     bound.scale = options.toleranceScale;
     points = exact->points(bound.rtol, bound.atol, bound.floor, bound.scale);
+    // Numbered by their place in sampleRows (checkSample).
+    for (ExpectedPoint &p : points)
+      p.row = std::lower_bound(sampleRows.begin(), sampleRows.end(), p.row) -
+              sampleRows.begin();
     return llvm::Error::success();
   }
 
   unsigned outputIndex() const override { return O; }
 
-  Verdict verify(const OutputView &output) override {
+  llvm::Expected<Verdict> verify(const DeviceTensor &output,
+                                 Stream &stream) override {
     CheckOptions check;
     check.tileRows = 64;
-    check.tileCols = output.cols; // a tile is 64 query rows of one head
+    check.tileCols = output.layout.cols; // 64 query rows of one head
     Verdict v;
-    v.full = checkOutput(output, expected.data(), bound, check);
-    v.sample = checkPoints(output, points);
+    auto full = checkOnDevice(*kernels, output, *expected, &*rowScaleDev,
+                              nullptr, bound, check, stream);
+    if (!full)
+      return full.takeError();
+    v.full = *full;
+    auto sample = checkSample(output, sampleRows, points);
+    if (!sample)
+      return sample.takeError();
+    v.sample = *sample;
     return v;
   }
 
@@ -514,8 +655,11 @@ private:
 
   ReferenceOptions options;
   AttentionProblem prob;
+  ReferenceKernels *kernels = nullptr;
   std::optional<ExactAttentionRows> exact;
-  std::vector<float> expected; // the GPU reference's O, packed
+  std::optional<DeviceBuffer> expected;    // the GPU reference's O, packed
+  std::optional<DeviceBuffer> rowScaleDev; // and its row scales
+  std::vector<size_t> sampleRows;          // the exact rows, sorted
   std::vector<ExpectedPoint> points;
   ErrorBound bound;
   double vmax = 0;

@@ -98,9 +98,11 @@ public:
                               const Bindings &sizes) = 0;
   /// The output tensor that is poisoned before each check.
   virtual unsigned outputIndex() const = 0;
-  /// Checks the kernel's output (its rows x cols view: the innermost
-  /// dimension against all the others).
-  virtual Verdict verify(const runtime::OutputView &output) = 0;
+  /// Checks the kernel's output on the device (its rows x cols view: the
+  /// innermost dimension against all the others), and its sample on the
+  /// host.
+  virtual llvm::Expected<Verdict> verify(const DeviceTensor &output,
+                                         runtime::Stream &stream) = 0;
   /// Names element (row, col) of that view, e.g. "C[3, 7]" or
   /// "O[0, 5, 100, 3]".
   virtual std::string where(size_t row, size_t col) const = 0;

@@ -27,6 +27,7 @@
 #include "tile/Runtime/HostData.h"
 #include "tile/Runtime/Launcher.h"
 #include "tile/Runtime/Module.h"
+#include "tile/Runtime/ReferenceKernels.h"
 #include "tile/Runtime/Timer.h"
 
 #include "llvm/ADT/ScopeExit.h"
@@ -691,6 +692,12 @@ void runShape(KernelSource &src, Reference *reference,
     report("cuStreamCreate", stream.takeError());
     return;
   }
+  auto kernelsOr = ReferenceKernels::get(drv);
+  if (!kernelsOr) {
+    report(kernelsOr.takeError());
+    return;
+  }
+  ReferenceKernels *kernels = &*kernelsOr;
   if (auto err = reference->prepare(drv, *stream, tensors, sizes)) {
     report(std::move(err));
     return;
@@ -783,28 +790,28 @@ void runShape(KernelSource &src, Reference *reference,
       }
       continue;
     }
-    auto image = output.downloadImage();
-    if (!image) {
-      fail("CUDA ERROR", image.takeError());
+    // Writes outside the output: its padding and guard bands, and the guard
+    // bands of every other tensor (all checked on the device).
+    std::string outside;
+    auto canary = output.checkCanaries(*kernels, stream->get());
+    if (!canary) {
+      fail("CUDA ERROR", canary.takeError());
       continue;
     }
-    // Writes outside the output: its padding and guard bands, and the guard
-    // bands of every other tensor.
-    std::string outside;
-    CanaryReport canary = checkCanaries(output.layout, image->data());
-    if (!canary.ok())
+    if (!canary->ok())
       outside = llvm::formatv("wrote outside {0}: {1} canary element(s) "
                               "changed, first in the {2}",
-                              src.args()[outIndex].name, canary.damaged,
-                              canary.first)
+                              src.args()[outIndex].name, canary->damaged,
+                              canary->first)
                     .str();
+    llvm::Error guardError = llvm::Error::success();
     for (auto [i, t] : llvm::enumerate(tensors)) {
       if (i == outIndex || !t.buffer)
         continue;
-      auto guards = t.checkGuards();
+      auto guards = t.checkCanaries(*kernels, stream->get(), /*guardsOnly=*/true);
       if (!guards) {
-        llvm::consumeError(guards.takeError());
-        continue;
+        guardError = guards.takeError();
+        break;
       }
       if (!guards->ok())
         outside += llvm::formatv("{0}wrote outside {1}: {2} guard element(s) "
@@ -814,13 +821,16 @@ void runShape(KernelSource &src, Reference *reference,
                                  guards->first)
                        .str();
     }
-    OutputView view;
-    view.data = output.dataIn(*image);
-    view.type = output.type;
-    view.rows = output.layout.rows;
-    view.cols = output.layout.cols;
-    view.pitch = output.layout.pitch;
-    Verdict verdict = reference->verify(view);
+    if (guardError) {
+      fail("CUDA ERROR", std::move(guardError));
+      continue;
+    }
+    auto checked = reference->verify(output, *stream);
+    if (!checked) {
+      fail("CUDA ERROR", checked.takeError());
+      continue;
+    }
+    const Verdict &verdict = *checked;
     m.relError = verdict.full.relativeError;
     m.maxRatio = std::max(verdict.full.maxRatio, verdict.sample.maxRatio);
     m.overBound = verdict.full.overBound;
@@ -848,7 +858,7 @@ void runShape(KernelSource &src, Reference *reference,
     for (auto [i, t] : llvm::enumerate(tensors)) {
       if (i == outIndex || !t.buffer)
         continue;
-      auto same = t.inputUnchanged();
+      auto same = t.inputUnchanged(*kernels, stream->get());
       if (!same)
         report("reading back input " + src.args()[i].name, same.takeError());
       else if (!*same)

@@ -11,8 +11,11 @@
 #define TILE_RUNTIME_REFERENCEKERNELS_H
 
 #include "tile/Compiler/LaunchInfo.h"
+#include "tile/Runtime/CheckElement.h"
 #include "tile/Runtime/CudaDriver.h"
 #include "tile/Runtime/Module.h"
+
+#include <vector>
 
 #include "llvm/Support/Error.h"
 
@@ -36,6 +39,18 @@ struct AttentionReferenceArgs {
   float qScale = 1, kScale = 1, vScale = 1;
 };
 
+/// An output on the device checked against its fp32 reference on the device,
+/// as checkOutput() does on the host (Verify.h): rows x cols elements of
+/// `outType`, rows `pitch` elements apart; `ref` packed fp32; `rowScale`
+/// (rows floats) and `colScale` (cols floats) may be 0 (all ones).
+struct DeviceCheckArgs {
+  CUdeviceptr out = 0, ref = 0, rowScale = 0, colScale = 0;
+  ElementType outType = ElementType::F32;
+  size_t rows = 0, cols = 0, pitch = 0;
+  double rtol = 0, atol = 0, floor = 0, scale = 1;
+  size_t tileRows = 64, tileCols = 64;
+};
+
 /// The loaded reference module (on the driver's context). Lives until the
 /// process ends.
 class ReferenceKernels {
@@ -46,6 +61,26 @@ public:
   /// Enqueues the attention reference on `stream`. Errors: a head dim over
   /// 256, more than 65535 heads, sizes beyond int, an unknown element type.
   llvm::Error attention(const AttentionReferenceArgs &args, CUstream stream);
+
+  /// The statistics of each tile of the output (tile (tr, tc) at
+  /// tr * ceil(cols / tileCols) + tc), for summarizeTiles(). Synchronizes
+  /// `stream`.
+  llvm::Expected<std::vector<TileStats>> checkTiles(const DeviceCheckArgs &args,
+                                                    CUstream stream);
+
+  /// Elements (`elemBytes` each) of bytes [begin, end) of `rows` rows,
+  /// `stride` bytes apart from `base`, that differ from `pattern` (little-
+  /// endian): {count, byte offset of the first from base (UINT64_MAX when
+  /// none)}. Synchronizes `stream`.
+  llvm::Expected<std::pair<uint64_t, uint64_t>>
+  countChanged(CUdeviceptr base, size_t rows, size_t stride, size_t begin,
+               size_t end, unsigned elemBytes, uint64_t pattern,
+               CUstream stream);
+
+  /// The sum of the hash terms of `words` 64-bit words at `base` (for
+  /// finishHash in Verify.h). Synchronizes `stream`.
+  llvm::Expected<uint64_t> hashWords(CUdeviceptr base, size_t words,
+                                     CUstream stream);
 
   /// The PTX as embedded (for tests).
   static llvm::StringRef ptx();

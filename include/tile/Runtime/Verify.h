@@ -22,6 +22,7 @@
 #define TILE_RUNTIME_VERIFY_H
 
 #include "tile/Compiler/LaunchInfo.h"
+#include "tile/Runtime/CheckElement.h"
 
 #include "llvm/ADT/ArrayRef.h"
 
@@ -49,13 +50,10 @@ struct ErrorBound {
   double scale = 1;
   std::vector<float> rowScale, colScale;
 
-  double at(size_t row, size_t col, double ref) const {
-    double a = atol;
-    if (!rowScale.empty())
-      a *= rowScale[row];
-    if (!colScale.empty())
-      a *= colScale[col];
-    return scale * (rtol * (ref < 0 ? -ref : ref) + a + floor);
+  double at(size_t row, size_t col, float ref) const {
+    return elementBound(rtol, atol, floor, scale,
+                        rowScale.empty() ? 1.0f : rowScale[row],
+                        colScale.empty() ? 1.0f : colScale[col], ref);
   }
 };
 
@@ -153,9 +151,17 @@ struct CheckResult {
 };
 
 /// Compares every element of `out` with `ref` (packed rows x cols fp32).
+/// (tile-run runs the same check on the GPU: ReferenceKernels::check.)
 CheckResult checkOutput(const OutputView &out, const float *ref,
                         const ErrorBound &bound,
                         const CheckOptions &options = {});
+
+/// The statistics of each tile of a rows x cols output (tile (tr, tc) at
+/// tr * tileColsCount + tc), as the host or the device checker computed them,
+/// turned into the result: totals, the worst element, the first non-finite
+/// one and the tile outlier check.
+CheckResult summarizeTiles(llvm::ArrayRef<TileStats> tiles, size_t rows,
+                           size_t cols, const CheckOptions &options);
 
 /// One expected value of an independent (exact) reference.
 struct ExpectedPoint {
@@ -189,6 +195,9 @@ struct GuardedLayout {
 /// (all bits set) and real results never equal.
 void fillCanary(void *data, ElementType type, size_t count);
 
+/// The canary element as a little-endian integer (for the device check).
+uint64_t canaryPattern(ElementType type);
+
 /// A host image of the whole allocation: guards and padding hold the
 /// canary; the data is `packed` (rows x cols, row-major) or, when null, the
 /// poison (every byte 0xFF: NaN for every float type).
@@ -207,8 +216,12 @@ CanaryReport checkCanaries(const GuardedLayout &layout, const char *image);
 CanaryReport checkGuards(const GuardedLayout &layout, const char *before,
                          const char *after);
 
-/// A 64-bit hash of `bytes` (to see that an input was not written).
+/// A 64-bit hash of `bytes` (to see that an input was not written): the
+/// sum of hashWordTerm over its 64-bit words, finished by finishHash.
 uint64_t hashBytes(const void *data, size_t bytes);
+/// The hash of `bytes` bytes from the sum of their whole words' terms and
+/// the `bytes % 8` bytes after them (`tail`).
+uint64_t finishHash(uint64_t wordSum, const void *tail, size_t bytes);
 
 } // namespace runtime
 } // namespace tile

@@ -10,8 +10,17 @@
 // needs no CUDA toolkit; a test regenerates it where nvcc exists and fails
 // if the committed file is stale.
 //
+// Besides the references, the checks that tile-run runs on every output
+// (tile_check_output: each element against the reference under its bound,
+// as Verify.h describes; tile_count_changed: the canaries; tile_hash_words:
+// that inputs stay untouched) run here too, on the device, so that checking
+// a config costs milliseconds and no copy of the output to the host. The
+// element arithmetic is shared with the host checker (CheckElement.h).
+//
 // Element types are runtime codes (the order of tile::ElementType):
 // 0 bf16, 1 f16, 2 f32, 3 f8e4m3 (E4M3FN), 4 f8e5m2.
+
+#include "tile/Runtime/CheckElement.h"
 
 #include <stdint.h>
 
@@ -76,6 +85,9 @@ __device__ __forceinline__ float loadAsFloat(const void *data, long long i,
 
 // The block shape (lib/Runtime/ReferenceKernels.cpp sizes the launch and the
 // shared memory with the same numbers).
+// Dynamic shared memory, laid out by each kernel.
+extern __shared__ float4 smem4[];
+
 enum : int {
   kRows = 64,      // query rows of a block
   kKeys = 64,      // keys per step
@@ -100,7 +112,6 @@ __device__ void attention(const void *Q, const void *K, const void *V, float *O,
                           long long vRowPitch, int queryLen, int keyLen,
                           int headDim, float scale, int causal, float qScale,
                           float kScale, float vScale) {
-  extern __shared__ float4 smem4[];
   float *smem = reinterpret_cast<float *>(smem4);
   float *qT = smem;                   // [DMAX][kSmemPitch]: qT[d][r]
   float *kT = qT + DMAX * kSmemPitch; // [DMAX][kSmemPitch]: kT[d][c]
@@ -152,8 +163,11 @@ __device__ void attention(const void *Q, const void *K, const void *V, float *O,
     __syncthreads();
 
     // Scores of rows r0..r0+3 and keys c0..c0+3.
+    // Over DMAX, not headDim: the rows past headDim are zero, and a
+    // compile-time trip count lets the loads run ahead of the FMAs.
     float s[4][4] = {};
-    for (int d = 0; d < headDim; ++d) {
+#pragma unroll 16
+    for (int d = 0; d < DMAX; ++d) {
       float4 qv = *reinterpret_cast<const float4 *>(&qT[d * kSmemPitch + r0]);
       float4 kv = *reinterpret_cast<const float4 *>(&kT[d * kSmemPitch + c0]);
       float qa[4] = {qv.x, qv.y, qv.z, qv.w};
@@ -250,3 +264,96 @@ __device__ void attention(const void *Q, const void *K, const void *V, float *O,
 TILE_REF_ATTENTION(64)
 TILE_REF_ATTENTION(128)
 TILE_REF_ATTENTION(256)
+
+//===----------------------------------------------------------------------===//
+// Checks
+//===----------------------------------------------------------------------===//
+
+/// Per-tile statistics of an output against its fp32 reference: a block
+/// per tile (grid-stride over tiles), a thread per element (stride 256),
+/// then a tree merge in shared memory (256 TileStats, dynamic). The bound of
+/// element (r, c) is elementBound(rtol, atol, floor, scale, rowScale[r],
+/// colScale[c], ref) (a null scale is 1). `out` rows are `pitch` elements
+/// apart, `ref` is packed.
+extern "C" __global__ void __launch_bounds__(kThreads) tile_check_output(
+    const void *out, int outType, long long rows, long long cols,
+    long long pitch, const float *ref, const float *rowScale,
+    const float *colScale, double rtol, double atol, double floor,
+    double scale, long long tileRows, long long tileCols,
+    long long tileColsCount, long long tileCount,
+    tile::runtime::TileStats *tiles) {
+  using tile::runtime::TileStats;
+  TileStats *part = reinterpret_cast<TileStats *>(smem4);
+  const int t = threadIdx.x;
+  for (long long tile = blockIdx.x; tile < tileCount; tile += gridDim.x) {
+    long long r0 = tile / tileColsCount * tileRows;
+    long long c0 = tile % tileColsCount * tileCols;
+    long long nr = rows - r0 < tileRows ? rows - r0 : tileRows;
+    long long nc = cols - c0 < tileCols ? cols - c0 : tileCols;
+    TileStats s;
+    tile::runtime::tileStatsInit(s);
+    for (long long i = t; i < nr * nc; i += kThreads) {
+      long long r = r0 + i / nc, c = c0 + i % nc;
+      float x = ref[r * cols + c];
+      float o = loadAsFloat(out, r * pitch + c, outType);
+      double b = tile::runtime::elementBound(
+          rtol, atol, floor, scale, rowScale ? rowScale[r] : 1.0f,
+          colScale ? colScale[c] : 1.0f, x);
+      tile::runtime::tileStatsAdd(s, o, x, b, r * cols + c);
+    }
+    part[t] = s;
+    __syncthreads();
+    for (int half = kThreads / 2; half > 0; half /= 2) {
+      if (t < half)
+        tile::runtime::tileStatsMerge(part[t], part[t + half]);
+      __syncthreads();
+    }
+    if (t == 0)
+      tiles[tile] = part[0];
+    __syncthreads();
+  }
+}
+
+/// Counts the elements (`elemBytes` each) of bytes [begin, end) of each of
+/// `rows` rows (`stride` bytes apart, from `base`) that differ from
+/// `pattern` (little-endian); result[0] += the count, result[1] = min(its
+/// own value, the byte offset from base of the first changed element).
+extern "C" __global__ void __launch_bounds__(kThreads)
+    tile_count_changed(const unsigned char *base, long long rows,
+                       long long stride, long long begin, long long end,
+                       int elemBytes, unsigned long long pattern,
+                       unsigned long long *result) {
+  long long perRow = (end - begin) / elemBytes;
+  long long total = rows * perRow;
+  for (long long i = (long long)blockIdx.x * kThreads + threadIdx.x; i < total;
+       i += (long long)gridDim.x * kThreads) {
+    long long offset = i / perRow * stride + begin + i % perRow * elemBytes;
+    bool changed = false;
+    for (int b = 0; b < elemBytes; ++b)
+      changed |= base[offset + b] != ((pattern >> (8 * b)) & 0xFF);
+    if (changed) {
+      atomicAdd(&result[0], 1ull);
+      atomicMin(&result[1], (unsigned long long)offset);
+    }
+  }
+}
+
+/// sum += the hash terms (CheckElement.h) of `count` 64-bit words.
+extern "C" __global__ void __launch_bounds__(kThreads)
+    tile_hash_words(const unsigned long long *words, long long count,
+                    unsigned long long *sum) {
+  unsigned long long *part = reinterpret_cast<unsigned long long *>(smem4);
+  unsigned long long h = 0;
+  for (long long i = (long long)blockIdx.x * kThreads + threadIdx.x; i < count;
+       i += (long long)gridDim.x * kThreads)
+    h += tile::runtime::hashWordTerm(words[i], (unsigned long long)i);
+  part[threadIdx.x] = h;
+  __syncthreads();
+  for (int half = kThreads / 2; half > 0; half /= 2) {
+    if (static_cast<int>(threadIdx.x) < half)
+      part[threadIdx.x] += part[threadIdx.x + half];
+    __syncthreads();
+  }
+  if (threadIdx.x == 0)
+    atomicAdd(sum, part[0]);
+}
