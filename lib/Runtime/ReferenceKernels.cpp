@@ -85,7 +85,7 @@ llvm::Error ReferenceKernels::attention(const AttentionReferenceArgs &a,
   if (!fn)
     return fn.takeError();
   unsigned shared =
-      (2 * dmax * kSmemPitch + kKeys * dmax + kKeys * kSmemPitch) * sizeof(float);
+      (2 * dmax * kSmemPitch + kKeys * kSmemPitch) * sizeof(float);
   if (auto err = setMaxDynamicSharedMemory(driver, *fn, shared))
     return err;
 

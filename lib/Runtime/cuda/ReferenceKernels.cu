@@ -112,11 +112,13 @@ __device__ void attention(const void *Q, const void *K, const void *V, float *O,
                           long long vRowPitch, int queryLen, int keyLen,
                           int headDim, float scale, int causal, float qScale,
                           float kScale, float vScale) {
+  // K and then V of a step share one buffer (V is loaded once the scores
+  // are done), so that two blocks fit on an SM at DMAX = 128.
   float *smem = reinterpret_cast<float *>(smem4);
   float *qT = smem;                   // [DMAX][kSmemPitch]: qT[d][r]
   float *kT = qT + DMAX * kSmemPitch; // [DMAX][kSmemPitch]: kT[d][c]
-  float *vS = kT + DMAX * kSmemPitch; // [kKeys][DMAX]
-  float *pT = vS + kKeys * DMAX;      // [kKeys][kSmemPitch]: pT[c][r]
+  float *vS = kT;                     // [kKeys][DMAX], after the scores
+  float *pT = kT + DMAX * kSmemPitch; // [kKeys][kSmemPitch]: pT[c][r]
 
   const int t = threadIdx.x;
   const int tr = t / 16, tc = t % 16;
@@ -148,17 +150,14 @@ __device__ void attention(const void *Q, const void *K, const void *V, float *O,
   if (causal)
     keyEnd = min(keyLen, q0 + kRows);
   for (int n0 = 0; n0 < keyEnd; n0 += kKeys) {
-    __syncthreads(); // the previous step is done with kT, vS, pT
+    __syncthreads(); // the previous step is done with vS and pT
     for (int i = t; i < kKeys * DMAX; i += kThreads) {
       int c = i / DMAX, d = i % DMAX;
-      float kx = 0.f, vx = 0.f;
-      if (n0 + c < keyLen && d < headDim) {
-        long long row = bh * keyLen + n0 + c;
-        kx = loadAsFloat(K, row * kRowPitch + d, kType) * kScale;
-        vx = loadAsFloat(V, row * vRowPitch + d, vType) * vScale;
-      }
+      float kx = 0.f;
+      if (n0 + c < keyLen && d < headDim)
+        kx = loadAsFloat(K, (bh * keyLen + n0 + c) * kRowPitch + d, kType) *
+             kScale;
       kT[d * kSmemPitch + c] = kx;
-      vS[c * DMAX + d] = vx;
     }
     __syncthreads();
 
@@ -212,6 +211,16 @@ __device__ void attention(const void *Q, const void *K, const void *V, float *O,
     for (int j = 0; j < 4; ++j)
       *reinterpret_cast<float4 *>(&pT[(c0 + j) * kSmemPitch + r0]) =
           make_float4(s[0][j], s[1][j], s[2][j], s[3][j]);
+    __syncthreads(); // everyone is done with kT: V goes there
+
+    for (int i = t; i < kKeys * DMAX; i += kThreads) {
+      int c = i / DMAX, d = i % DMAX;
+      float vx = 0.f;
+      if (n0 + c < keyLen && d < headDim)
+        vx = loadAsFloat(V, (bh * keyLen + n0 + c) * vRowPitch + d, vType) *
+             vScale;
+      vS[c * DMAX + d] = vx;
+    }
     __syncthreads();
 
     // o = o * alpha + P V: rows r0..r0+3, columns 4 tc + 64 k + (0..3).
