@@ -29,3 +29,18 @@ ptxas = shutil.which("ptxas") or (
 if ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
+
+# nvcc regenerates the reference kernels' PTX; the committed file was made by
+# CUDA 13.0, so the staleness test needs that release.
+import subprocess
+nvcc = shutil.which("nvcc") or (
+    "/usr/local/cuda/bin/nvcc" if os.path.exists("/usr/local/cuda/bin/nvcc") else None)
+if nvcc:
+    try:
+        version = subprocess.run([nvcc, "--version"], capture_output=True,
+                                 text=True, timeout=60).stdout
+    except Exception:
+        version = ""
+    if "release 13.0," in version:
+        config.available_features.add("nvcc-13.0")
+        config.environment["NVCC"] = nvcc

@@ -378,10 +378,11 @@ TEST(Verify, Canaries) {
   hit = image;
   std::memcpy(hit.data() + 64 + 48 + 4, &one, 2);
   c = checkCanaries(layout, hit.data());
-  EXPECT_EQ(c.first, "4 bytes after the end");
+  EXPECT_EQ(c.first, "guard band, 4 bytes after the end");
   hit = image;
   std::memcpy(hit.data() + 62, &one, 2);
-  EXPECT_EQ(checkCanaries(layout, hit.data()).first, "2 bytes before the start");
+  EXPECT_EQ(checkCanaries(layout, hit.data()).first,
+            "guard band, 2 bytes before the start");
   // Writing the same NaN the poison has is still a change.
   hit = image;
   uint16_t poison = 0xFFFF;

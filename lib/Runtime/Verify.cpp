@@ -401,7 +401,7 @@ CanaryReport tile::runtime::checkGuards(const GuardedLayout &layout,
   for (size_t i = slots; i-- > 0;)
     if (std::memcmp(before + i * e, pattern.data(), e) != 0) {
       if (!report.damaged)
-        report.first = llvm::formatv("{0} bytes before the start",
+        report.first = llvm::formatv("guard band, {0} bytes before the start",
                                      layout.guardBytes - i * e)
                            .str();
       ++report.damaged;
@@ -410,7 +410,7 @@ CanaryReport tile::runtime::checkGuards(const GuardedLayout &layout,
     if (std::memcmp(after + i * e, pattern.data(), e) != 0) {
       if (!report.damaged)
         report.first =
-            llvm::formatv("{0} bytes after the end", i * e).str();
+            llvm::formatv("guard band, {0} bytes after the end", i * e).str();
       ++report.damaged;
     }
   return report;

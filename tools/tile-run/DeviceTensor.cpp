@@ -168,7 +168,8 @@ DeviceTensor::checkCanaries(ReferenceKernels &kernels, CUstream stream,
                                     layout.guardBytes, e, pattern, stream);
   if (!after)
     return after.takeError();
-  note(*after, std::to_string(after->second) + " bytes after the end");
+  note(*after, "guard band, " + std::to_string(after->second) +
+                   " bytes after the end");
   return report;
 }
 
