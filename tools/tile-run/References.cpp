@@ -150,6 +150,26 @@ checkOnDevice(ReferenceKernels &kernels, const DeviceTensor &output,
   return summarizeTiles(*tiles, args.rows, args.cols, options);
 }
 
+/// The full check on the device and the exact sample on the host.
+llvm::Expected<Verdict>
+verifyBoth(ReferenceKernels &kernels, const DeviceTensor &output,
+           const DeviceBuffer &reference, const DeviceBuffer *rowScale,
+           const DeviceBuffer *colScale, const ErrorBound &bound,
+           const CheckOptions &options, const std::vector<size_t> &sampleRows,
+           const std::vector<ExpectedPoint> &points, Stream &stream) {
+  Verdict v;
+  auto full = checkOnDevice(kernels, output, reference, rowScale, colScale,
+                            bound, options, stream);
+  if (!full)
+    return full.takeError();
+  v.full = *full;
+  auto sample = checkSample(output, sampleRows, points);
+  if (!sample)
+    return sample.takeError();
+  v.sample = *sample;
+  return v;
+}
+
 /// An error unless every element of the fp32 reference (and its scales) on
 /// the device is finite: the reference checked against itself.
 llvm::Error checkReferenceFinite(ReferenceKernels &kernels,
@@ -339,17 +359,9 @@ public:
 
   llvm::Expected<Verdict> verify(const DeviceTensor &output,
                                  Stream &stream) override {
-    Verdict v;
-    auto full = checkOnDevice(*kernels, output, *expected, &*rowNormsDev,
-                              &*colNormsDev, bound, CheckOptions(), stream);
-    if (!full)
-      return full.takeError();
-    v.full = *full;
-    auto sample = checkSample(output, sampleRows, points);
-    if (!sample)
-      return sample.takeError();
-    v.sample = *sample;
-    return v;
+    return verifyBoth(*kernels, output, *expected, &*rowNormsDev,
+                      &*colNormsDev, bound, CheckOptions(), sampleRows, points,
+                      stream);
   }
 
   std::string where(size_t row, size_t col) const override {
@@ -607,17 +619,8 @@ public:
     CheckOptions check;
     check.tileRows = 64;
     check.tileCols = output.layout.cols; // 64 query rows of one head
-    Verdict v;
-    auto full = checkOnDevice(*kernels, output, *expected, &*rowScaleDev,
-                              nullptr, bound, check, stream);
-    if (!full)
-      return full.takeError();
-    v.full = *full;
-    auto sample = checkSample(output, sampleRows, points);
-    if (!sample)
-      return sample.takeError();
-    v.sample = *sample;
-    return v;
+    return verifyBoth(*kernels, output, *expected, &*rowScaleDev, nullptr,
+                      bound, check, sampleRows, points, stream);
   }
 
   std::string where(size_t row, size_t col) const override {
