@@ -406,6 +406,29 @@ TEST(Verify, Canaries) {
   }
 }
 
+TEST(Verify, Layouts) {
+  // Rows padded to 16 bytes, or packed.
+  auto l = makeGuardedLayout(ElementType::BF16, {3, 1331}, false, 64);
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->rows, 3u);
+  EXPECT_EQ(l->cols, 1331u);
+  EXPECT_EQ(l->pitch, 1336u);
+  EXPECT_EQ(l->totalBytes(), 3 * 1336 * 2 + 128u);
+  EXPECT_EQ(makeGuardedLayout(ElementType::BF16, {3, 1331}, true, 64)->pitch,
+            1331u);
+  auto q = makeGuardedLayout(ElementType::F32, {4, 48, 100, 64}, false, 0);
+  EXPECT_EQ(q->rows, 4u * 48 * 100);
+  EXPECT_EQ(q->pitch, 64u);
+  // Sizes whose bytes overflow are refused, not wrapped into tiny buffers:
+  // M = N = K = 2^32 once allocated 2-byte buffers.
+  int64_t big = int64_t(1) << 32;
+  EXPECT_FALSE(makeGuardedLayout(ElementType::BF16, {big, big}, false, 64));
+  EXPECT_FALSE(makeGuardedLayout(ElementType::BF16, {big, big, big}, true, 0));
+  EXPECT_FALSE(makeGuardedLayout(ElementType::F32, {INT64_MAX, 2}, true, 0));
+  EXPECT_FALSE(makeGuardedLayout(ElementType::F32, {0, 2}, true, 0));
+  EXPECT_FALSE(makeGuardedLayout(ElementType::F32, {2, -1}, true, 0));
+}
+
 TEST(Verify, HashSeesEveryByte) {
   std::vector<char> data(10007);
   for (size_t i = 0; i < data.size(); ++i)

@@ -354,6 +354,37 @@ std::vector<uint8_t> canaryBytes(ElementType type) {
 
 } // namespace
 
+std::optional<GuardedLayout>
+tile::runtime::makeGuardedLayout(ElementType type,
+                                 llvm::ArrayRef<int64_t> extents, bool packed,
+                                 size_t guardBytes) {
+  GuardedLayout layout;
+  layout.type = type;
+  layout.guardBytes = guardBytes;
+  uint64_t e = elementSize(type);
+  uint64_t rows = 1, cols = 1;
+  for (size_t i = 0; i < extents.size(); ++i) {
+    if (extents[i] <= 0)
+      return std::nullopt;
+    if (i + 1 == extents.size())
+      cols = static_cast<uint64_t>(extents[i]);
+    else if (__builtin_mul_overflow(rows, static_cast<uint64_t>(extents[i]),
+                                    &rows))
+      return std::nullopt;
+  }
+  uint64_t align = std::max<uint64_t>(1, 16 / e);
+  uint64_t pitch = packed ? cols : (cols + align - 1) / align * align;
+  uint64_t bytes;
+  if (pitch < cols || __builtin_mul_overflow(rows, pitch, &bytes) ||
+      __builtin_mul_overflow(bytes, e, &bytes) ||
+      bytes > (uint64_t(1) << 62) - 2 * uint64_t(guardBytes))
+    return std::nullopt;
+  layout.rows = rows;
+  layout.cols = cols;
+  layout.pitch = pitch;
+  return layout;
+}
+
 uint64_t tile::runtime::canaryPattern(ElementType type) {
   std::vector<uint8_t> bytes = canaryBytes(type);
   uint64_t pattern = 0;

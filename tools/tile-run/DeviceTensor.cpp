@@ -18,33 +18,13 @@ llvm::Error makeError(const llvm::Twine &message) {
 std::optional<GuardedLayout> layoutOf(const KernelArgInfo &arg,
                                       const Bindings &sizes, bool packed,
                                       std::vector<int64_t> *extents) {
-  GuardedLayout layout;
-  layout.type = arg.elementType;
-  layout.guardBytes = DeviceTensor::kGuardBytes;
-  uint64_t e = elementSize(arg.elementType);
-  uint64_t rows = 1, cols = 1;
-  for (size_t i = 0; i < arg.dimNames.size(); ++i) {
-    int64_t extent = sizes.lookup(arg.dimNames[i]);
-    if (extent <= 0)
-      return std::nullopt;
-    if (extents)
-      extents->push_back(extent);
-    if (i + 1 == arg.dimNames.size())
-      cols = static_cast<uint64_t>(extent);
-    else if (__builtin_mul_overflow(rows, static_cast<uint64_t>(extent), &rows))
-      return std::nullopt;
-  }
-  uint64_t align = std::max<uint64_t>(1, 16 / e);
-  uint64_t pitch = packed ? cols : (cols + align - 1) / align * align;
-  uint64_t bytes;
-  if (pitch < cols || __builtin_mul_overflow(rows, pitch, &bytes) ||
-      __builtin_mul_overflow(bytes, e, &bytes) ||
-      bytes > (uint64_t(1) << 62))
-    return std::nullopt;
-  layout.rows = rows;
-  layout.cols = cols;
-  layout.pitch = pitch;
-  return layout;
+  std::vector<int64_t> dims;
+  for (const std::string &d : arg.dimNames)
+    dims.push_back(sizes.lookup(d));
+  if (extents)
+    *extents = dims;
+  return makeGuardedLayout(arg.elementType, dims, packed,
+                           DeviceTensor::kGuardBytes);
 }
 
 } // namespace

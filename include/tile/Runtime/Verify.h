@@ -29,6 +29,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -189,6 +190,15 @@ struct GuardedLayout {
   size_t dataBytes() const { return rows * pitch * elementSize(type); }
   size_t totalBytes() const { return dataBytes() + 2 * guardBytes; }
 };
+
+/// The layout of a tensor of `type` with `extents` (outermost first): rows
+/// padded to 16 bytes (what TMA needs of every stride) unless `packed`.
+/// Nothing when an extent is not positive or a byte count overflows (or
+/// exceeds 2^62).
+std::optional<GuardedLayout> makeGuardedLayout(ElementType type,
+                                               llvm::ArrayRef<int64_t> extents,
+                                               bool packed,
+                                               size_t guardBytes);
 
 /// Writes the canary element of `type` `count` times: a NaN with a payload
 /// (bf16/f16 0x7FA5, f32 0x7FA5A5A5, f8 0x7F) that the output poison
