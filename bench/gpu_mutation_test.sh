@@ -13,6 +13,7 @@ T=${T:-build/bin/tile-run}
 mut=/tmp/mutants; rm -rf "$mut"; python3 test/mutants/make_mutants.py kernels "$mut" || exit 1
 G=M=777,N=1331,K=999     # partial blocks and groups, odd N (padded C rows)
 G2=M=1024,N=1024,K=1024
+F=M=777,N=1331,K=1008    # fp8: K a multiple of 16 (TMA), not of BLOCK_K
 A=B=2,H=3,S=1000,D=64    # partial query and key blocks
 A2=B=2,H=3,S=1000,D=128
 run() { # name kernel shape flags...
@@ -36,6 +37,7 @@ run control-gemm-1024 kernels/gemm.mlir $G2
 run control-gemm-f32 kernels/gemm.mlir $G2 --out-dtype f32
 run control-gemm_nt kernels/gemm_nt.mlir $G2
 run control-gemm-packed kernels/gemm.mlir $G --packed
+run control-fp8-gemm kernels/fp8_gemm.mlir $F --scale-a 0.5 --scale-b 3
 run control-attention kernels/attention.mlir $A
 run control-attention-causal kernels/attention.mlir $A --causal
 run control-attention-d128 kernels/attention.mlir $A2
@@ -46,6 +48,9 @@ run gemm-f32-via-bf16 $mut/gemm-f32-via-bf16.mlir $G2
 run gemm_nt-skip-k-block $mut/gemm_nt-skip-k-block.mlir $G2
 run gemm-store-past-end kernels/gemm.mlir $G --test-mutation=store-past-end
 run gemm-store-past-end-packed kernels/gemm.mlir $G --packed --test-mutation=store-past-end
+run fp8_gemm-skip-k-block $mut/fp8_gemm-skip-k-block.mlir $F
+run fp8_gemm-no-scale $mut/fp8_gemm-no-scale.mlir $F --scale-a 0.5 --scale-b 3
+run fp8_gemm-store-past-end kernels/fp8_gemm.mlir $F --test-mutation=store-past-end
 run attention-no-rescale $mut/attention-no-rescale.mlir $A
 run attention-causal-shift $mut/attention-causal-shift.mlir $A --causal
 run attention-skip-block $mut/attention-skip-block.mlir $A

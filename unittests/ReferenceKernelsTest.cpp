@@ -239,4 +239,49 @@ TEST(ReferenceKernels, DeviceCanaryAndHashMatchHost) {
   }
 }
 
+/// The GEMM reference against exact products: B as K x N and as N x K,
+/// sizes that are not multiples of the block, fp8 with scales.
+TEST(ReferenceKernels, GemmMatchesExactProducts) {
+  struct Case {
+    int64_t M, N, K;
+    bool transB;
+    ElementType type;
+    float aScale, bScale;
+  };
+  for (const Case &c : {Case{70, 65, 37, false, ElementType::BF16, 1, 1},
+                        Case{64, 130, 96, true, ElementType::F16, 1, 1},
+                        Case{100, 70, 160, true, ElementType::F8E4M3, 0.5f, 3},
+                        Case{33, 64, 64, true, ElementType::F8E5M2, 2, 0.25f}}) {
+    SCOPED_TRACE(testing::Message() << c.M << "x" << c.N << "x" << c.K
+                                    << (c.transB ? " NT " : " NN ")
+                                    << elementTypeName(c.type));
+    size_t e = elementSize(c.type);
+    int64_t lda = c.K + 16 / e, ldb = (c.transB ? c.K : c.N) + 16 / e;
+    std::vector<char> a(c.M * lda * e), b((c.transB ? c.N : c.K) * ldb * e);
+    fillRandom(a.data(), c.type, a.size() / e, 31, -2, 2);
+    fillRandom(b.data(), c.type, b.size() / e, 32, -2, 2);
+    std::vector<float> out(c.M * c.N, NAN);
+    int type = static_cast<int>(c.type);
+    Dim3 grid{unsigned((c.N + 63) / 64), unsigned((c.M + 63) / 64), 1};
+    emulateLaunch(grid, kThreads, [&] {
+      tile_ref_gemm(a.data(), b.data(), out.data(), type, type, c.M, c.N, c.K,
+                    lda, ldb, c.transB ? 1 : 0, c.aScale, c.bScale);
+    });
+    for (int64_t i = 0; i < c.M; ++i)
+      for (int64_t j = 0; j < c.N; ++j) {
+        double sum = 0, mag = 0;
+        for (int64_t k = 0; k < c.K; ++k) {
+          double x = loadElement(a.data(), c.type, i * lda + k) * c.aScale;
+          double y = loadElement(b.data(), c.type,
+                                 c.transB ? j * ldb + k : k * ldb + j) *
+                     c.bScale;
+          sum += x * y;
+          mag += std::fabs(x * y);
+        }
+        ASSERT_NEAR(out[i * c.N + j], sum, 1e-6 * mag + 1e-30)
+            << "C[" << i << ", " << j << "]";
+      }
+  }
+}
+
 } // namespace

@@ -232,6 +232,58 @@ TEST(Verify, GemmSkippedKBlockFails) {
   EXPECT_GT(r.overBound, g.M * g.N / 2);
 }
 
+TEST(Verify, Fp8GemmBoundPassesRoundingAndRejectsWrongResults) {
+  // e4m3 operands (as kernels/fp8_gemm.mlir: B stored N x K), scales 0.5
+  // and 3, an f16 C.
+  const size_t M = 96, N = 80, K = 1024;
+  const float sa = 0.5f, sb = 3.0f;
+  std::vector<uint8_t> a(M * K), b(N * K);
+  fillRandom(a.data(), ElementType::F8E4M3, a.size(), 3, -2, 2);
+  fillRandom(b.data(), ElementType::F8E4M3, b.size(), 4, -2, 2);
+  std::vector<float> ref(M * N), skipped(M * N), unscaled(M * N);
+  for (size_t i = 0; i < M; ++i)
+    for (size_t j = 0; j < N; ++j) {
+      double sum = 0, early = 0;
+      for (size_t k = 0; k < K; ++k) {
+        double p = double(f8E4M3ToFloat(a[i * K + k])) * f8E4M3ToFloat(b[j * K + k]);
+        sum += p;
+        if (k < K - 128)
+          early += p;
+      }
+      ref[i * N + j] = float(sum * sa * sb);
+      skipped[i * N + j] = float(early * sa * sb);
+      unscaled[i * N + j] = float(sum);
+    }
+  std::vector<float> rowN = rowNorms(a.data(), ElementType::F8E4M3, M, K),
+                     colN = rowNorms(b.data(), ElementType::F8E4M3, N, K);
+  for (float &x : rowN)
+    x *= sa;
+  for (float &x : colN)
+    x *= sb;
+  ErrorBound bound =
+      gemmErrorBound(ElementType::F8E4M3, ElementType::F16, K, rowN, colN);
+  auto asF16 = [&](const std::vector<float> &v) {
+    std::vector<uint16_t> out(v.size());
+    for (size_t i = 0; i < v.size(); ++i)
+      out[i] = floatToF16(v[i]);
+    return out;
+  };
+  auto check = [&](const std::vector<uint16_t> &out) {
+    return checkOutput({out.data(), ElementType::F16, M, N, N}, ref.data(),
+                       bound);
+  };
+  CheckResult r = check(asF16(ref));
+  EXPECT_TRUE(r.ok()) << r.failure();
+  EXPECT_LE(r.maxRatio, 0.5);
+  EXPECT_FALSE(check(asF16(skipped)).ok());    // one K block missing
+  EXPECT_FALSE(check(asF16(unscaled)).ok());   // the scales not applied
+  std::vector<uint16_t> zeroTile = asF16(ref); // one 64 x 64 block of zeros
+  for (size_t i = 0; i < 64; ++i)
+    for (size_t j = 0; j < 64; ++j)
+      zeroTile[i * N + j] = 0;
+  EXPECT_FALSE(check(zeroTile).ok());
+}
+
 TEST(Verify, SystematicErrorInOneTileFails) {
   // Every element of one tile off by 40% of its bound: under the bound, but
   // far above the other tiles (which are exact).

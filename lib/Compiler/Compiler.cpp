@@ -208,12 +208,18 @@ llvm::Error KernelSource::setOperandType(ElementType type) {
   ElementType current = dtype();
   if (type == current)
     return llvm::Error::success();
-  bool swap16 = (current == ElementType::BF16 || current == ElementType::F16) &&
-                (type == ElementType::BF16 || type == ElementType::F16);
-  if (!swap16)
+  auto is16 = [](ElementType t) {
+    return t == ElementType::BF16 || t == ElementType::F16;
+  };
+  auto is8 = [](ElementType t) {
+    return t == ElementType::F8E4M3 || t == ElementType::F8E5M2;
+  };
+  if (!(is16(current) && is16(type)) && !(is8(current) && is8(type)))
     return makeError(llvm::Twine("kernel @") + kernel + " is written for " +
-                     elementTypeName(current) + "; it can be run in bf16 or "
-                     "f16, not " + elementTypeName(type));
+                     elementTypeName(current) + "; it can be run in " +
+                     (is8(current) ? "f8e4m3 or f8e5m2" : "bf16 or f16") +
+                     ", not " + elementTypeName(type));
+  retypeFrom = elementTypeName(current);
   retypeTo = elementTypeName(type);
   for (KernelArgInfo &a : argList)
     if (a.elementType == current)
@@ -339,11 +345,18 @@ KernelSource::compile(const Bindings &config,
       other.erase();
 
   if (!retypeTo.empty()) {
-    // Swap the kernel's 16-bit float type (bf16 <-> f16) everywhere.
-    // The kernel is written in the other 16-bit type than `retypeTo`.
-    Type bf16 = BFloat16Type::get(&s.context), f16 = Float16Type::get(&s.context);
-    Type from = retypeTo == "bf16" ? f16 : bf16;
-    Type to = retypeTo == "bf16" ? bf16 : f16;
+    // The kernel's operand type `retypeFrom` becomes `retypeTo` everywhere.
+    auto typeNamed = [&](llvm::StringRef name) -> Type {
+      MLIRContext *ctx = &s.context;
+      if (name == "bf16")
+        return BFloat16Type::get(ctx);
+      if (name == "f16")
+        return Float16Type::get(ctx);
+      if (name == "f8e4m3")
+        return Float8E4M3FNType::get(ctx);
+      return Float8E5M2Type::get(ctx);
+    };
+    Type from = typeNamed(retypeFrom), to = typeNamed(retypeTo);
     AttrTypeReplacer replacer;
     replacer.addReplacement([&](Type t) -> std::optional<Type> {
       if (t == from)

@@ -139,6 +139,18 @@ Value KernelEmitter::matrixDescriptor(Value byteOffset, int64_t leadingBytes,
   return arith::OrIOp::create(b, desc, c64(int64_t(1) << 62));
 }
 
+std::optional<NVVM::WGMMATypes> mlir::tile::lowering::wgmmaOperandType(Type t) {
+  if (t.isBF16())
+    return NVVM::WGMMATypes::bf16;
+  if (t.isF16())
+    return NVVM::WGMMATypes::f16;
+  if (isa<Float8E4M3FNType>(t))
+    return NVVM::WGMMATypes::e4m3;
+  if (isa<Float8E5M2Type>(t))
+    return NVVM::WGMMATypes::e5m2;
+  return std::nullopt;
+}
+
 Value KernelEmitter::wgmmaShared(Value acc, Value matA, int64_t aOffset,
                                  Value matB, int64_t bOffset, int64_t n,
                                  Type operandType, bool kMajorB,
@@ -148,8 +160,8 @@ Value KernelEmitter::wgmmaShared(Value acc, Value matA, int64_t aOffset,
       b, matA, arith::ConstantIntOp::create(b, i64, aOffset >> 4));
   Value db = arith::AddIOp::create(
       b, matB, arith::ConstantIntOp::create(b, i64, bOffset >> 4));
-  auto type = operandType.isBF16() ? NVVM::WGMMATypes::bf16
-                                   : NVVM::WGMMATypes::f16;
+  // The lowerings accept only operand types wgmmaOperandType() maps.
+  NVVM::WGMMATypes type = *wgmmaOperandType(operandType);
   int64_t k = 32 / (operandType.getIntOrFloatBitWidth() / 8);
   return NVVM::WgmmaMmaAsyncOp::create(
       b, acc.getType(), acc, da, db, NVVM::MMAShapeAttr::get(ctx, 64, n, k),

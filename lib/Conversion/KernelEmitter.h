@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -34,6 +35,15 @@ constexpr int64_t kSharedMemorySlack = kAlign;
 
 /// Whether `t` is a tile (a ranked tensor).
 inline bool isTile(Type t) { return isa<RankedTensorType>(t); }
+
+/// The wgmma operand type of element type `t`: bf16, f16, e4m3 (f8E4M3FN),
+/// e5m2 (f8E5M2); nothing for any other type (never a silent fallback).
+std::optional<NVVM::WGMMATypes> wgmmaOperandType(Type t);
+
+/// Whether `t` is an 8-bit float, which wgmma reads K-major only.
+inline bool isFloat8(Type t) {
+  return isa<Float8E4M3FNType, Float8E5M2Type>(t);
+}
 
 /// The value of an `arith.constant` of index type.
 std::optional<int64_t> constantIndex(Value v);

@@ -40,7 +40,7 @@ using namespace mlir::tile::lowering;
 
 namespace {
 
-constexpr int64_t kChunkCols = 64;  // columns of one B box (128 B of bf16)
+constexpr int64_t kChunkCols = 64;  // columns of one MN-major B box (bf16)
 constexpr int64_t kEpilogueVector = 8;
 
 /// What the lowering needs to know about a GEMM-shaped kernel.
@@ -159,10 +159,21 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
   auto lhsType = plan.lhs.getResult().getType();
   auto rhsType = plan.rhs.getResult().getType();
   plan.operandType = lhsType.getElementType();
-  if (!plan.operandType.isBF16() && !plan.operandType.isF16())
+  if (!wgmmaOperandType(plan.operandType))
     return plan.dot.emitOpError()
            << "operands of type " << plan.operandType
-           << " are not supported by the sm_90 lowering yet (bf16, f16)";
+           << " are not supported by the sm_90 lowering (wgmma takes bf16, "
+              "f16, f8E4M3FN and f8E5M2)";
+  if (rhsType.getElementType() != plan.operandType)
+    return plan.dot.emitOpError()
+           << "operands of two types (" << plan.operandType << " and "
+           << rhsType.getElementType()
+           << ") are not supported by the sm_90 lowering; convert one";
+  if (isFloat8(plan.operandType) && !plan.kMajorB)
+    return plan.dot.emitOpError()
+           << "8-bit float operands need B given as N x K (transpose_rhs): "
+              "wgmma reads 8-bit operands K-major only; store B as N x K and "
+              "load it [%col, %k] (see kernels/fp8_gemm.mlir)";
   plan.bm = lhsType.getDimSize(0);
   plan.bk = lhsType.getDimSize(1);
   plan.bn = rhsType.getDimSize(plan.kMajorB ? 0 : 1);
@@ -349,7 +360,8 @@ void GemmEmitter::issueLoads(Value kb) {
 }
 
 /// One k-block on this warpgroup's rows: for each 64-row slice and each
-/// 16-element (bf16/f16) k-step, one wgmma.mma_async m64nBLOCK_Nk16.
+/// 32-byte k-step (16 bf16/f16 or 32 fp8 elements), one wgmma.mma_async
+/// m64nBLOCK_Nk16 (k32 for fp8).
 SmallVector<Value> GemmEmitter::emitWgmma(Value stage, ValueRange accs) {
   int64_t rowsPerWg = plan.bm / plan.warpgroups;
   int64_t kStep = 32 / plan.elementBytes(); // 32 bytes of K per instruction

@@ -128,6 +128,37 @@ unsigned gridFor(uint64_t work) {
 }
 } // namespace
 
+llvm::Error ReferenceKernels::gemm(const GemmReferenceArgs &a,
+                                   CUstream stream) {
+  constexpr int64_t tile = 64, stagedK = 32, pitch = 68;
+  int64_t gridX = (a.N + tile - 1) / tile, gridY = (a.M + tile - 1) / tile;
+  if (a.M < 1 || a.N < 1 || a.K < 1 || gridX > INT_MAX || gridY > 65535)
+    return makeError("the GEMM reference covers 1 <= M <= " +
+                     llvm::Twine(65535 * tile) + ", 1 <= N and 1 <= K, not M=" +
+                     llvm::Twine(a.M) + " N=" + llvm::Twine(a.N) +
+                     " K=" + llvm::Twine(a.K));
+  auto at = typeCode(a.aType), bt = typeCode(a.bType);
+  if (!at)
+    return at.takeError();
+  if (!bt)
+    return bt.takeError();
+  auto fn = module.getFunction("tile_ref_gemm");
+  if (!fn)
+    return fn.takeError();
+  CUdeviceptr A = a.a, B = a.b, C = a.out;
+  int aType = *at, bType = *bt, transB = a.transB ? 1 : 0;
+  long long M = a.M, N = a.N, K = a.K, lda = a.lda, ldb = a.ldb;
+  float aScale = a.aScale, bScale = a.bScale;
+  void *params[] = {&A,   &B,   &C,   &aType,  &bType,  &M,     &N,
+                    &K,   &lda, &ldb, &transB, &aScale, &bScale};
+  unsigned shared = 2 * stagedK * pitch * sizeof(float);
+  return driver.check(driver.cuLaunchKernel(*fn, static_cast<unsigned>(gridX),
+                                            static_cast<unsigned>(gridY), 1,
+                                            kThreads, 1, 1, shared, stream,
+                                            params, nullptr),
+                      "cuLaunchKernel (GEMM reference)");
+}
+
 llvm::Expected<std::vector<TileStats>>
 ReferenceKernels::checkTiles(const DeviceCheckArgs &a, CUstream stream) {
   if (a.rows == 0 || a.cols == 0)

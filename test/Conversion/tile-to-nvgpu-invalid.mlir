@@ -231,3 +231,29 @@ tile.kernel @column_reduce(%Q: memref<?x?xbf16> {tile.shape = #tile.shape<S, D>}
   tile.store %acc, %O[%c0, %c0] : !s -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// fp8 operands need B as N x K: wgmma reads 8-bit operands K-major only.
+!a = tensor<128x128xf8E4M3FN>
+!b = tensor<128x128xf8E4M3FN>
+!c = tensor<128x128xf32>
+tile.kernel @fp8_mn_major(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<M, K>},
+                          %B: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<K, N>},
+                          %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %c128 = arith.constant 128 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : !c
+  %acc = scf.for %k = %c0 to %K step %c128 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xf8E4M3FN> -> !a
+    %b = tile.load %B[%k, %c0] : memref<?x?xf8E4M3FN> -> !b
+    // expected-error @+1 {{8-bit float operands need B given as N x K (transpose_rhs)}}
+    %d = tile.dot %a, %b, %x : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
+  tile.return
+}

@@ -55,6 +55,18 @@ MUTANTS = {
         [("  %sum = scf.for %k0 = %c0 to %K step %bk",
           "  %K_short = arith.subi %K, %bk : index\n"
           "  %sum = scf.for %k0 = %c0 to %K_short step %bk")]),
+    "fp8_gemm-skip-k-block": (
+        "fp8_gemm.mlir",
+        "the k-loop stops one BLOCK_K early",
+        [("  %sum = scf.for %k0 = %c0 to %K step %bk",
+          "  %K_short = arith.subi %K, %bk : index\n"
+          "  %sum = scf.for %k0 = %c0 to %K_short step %bk")]),
+    "fp8_gemm-no-scale": (
+        "fp8_gemm.mlir",
+        "the scales are not applied (run with --scale-a/--scale-b != 1)",
+        [("  %scaled = arith.mulf %sum, %scale_t : !acc\n"
+          "  %c = arith.truncf %scaled : !acc to !c_tile",
+          "  %c = arith.truncf %sum : !acc to !c_tile")]),
     "attention-no-rescale": (
         "attention.mlir",
         "the accumulator is not rescaled when the row maximum grows",

@@ -32,7 +32,8 @@ llvm::Expected<ArgValue> Reference::scalarArgument(unsigned argIndex,
   return makeError("argument #" + llvm::Twine(argIndex) + " of @" + src.name() +
                    " is a scalar, and reference \"" + src.reference() +
                    "\" does not set it; tile-run sets scalars only for "
-                   "attention kernels (scale, causal)");
+                   "attention kernels (scale, causal) and GEMM kernels "
+                   "(scale_a, scale_b)");
 }
 
 llvm::Expected<TimingResult> Reference::timePeer(Timer &) {
@@ -210,16 +211,36 @@ public:
   GemmReference(const KernelSource &src, const ReferenceOptions &options)
       : Reference(src), options(options) {}
 
+  enum Arg { A, B, C, ScaleA, ScaleB };
+
   llvm::Error checkKernel() const override {
+    const auto &args = src.args();
     auto isMatrix = [&](unsigned i) {
-      return src.args()[i].isTensor && src.args()[i].dimNames.size() == 2;
+      return args[i].isTensor && args[i].dimNames.size() == 2;
     };
-    if (src.args().size() != 3 || !isMatrix(0) || !isMatrix(1) ||
-        !isMatrix(2) || !src.args()[2].isOutput)
+    auto isFloatScalar = [&](unsigned i) {
+      return !args[i].isTensor && args[i].elementType == ElementType::F32;
+    };
+    bool ok = (args.size() == 3 || args.size() == 5) && isMatrix(A) &&
+              isMatrix(B) && isMatrix(C) && args[C].isOutput;
+    if (ok && args.size() == 5)
+      ok = isFloatScalar(ScaleA) && isFloatScalar(ScaleB);
+    if (!ok)
       return makeError("reference \"gemm\" needs three 2-d tensor arguments "
-                       "A, B and C, with C written by the kernel; nothing is "
-                       "timed unverified");
+                       "A, B and C, with C written by the kernel, and "
+                       "optionally two f32 scales (scale_a, scale_b) after "
+                       "them; nothing is timed unverified");
     return llvm::Error::success();
+  }
+
+  /// scale_a and scale_b (--scale-a, --scale-b; 1 by default).
+  llvm::Expected<ArgValue>
+  scalarArgument(unsigned argIndex, const Bindings &sizes) const override {
+    if (argIndex == ScaleA)
+      return ArgValue::f32(scaleA());
+    if (argIndex == ScaleB)
+      return ArgValue::f32(scaleB());
+    return Reference::scalarArgument(argIndex, sizes);
   }
 
   double flops(const Bindings &sizes) const override {
@@ -255,23 +276,34 @@ public:
     points = {};
   }
 
+  /// Keeps the norms of A's rows and B's columns and the sampled rows and
+  /// columns, all of the dequantised values (times the scales).
   void noteInput(unsigned argIndex, const std::vector<char> &packed) override {
     ElementType type = src.args()[argIndex].elementType;
     size_t e = elementSize(type);
-    if (argIndex == 0) {
-      rowNormsA = rowNorms(packed.data(), type, M, K);
+    auto scaled = [](std::vector<float> v, float scale) {
+      for (float &x : v)
+        x *= std::fabs(scale);
+      return v;
+    };
+    if (argIndex == A) {
+      rowNormsA = scaled(rowNorms(packed.data(), type, M, K), scaleA());
       rowsA.assign(sampleRows.size() * K, 0);
       for (size_t i = 0; i < sampleRows.size(); ++i)
         convertElements(packed.data() + sampleRows[i] * K * e, type,
                         &rowsA[i * K], ElementType::F32, K);
-    } else if (argIndex == 1) {
-      colNormsB = transB ? rowNorms(packed.data(), type, N, K)
-                         : columnNorms(packed.data(), type, K, N);
+      for (float &x : rowsA)
+        x *= scaleA();
+    } else if (argIndex == B) {
+      colNormsB = scaled(transB ? rowNorms(packed.data(), type, N, K)
+                                : columnNorms(packed.data(), type, K, N),
+                         scaleB());
       colsB.assign(sampleCols.size() * K, 0);
       for (size_t j = 0; j < sampleCols.size(); ++j)
         for (int64_t k = 0; k < K; ++k) {
           size_t at = transB ? sampleCols[j] * K + k : k * N + sampleCols[j];
-          colsB[j * K + k] = static_cast<float>(loadElement(packed.data(), type, at));
+          colsB[j * K + k] = static_cast<float>(
+              loadElement(packed.data(), type, at) * scaleB());
         }
     }
   }
@@ -280,38 +312,66 @@ public:
                       llvm::ArrayRef<DeviceTensor> tensors,
                       const Bindings &) override {
     auto start = std::chrono::steady_clock::now();
-    auto cublasOr = Cublas::get(drv);
-    if (!cublasOr)
-      return withContext("cuBLAS (the reference)", cublasOr.takeError());
-    cublas = &*cublasOr;
     auto kernelsOr = ReferenceKernels::get(drv);
     if (!kernelsOr)
       return kernelsOr.takeError();
     kernels = &*kernelsOr;
-    a = &tensors[0];
-    b = &tensors[1];
-    c = &tensors[2];
-    for (auto [what, value] :
-         {std::pair<const char *, int64_t>{"M", M}, {"N", N}, {"K", K},
-          {"the row pitch of A", a->rowPitch()},
-          {"the row pitch of B", b->rowPitch()},
-          {"the row pitch of C", c->rowPitch()}})
-      if (value > INT_MAX)
-        return makeError(llvm::Twine("cuBLAS reference GEMM: ") + what + " = " +
-                         llvm::Twine(value) +
-                         " is over INT_MAX, the largest size cuBLAS takes");
+    a = &tensors[A];
+    b = &tensors[B];
+    c = &tensors[C];
+    // cuBLAS computes the reference (and is timed as the peer) for the
+    // 16-bit types it takes; fp8 and anything else goes to the fp32 CUDA
+    // GEMM of the reference kernels.
+    useCublas = (a->type == ElementType::BF16 || a->type == ElementType::F16) &&
+                b->type == a->type && scaleA() == 1.0f && scaleB() == 1.0f &&
+                (c->type == a->type || c->type == ElementType::F32);
+    if (useCublas) {
+      auto cublasOr = Cublas::get(drv);
+      if (!cublasOr)
+        return withContext("cuBLAS (the reference)", cublasOr.takeError());
+      cublas = &*cublasOr;
+      for (auto [what, value] :
+           {std::pair<const char *, int64_t>{"M", M}, {"N", N}, {"K", K},
+            {"the row pitch of A", a->rowPitch()},
+            {"the row pitch of B", b->rowPitch()},
+            {"the row pitch of C", c->rowPitch()}})
+        if (value > INT_MAX)
+          return makeError(llvm::Twine("cuBLAS reference GEMM: ") + what +
+                           " = " + llvm::Twine(value) +
+                           " is over INT_MAX, the largest size cuBLAS takes");
+    }
     auto refBuffer = DeviceBuffer::allocate(drv, size_t(M) * N * 4);
     if (!refBuffer)
       return withContext("allocating the reference output",
                          refBuffer.takeError());
     expected.emplace(std::move(*refBuffer));
-    if (auto err = gemmRowMajor(*cublas, stream.get(), a->type,
-                                ElementType::F32, M, N, K, a->ptr(), b->ptr(),
-                                expected->ptr(), a->rowPitch(), b->rowPitch(),
-                                N, transB))
-      return withContext("cuBLAS reference GEMM", std::move(err));
+    if (useCublas) {
+      if (auto err = gemmRowMajor(*cublas, stream.get(), a->type,
+                                  ElementType::F32, M, N, K, a->ptr(),
+                                  b->ptr(), expected->ptr(), a->rowPitch(),
+                                  b->rowPitch(), N, transB))
+        return withContext(description(), std::move(err));
+    } else {
+      GemmReferenceArgs args;
+      args.a = a->ptr();
+      args.b = b->ptr();
+      args.out = expected->ptr();
+      args.aType = a->type;
+      args.bType = b->type;
+      args.M = M;
+      args.N = N;
+      args.K = K;
+      args.lda = a->rowPitch();
+      args.ldb = b->rowPitch();
+      args.transB = transB;
+      args.aScale = scaleA();
+      args.bScale = scaleB();
+      if (auto err = kernels->gemm(args, stream.get()))
+        return withContext("the GEMM reference", std::move(err));
+    }
     if (auto err = stream.synchronize())
-      return withContext("cuBLAS reference GEMM", std::move(err));
+      return withContext(useCublas ? "cuBLAS reference GEMM" : "the GEMM reference",
+                         std::move(err));
     auto rowsDev = upload(drv, rowNormsA);
     if (!rowsDev)
       return rowsDev.takeError();
@@ -320,9 +380,11 @@ public:
     if (!colsDev)
       return colsDev.takeError();
     colNormsDev.emplace(std::move(*colsDev));
+    const char *refName =
+        useCublas ? "cuBLAS reference GEMM" : "the GEMM reference";
     if (auto err = checkReferenceFinite(*kernels, *expected, M, N,
                                         &*rowNormsDev, &*colNormsDev, stream,
-                                        *this, "cuBLAS reference GEMM"))
+                                        *this, refName))
       return err;
 
     // The exact sample checks cuBLAS itself (at the bound of an fp32
@@ -333,8 +395,13 @@ public:
     ElementType in = a->type, out = c->type;
     bound = gemmErrorBound(in, out, K, rowNormsA, colNormsB);
     bound.scale = options.toleranceScale;
-    ErrorBound f32 =
-        gemmErrorBound(in, ElementType::F32, K, rowNormsA, colNormsB);
+    // The reference sums in fp32 (the CUDA cores round to nearest; cuBLAS
+    // as the tensor cores do for 16-bit operands): the bound of an f32
+    // output of 16-bit operands, never below its K = 256 value, since a
+    // rounding random walk does not shrink with K as fast as the bound.
+    ErrorBound f32 = gemmErrorBound(ElementType::BF16, ElementType::F32,
+                                    std::max<int64_t>(K, 256), rowNormsA,
+                                    colNormsB);
     for (size_t i = 0; i < sampleRows.size(); ++i)
       for (size_t j = 0; j < sampleCols.size(); ++j) {
         double sum = 0;
@@ -345,10 +412,9 @@ public:
         double got = (*sampled)[i * N + col];
         if (!(std::fabs(got - sum) <= f32.at(r, col, exact)))
           return makeError(llvm::formatv(
-              "cuBLAS reference GEMM: {0} is {1} but the exact product is "
-              "{2} (bound {3}): the reference is wrong, nothing can be "
-              "verified",
-              where(r, col), got, sum, f32.at(r, col, exact)));
+              "{0}: {1} is {2} but the exact product is {3} (bound {4}): the "
+              "reference is wrong, nothing can be verified",
+              refName, where(r, col), got, sum, f32.at(r, col, exact)));
         points.push_back({i, col, sum, bound.at(r, col, exact)});
       }
     seconds = secondsSince(start);
@@ -368,7 +434,12 @@ public:
     return llvm::formatv("{0}[{1}, {2}]", src.args()[2].name, row, col).str();
   }
 
-  std::string peerName() const override { return "cuBLAS"; }
+  /// cuBLAS, for the types it computes the reference in.
+  std::string peerName() const override {
+    ElementType in = src.args()[A].elementType;
+    bool sixteen = in == ElementType::BF16 || in == ElementType::F16;
+    return sixteen && scaleA() == 1.0f && scaleB() == 1.0f ? "cuBLAS" : "";
+  }
   llvm::Expected<TimingResult> timePeer(Timer &timer) override {
     // cuBLAS writes the kernel's output type into the kernel's output
     // tensor (restored before every check).
@@ -379,9 +450,16 @@ public:
     });
   }
   std::string description() const override {
-    return llvm::formatv("every element against cuBLAS (fp32 output, {0:F1} "
-                         "s), {1} elements against exact products on the host",
-                         seconds, points.size())
+    return llvm::formatv("every element against {0} ({1:F1} s), {2} elements "
+                         "against exact products on the host{3}",
+                         useCublas ? "cuBLAS (fp32 output)"
+                                   : "the fp32 GEMM reference kernel",
+                         seconds, points.size(),
+                         scaleA() != 1.0f || scaleB() != 1.0f
+                             ? llvm::formatv("; scale_a {0}, scale_b {1}",
+                                             scaleA(), scaleB())
+                                   .str()
+                             : std::string())
         .str();
   }
 
@@ -392,7 +470,11 @@ private:
             sizes.lookup(A.dimNames[1])};
   }
 
+  float scaleA() const { return options.scaleA ? *options.scaleA : 1.0f; }
+  float scaleB() const { return options.scaleB ? *options.scaleB : 1.0f; }
+
   ReferenceOptions options;
+  bool useCublas = true;
   Cublas *cublas = nullptr;
   ReferenceKernels *kernels = nullptr;
   const DeviceTensor *a = nullptr, *b = nullptr, *c = nullptr;
@@ -683,6 +765,15 @@ tile::makeReference(const KernelSource &src, const ReferenceOptions &options) {
                      "\"attention\") take it, and @" +
                      src.name() + " " + has + "; drop " + flag);
   };
+  if ((options.scaleA || options.scaleB) &&
+      !(name == "gemm" && src.args().size() == 5))
+    return makeError("--scale-a/--scale-b: only GEMM kernels with scale_a and "
+                     "scale_b arguments (reference = \"gemm\", e.g. "
+                     "kernels/fp8_gemm.mlir) take them; @" +
+                     src.name() + " has none");
+  for (std::optional<float> s : {options.scaleA, options.scaleB})
+    if (s && !std::isfinite(*s))
+      return makeError("--scale-a/--scale-b must be finite numbers");
   if (options.causal && !attention)
     return notTaken("--causal");
   if (options.scale && !attention)

@@ -11,9 +11,12 @@
 // elements against an exact (double) reference computed on the host CPU,
 // which also checks the GPU reference itself before any kernel is judged:
 //
-//   "gemm":      C = A x B (B as K x N or N x K). GPU reference: cuBLAS with
-//                fp32 output; exact: 512 elements on the host. cuBLAS (in
-//                the kernel's output type) is timed as the peer.
+//   "gemm":      C = A x B (B as K x N or N x K), times scale_a * scale_b
+//                when the kernel takes them. GPU reference: cuBLAS with
+//                fp32 output for bf16/f16 operands (timed as the peer, in
+//                the kernel's output type), the fp32 CUDA GEMM of
+//                tile/Runtime/ReferenceKernels.h for fp8; exact: 512
+//                elements on the host.
 //   "attention": O = softmax(scale * Q K^T [causal]) V. GPU reference: the
 //                fp32 kernel of tile/Runtime/ReferenceKernels.h; exact: the
 //                rows of tile/Runtime/AttentionReference.h. No peer.
@@ -42,6 +45,7 @@ struct ReferenceOptions {
   std::optional<float> scale; // --scale
   uint64_t seed = 1;          // --seed: also picks the sampled elements
   double toleranceScale = 1;  // --tolerance: multiplies every bound
+  std::optional<float> scaleA, scaleB; // --scale-a, --scale-b (GEMM)
 };
 
 /// What one check of a kernel's output found.

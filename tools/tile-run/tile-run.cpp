@@ -69,10 +69,11 @@ static cl::opt<bool> tune("tune",
                           cl::desc("Verify and time every config of the "
                                    "kernel's tuning space"),
                           cl::cat(category));
-static cl::opt<std::string> dtypeOpt("dtype",
-                                     cl::desc("Operand type: bf16 or f16 "
-                                              "(default: the kernel's)"),
-                                     cl::cat(category));
+static cl::opt<std::string> dtypeOpt(
+    "dtype",
+    cl::desc("Operand type: bf16 or f16 for 16-bit kernels, f8e4m3 or "
+             "f8e5m2 for fp8 kernels (default: the kernel's)"),
+    cl::cat(category));
 static cl::opt<std::string> outDtypeOpt(
     "out-dtype",
     cl::desc("Element type of the output tensors: bf16, f16 or f32 "
@@ -90,6 +91,16 @@ static cl::opt<float>
              cl::desc("Attention kernels: the kernel's %scale, applied to "
                       "Q K^T before the softmax; positive (default 1/sqrt(D))"),
              cl::cat(category));
+static cl::opt<float> scaleAOpt(
+    "scale-a", cl::value_desc("float"),
+    cl::desc("GEMM kernels with scale_a/scale_b arguments (fp8): the scale "
+             "of A (default 1)"),
+    cl::cat(category));
+static cl::opt<float> scaleBOpt(
+    "scale-b", cl::value_desc("float"),
+    cl::desc("GEMM kernels with scale_a/scale_b arguments (fp8): the scale "
+             "of B (default 1)"),
+    cl::cat(category));
 static cl::opt<std::string> kernelName("kernel",
                                        cl::desc("Which tile.kernel of the "
                                                 "file (if several)"),
@@ -956,7 +967,7 @@ int main(int argc, char **argv) {
     auto type = parseElementType(dtypeOpt);
     if (!type) {
       llvm::errs() << "tile-run: error: --dtype " << dtypeOpt
-                   << ": unknown type (bf16, f16)\n";
+                   << ": unknown type (bf16, f16, f8e4m3, f8e5m2)\n";
       return 1;
     }
     if (auto err = (*src)->setOperandType(*type)) {
@@ -977,6 +988,10 @@ int main(int argc, char **argv) {
   referenceOptions.causal = causal;
   if (scaleOpt.getNumOccurrences())
     referenceOptions.scale = scaleOpt;
+  if (scaleAOpt.getNumOccurrences())
+    referenceOptions.scaleA = scaleAOpt;
+  if (scaleBOpt.getNumOccurrences())
+    referenceOptions.scaleB = scaleBOpt;
   referenceOptions.seed = seed;
   referenceOptions.toleranceScale = toleranceOpt;
   auto reference = makeReference(**src, referenceOptions);

@@ -66,8 +66,9 @@ public:
   /// declaration order of the candidates (the default config first).
   std::vector<Bindings> configSpace(const Bindings &problemSizes) const;
 
-  /// Compiles the kernel with its 16-bit float operand type (bf16 or f16)
-  /// replaced by `type` everywhere: one kernel source serves both dtypes.
+  /// Compiles the kernel with its operand type replaced by `type`
+  /// everywhere: bf16 <-> f16 and f8e4m3 <-> f8e5m2, so one kernel source
+  /// serves both types of a width.
   llvm::Error setOperandType(ElementType type);
 
   /// Compiles the kernel with the element type of its output tensors (those
@@ -80,7 +81,8 @@ public:
                                      const CompileOptions &options = {}) const;
 
 private:
-  std::string text, bufferName, kernel, referenceName, retypeTo, outputType;
+  std::string text, bufferName, kernel, referenceName, retypeFrom, retypeTo,
+      outputType;
   std::vector<ParamInfo> paramList;
   std::vector<std::string> constraintList;
   std::vector<KernelArgInfo> argList;

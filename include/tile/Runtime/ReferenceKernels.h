@@ -39,6 +39,18 @@ struct AttentionReferenceArgs {
   float qScale = 1, kScale = 1, vScale = 1;
 };
 
+/// C = (A * aScale) (B * bScale) in fp32 on the CUDA cores: A is M x K (rows
+/// `lda` elements apart), B K x N or, with `transB`, N x K (rows `ldb`
+/// apart); `out` receives packed M x N fp32. For operand types cuBLAS does
+/// not take (fp8).
+struct GemmReferenceArgs {
+  CUdeviceptr a = 0, b = 0, out = 0;
+  ElementType aType = ElementType::BF16, bType = ElementType::BF16;
+  int64_t M = 0, N = 0, K = 0, lda = 0, ldb = 0;
+  bool transB = false;
+  float aScale = 1, bScale = 1;
+};
+
 /// An output on the device checked against its fp32 reference on the device,
 /// as checkOutput() does on the host (Verify.h): rows x cols elements of
 /// `outType`, rows `pitch` elements apart; `ref` packed fp32; `rowScale`
@@ -61,6 +73,10 @@ public:
   /// Enqueues the attention reference on `stream`. Errors: a head dim over
   /// 256, more than 65535 heads, sizes beyond int, an unknown element type.
   llvm::Error attention(const AttentionReferenceArgs &args, CUstream stream);
+
+  /// Enqueues the GEMM reference on `stream`. Errors: M or N over what a
+  /// grid covers, an unknown element type.
+  llvm::Error gemm(const GemmReferenceArgs &args, CUstream stream);
 
   /// The statistics of each tile of the output (tile (tr, tc) at
   /// tr * ceil(cols / tileCols) + tc), for summarizeTiles(). Synchronizes

@@ -275,6 +275,74 @@ TILE_REF_ATTENTION(128)
 TILE_REF_ATTENTION(256)
 
 //===----------------------------------------------------------------------===//
+// GEMM
+//===----------------------------------------------------------------------===//
+
+enum : int {
+  kGemmTile = 64,      // C block of a CUDA block
+  kGemmK = 32,         // K step staged in shared memory
+  kGemmPitch = 68,     // floats per staged row (16-byte aligned, fewer bank
+                       // conflicts than 64)
+};
+
+/// C = (A * scaleA) (B * scaleB) in fp32 (CUDA cores, fma in K order), C
+/// packed M x N fp32. A is M x K (rows lda elements apart); B is K x N
+/// (rows ldb apart), or N x K when transB. A 64 x 64 block of C per CUDA
+/// block, 4 x 4 elements per thread; any M, N, K.
+extern "C" __global__ void __launch_bounds__(kThreads)
+    tile_ref_gemm(const void *A, const void *B, float *C, int aType,
+                  int bType, long long M, long long N, long long K,
+                  long long lda, long long ldb, int transB, float scaleA,
+                  float scaleB) {
+  float *aT = reinterpret_cast<float *>(smem4); // [kGemmK][kGemmPitch]
+  float *bS = aT + kGemmK * kGemmPitch;         // [kGemmK][kGemmPitch]
+  const int t = threadIdx.x;
+  const int ty = t / 16, tx = t % 16;
+  const long long m0 = (long long)blockIdx.y * kGemmTile;
+  const long long n0 = (long long)blockIdx.x * kGemmTile;
+  float acc[4][4] = {};
+  for (long long k0 = 0; k0 < K; k0 += kGemmK) {
+    __syncthreads(); // the previous step is done with aT and bS
+    for (int i = t; i < kGemmTile * kGemmK; i += kThreads) {
+      int r = i / kGemmK, k = i % kGemmK; // K fastest: coalesced rows
+      float a = 0.f, b = 0.f;
+      if (m0 + r < M && k0 + k < K)
+        a = loadAsFloat(A, (m0 + r) * lda + k0 + k, aType) * scaleA;
+      if (transB && n0 + r < N && k0 + k < K)
+        b = loadAsFloat(B, (n0 + r) * ldb + k0 + k, bType) * scaleB;
+      aT[k * kGemmPitch + r] = a;
+      if (transB)
+        bS[k * kGemmPitch + r] = b;
+    }
+    if (!transB)
+      for (int i = t; i < kGemmTile * kGemmK; i += kThreads) {
+        int k = i / kGemmTile, c = i % kGemmTile; // N fastest
+        float b = 0.f;
+        if (k0 + k < K && n0 + c < N)
+          b = loadAsFloat(B, (k0 + k) * ldb + n0 + c, bType) * scaleB;
+        bS[k * kGemmPitch + c] = b;
+      }
+    __syncthreads();
+#pragma unroll 8
+    for (int k = 0; k < kGemmK; ++k) {
+      float4 av = *reinterpret_cast<const float4 *>(&aT[k * kGemmPitch + 4 * ty]);
+      float4 bv = *reinterpret_cast<const float4 *>(&bS[k * kGemmPitch + 4 * tx]);
+      float a4[4] = {av.x, av.y, av.z, av.w};
+      float b4[4] = {bv.x, bv.y, bv.z, bv.w};
+      for (int i = 0; i < 4; ++i)
+        for (int j = 0; j < 4; ++j)
+          acc[i][j] = fmaf(a4[i], b4[j], acc[i][j]);
+    }
+  }
+  for (int i = 0; i < 4; ++i)
+    for (int j = 0; j < 4; ++j) {
+      long long m = m0 + 4 * ty + i, n = n0 + 4 * tx + j;
+      if (m < M && n < N)
+        C[m * N + n] = acc[i][j];
+    }
+}
+
+//===----------------------------------------------------------------------===//
 // Checks
 //===----------------------------------------------------------------------===//
 
