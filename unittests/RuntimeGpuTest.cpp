@@ -870,4 +870,44 @@ TEST_F(RuntimeGpu, DeviceCheckMatchesHostCheck) {
   EXPECT_EQ(host.nanCount, 1u);
 }
 
+// cuBLASLt's fp8 GEMM (the in-process peer of fp8 kernels) computes what
+// the fp8 bound accepts.
+TEST_F(RuntimeGpu, CublasLtFp8Gemm) {
+  auto lt = CublasLt::get(*drv);
+  if (!lt)
+    GTEST_SKIP() << "no cuBLASLt: " << llvm::toString(lt.takeError());
+  ASSERT_EXPECTED(stream, Stream::create(*drv));
+  const int M = 128, N = 96, K = 64;
+  std::vector<uint8_t> a(M * K), b(N * K);
+  fillRandom(a.data(), ElementType::F8E4M3, a.size(), 21);
+  fillRandom(b.data(), ElementType::F8E4M3, b.size(), 22);
+  std::vector<float> ref(M * N);
+  for (int i = 0; i < M; ++i)
+    for (int j = 0; j < N; ++j) {
+      double sum = 0;
+      for (int k = 0; k < K; ++k)
+        sum += double(f8E4M3ToFloat(a[i * K + k])) * f8E4M3ToFloat(b[j * K + k]);
+      ref[i * N + j] = float(sum * 1.5);
+    }
+  DeviceBuffer da = upload(a), db = upload(b);
+  ASSERT_EXPECTED(dc, DeviceBuffer::allocate(*drv, M * N * 2));
+  ASSERT_EXPECTED(plan, Fp8GemmPlan::create(*lt, *drv, ElementType::F8E4M3,
+                                            ElementType::F16, M, N, K, K, K, N,
+                                            1.5f));
+  ASSERT_OK((*plan)->run(stream->get(), da.ptr(), db.ptr(), dc->ptr()));
+  ASSERT_OK(stream->synchronize());
+  std::vector<uint16_t> got(M * N);
+  ASSERT_OK(dc->copyToHost(got.data(), got.size() * 2));
+  std::vector<float> rows = rowNorms(a.data(), ElementType::F8E4M3, M, K),
+                     cols = rowNorms(b.data(), ElementType::F8E4M3, N, K);
+  for (float &x : rows)
+    x *= 1.5f;
+  ErrorBound bound =
+      gemmErrorBound(ElementType::F8E4M3, ElementType::F16, K, rows, cols);
+  CheckResult r = checkOutput({got.data(), ElementType::F16, size_t(M),
+                               size_t(N), size_t(N)},
+                              ref.data(), bound);
+  EXPECT_TRUE(r.ok()) << r.failure();
+}
+
 } // namespace

@@ -220,3 +220,205 @@ llvm::Error tile::runtime::gemmRowMajor(Cublas &cublas, CUstream stream,
                           CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
       "cublasGemmEx");
 }
+
+//===----------------------------------------------------------------------===//
+// cuBLASLt
+//===----------------------------------------------------------------------===//
+
+namespace {
+// Values from cublasLt.h (CUDA 13).
+enum : int {
+  CUBLASLT_MATMUL_DESC_TRANSA = 3,
+  CUBLASLT_MATMUL_DESC_TRANSB = 4,
+  CUBLASLT_MATMUL_DESC_FAST_ACCUM = 25,
+  CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES = 1,
+};
+constexpr size_t kLtWorkspaceBytes = size_t(32) << 20;
+} // namespace
+
+llvm::Error CublasLt::check(int status, llvm::StringRef call) const {
+  if (status == CUBLAS_STATUS_SUCCESS)
+    return llvm::Error::success();
+  const char *name = cublasLtGetStatusName ? cublasLtGetStatusName(status)
+                                           : fallbackStatusName(status);
+  if (status == CUBLAS_STATUS_ALLOC_FAILED)
+    return llvm::make_error<OutOfMemoryError>(call.str(), status,
+                                              name ? name : "", "");
+  return llvm::make_error<CudaError>(call.str(), status, name ? name : "",
+                                     "");
+}
+
+llvm::Error CublasLt::load() {
+  std::vector<std::string> candidates;
+  if (const char *env = std::getenv("TILE_CUBLASLT"))
+    if (*env)
+      candidates.push_back(env);
+  for (const char *name :
+       {"libcublasLt.so.13", "libcublasLt.so.12", "libcublasLt.so"}) {
+    candidates.push_back(name);
+    candidates.push_back(std::string("/usr/local/cuda/lib64/") + name);
+  }
+  std::string firstError;
+  for (const std::string &name : candidates) {
+    dlerror();
+    library_handle = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (library_handle) {
+      library = name;
+      break;
+    }
+    const char *why = dlerror();
+    if (firstError.empty())
+      firstError = why ? why : "unknown dlopen error";
+  }
+  if (!library_handle)
+    return makeError("no cuBLASLt: libcublasLt.so.13 not found (" +
+                     firstError + ")");
+  std::string missing;
+  auto require = [&](auto &slot, const char *name) {
+    using Fn = std::remove_reference_t<decltype(slot)>;
+    slot = reinterpret_cast<Fn>(dlsym(library_handle, name));
+    if (!slot)
+      missing += missing.empty() ? name : std::string(", ") + name;
+  };
+  require(cublasLtCreate, "cublasLtCreate");
+  require(cublasLtMatmulDescCreate, "cublasLtMatmulDescCreate");
+  require(cublasLtMatmulDescDestroy, "cublasLtMatmulDescDestroy");
+  require(cublasLtMatmulDescSetAttribute, "cublasLtMatmulDescSetAttribute");
+  require(cublasLtMatrixLayoutCreate, "cublasLtMatrixLayoutCreate");
+  require(cublasLtMatrixLayoutDestroy, "cublasLtMatrixLayoutDestroy");
+  require(cublasLtMatmulPreferenceCreate, "cublasLtMatmulPreferenceCreate");
+  require(cublasLtMatmulPreferenceDestroy, "cublasLtMatmulPreferenceDestroy");
+  require(cublasLtMatmulPreferenceSetAttribute,
+          "cublasLtMatmulPreferenceSetAttribute");
+  require(cublasLtMatmulAlgoGetHeuristic, "cublasLtMatmulAlgoGetHeuristic");
+  require(cublasLtMatmul, "cublasLtMatmul");
+  cublasLtGetStatusName = reinterpret_cast<const char *(*)(int)>(
+      dlsym(library_handle, "cublasLtGetStatusName"));
+  if (!missing.empty())
+    return makeError("cuBLASLt " + library + " lacks " + missing);
+  return check(cublasLtCreate(&handle), "cublasLtCreate");
+}
+
+llvm::Expected<CublasLt &> CublasLt::get(CudaDriver &driver) {
+  struct State {
+    CublasLt *lt = nullptr;
+    std::string error;
+  };
+  if (auto err = driver.makeCurrent())
+    return std::move(err);
+  static State state = [] {
+    State s;
+    auto *lt = new CublasLt();
+    if (llvm::Error err = lt->load()) {
+      s.error = llvm::toString(std::move(err));
+      if (lt->library_handle)
+        dlclose(lt->library_handle);
+      delete lt;
+      return s;
+    }
+    s.lt = lt;
+    return s;
+  }();
+  if (!state.lt)
+    return makeError(state.error);
+  return *state.lt;
+}
+
+llvm::Expected<std::unique_ptr<Fp8GemmPlan>>
+Fp8GemmPlan::create(CublasLt &lt, CudaDriver &driver, ElementType ab,
+                    ElementType c, int64_t M, int64_t N, int64_t K,
+                    int64_t lda, int64_t ldb, int64_t ldc, float alpha) {
+  if (ab != ElementType::F8E4M3 && ab != ElementType::F8E5M2)
+    return makeError(llvm::Twine("cuBLASLt fp8 GEMM: operands must be "
+                                 "f8e4m3 or f8e5m2, not ") +
+                     elementTypeName(ab));
+  if (c != ElementType::F16 && c != ElementType::BF16 &&
+      c != ElementType::F32)
+    return makeError(llvm::Twine("cuBLASLt fp8 GEMM: C must be f16, bf16 or "
+                                 "f32, not ") +
+                     elementTypeName(c));
+  std::unique_ptr<Fp8GemmPlan> plan(new Fp8GemmPlan(lt));
+  plan->alpha = alpha;
+  auto ws = DeviceBuffer::allocate(driver, kLtWorkspaceBytes);
+  if (!ws)
+    return ws.takeError();
+  plan->workspace = std::move(*ws);
+  int abType = cudaDataType(ab), cType = cudaDataType(c);
+  // Row-major C = A B^T is column-major C^T (N x M, ld ldc) = B^T' A^T:
+  // the first operand is B read transposed (stored as K x N column-major,
+  // ld ldb), the second A (K x M column-major, ld lda): "TN".
+  if (auto err = lt.check(lt.cublasLtMatmulDescCreate(&plan->op,
+                                                      CUBLAS_COMPUTE_32F,
+                                                      CUDA_R_32F),
+                          "cublasLtMatmulDescCreate"))
+    return std::move(err);
+  int32_t opT = CUBLAS_OP_T, opN = CUBLAS_OP_N;
+  int8_t fast = 1;
+  for (auto [attr, buf, size] :
+       {std::tuple<int, const void *, size_t>{CUBLASLT_MATMUL_DESC_TRANSA,
+                                              &opT, sizeof(opT)},
+        {CUBLASLT_MATMUL_DESC_TRANSB, &opN, sizeof(opN)},
+        {CUBLASLT_MATMUL_DESC_FAST_ACCUM, &fast, sizeof(fast)}})
+    if (auto err = lt.check(
+            lt.cublasLtMatmulDescSetAttribute(plan->op, attr, buf, size),
+            "cublasLtMatmulDescSetAttribute"))
+      return std::move(err);
+  if (auto err = lt.check(lt.cublasLtMatrixLayoutCreate(&plan->a, abType, K,
+                                                        N, ldb),
+                          "cublasLtMatrixLayoutCreate (B)"))
+    return std::move(err);
+  if (auto err = lt.check(lt.cublasLtMatrixLayoutCreate(&plan->b, abType, K,
+                                                        M, lda),
+                          "cublasLtMatrixLayoutCreate (A)"))
+    return std::move(err);
+  if (auto err = lt.check(lt.cublasLtMatrixLayoutCreate(&plan->c, cType, N,
+                                                        M, ldc),
+                          "cublasLtMatrixLayoutCreate (C)"))
+    return std::move(err);
+  CublasLt::Desc pref = nullptr;
+  if (auto err = lt.check(lt.cublasLtMatmulPreferenceCreate(&pref),
+                          "cublasLtMatmulPreferenceCreate"))
+    return std::move(err);
+  uint64_t wsBytes = kLtWorkspaceBytes;
+  llvm::Error err = lt.check(
+      lt.cublasLtMatmulPreferenceSetAttribute(
+          pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &wsBytes,
+          sizeof(wsBytes)),
+      "cublasLtMatmulPreferenceSetAttribute");
+  CublasLt::Heuristic result{};
+  int returned = 0;
+  if (!err)
+    err = lt.check(lt.cublasLtMatmulAlgoGetHeuristic(
+                       lt.handle, plan->op, plan->a, plan->b, plan->c,
+                       plan->c, pref, 1, &result, &returned),
+                   "cublasLtMatmulAlgoGetHeuristic");
+  lt.cublasLtMatmulPreferenceDestroy(pref);
+  if (err)
+    return std::move(err);
+  if (returned < 1)
+    return makeError("cuBLASLt has no fp8 GEMM algorithm for M=" +
+                     llvm::Twine(M) + " N=" + llvm::Twine(N) +
+                     " K=" + llvm::Twine(K));
+  plan->algo = result.algo;
+  return std::move(plan);
+}
+
+Fp8GemmPlan::~Fp8GemmPlan() {
+  if (op)
+    lt.cublasLtMatmulDescDestroy(op);
+  for (CublasLt::Desc d : {a, b, c})
+    if (d)
+      lt.cublasLtMatrixLayoutDestroy(d);
+}
+
+llvm::Error Fp8GemmPlan::run(CUstream stream, CUdeviceptr A, CUdeviceptr B,
+                             CUdeviceptr C) {
+  auto ptr = [](CUdeviceptr p) {
+    return reinterpret_cast<void *>(static_cast<uintptr_t>(p));
+  };
+  return lt.check(lt.cublasLtMatmul(lt.handle, op, &alpha, ptr(B), a, ptr(A),
+                                    b, &beta, ptr(C), c, ptr(C), c, &algo,
+                                    ptr(workspace.ptr()), workspace.size(),
+                                    stream),
+                  "cublasLtMatmul");
+}

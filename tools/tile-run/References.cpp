@@ -268,6 +268,7 @@ public:
     sampleCols = pickIndices(N, 32, 8, options.seed + 1);
   }
   void endShape() override {
+    ltPlan.reset();
     expected.reset();
     rowNormsDev.reset();
     colNormsDev.reset();
@@ -372,6 +373,23 @@ public:
     if (auto err = stream.synchronize())
       return withContext(useCublas ? "cuBLAS reference GEMM" : "the GEMM reference",
                          std::move(err));
+    // fp8: cuBLASLt is the peer (same buffers, fast accumulation like
+    // ours), when it takes the problem; if not, the kernel runs unpaired.
+    ltPlan.reset();
+    peerNote.clear();
+    if ((a->type == ElementType::F8E4M3 || a->type == ElementType::F8E5M2) &&
+        transB) {
+      auto lt = CublasLt::get(drv);
+      auto plan = lt ? Fp8GemmPlan::create(*lt, drv, a->type, c->type, M, N,
+                                           K, a->rowPitch(), b->rowPitch(),
+                                           c->rowPitch(), scaleA() * scaleB())
+                     : llvm::Expected<std::unique_ptr<Fp8GemmPlan>>(
+                           lt.takeError());
+      if (plan)
+        ltPlan = std::move(*plan);
+      else
+        peerNote = "no cuBLASLt peer: " + llvm::toString(plan.takeError());
+    }
     auto rowsDev = upload(drv, rowNormsA);
     if (!rowsDev)
       return rowsDev.takeError();
@@ -434,15 +452,22 @@ public:
     return llvm::formatv("{0}[{1}, {2}]", src.args()[2].name, row, col).str();
   }
 
-  /// cuBLAS, for the types it computes the reference in.
+  /// cuBLAS, for the types it computes the reference in; cuBLASLt for fp8
+  /// (when it plans the GEMM).
   std::string peerName() const override {
+    if (ltPlan)
+      return "cuBLASLt";
     ElementType in = src.args()[A].elementType;
     bool sixteen = in == ElementType::BF16 || in == ElementType::F16;
     return sixteen && scaleA() == 1.0f && scaleB() == 1.0f ? "cuBLAS" : "";
   }
   llvm::Expected<TimingResult> timePeer(Timer &timer) override {
-    // cuBLAS writes the kernel's output type into the kernel's output
+    // The peer writes the kernel's output type into the kernel's output
     // tensor (restored before every check).
+    if (ltPlan)
+      return timer.time([&](CUstream s) {
+        return ltPlan->run(s, a->ptr(), b->ptr(), c->ptr());
+      });
     return timer.time([&](CUstream s) {
       return gemmRowMajor(*cublas, s, a->type, c->type, M, N, K, a->ptr(),
                           b->ptr(), c->ptr(), a->rowPitch(), b->rowPitch(),
@@ -451,7 +476,7 @@ public:
   }
   std::string description() const override {
     return llvm::formatv("every element against {0} ({1:F1} s), {2} elements "
-                         "against exact products on the host{3}",
+                         "against exact products on the host{3}{4}",
                          useCublas ? "cuBLAS (fp32 output)"
                                    : "the fp32 GEMM reference kernel",
                          seconds, points.size(),
@@ -459,7 +484,8 @@ public:
                              ? llvm::formatv("; scale_a {0}, scale_b {1}",
                                              scaleA(), scaleB())
                                    .str()
-                             : std::string())
+                             : std::string(),
+                         peerNote.empty() ? "" : "; " + peerNote)
         .str();
   }
 
@@ -475,6 +501,8 @@ private:
 
   ReferenceOptions options;
   bool useCublas = true;
+  std::unique_ptr<Fp8GemmPlan> ltPlan; // the fp8 peer
+  std::string peerNote;                // why there is none
   Cublas *cublas = nullptr;
   ReferenceKernels *kernels = nullptr;
   const DeviceTensor *a = nullptr, *b = nullptr, *c = nullptr;
