@@ -87,6 +87,67 @@ TEST(SymbolicExpr, ParseErrorsSayWhere) {
             std::string::npos);
 }
 
+std::string evalError(llvm::StringRef text, const Bindings &env = {}) {
+  auto e = SymbolicExpr::parse(text);
+  if (!e)
+    return "parse: " + llvm::toString(e.takeError());
+  auto v = e->evaluate(env);
+  if (v)
+    return "<evaluated to " + std::to_string(*v) + ">";
+  return llvm::toString(v.takeError());
+}
+
+TEST(SymbolicExpr, OverflowIsAnErrorNotAWrap) {
+  Bindings big{{"X", INT64_MAX}, {"Y", 2}, {"MIN", INT64_MIN}, {"M1", -1}};
+  EXPECT_NE(evalError("X * Y", big).find("integer overflow in " +
+                                         std::to_string(INT64_MAX) + " * 2"),
+            std::string::npos)
+      << evalError("X * Y", big);
+  EXPECT_NE(evalError("X + 1", big).find("integer overflow"),
+            std::string::npos);
+  EXPECT_NE(evalError("MIN - 1", big).find("integer overflow"),
+            std::string::npos);
+  EXPECT_NE(evalError("-MIN", big).find("integer overflow"), std::string::npos);
+  EXPECT_NE(evalError("MIN / M1", big).find("integer overflow"),
+            std::string::npos);
+  EXPECT_NE(evalError("cdiv(MIN, 3)", big).find("integer overflow in cdiv("),
+            std::string::npos);
+  // The error names the expression too.
+  EXPECT_NE(evalError("X * Y", big).find("in \"X * Y\""), std::string::npos);
+  // What fits still evaluates, INT64_MIN % -1 included (no SIGFPE).
+  EXPECT_EQ(evalOrDie("MIN % M1", big), 0);
+  EXPECT_EQ(evalOrDie("MIN % 3", big), 1); // floor: -2^63 = 3 q + 1
+  EXPECT_EQ(evalOrDie("X % -3", big), -2); // 2^63-1 = -3 q - 2
+  EXPECT_EQ(evalOrDie("cdiv(X, M1)", big), -INT64_MAX);
+  EXPECT_EQ(evalOrDie("MIN / 1", big), INT64_MIN);
+  EXPECT_NE(evalError("cdiv(X, 0)", big).find("division by zero in cdiv("),
+            std::string::npos);
+}
+
+TEST(SymbolicExpr, DeepNestingIsRefusedNotAStackOverflow) {
+  // 100,000 levels each of parentheses, minus signs, calls and a chain of
+  // additions: every one is a parse error, fast.
+  std::string parens(100000, '('), minus(100000, '-'), calls, chain = "1";
+  parens += "1" + std::string(100000, ')');
+  minus += "1";
+  for (int i = 0; i < 100000; ++i)
+    calls += "min(1, ";
+  calls += "1" + std::string(100000, ')');
+  for (int i = 0; i < 100000; ++i)
+    chain += "+1";
+  for (const std::string &text : {parens, minus, calls, chain})
+    EXPECT_NE(parseError(text).find("nests deeper than 256 levels"),
+              std::string::npos)
+        << text.substr(0, 20);
+  // Ordinary depths are fine.
+  std::string fine = std::string(100, '(') + "2" + std::string(100, ')');
+  EXPECT_EQ(evalOrDie(fine), 2);
+  std::string sum = "1";
+  for (int i = 0; i < 200; ++i)
+    sum += "+1";
+  EXPECT_EQ(evalOrDie(sum), 201);
+}
+
 TEST(Bindings, ParseAndFormat) {
   Bindings b;
   ASSERT_FALSE(bool(parseBindings(" BLOCK_M=128, BLOCK_N = 64 ,K=-1", b)));

@@ -5,6 +5,7 @@
 #include "tile/Compiler/Registration.h"
 #include "tile/Conversion/Passes.h"
 #include "tile/Dialect/Tile/TileOps.h"
+#include "tile/Support/SourceFile.h"
 #include "tile/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -118,9 +119,9 @@ namespace tile {
 
 Expected<std::unique_ptr<KernelSource>>
 KernelSource::load(const std::string &path, const std::string &name) {
-  auto buffer = llvm::MemoryBuffer::getFile(path);
+  auto buffer = ::tile::readSource(path);
   if (!buffer)
-    return makeError("cannot read '" + path + "': " + buffer.getError().message());
+    return buffer.takeError();
   return fromString((*buffer)->getBuffer().str(), path, name);
 }
 
@@ -128,6 +129,8 @@ Expected<std::unique_ptr<KernelSource>>
 KernelSource::fromString(const std::string &text,
                                const std::string &bufferName,
                                const std::string &name) {
+  if (auto err = ::tile::checkNesting(text, bufferName))
+    return std::move(err);
   Session s(text, bufferName);
   auto kernel = s.parseKernel(bufferName, name);
   if (!kernel)

@@ -70,14 +70,20 @@ FailureOr<WarpgroupsAndStages> lowering::launchShape(KernelOp kernel,
                                "num_stages");
   if (failed(warps) || failed(stages))
     return failure();
-  if (*warps <= 0 || *warps % 4 != 0)
+  if (*warps <= 0 || *warps % 4 != 0 || *warps > kMaxWarps)
     return kernel.emitOpError() << "num_warps = " << *warps
-                                << " must be a positive multiple of 4: the "
-                                   "sm_90 lowering gives each warpgroup of 4 "
-                                   "warps a slice of the block's rows";
-  if (*stages < minStages)
+                                << " must be a positive multiple of 4 and at "
+                                   "most "
+                                << kMaxWarps
+                                << " (1024 threads a block): the sm_90 "
+                                   "lowering gives each warpgroup of 4 warps "
+                                   "a slice of the block's rows";
+  // Stages are bounded long before shared memory is: the checks of the
+  // lowerings multiply them by stage sizes, which must not overflow.
+  if (*stages < minStages || *stages > kMaxStages)
     return kernel.emitOpError() << "num_stages = " << *stages
-                                << " must be at least " << minStages;
+                                << " must be between " << minStages
+                                << " and " << kMaxStages;
   return WarpgroupsAndStages{*warps / 4, *stages};
 }
 

@@ -32,6 +32,10 @@ constexpr int64_t kAlign = 1024;             // 128-byte swizzle atom
 /// Dynamic shared memory requested beyond what a kernel lays out: room to
 /// realign the region to kAlign.
 constexpr int64_t kSharedMemorySlack = kAlign;
+/// Launch limits checked before anything is built: 32 warps is CUDA's 1024
+/// threads a block; more than 32 stages never fits in shared memory.
+constexpr int64_t kMaxWarps = 32;
+constexpr int64_t kMaxStages = 32;
 
 /// Whether `t` is a tile (a ranked tensor).
 inline bool isTile(Type t) { return isa<RankedTensorType>(t); }

@@ -16,11 +16,17 @@ struct SymbolicExpr::Node {
   int64_t value = 0;
   std::string name; // symbol, operator spelling or function name
   llvm::SmallVector<std::shared_ptr<const Node>, 2> args;
+  unsigned depth = 1; // of the subtree: bounds every recursion over it
 };
 
 namespace {
 using NodePtr = std::shared_ptr<const SymbolicExpr::Node>;
 using Node = SymbolicExpr::Node;
+
+/// The deepest expression tree accepted: evaluation, symbol collection and
+/// destruction recurse over the tree, so its depth must stay far from the
+/// stack's limit (a left-deep chain "1+1+...+1" counts one level a term).
+constexpr unsigned kMaxDepth = 256;
 
 class Parser {
 public:
@@ -101,21 +107,47 @@ private:
       n->kind = Node::Bin;
       n->name = op.str();
       n->args = {*lhs, *rhs};
+      if (auto err = setDepth(*n))
+        return std::move(err);
       lhs = NodePtr(n);
     }
   }
 
   llvm::Expected<NodePtr> parseUnary() {
     if (consume("-")) {
+      // Nested minus signs recurse here before any node exists.
+      if (++nesting > kMaxDepth)
+        return error(tooDeep());
       auto operand = parseUnary();
+      --nesting;
       if (!operand)
         return operand.takeError();
       auto n = std::make_shared<Node>();
       n->kind = Node::Neg;
       n->args = {*operand};
+      if (auto err = setDepth(*n))
+        return std::move(err);
       return NodePtr(n);
     }
     return parsePrimary();
+  }
+
+  std::string tooDeep() const {
+    return llvm::formatv("the expression nests deeper than {0} levels; "
+                         "split it or simplify it",
+                         kMaxDepth)
+        .str();
+  }
+
+  /// Sets `n`'s depth from its children; an error past kMaxDepth.
+  llvm::Error setDepth(Node &n) {
+    unsigned d = 0;
+    for (const NodePtr &a : n.args)
+      d = std::max(d, a->depth);
+    n.depth = d + 1;
+    if (n.depth > kMaxDepth)
+      return error(tooDeep());
+    return llvm::Error::success();
   }
 
   llvm::Expected<NodePtr> parsePrimary() {
@@ -123,7 +155,11 @@ private:
     if (pos >= text.size())
       return error("expected a number, a name or '('");
     if (consume("(")) {
+      // Parentheses recurse through every precedence level.
+      if (++nesting > kMaxDepth)
+        return error(tooDeep());
       auto inner = parseBinary(0);
+      --nesting;
       if (!inner)
         return inner.takeError();
       if (!consume(")"))
@@ -162,6 +198,8 @@ private:
       auto n = std::make_shared<Node>();
       n->kind = Node::Call;
       n->name = name;
+      if (++nesting > kMaxDepth)
+        return error(tooDeep());
       for (int i = 0; i < 2; ++i) {
         if (i == 1 && !consume(","))
           return error("expected ',' in " + name + "(a, b)");
@@ -170,8 +208,11 @@ private:
           return arg.takeError();
         n->args.push_back(*arg);
       }
+      --nesting;
       if (!consume(")"))
         return error("expected ')' after the arguments of " + name);
+      if (auto err = setDepth(*n))
+        return std::move(err);
       return NodePtr(n);
     }
     return error("unexpected '" + text.substr(pos, 1).str() + "'");
@@ -179,8 +220,11 @@ private:
 
   StringRef text;
   size_t pos = 0;
+  unsigned nesting = 0; // open parentheses, calls and unary minus signs
 };
 
+/// floor(a / b) for b != 0, without overflow: a = INT64_MIN, b = -1 is
+/// the one quotient that does not fit, and the caller checks it first.
 int64_t floorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
@@ -205,6 +249,8 @@ llvm::Expected<int64_t> eval(const Node &n, const Bindings &env,
     auto v = eval(*n.args[0], env, source);
     if (!v)
       return v.takeError();
+    if (*v == INT64_MIN)
+      return fail(llvm::formatv("integer overflow in -({0})", *v).str());
     return -*v;
   }
   case Node::Bin:
@@ -215,16 +261,52 @@ llvm::Expected<int64_t> eval(const Node &n, const Bindings &env,
     auto b = eval(*n.args[1], env, source);
     if (!b)
       return b.takeError();
-    int64_t x = *a, y = *b;
+    int64_t x = *a, y = *b, r;
     StringRef op = n.name;
+    auto overflow = [&]() {
+      bool call = n.kind == Node::Call;
+      return fail(llvm::formatv("integer overflow in {0}{1}{2}{3}{4} (the "
+                                "values are int64)",
+                                call ? op.str() + "(" : std::string(), x,
+                                call ? ", " : " " + op.str() + " ", y,
+                                call ? ")" : "")
+                      .str());
+    };
     if ((op == "/" || op == "%" || op == "cdiv") && y == 0)
-      return fail("division by zero");
-    if (op == "+") return x + y;
-    if (op == "-") return x - y;
-    if (op == "*") return x * y;
-    if (op == "/") return floorDiv(x, y);
-    if (op == "%") return x - floorDiv(x, y) * y;
-    if (op == "cdiv") return -floorDiv(-x, y);
+      return fail(llvm::formatv("division by zero in {0}", op == "cdiv"
+                                    ? llvm::formatv("cdiv({0}, {1})", x, y).str()
+                                    : llvm::formatv("{0} {1} {2}", x, op, y).str())
+                      .str());
+    if (op == "+")
+      return __builtin_add_overflow(x, y, &r) ? overflow() : llvm::Expected<int64_t>(r);
+    if (op == "-")
+      return __builtin_sub_overflow(x, y, &r) ? overflow() : llvm::Expected<int64_t>(r);
+    if (op == "*")
+      return __builtin_mul_overflow(x, y, &r) ? overflow() : llvm::Expected<int64_t>(r);
+    if (op == "/") {
+      if (x == INT64_MIN && y == -1)
+        return overflow();
+      return floorDiv(x, y);
+    }
+    if (op == "%") {
+      // The remainder of floor division, from C's truncating one (which
+      // cannot overflow once y = -1 is set aside).
+      if (y == -1)
+        return 0;
+      int64_t rem = x % y;
+      if (rem != 0 && ((rem < 0) != (y < 0)))
+        rem += y;
+      return rem;
+    }
+    if (op == "cdiv") {
+      // cdiv(x, y) = -floor(-x / y).
+      if (x == INT64_MIN)
+        return overflow();
+      int64_t q = floorDiv(-x, y);
+      if (q == INT64_MIN)
+        return overflow();
+      return -q;
+    }
     if (op == "min") return std::min(x, y);
     if (op == "max") return std::max(x, y);
     if (op == "<") return int64_t(x < y);

@@ -60,6 +60,26 @@ tile.kernel @warps(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
 
 // -----
 
+// Launch values that would wrap the lowering's size checks are refused
+// before anything is built (issue 10).
+// expected-error @+1 {{num_warps = 4611686018427387904 must be a positive multiple of 4 and at most 32 (1024 threads a block)}}
+tile.kernel @huge_warps(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>})
+    attributes {grid = [#tile.expr<"1">],
+                num_warps = #tile.expr<"4611686018427387904">} {
+  tile.return
+}
+
+// -----
+
+// expected-error @+1 {{num_stages = 9223372036854775807 must be between 2 and 32}}
+tile.kernel @huge_stages(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">,
+                num_stages = #tile.expr<"9223372036854775807">} {
+  tile.return
+}
+
+// -----
+
 !a = tensor<128x64xbf16>
 !b = tensor<64x256xbf16>
 !c = tensor<128x256xf32>

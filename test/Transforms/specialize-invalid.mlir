@@ -119,7 +119,7 @@ tile.kernel @nonpositive_tile() attributes {
 // -----
 
 // ... or divide in a constraint.
-// expected-error @+1 {{division by zero in "64 % SPLIT == 0"}}
+// expected-error @+1 {{division by zero in 64 % 0 in "64 % SPLIT == 0"}}
 tile.kernel @division_by_zero() attributes {
     params = [#tile.param<"SPLIT", [0, 2]>],
     constraints = [#tile.expr<"64 % SPLIT == 0">], grid = [#tile.expr<"1">]} {

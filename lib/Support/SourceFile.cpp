@@ -1,0 +1,111 @@
+//===- SourceFile.cpp - reading kernel sources within limits --------------===//
+
+#include "tile/Support/SourceFile.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Process.h"
+
+#include <cstdlib>
+#include <string>
+
+using namespace tile;
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+size_t tile::maxSourceBytes() {
+  if (const char *env = std::getenv("TILE_MAX_SOURCE_BYTES")) {
+    unsigned long long v;
+    if (!llvm::StringRef(env).getAsInteger(10, v) && v > 0)
+      return static_cast<size_t>(v);
+  }
+  return size_t(64) << 20;
+}
+
+llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>>
+tile::readSource(llvm::StringRef path) {
+  size_t limit = maxSourceBytes();
+  int fd = 0;
+  bool isStdin = path == "-";
+  if (!isStdin)
+    if (std::error_code ec = llvm::sys::fs::openFileForRead(path, fd))
+      return makeError("cannot read '" + path + "': " + ec.message());
+  std::string text;
+  char chunk[1 << 16];
+  llvm::Error err = llvm::Error::success();
+  while (true) {
+    auto read = llvm::sys::fs::readNativeFileSlice(
+        llvm::sys::fs::convertFDToNativeFile(fd),
+        llvm::MutableArrayRef<char>(chunk, sizeof(chunk)), text.size());
+    if (!read) {
+      // Pipes and devices do not take an offset: read them in order.
+      llvm::consumeError(read.takeError());
+      read = llvm::sys::fs::readNativeFile(
+          llvm::sys::fs::convertFDToNativeFile(fd),
+          llvm::MutableArrayRef<char>(chunk, sizeof(chunk)));
+      if (!read) {
+        err = makeError("cannot read '" + path +
+                        "': " + llvm::toString(read.takeError()));
+        break;
+      }
+    }
+    if (*read == 0)
+      break;
+    text.append(chunk, *read);
+    if (text.size() > limit) {
+      err = makeError(llvm::formatv(
+          "'{0}' is larger than {1} bytes, the largest kernel source the "
+          "tools read (set TILE_MAX_SOURCE_BYTES to raise the limit)",
+          path, limit));
+      break;
+    }
+  }
+  if (!isStdin)
+    llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+  if (err)
+    return std::move(err);
+  return llvm::MemoryBuffer::getMemBufferCopy(text,
+                                              isStdin ? "<stdin>" : path);
+}
+
+llvm::Error tile::checkNesting(llvm::StringRef text, llvm::StringRef name,
+                               unsigned limit) {
+  unsigned depth = 0, line = 1, col = 0;
+  bool inString = false, inComment = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    ++col;
+    if (c == '\n') {
+      ++line;
+      col = 0;
+      inComment = false;
+      continue;
+    }
+    if (inComment)
+      continue;
+    if (inString) {
+      if (c == '\\')
+        ++i, ++col; // the escaped character
+      else if (c == '"')
+        inString = false;
+      continue;
+    }
+    if (c == '"') {
+      inString = true;
+    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+      inComment = true;
+    } else if (c == '{' || c == '(' || c == '[') {
+      if (++depth > limit)
+        return makeError(llvm::formatv(
+            "{0}:{1}:{2}: error: brackets nest deeper than {3} levels here; "
+            "the tools refuse such input before parsing it (MLIR's parser "
+            "recurses once a level)",
+            name, line, col, limit));
+    } else if ((c == '}' || c == ')' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return llvm::Error::success();
+}
