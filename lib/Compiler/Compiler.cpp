@@ -177,9 +177,14 @@ KernelSource::fromString(const std::string &text,
       }
     }
     auto et = toElementType(elt);
-    if (!et)
-      return makeError("argument #" + std::to_string(i) +
-                       " has an element type the runtime does not support");
+    if (!et) {
+      mlir::emitError(kernel->getArgument(i).getLoc())
+          << "argument #" << i << " (" << info.name << ") has element type "
+          << elt
+          << ", which the runtime cannot pass, allocate or fill; use bf16, "
+             "f16, f32, f8E4M3FN, f8E5M2, i1, i32, i64 or index";
+      return s.error("unsupported argument type");
+    }
     info.elementType = *et;
     src->argList.push_back(info);
   }

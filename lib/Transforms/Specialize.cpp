@@ -141,29 +141,49 @@ LogicalResult mlir::tile::specializeKernel(KernelOp kernel,
 
   // ...then give every tile its static type wherever the type appears:
   // results, block arguments, and attributes that hold types (constants).
+  // Types inside attributes (a TypeAttr, a dense constant) were not seen by
+  // the check above: a tile sized by an unbound symbol there is reported at
+  // the top-level op that holds it, and the kernel fails.
+  bool attrFailed = false;
+  Operation *current = kernel;
   AttrTypeReplacer replacer;
   replacer.addReplacement([&](RankedTensorType t) -> std::optional<Type> {
     if (!isa_and_nonnull<ShapeAttr>(t.getEncoding()))
       return std::nullopt;
-    return *specializeType(t, bound, kernel);
+    FailureOr<Type> specialized = specializeType(t, bound, current);
+    if (failed(specialized)) {
+      attrFailed = true;
+      return std::nullopt;
+    }
+    return *specialized;
   });
-  for (Operation &op : kernel.getBody().front())
+  for (Operation &op : kernel.getBody().front()) {
+    current = &op;
     replacer.recursivelyReplaceElementsIn(&op, /*replaceAttrs=*/true,
                                           /*replaceLocs=*/false,
                                           /*replaceTypes=*/true);
+  }
+  if (attrFailed)
+    return failure();
   // Dense element attributes keep their type out of reach of the replacer:
   // rebuild those whose type still carries a #tile.shape.
-  kernel.getBody().walk([&](Operation *op) {
+  WalkResult dense = kernel.getBody().walk([&](Operation *op) {
     for (NamedAttribute attr : op->getAttrs()) {
-      auto dense = dyn_cast<DenseElementsAttr>(attr.getValue());
-      auto type = dense ? dyn_cast<RankedTensorType>(dense.getType())
-                        : RankedTensorType();
+      auto denseAttr = dyn_cast<DenseElementsAttr>(attr.getValue());
+      auto type = denseAttr ? dyn_cast<RankedTensorType>(denseAttr.getType())
+                            : RankedTensorType();
       if (!type || !isa_and_nonnull<ShapeAttr>(type.getEncoding()))
         continue;
-      auto staticType = cast<ShapedType>(*specializeType(type, bound, op));
-      op->setAttr(attr.getName(), dense.reshape(staticType));
+      FailureOr<Type> staticType = specializeType(type, bound, op);
+      if (failed(staticType))
+        return WalkResult::interrupt();
+      op->setAttr(attr.getName(),
+                  denseAttr.reshape(cast<ShapedType>(*staticType)));
     }
+    return WalkResult::advance();
   });
+  if (dense.wasInterrupted())
+    return failure();
 
   // Then parameters and bound problem sizes become constants.
   SmallVector<Operation *> symbolOps;

@@ -126,3 +126,14 @@ tile.kernel @division_by_zero() attributes {
   tile.return
 }
 
+
+// -----
+
+// A type inside an attribute, sized by an unbound symbol, is an error at
+// its op (it used to crash in half the runs, and pass in the others).
+tile.kernel @unbound_in_attribute(%A: memref<?x?xf32> {tile.shape = #tile.shape<M, K>})
+    attributes {grid = [#tile.expr<"1">]} {
+  // expected-error @+1 {{'arith.constant' has a tile sized by 'UNBOUND', which the configuration does not bind; pass UNBOUND=<value> in the config}}
+  %x = arith.constant {note = tensor<?xf32, #tile.shape<UNBOUND>>} 0 : index
+  tile.return
+}

@@ -993,6 +993,24 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
+  // One rule for problem sizes: they come from --shape only, never from
+  // --config (a GEMM would bake M into the code, attention's D would be
+  // overridden by the shape).
+  if (!configOpt.empty()) {
+    Bindings given;
+    if (auto err = parseBindings(configOpt, given)) {
+      report("--config", std::move(err));
+      return 1;
+    }
+    for (const auto &entry : given)
+      if (llvm::is_contained((*src)->problemSizes(), entry.getKey().str())) {
+        report("--config " + configOpt,
+               makeError("'" + entry.getKey() + "' is a problem size of @" +
+                         (*src)->name() + ", not a parameter; give it with "
+                         "--shape"));
+        return 1;
+      }
+  }
   ReferenceOptions referenceOptions;
   referenceOptions.causal = causal;
   if (scaleOpt.getNumOccurrences())
