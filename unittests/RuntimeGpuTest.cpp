@@ -13,6 +13,7 @@
 #include "tile/Runtime/Cublas.h"
 #include "tile/Runtime/HostData.h"
 #include "tile/Runtime/ReferenceKernels.h"
+#include "AttentionReferenceCase.h"
 #include "tile/Runtime/Verify.h"
 #include "tile/Runtime/AttentionReference.h"
 #include "tile/Runtime/Launcher.h"
@@ -731,55 +732,12 @@ TEST_F(RuntimeGpu, CublasGemm) {
 TEST_F(RuntimeGpu, AttentionReferenceKernel) {
   ASSERT_EXPECTED(kernels, ReferenceKernels::get(*drv));
   ASSERT_EXPECTED(stream, Stream::create(*drv));
-  struct Case {
-    int64_t heads, queryLen, keyLen, headDim;
-    bool causal;
-    ElementType type;
-    float descale;
-  };
-  for (const Case &c : {Case{3, 70, 70, 64, false, ElementType::BF16, 1},
-                        Case{3, 70, 70, 64, true, ElementType::BF16, 1},
-                        Case{2, 200, 77, 128, true, ElementType::F16, 1},
-                        Case{2, 33, 300, 96, false, ElementType::BF16, 1},
-                        Case{1, 65, 130, 256, true, ElementType::BF16, 1},
-                        Case{2, 129, 129, 64, true, ElementType::F8E4M3, 0.5f},
-                        Case{1, 64, 100, 40, false, ElementType::F8E5M2, 2}}) {
-    SCOPED_TRACE(testing::Message()
-                 << c.heads << " heads " << c.queryLen << "x" << c.keyLen
-                 << " D=" << c.headDim << (c.causal ? " causal " : " ")
-                 << elementTypeName(c.type));
-    AttentionProblem p;
-    p.batch = 1;
-    p.heads = c.heads;
-    p.queryLen = c.queryLen;
-    p.keyLen = c.keyLen;
-    p.headDim = c.headDim;
-    p.scale = 1.0f / std::sqrt(float(c.headDim));
-    p.causal = c.causal;
-    size_t e = elementSize(c.type);
-    // Rows padded to 16 bytes, as tile-run lays them out.
-    int64_t pitch = (c.headDim * e + 15) / 16 * 16 / e;
-    std::vector<std::vector<char>> packed(3);
+  for (const AttentionCase &c : attentionCases()) {
+    SCOPED_TRACE(describe(c));
+    AttentionCaseData data = makeAttentionCase(c);
     std::vector<DeviceBuffer> dev;
-    ExactAttentionRows exact(p, 7);
-    ASSERT_EQ(exact.sampledRows().size(),
-              size_t(std::min<int64_t>(4, c.heads) * c.queryLen));
-    for (int which = 0; which < 3; ++which) {
-      int64_t rows = c.heads * (which == 0 ? c.queryLen : c.keyLen);
-      packed[which].resize(rows * c.headDim * e);
-      fillRandom(packed[which].data(), c.type, rows * c.headDim, 40 + which,
-                 which == 2 ? -1.0 : -1.7, which == 2 ? 1.0 : 1.7);
-      exact.setInput(static_cast<ExactAttentionRows::Input>(which),
-                     packed[which].data(), c.type, c.descale);
-      std::vector<char> padded(rows * pitch * e, 0);
-      for (int64_t r = 0; r < rows; ++r)
-        std::memcpy(&padded[r * pitch * e], &packed[which][r * c.headDim * e],
-                    c.headDim * e);
-      ASSERT_EXPECTED(buf, DeviceBuffer::allocate(*drv, padded.size()));
-      ASSERT_OK(buf->copyFromHost(padded.data(), padded.size()));
-      dev.push_back(std::move(*buf));
-    }
-    exact.computeExpected();
+    for (const std::vector<char> &host : data.padded)
+      dev.push_back(upload(host));
     size_t rows = c.heads * c.queryLen;
     ASSERT_EXPECTED(out, DeviceBuffer::allocate(*drv, rows * c.headDim * 4));
     ASSERT_EXPECTED(scales, DeviceBuffer::allocate(*drv, rows * 4));
@@ -790,12 +748,12 @@ TEST_F(RuntimeGpu, AttentionReferenceKernel) {
     args.out = out->ptr();
     args.rowScale = scales->ptr();
     args.qType = args.kType = args.vType = c.type;
-    args.qPitch = args.kPitch = args.vPitch = pitch;
+    args.qPitch = args.kPitch = args.vPitch = data.pitch;
     args.heads = c.heads;
     args.queryLen = c.queryLen;
     args.keyLen = c.keyLen;
     args.headDim = c.headDim;
-    args.scale = p.scale;
+    args.scale = data.problem.scale;
     args.causal = c.causal;
     args.qScale = args.kScale = args.vScale = c.descale;
     ASSERT_OK(kernels->attention(args, stream->get()));
@@ -803,18 +761,8 @@ TEST_F(RuntimeGpu, AttentionReferenceKernel) {
     std::vector<float> got(rows * c.headDim), gotScale(rows);
     ASSERT_OK(out->copyToHost(got.data(), got.size() * 4));
     ASSERT_OK(scales->copyToHost(gotScale.data(), gotScale.size() * 4));
-    double worst = 0;
-    for (size_t i = 0; i < exact.sampledRows().size(); ++i) {
-      size_t row = exact.sampledRows()[i];
-      EXPECT_NEAR(gotScale[row], exact.rowScale(i), 1e-5 * exact.rowScale(i));
-      for (int64_t d = 0; d < c.headDim; ++d) {
-        double x = exact.expectedRow(i)[d];
-        double err = std::fabs(got[row * c.headDim + d] - x);
-        worst = std::max(worst, err);
-        ASSERT_LE(err, 1e-5 * (std::fabs(x) + c.descale)) << "row " << row
-                                                           << " col " << d;
-      }
-    }
+    double worst;
+    expectMatchesExact(c, data, got, gotScale, worst);
     std::cout << "attention reference: max |error| " << worst << "\n";
   }
   // Bad arguments are errors, not launches.

@@ -2,6 +2,8 @@
 
 #include "tile/Runtime/Cublas.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <dlfcn.h>
@@ -69,6 +71,61 @@ llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                  message.str());
 }
+
+/// dlopen's the library named by $envVar, else the first of `names` found
+/// as is or under /usr/local/cuda/lib64/; sets `handle` and `library`.
+llvm::Error openLibrary(const char *envVar,
+                        std::initializer_list<const char *> names,
+                        const char *what, void *&handle,
+                        std::string &library) {
+  std::vector<std::string> candidates;
+  if (const char *env = std::getenv(envVar))
+    if (*env)
+      candidates.push_back(env);
+  for (const char *name : names) {
+    candidates.push_back(name);
+    candidates.push_back(std::string("/usr/local/cuda/lib64/") + name);
+  }
+  std::string firstError;
+  for (const std::string &name : candidates) {
+    dlerror();
+    handle = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle) {
+      library = name;
+      return llvm::Error::success();
+    }
+    const char *why = dlerror();
+    if (firstError.empty())
+      firstError = why ? why : "unknown dlopen error";
+  }
+  return makeError(llvm::Twine("no ") + what + ": " + *names.begin() +
+                   " not found (" + firstError + ")");
+}
+
+/// Binds `slot` to `name` in `handle`, or adds the name to `missing`.
+template <typename Fn>
+void bindSymbol(void *handle, Fn &slot, const char *name,
+                std::string &missing) {
+  slot = reinterpret_cast<Fn>(dlsym(handle, name));
+  if (!slot)
+    missing += missing.empty() ? name : std::string(", ") + name;
+}
+
+/// The object `make` returned on the first call for T, or its first error
+/// again: the libraries are loaded once a process.
+template <typename T>
+llvm::Expected<T &> loadedOnce(llvm::function_ref<llvm::Expected<T *>()> make) {
+  static const std::pair<T *, std::string> state = [&] {
+    auto made = make();
+    if (!made)
+      return std::pair<T *, std::string>(nullptr,
+                                         llvm::toString(made.takeError()));
+    return std::pair<T *, std::string>(*made, "");
+  }();
+  if (!state.first)
+    return makeError(state.second);
+  return *state.first;
+}
 } // namespace
 
 int tile::runtime::cudaDataType(ElementType type) {
@@ -108,36 +165,14 @@ llvm::Error Cublas::check(int status, llvm::StringRef call) const {
 }
 
 llvm::Error Cublas::load() {
-  std::vector<std::string> candidates;
-  if (const char *env = std::getenv("TILE_CUBLAS"))
-    if (*env)
-      candidates.push_back(env);
-  for (const char *name :
-       {"libcublas.so.13", "libcublas.so.12", "libcublas.so"}) {
-    candidates.push_back(name);
-    candidates.push_back(std::string("/usr/local/cuda/lib64/") + name);
-  }
-  std::string firstError;
-  for (const std::string &name : candidates) {
-    dlerror();
-    library_handle = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (library_handle) {
-      library = name;
-      break;
-    }
-    const char *why = dlerror();
-    if (firstError.empty())
-      firstError = why ? why : "unknown dlopen error";
-  }
-  if (!library_handle)
-    return makeError("no cuBLAS: libcublas.so.13 not found (" + firstError +
-                     ")");
+  if (auto err = openLibrary("TILE_CUBLAS",
+                             {"libcublas.so.13", "libcublas.so.12",
+                              "libcublas.so"},
+                             "cuBLAS", library_handle, library))
+    return err;
   std::string missing;
   auto require = [&](auto &slot, const char *name) {
-    using Fn = std::remove_reference_t<decltype(slot)>;
-    slot = reinterpret_cast<Fn>(dlsym(library_handle, name));
-    if (!slot)
-      missing += missing.empty() ? name : std::string(", ") + name;
+    bindSymbol(library_handle, slot, name, missing);
   };
   require(cublasCreate, "cublasCreate_v2");
   require(cublasDestroy, "cublasDestroy_v2");
@@ -153,28 +188,18 @@ llvm::Error Cublas::load() {
 }
 
 llvm::Expected<Cublas &> Cublas::get(CudaDriver &driver) {
-  struct State {
-    Cublas *cublas = nullptr;
-    std::string error;
-  };
   if (auto err = driver.makeCurrent())
     return std::move(err);
-  static State state = [] {
-    State s;
+  return loadedOnce<Cublas>([]() -> llvm::Expected<Cublas *> {
     auto *cublas = new Cublas();
     if (llvm::Error err = cublas->load()) {
-      s.error = llvm::toString(std::move(err));
       if (cublas->library_handle)
         dlclose(cublas->library_handle);
       delete cublas;
-      return s;
+      return std::move(err);
     }
-    s.cublas = cublas;
-    return s;
-  }();
-  if (!state.cublas)
-    return makeError(state.error);
-  return *state.cublas;
+    return cublas;
+  });
 }
 
 llvm::Error tile::runtime::gemmRowMajor(Cublas &cublas, CUstream stream,
@@ -249,36 +274,14 @@ llvm::Error CublasLt::check(int status, llvm::StringRef call) const {
 }
 
 llvm::Error CublasLt::load() {
-  std::vector<std::string> candidates;
-  if (const char *env = std::getenv("TILE_CUBLASLT"))
-    if (*env)
-      candidates.push_back(env);
-  for (const char *name :
-       {"libcublasLt.so.13", "libcublasLt.so.12", "libcublasLt.so"}) {
-    candidates.push_back(name);
-    candidates.push_back(std::string("/usr/local/cuda/lib64/") + name);
-  }
-  std::string firstError;
-  for (const std::string &name : candidates) {
-    dlerror();
-    library_handle = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (library_handle) {
-      library = name;
-      break;
-    }
-    const char *why = dlerror();
-    if (firstError.empty())
-      firstError = why ? why : "unknown dlopen error";
-  }
-  if (!library_handle)
-    return makeError("no cuBLASLt: libcublasLt.so.13 not found (" +
-                     firstError + ")");
+  if (auto err = openLibrary("TILE_CUBLASLT",
+                             {"libcublasLt.so.13", "libcublasLt.so.12",
+                              "libcublasLt.so"},
+                             "cuBLASLt", library_handle, library))
+    return err;
   std::string missing;
   auto require = [&](auto &slot, const char *name) {
-    using Fn = std::remove_reference_t<decltype(slot)>;
-    slot = reinterpret_cast<Fn>(dlsym(library_handle, name));
-    if (!slot)
-      missing += missing.empty() ? name : std::string(", ") + name;
+    bindSymbol(library_handle, slot, name, missing);
   };
   require(cublasLtCreate, "cublasLtCreate");
   require(cublasLtMatmulDescCreate, "cublasLtMatmulDescCreate");
@@ -300,28 +303,18 @@ llvm::Error CublasLt::load() {
 }
 
 llvm::Expected<CublasLt &> CublasLt::get(CudaDriver &driver) {
-  struct State {
-    CublasLt *lt = nullptr;
-    std::string error;
-  };
   if (auto err = driver.makeCurrent())
     return std::move(err);
-  static State state = [] {
-    State s;
+  return loadedOnce<CublasLt>([]() -> llvm::Expected<CublasLt *> {
     auto *lt = new CublasLt();
     if (llvm::Error err = lt->load()) {
-      s.error = llvm::toString(std::move(err));
       if (lt->library_handle)
         dlclose(lt->library_handle);
       delete lt;
-      return s;
+      return std::move(err);
     }
-    s.lt = lt;
-    return s;
-  }();
-  if (!state.lt)
-    return makeError(state.error);
-  return *state.lt;
+    return lt;
+  });
 }
 
 llvm::Expected<std::unique_ptr<Fp8GemmPlan>>

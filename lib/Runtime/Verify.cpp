@@ -253,39 +253,19 @@ CheckResult tile::runtime::summarizeTiles(llvm::ArrayRef<TileStats> tiles,
 
 CheckResult tile::runtime::checkPoints(const OutputView &out,
                                        llvm::ArrayRef<ExpectedPoint> points) {
-  CheckResult result;
-  result.count = points.size();
-  double diff2 = 0, ref2 = 0;
-  bool haveNonFinite = false;
+  // The same element arithmetic as checkOutput, all points in one "tile".
+  TileStats stats;
+  tileStatsInit(stats);
   const size_t e = elementSize(out.type);
   for (const ExpectedPoint &p : points) {
     double o = loadElement(static_cast<const char *>(out.data) +
                                p.row * out.pitch * e,
                            out.type, p.col);
-    bool refFinite = std::isfinite(p.value), outFinite = std::isfinite(o);
-    if (!refFinite || !outFinite) {
-      result.refNonFinite += !refFinite;
-      result.nanCount += std::isnan(o);
-      result.infCount += std::isinf(o);
-      if (!haveNonFinite) {
-        haveNonFinite = true;
-        result.firstNonFinite = {p.row, p.col, o, p.value, p.bound};
-      }
-      continue;
-    }
-    double ad = std::fabs(o - p.value);
-    double ratio = p.bound > 0 ? ad / p.bound : (ad > 0 ? kInf : 0);
-    if (ad > p.bound)
-      ++result.overBound;
-    if (ratio > result.maxRatio) {
-      result.maxRatio = ratio;
-      result.worst = {p.row, p.col, o, p.value, p.bound};
-    }
-    diff2 += (o - p.value) * (o - p.value);
-    ref2 += p.value * p.value;
+    tileStatsAdd(stats, static_cast<float>(o), static_cast<float>(p.value),
+                 p.bound, static_cast<long long>(p.row * out.cols + p.col));
   }
-  result.relativeError =
-      ref2 > 0 ? std::sqrt(diff2 / ref2) : (diff2 > 0 ? kInf : 0.0);
+  CheckResult result = summarizeTiles(stats, out.rows, out.cols, CheckOptions());
+  result.count = points.size();
   return result;
 }
 

@@ -36,20 +36,14 @@ tile::readSource(llvm::StringRef path) {
   char chunk[1 << 16];
   llvm::Error err = llvm::Error::success();
   while (true) {
-    auto read = llvm::sys::fs::readNativeFileSlice(
+    // Sequential reads: files, pipes and devices alike.
+    auto read = llvm::sys::fs::readNativeFile(
         llvm::sys::fs::convertFDToNativeFile(fd),
-        llvm::MutableArrayRef<char>(chunk, sizeof(chunk)), text.size());
+        llvm::MutableArrayRef<char>(chunk, sizeof(chunk)));
     if (!read) {
-      // Pipes and devices do not take an offset: read them in order.
-      llvm::consumeError(read.takeError());
-      read = llvm::sys::fs::readNativeFile(
-          llvm::sys::fs::convertFDToNativeFile(fd),
-          llvm::MutableArrayRef<char>(chunk, sizeof(chunk)));
-      if (!read) {
-        err = makeError("cannot read '" + path +
-                        "': " + llvm::toString(read.takeError()));
-        break;
-      }
+      err = makeError("cannot read '" + path +
+                      "': " + llvm::toString(read.takeError()));
+      break;
     }
     if (*read == 0)
       break;

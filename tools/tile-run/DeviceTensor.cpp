@@ -94,13 +94,6 @@ llvm::Error DeviceTensor::restore(CudaDriver &drv, CUstream stream) {
                    "cuMemcpyDtoDAsync");
 }
 
-llvm::Expected<std::vector<char>> DeviceTensor::downloadImage() const {
-  std::vector<char> image(buffer->size());
-  if (auto err = buffer->copyToHost(image.data(), image.size()))
-    return std::move(err);
-  return image;
-}
-
 llvm::Expected<std::vector<char>>
 DeviceTensor::downloadRows(const std::vector<size_t> &rows) const {
   size_t e = elementSize(type), rowBytes = layout.cols * e;

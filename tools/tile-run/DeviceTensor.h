@@ -58,8 +58,6 @@ struct DeviceTensor {
   llvm::Error preparePoisoned(runtime::CudaDriver &drv);
   /// Outputs: restores the poisoned image, ordered on `stream`.
   llvm::Error restore(runtime::CudaDriver &drv, runtime::CUstream stream);
-  /// The whole allocation (guards, data, padding) as host bytes.
-  llvm::Expected<std::vector<char>> downloadImage() const;
   /// Rows `rows` (indices over all rows, any order) as packed host data.
   llvm::Expected<std::vector<char>> downloadRows(
       const std::vector<size_t> &rows) const;

@@ -455,11 +455,7 @@ public:
   /// cuBLAS, for the types it computes the reference in; cuBLASLt for fp8
   /// (when it plans the GEMM).
   std::string peerName() const override {
-    if (ltPlan)
-      return "cuBLASLt";
-    ElementType in = src.args()[A].elementType;
-    bool sixteen = in == ElementType::BF16 || in == ElementType::F16;
-    return sixteen && scaleA() == 1.0f && scaleB() == 1.0f ? "cuBLAS" : "";
+    return ltPlan ? "cuBLASLt" : useCublas ? "cuBLAS" : "";
   }
   llvm::Expected<TimingResult> timePeer(Timer &timer) override {
     // The peer writes the kernel's output type into the kernel's output
@@ -600,7 +596,6 @@ public:
     prob = problem(sizes);
     exact.emplace(prob, options.seed);
     vmax = 0;
-    seconds = 0;
   }
   void endShape() override {
     exact.reset();
@@ -776,7 +771,7 @@ private:
   std::vector<ExpectedPoint> points;
   ErrorBound bound;
   double vmax = 0;
-  double gpuSeconds = 0, exactSeconds = 0, seconds = 0;
+  double gpuSeconds = 0, exactSeconds = 0;
 };
 
 } // namespace

@@ -111,7 +111,8 @@ public:
   /// "O[0, 5, 100, 3]".
   virtual std::string where(size_t row, size_t col) const = 0;
 
-  /// The peer timed next to the kernel ("cuBLAS"), or "" for none.
+  /// The peer timed next to the kernel ("cuBLAS", "cuBLASLt"), or "" for
+  /// none; known once prepare() ran.
   virtual std::string peerName() const { return ""; }
   /// Times the peer (only called when peerName() is not empty).
   virtual llvm::Expected<runtime::TimingResult> timePeer(runtime::Timer &timer);

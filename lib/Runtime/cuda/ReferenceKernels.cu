@@ -95,6 +95,24 @@ enum : int {
   kThreads = 256,  // 16 x 16 threads, 4 x 4 elements each
 };
 
+/// Stages 64 rows of DMAX elements in shared memory as floats times
+/// `scale`: row r (of `validRows`, the rest zero) of `src` is source row
+/// firstRow + r, rows `pitch` elements apart, columns past `headDim` zero;
+/// element (r, d) goes to dst[d * dStride + r * rStride] (transposed or not).
+template <int DMAX>
+__device__ void stageRows(float *dst, int dStride, int rStride,
+                          const void *src, int type, long long firstRow,
+                          int validRows, int headDim, long long pitch,
+                          float scale) {
+  for (int i = threadIdx.x; i < 64 * DMAX; i += kThreads) {
+    int r = i / DMAX, d = i % DMAX; // d fastest: coalesced rows
+    float x = 0.f;
+    if (r < validRows && d < headDim)
+      x = loadAsFloat(src, (firstRow + r) * pitch + d, type) * scale;
+    dst[d * dStride + r * rStride] = x;
+  }
+}
+
 /// O = softmax(scale * Q K^T [causal]) V for one (batch*head, 64-row block)
 /// per CUDA block, with FlashAttention's online softmax in fp32.
 ///
@@ -127,14 +145,8 @@ __device__ void attention(const void *Q, const void *K, const void *V, float *O,
   const int q0 = blockIdx.x * kRows;
 
   // Q block, transposed, scaled by the descale factor; zero past the ends.
-  for (int i = t; i < kRows * DMAX; i += kThreads) {
-    int r = i / DMAX, d = i % DMAX;
-    float x = 0.f;
-    if (q0 + r < queryLen && d < headDim)
-      x = loadAsFloat(Q, (bh * queryLen + q0 + r) * qRowPitch + d, qType) *
-          qScale;
-    qT[d * kSmemPitch + r] = x;
-  }
+  stageRows<DMAX>(qT, kSmemPitch, 1, Q, qType, bh * queryLen + q0,
+                  queryLen - q0, headDim, qRowPitch, qScale);
 
   float m[4], l[4], l2[4];
   float o[4][DMAX / 16];
@@ -151,14 +163,8 @@ __device__ void attention(const void *Q, const void *K, const void *V, float *O,
     keyEnd = min(keyLen, q0 + kRows);
   for (int n0 = 0; n0 < keyEnd; n0 += kKeys) {
     __syncthreads(); // the previous step is done with vS and pT
-    for (int i = t; i < kKeys * DMAX; i += kThreads) {
-      int c = i / DMAX, d = i % DMAX;
-      float kx = 0.f;
-      if (n0 + c < keyLen && d < headDim)
-        kx = loadAsFloat(K, (bh * keyLen + n0 + c) * kRowPitch + d, kType) *
-             kScale;
-      kT[d * kSmemPitch + c] = kx;
-    }
+    stageRows<DMAX>(kT, kSmemPitch, 1, K, kType, bh * keyLen + n0,
+                    keyLen - n0, headDim, kRowPitch, kScale);
     __syncthreads();
 
     // Scores of rows r0..r0+3 and keys c0..c0+3.
@@ -213,14 +219,8 @@ __device__ void attention(const void *Q, const void *K, const void *V, float *O,
           make_float4(s[0][j], s[1][j], s[2][j], s[3][j]);
     __syncthreads(); // everyone is done with kT: V goes there
 
-    for (int i = t; i < kKeys * DMAX; i += kThreads) {
-      int c = i / DMAX, d = i % DMAX;
-      float vx = 0.f;
-      if (n0 + c < keyLen && d < headDim)
-        vx = loadAsFloat(V, (bh * keyLen + n0 + c) * vRowPitch + d, vType) *
-             vScale;
-      vS[c * DMAX + d] = vx;
-    }
+    stageRows<DMAX>(vS, 1, DMAX, V, vType, bh * keyLen + n0, keyLen - n0,
+                    headDim, vRowPitch, vScale);
     __syncthreads();
 
     // o = o * alpha + P V: rows r0..r0+3, columns 4 tc + 64 k + (0..3).
