@@ -56,4 +56,11 @@ run attention-causal-shift $mut/attention-causal-shift.mlir $A --causal
 run attention-skip-block $mut/attention-skip-block.mlir $A
 run attention-zero-tile $mut/attention-zero-tile.mlir $A2
 run attention-store-past-end kernels/attention.mlir $A --test-mutation=store-past-end
+run control-fp8-attention kernels/fp8_attention.mlir $A --descale-q 0.5 --descale-k 2 --descale-v 0.25
+run control-fp8-attention-causal-d128 kernels/fp8_attention.mlir $A2 --causal
+run control-fp8-attention-e5m2-bf16 kernels/fp8_attention.mlir $A --dtype f8e5m2 --out-dtype bf16
+run fp8_attention-no-rescale $mut/fp8_attention-no-rescale.mlir $A
+run fp8_attention-skip-block $mut/fp8_attention-skip-block.mlir $A2 --causal
+run fp8_attention-no-descale-v $mut/fp8_attention-no-descale-v.mlir $A --descale-v 0.25
+run fp8_attention-store-past-end kernels/fp8_attention.mlir $A --test-mutation=store-past-end
 python3 bench/summarize_mutants.py "$out/mutants.jsonl" | tee "$out/mutants.md"

@@ -611,7 +611,7 @@ TEST_F(RuntimeGpu, TensorMapLaunch) {
   Launcher launcher(*drv);
   ASSERT_EXPECTED(stream, Stream::create(*drv));
   for (bool swizzle : {false, true}) {
-    info.params[0].swizzle128 = swizzle;
+    info.params[0].swizzleBytes = swizzle ? 128 : 0;
     ASSERT_OK(dout.fill(0xFF));
     ASSERT_OK(launcher.launch(*fn, info, args, Bindings(), stream->get()));
     ASSERT_OK(launcher.launch(*fn, info, args, Bindings(), stream->get()));

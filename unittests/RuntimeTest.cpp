@@ -479,7 +479,7 @@ KernelParam tmaParam(std::vector<int64_t> box, bool swizzle) {
   p.elementType = ElementType::BF16;
   p.rank = static_cast<unsigned>(box.size());
   p.boxDims = std::move(box);
-  p.swizzle128 = swizzle;
+  p.swizzleBytes = swizzle ? 128 : 0;
   return p;
 }
 
@@ -516,6 +516,12 @@ TEST(RuntimeTensorMap, Spec) {
   EXPECT_EQ(spec3->boxDim[0], 128u);
   EXPECT_EQ(spec3->boxDim[2], 1u);
   EXPECT_EQ(spec3->swizzle, CU_TENSOR_MAP_SWIZZLE_NONE);
+  // fp8 rows of 64 bytes with the 64-byte swizzle (fp8 attention, D = 64).
+  p3.swizzleBytes = 64;
+  p3.boxDims = {1, 64, 64};
+  auto spec64 = makeTensorMapSpec(p3, t3, "T");
+  ASSERT_TRUE(static_cast<bool>(spec64)) << errorText(spec64);
+  EXPECT_EQ(spec64->swizzle, CU_TENSOR_MAP_SWIZZLE_64B);
   // Different descriptors have different cache keys.
   EXPECT_NE(spec->key(), spec3->key());
 }
@@ -544,6 +550,15 @@ TEST(RuntimeTensorMap, PreconditionErrors) {
       << e;
   e = error(tmaParam({64, 128}, true), ArgValue::tensor(0x10000, {100, 128}));
   EXPECT_NE(e.find("128-byte swizzle allows at most 128"), std::string::npos)
+      << e;
+  KernelParam p64 = tmaParam({64, 64}, true);
+  p64.swizzleBytes = 64;
+  e = error(p64, ArgValue::tensor(0x10000, {100, 64}));
+  EXPECT_NE(e.find("64-byte swizzle allows at most 64"), std::string::npos)
+      << e;
+  p64.swizzleBytes = 48;
+  e = error(p64, ArgValue::tensor(0x10000, {100, 64}));
+  EXPECT_NE(e.find("TMA swizzles 32, 64 or 128 bytes"), std::string::npos)
       << e;
   e = error(tmaParam({64, 64}, false),
             ArgValue::tensor(0x10000, {100, 64}, {128, 2}));

@@ -99,6 +99,21 @@ Session::parseKernel(const std::string &bufferName, const std::string &name) {
   return findKernel(*this, *module, name);
 }
 
+/// The float type elementTypeName() calls `name`; null for any other name.
+static Type floatTypeNamed(MLIRContext *ctx, llvm::StringRef name) {
+  if (name == "bf16")
+    return BFloat16Type::get(ctx);
+  if (name == "f16")
+    return Float16Type::get(ctx);
+  if (name == "f32")
+    return Float32Type::get(ctx);
+  if (name == "f8e4m3")
+    return Float8E4M3FNType::get(ctx);
+  if (name == "f8e5m2")
+    return Float8E5M2Type::get(ctx);
+  return Type();
+}
+
 std::optional<::tile::ElementType> toElementType(Type t) {
   using E = ::tile::ElementType;
   if (t.isBF16()) return E::BF16;
@@ -237,9 +252,10 @@ llvm::Error KernelSource::setOperandType(ElementType type) {
 
 llvm::Error KernelSource::setOutputType(ElementType type) {
   if (type != ElementType::BF16 && type != ElementType::F16 &&
-      type != ElementType::F32)
+      type != ElementType::F32 && type != ElementType::F8E4M3 &&
+      type != ElementType::F8E5M2)
     return makeError(llvm::Twine("output type ") + elementTypeName(type) +
-                     " is not supported (bf16, f16, f32)");
+                     " is not supported (bf16, f16, f32, f8e4m3, f8e5m2)");
   outputType = elementTypeName(type);
   for (KernelArgInfo &a : argList)
     if (a.isOutput)
@@ -354,17 +370,9 @@ KernelSource::compile(const Bindings &config,
 
   if (!retypeTo.empty()) {
     // The kernel's operand type `retypeFrom` becomes `retypeTo` everywhere.
-    auto typeNamed = [&](llvm::StringRef name) -> Type {
-      MLIRContext *ctx = &s.context;
-      if (name == "bf16")
-        return BFloat16Type::get(ctx);
-      if (name == "f16")
-        return Float16Type::get(ctx);
-      if (name == "f8e4m3")
-        return Float8E4M3FNType::get(ctx);
-      return Float8E5M2Type::get(ctx);
-    };
-    Type from = typeNamed(retypeFrom), to = typeNamed(retypeTo);
+    Type from = floatTypeNamed(&s.context, retypeFrom);
+    Type to = floatTypeNamed(&s.context, retypeTo);
+    assert(from && to && "setOperandType checked the names");
     AttrTypeReplacer replacer;
     replacer.addReplacement([&](Type t) -> std::optional<Type> {
       if (t == from)
@@ -378,9 +386,8 @@ KernelSource::compile(const Bindings &config,
       return s.error("kernel @" + kernel + " does not verify in " + retypeTo);
   }
   if (!outputType.empty()) {
-    Type to = outputType == "f32"    ? Type(Float32Type::get(&s.context))
-              : outputType == "bf16" ? Type(BFloat16Type::get(&s.context))
-                                     : Type(Float16Type::get(&s.context));
+    Type to = floatTypeNamed(&s.context, outputType);
+    assert(to && "setOutputType checked the name");
     if (failed(retypeOutputs(*found, to)))
       return s.error("cannot give @" + kernel + " " + outputType + " outputs");
   }
@@ -437,7 +444,7 @@ KernelSource::compile(const Bindings &config,
         p.kind = KernelParam::Kind::TensorMap;
         auto box = d.getAs<DenseI64ArrayAttr>("box");
         p.boxDims.assign(box.asArrayRef().begin(), box.asArrayRef().end());
-        p.swizzle128 = d.getAs<IntegerAttr>("swizzle").getInt() == 128;
+        p.swizzleBytes = d.getAs<IntegerAttr>("swizzle").getInt();
       } else if (kind == "memref") {
         p.kind = KernelParam::Kind::Memref;
       } else {

@@ -50,8 +50,6 @@ using namespace mlir::tile::lowering;
 
 namespace {
 
-constexpr int64_t kChunkCols = 64; // 16-bit columns in 128 bytes
-
 /// What the lowering needs to know about an attention-shaped kernel.
 struct AttentionPlan {
   KernelOp kernel;
@@ -65,17 +63,35 @@ struct AttentionPlan {
   int64_t threads() const { return warpgroups * 128; }
   int64_t rowsPerWarpgroup() const { return bm / warpgroups; }
   int64_t slices() const { return rowsPerWarpgroup() / kWarpgroupRows; }
-  int64_t chunks() const { return d / kChunkCols; }
-  int64_t qBytes() const { return bm * d * 2; }
-  int64_t kvStageBytes() const { return bn * d * 2; }
+  int64_t elemBytes() const { return operandType.getIntOrFloatBitWidth() / 8; }
+  bool fp8() const { return isFloat8(operandType); }
+  /// Q, K and V rows are stored in chunks of `rowSwizzle()` bytes (128, or
+  /// 64 for fp8 with D = 64), swizzled over that span as TMA writes them.
+  int64_t rowSwizzle() const {
+    return std::min(kSwizzleBytes, d * elemBytes());
+  }
+  int64_t chunkCols() const { return rowSwizzle() / elemBytes(); }
+  int64_t chunks() const { return d / chunkCols(); }
+  int64_t qBytes() const { return bm * d * elemBytes(); }
+  int64_t kvStageBytes() const { return bn * d * elemBytes(); }
   int64_t kOffset() const { return qBytes(); } // K stage 0
   int64_t vOffset() const { return qBytes() + stages * kvStageBytes(); }
+  /// fp8 only: Vᵀ, D rows of BLOCK_N key bytes in chunks of `vtSwizzle()`
+  /// keys, in two buffers (one per block parity).
+  int64_t vtSwizzle() const { return std::min(kSwizzleBytes, bn); }
+  int64_t vtBytes() const { return fp8() ? d * bn : 0; }
+  int64_t vtOffset() const { return vOffset() + stages * kvStageBytes(); }
   int64_t sharedMemoryBytes() const {
-    int64_t pipeline = qBytes() + 2 * stages * kvStageBytes();
+    int64_t pipeline = qBytes() + 2 * stages * kvStageBytes() + 2 * vtBytes();
     int64_t staging = bm * d * 4; // the output tile, at most f32
     return std::max(pipeline, staging) + kSharedMemorySlack;
   }
 };
+
+/// The 16-byte unit that byte row `row` of a `span`-byte swizzled region
+/// XORs its unit index with (TMA's and wgmma's swizzle: address bits
+/// [4, 4 + log2(span / 16)) ^= bits [7, ...)).
+int64_t swizzleMask(int64_t span) { return span / 16 - 1; }
 
 
 /// Checks a TMA-streamed load: a tensor argument of the kernel with
@@ -166,10 +182,11 @@ FailureOr<AttentionPlan> analyzeAttention(KernelOp kernel) {
   auto qType = plan.q.getType(), kType = plan.k.getType(),
        vType = plan.v.getType();
   plan.operandType = qType.getElementType();
-  if (!plan.operandType.isBF16() && !plan.operandType.isF16())
+  if (!wgmmaOperandType(plan.operandType))
     return plan.scoreDot.emitOpError()
            << "operands of type " << plan.operandType
-           << " are not supported by the attention lowering yet (bf16, f16)";
+           << " are not supported by the attention lowering (bf16, f16, "
+              "f8E4M3FN, f8E5M2: the wgmma operand types)";
   if (kType.getElementType() != plan.operandType ||
       vType.getElementType() != plan.operandType ||
       cast<RankedTensorType>(plan.valueDot.getLhs().getType())
@@ -183,7 +200,7 @@ FailureOr<AttentionPlan> analyzeAttention(KernelOp kernel) {
   if (kType.getDimSize(1) != plan.d || vType.getShape() != kType.getShape())
     return plan.valueDot.emitOpError()
            << "K and V tiles must both be BLOCK_N x D with Q's D";
-  if (plan.d % kChunkCols != 0 || plan.d > 256)
+  if (plan.d % 64 != 0 || plan.d > 256)
     return plan.scoreDot.emitOpError()
            << "head dimension D = " << plan.d
            << " must be a multiple of 64, at most 256, for the attention "
@@ -193,6 +210,11 @@ FailureOr<AttentionPlan> analyzeAttention(KernelOp kernel) {
            << "BLOCK_N = " << plan.bn
            << " must be a multiple of 16 in [16, 256] (the n of one wgmma and "
               "whole k-steps of the second)";
+  if (plan.fp8() && plan.bn % 32 != 0)
+    return plan.scoreDot.emitOpError()
+           << "BLOCK_N = " << plan.bn
+           << " must be a multiple of 32 for fp8 operands (P·V takes 32 keys "
+              "a wgmma)";
   if (plan.bm % (kWarpgroupRows * plan.warpgroups) != 0 ||
       plan.slices() > 2)
     return plan.scoreDot.emitOpError()
@@ -322,13 +344,20 @@ private:
   void unpackAccumulator(Value acc, int64_t cols, std::vector<Value> &out);
   LogicalResult emitScoreDot(DotOp op);
   LogicalResult emitValueDot(DotOp op);
+  LogicalResult emitValueDotFp8(DotOp op);
+  void transposeV(Value vBase, Value vtBase);
+  Value vtBase();
+  void prepareVt();
+  Value packBytes(ArrayRef<Value> bytes);
   LogicalResult emitStore(StoreOp op);
   LogicalResult emitLoop();
 
   AttentionPlan &plan;
   Value qFull, kFull, vFull, empty;
+  /// fp8: Vᵀ buffer `block % 2` is complete (every thread arrives).
+  Value vtFull;
   Value wg, isThread0, isWgLeader;
-  Value stage, phase, numBlocks;
+  Value stage, phase, numBlocks, block;
   DenseMap<Value, Fragment> fragments;
   /// Per-element values of lazy tiles materialized at the current point.
   DenseMap<std::pair<Value, int64_t>, Value> lazyCache;
@@ -346,19 +375,19 @@ private:
 void AttentionEmitter::loadBox(LoadOp load, Value group, Value index,
                                int64_t smemOffset, Value smemStageOffset,
                                int64_t rows, Value row) {
-  nvgpu::MBarrierArriveExpectTxOp::create(b, group, idx(rows * plan.d * 2),
-                                          index, Value());
+  nvgpu::MBarrierArriveExpectTxOp::create(
+      b, group, idx(rows * plan.d * plan.elemBytes()), index, Value());
   auto indices = load.getIndices();
   int64_t rank = indices.size();
   SmallVector<int64_t> box(rank, 1);
   box[rank - 2] = rows;
-  box[rank - 1] = kChunkCols;
+  box[rank - 1] = plan.chunkCols();
   for (int64_t c = 0; c < plan.chunks(); ++c) {
     Value view = smemView(add(smemStageOffset,
-                              idx(smemOffset + c * rows * kSwizzleBytes)),
+                              idx(smemOffset + c * rows * plan.rowSwizzle())),
                           box, plan.operandType);
     // TMA coordinates run innermost dimension first.
-    SmallVector<Value> coords = {idx(c * kChunkCols), row};
+    SmallVector<Value> coords = {idx(c * plan.chunkCols()), row};
     for (int64_t i = rank - 3; i >= 0; --i)
       coords.push_back(map.lookup(indices[i]));
     nvgpu::TmaAsyncLoadOp::create(b, view, group,
@@ -625,6 +654,15 @@ LogicalResult AttentionEmitter::emitElementwise(Operation *op) {
   }
   Fragment f;
   f.cols = cols;
+  if (auto trunc = dyn_cast<arith::TruncFOp>(op);
+      trunc && isFloat8(getElementTypeOrSelf(trunc.getType())) &&
+      getElementTypeOrSelf(trunc.getIn().getType()).isF32()) {
+    SmallVector<Value> rounded = truncToFloat8(
+        tileOperands[0], getElementTypeOrSelf(trunc.getType()));
+    f.elems.assign(rounded.begin(), rounded.end());
+    fragments[result] = std::move(f);
+    return success();
+  }
   for (int64_t i = 0, n = count(cols); i < n; ++i) {
     SmallVector<Value> operands;
     for (auto [operand, elems] : llvm::zip(op->getOperands(), tileOperands))
@@ -722,10 +760,11 @@ LogicalResult AttentionEmitter::emitScoreDot(DotOp op) {
     accElems = *elems;
   }
   int64_t cols = plan.bn;
+  int64_t span = plan.rowSwizzle();
   Value kBase = add(idx(plan.kOffset()), mul(stage, idx(plan.kvStageBytes())));
   Value matA = matrixDescriptor(
-      mul(wg, idx(plan.rowsPerWarpgroup() * kSwizzleBytes)), 16, 1024);
-  Value matB = matrixDescriptor(kBase, 16, 1024);
+      mul(wg, idx(plan.rowsPerWarpgroup() * span)), 16, 8 * span, span);
+  Value matB = matrixDescriptor(kBase, 16, 8 * span, span);
   beginWgmma();
   SmallVector<Value> accs;
   for (int64_t slice = 0; slice < plan.slices(); ++slice) {
@@ -733,11 +772,13 @@ LogicalResult AttentionEmitter::emitScoreDot(DotOp op) {
         ctx, SmallVector<Type>(cols / 2, b.getF32Type()));
     Value d = zeroInit ? LLVM::UndefOp::create(b, accType).getResult()
                        : packAccumulator(accElems, slice, cols);
-    for (int64_t kk = 0; kk < plan.d / 16; ++kk) {
-      int64_t chunk = kk / 4, within = (kk % 4) * 32;
-      int64_t aOffset = chunk * plan.bm * kSwizzleBytes +
-                        slice * kWarpgroupRows * kSwizzleBytes + within;
-      int64_t bOffset = chunk * plan.bn * kSwizzleBytes + within;
+    // One wgmma reads 32 bytes of each row: k16 of 16-bit, k32 of fp8.
+    for (int64_t kByte = 0; kByte < plan.d * plan.elemBytes(); kByte += 32) {
+      int64_t kk = kByte / 32;
+      int64_t chunk = kByte / span, within = kByte % span;
+      int64_t aOffset = chunk * plan.bm * span +
+                        slice * kWarpgroupRows * span + within;
+      int64_t bOffset = chunk * plan.bn * span + within;
       d = wgmmaShared(d, matA, aOffset, matB, bOffset, plan.bn,
                       plan.operandType, /*kMajorB=*/true,
                       /*ignoreAcc=*/zeroInit && kk == 0);
@@ -745,6 +786,10 @@ LogicalResult AttentionEmitter::emitScoreDot(DotOp op) {
     accs.push_back(d);
   }
   NVVM::WgmmaGroupSyncAlignedOp::create(b);
+  // fp8: V's transpose runs on the CUDA cores while the tensor cores
+  // compute S.
+  if (plan.fp8())
+    prepareVt();
   NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
   Fragment f;
   f.cols = cols;
@@ -761,6 +806,8 @@ LogicalResult AttentionEmitter::emitScoreDot(DotOp op) {
 LogicalResult AttentionEmitter::emitValueDot(DotOp op) {
   if (!op.getType().getElementType().isF32())
     return op.emitOpError() << "accumulator must be f32";
+  if (plan.fp8())
+    return emitValueDotFp8(op);
   auto pElems = elementsOf(op.getLhs());
   auto accElems = elementsOf(op.getAcc());
   if (failed(pElems) || failed(accElems))
@@ -820,6 +867,222 @@ LogicalResult AttentionEmitter::emitValueDot(DotOp op) {
           b, matB,
           arith::ConstantIntOp::create(b, i64,
                                        (kk * 16 * kSwizzleBytes) >> 4)));
+      operands.append(d.begin(), d.end());
+      auto wgmma = LLVM::InlineAsmOp::create(
+          b, accType, operands, b.getStringAttr(asmText),
+          b.getStringAttr(constraints), b.getUnitAttr(), UnitAttr(),
+          LLVM::TailCallKindAttr(),
+          LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
+          ArrayAttr());
+      d.clear();
+      unpackAccumulator(wgmma.getResult(0), cols, d);
+    }
+    accs.insert(accs.end(), d.begin(), d.end());
+  }
+  NVVM::WgmmaGroupSyncAlignedOp::create(b);
+  NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
+  Fragment f;
+  f.cols = cols;
+  f.elems = std::move(accs);
+  fragments[op.getResult()] = std::move(f);
+  return success();
+}
+
+/// fp8 wgmma reads B K-major only, and V arrives key-major (a row per key,
+/// as the caller lays it out): the threads copy the V stage at `vBase` into
+/// Vᵀ at `vtBase`, D rows of BLOCK_N key bytes, swizzled as TMA would have
+/// written them. Keys are permuted within each 32 so that the fp32
+/// accumulator layout of S, converted to fp8 in place, is P's register-A
+/// layout (m64nNk32 reads columns 4q..4q+3 and 16+4q..16+4q+3 in lane q of
+/// a quad; the accumulator holds 2q, 2q+1, 8+2q, 9+2q, ...): Vᵀ column
+/// 16H + 4q + i holds key 16H + 8(i/2) + 2q + i%2. P·V sums over keys in
+/// any order, so this is exact, and P needs no shuffles (FlashAttention-3
+/// shuffles P instead).
+///
+/// A task is 4 keys x 16 head-dimension bytes: four 16-byte loads, a 4x4
+/// byte transpose of each word quadruple with prmt, sixteen 4-byte stores.
+/// The 32 lanes of a warp cover the 8 groups of 16 keys of one 16-byte
+/// column unit (BLOCK_N = 128): every store of the warp hits one Vᵀ row in
+/// 32 different banks, and lanes of odd key groups load their row pair in
+/// the other order so that each 8-lane phase of a load reads 8 different
+/// rows mod 8, 8 different units.
+void AttentionEmitter::transposeV(Value vBase, Value vtBase) {
+  Type i32 = b.getI32Type();
+  auto c32 = [&](int64_t v) {
+    return arith::ConstantIntOp::create(b, i32, v).getResult();
+  };
+  int64_t qkSpan = plan.rowSwizzle(), vtSpan = plan.vtSwizzle();
+  int64_t lanesPerUnit = plan.bn / 4; // 4 lanes per 16 keys
+  int64_t tasks = (plan.d / 16) * lanesPerUnit;
+  Value words = smemView(
+      idx(0), {(plan.sharedMemoryBytes() - kSharedMemorySlack) / 4}, i32);
+  auto loop = scf::ForOp::create(b, tid, idx(tasks), idx(plan.threads()));
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  Value t = loop.getInductionVar();
+  Value unit = div(t, idx(lanesPerUnit));
+  Value lane = rem(t, idx(lanesPerUnit));
+  Value quad = rem(div(lane, idx(2)), idx(4));
+  Value odd = rem(lane, idx(2));
+  Value group = add(mul(div(lane, idx(8)), idx(2)), odd); // of 16 keys
+  Value isOdd = eq(odd, idx(1));
+  // Byte offset of 16-byte unit `u` (of the row) in row `row` of a
+  // `span`-byte swizzled region of `rows`-row chunks at `base`.
+  auto swizzled = [&](Value base, Value row, Value byte, int64_t span,
+                      int64_t rows) {
+    Value chunk = div(byte, idx(span));
+    Value within = rem(byte, idx(span));
+    Value u = div(within, idx(16));
+    Value phase = arith::AndIOp::create(
+        b, div(mul(row, idx(span)), idx(128)), idx(swizzleMask(span)));
+    Value unitPos = arith::XOrIOp::create(b, u, phase);
+    return add(add(base, mul(chunk, idx(rows * span))),
+               add(mul(row, idx(span)),
+                   add(mul(unitPos, idx(16)), rem(within, idx(16)))));
+  };
+  Value keyBase = add(mul(group, idx(16)), mul(quad, idx(2)));
+  Value dByte = mul(unit, idx(16));
+  auto vecType = VectorType::get({4}, i32);
+  SmallVector<Value> rows; // 4 words each: keys i = 0..3 of the quad
+  for (int64_t n = 0; n < 4; ++n) {
+    // Row n of the task: keyBase + 8 (n / 2) + (n % 2), the pair swapped
+    // in odd groups.
+    Value pairBit = arith::XOrIOp::create(b, idx(n % 2), odd);
+    Value row = add(keyBase, add(idx(8 * (n / 2)), pairBit));
+    Value offset = swizzled(vBase, row, dByte, qkSpan, plan.bn);
+    rows.push_back(vector::LoadOp::create(b, vecType, words,
+                                          ValueRange{div(offset, idx(4))},
+                                          /*nontemporal=*/false,
+                                          llvm::MaybeAlign(16)));
+  }
+  // prmt selectors (byte i of the result is byte nibble_i of {hi, lo}):
+  // [a0 b0 a1 b1] and [a2 b2 a3 b3] of rows a (key i = 0 or 2) and b
+  // (i = 1 or 3), which odd groups loaded the other way round.
+  Value lowSel = arith::SelectOp::create(b, isOdd, c32(0x1504), c32(0x5140));
+  Value highSel = arith::SelectOp::create(b, isOdd, c32(0x3726), c32(0x7362));
+  auto prmt = [&](Value lo, Value hi, Value sel) {
+    return NVVM::PermuteOp::create(b, i32, lo, hi, sel,
+                                   NVVM::PermuteMode::DEFAULT)
+        .getResult();
+  };
+  Value keyByte = add(mul(group, idx(16)), mul(quad, idx(4)));
+  for (int64_t m = 0; m < 4; ++m) {
+    SmallVector<Value> w;
+    for (Value r : rows)
+      w.push_back(vector::ExtractOp::create(b, r, m));
+    Value t0 = prmt(w[0], w[1], lowSel), t1 = prmt(w[0], w[1], highSel);
+    Value t2 = prmt(w[2], w[3], lowSel), t3 = prmt(w[2], w[3], highSel);
+    Value out[4] = {prmt(t0, t2, c32(0x5410)), prmt(t0, t2, c32(0x7632)),
+                    prmt(t1, t3, c32(0x5410)), prmt(t1, t3, c32(0x7632))};
+    for (int64_t j = 0; j < 4; ++j) {
+      Value dRow = add(dByte, idx(4 * m + j));
+      Value offset = swizzled(vtBase, dRow, keyByte, vtSpan, plan.d);
+      memref::StoreOp::create(b, out[j], words,
+                              ValueRange{div(offset, idx(4))});
+    }
+  }
+}
+
+/// Vᵀ buffer of this block. Two: a thread may transpose block i + 1 while
+/// another warpgroup still multiplies with block i; not block i + 2, since
+/// every thread arrives for block i + 1 only after its P·V of block i.
+Value AttentionEmitter::vtBase() {
+  return add(idx(plan.vtOffset()), mul(rem(block, idx(2)), idx(plan.vtBytes())));
+}
+
+/// fp8: this block's V, transposed into its Vᵀ buffer; then the thread
+/// arrives on vtFull. P·V waits there, so no warpgroup reads Vᵀ before
+/// every thread wrote its share, and no thread waits for a warpgroup's
+/// softmax (a block-wide barrier here would lock the warpgroups in step).
+void AttentionEmitter::prepareVt() {
+  waitBarrier(vFull, stage, phase);
+  Value vBase = add(idx(plan.vOffset()), mul(stage, idx(plan.kvStageBytes())));
+  transposeV(vBase, vtBase());
+  // The generic-proxy stores must be visible to wgmma (async proxy).
+  NVVM::FenceProxyOp::create(
+      b, NVVM::ProxyKind::async_shared,
+      NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
+  nvgpu::MBarrierArriveOp::create(b, nvgpu::MBarrierTokenType::get(ctx),
+                                  vtFull, rem(block, idx(2)));
+}
+
+/// Four 8-bit values as one 32-bit register, the first in the low byte.
+Value AttentionEmitter::packBytes(ArrayRef<Value> bytes) {
+  auto vecType = VectorType::get({4}, bytes.front().getType());
+  Value vec = vector::FromElementsOp::create(b, vecType, bytes);
+  Value word = vector::BitCastOp::create(
+      b, VectorType::get({1}, b.getI32Type()), vec);
+  return vector::ExtractOp::create(b, word, 0);
+}
+
+/// O = acc + P·V with fp8 P and V: P from registers (see transposeV for
+/// why S's accumulator layout serves as is), Vᵀ K-major in shared memory.
+/// Inline PTX, as emitValueDot.
+LogicalResult AttentionEmitter::emitValueDotFp8(DotOp op) {
+  auto pElems = elementsOf(op.getLhs());
+  auto accElems = elementsOf(op.getAcc());
+  if (failed(pElems) || failed(accElems))
+    return op.emitOpError() << "operands are not available as fragments";
+  waitBarrier(vtFull, rem(block, idx(2)), div(block, idx(2)));
+  int64_t cols = plan.d, span = plan.vtSwizzle();
+  Value matB = matrixDescriptor(vtBase(), 16, 8 * span, span);
+  Type i64 = b.getI64Type();
+  StringRef typeName =
+      isa<Float8E4M3FNType>(plan.operandType) ? "e4m3" : "e5m2";
+  std::string asmText;
+  {
+    llvm::raw_string_ostream os(asmText);
+    int64_t n = cols / 2;
+    os << "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
+       << "wgmma.mma_async.sync.aligned.m64n" << cols << "k32.f32."
+       << typeName << "." << typeName << " {";
+    for (int64_t i = 0; i < n; ++i)
+      os << (i ? ", " : "") << "$" << i;
+    os << "}, {$" << n << ", $" << n + 1 << ", $" << n + 2 << ", $" << n + 3
+       << "}, $" << n + 4 << ", p, 1, 1;\n}\n";
+  }
+  std::string constraints;
+  {
+    llvm::raw_string_ostream os(constraints);
+    int64_t n = cols / 2;
+    for (int64_t i = 0; i < n; ++i)
+      os << "=f,";
+    os << "r,r,r,r,l";
+    for (int64_t i = 0; i < n; ++i)
+      os << "," << i;
+  }
+  auto accType = LLVM::LLVMStructType::getLiteral(
+      ctx, SmallVector<Type>(cols / 2, b.getF32Type()));
+  int64_t pCols = plan.bn;
+  // Registers of k-step kk (32 keys, accumulator column groups j = 4kk ..
+  // 4kk + 3): {j, j + 1} of row r, of row r + 8, {j + 2, j + 3} of row r,
+  // of row r + 8; element (j, half, e) of a slice is 4j + 2 half + e.
+  SmallVector<SmallVector<Value>> packed;
+  for (int64_t slice = 0; slice < plan.slices(); ++slice)
+    for (int64_t kk = 0; kk < plan.bn / 32; ++kk) {
+      auto at = [&](int64_t j, int64_t half, int64_t e) {
+        return (*pElems)[slice * pCols / 2 + 4 * j + 2 * half + e];
+      };
+      SmallVector<Value> regs;
+      for (int64_t pairOfGroups = 0; pairOfGroups < 2; ++pairOfGroups)
+        for (int64_t half = 0; half < 2; ++half) {
+          int64_t j = 4 * kk + 2 * pairOfGroups;
+          regs.push_back(packBytes({at(j, half, 0), at(j, half, 1),
+                                    at(j + 1, half, 0), at(j + 1, half, 1)}));
+        }
+      packed.push_back(regs);
+    }
+  beginWgmma();
+  std::vector<Value> accs;
+  for (int64_t slice = 0; slice < plan.slices(); ++slice) {
+    std::vector<Value> d((*accElems).begin() + slice * cols / 2,
+                         (*accElems).begin() + (slice + 1) * cols / 2);
+    for (int64_t kk = 0; kk < plan.bn / 32; ++kk) {
+      SmallVector<Value> operands = packed[slice * (plan.bn / 32) + kk];
+      int64_t kByte = kk * 32;
+      int64_t offset = (kByte / span) * plan.d * span + kByte % span;
+      operands.push_back(arith::AddIOp::create(
+          b, matB, arith::ConstantIntOp::create(b, i64, offset >> 4)));
       operands.append(d.begin(), d.end());
       auto wgmma = LLVM::InlineAsmOp::create(
           b, accType, operands, b.getStringAttr(asmText),
@@ -983,7 +1246,7 @@ LogicalResult AttentionEmitter::emitLoop() {
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(forOp.getBody());
-    Value block = forOp.getInductionVar();
+    block = forOp.getInductionVar();
     map.map(loop.getInductionVar(), mul(block, idx(plan.bn)));
     inLoop = true;
     unsigned next = 0;
@@ -1074,8 +1337,9 @@ LogicalResult AttentionEmitter::emit() {
     int64_t rank = load.getIndices().size();
     SmallVector<int64_t> box(rank, 1);
     box[rank - 2] = rows;
-    box[rank - 1] = kChunkCols;
-    tensorMaps[load.getSource()] = tensorMapType(box, plan.operandType);
+    box[rank - 1] = plan.chunkCols();
+    tensorMaps[load.getSource()] =
+        tensorMapType(box, plan.operandType, plan.rowSwizzle());
   }
   if (tensorMaps.size() != 3)
     return plan.scoreDot.emitOpError()
@@ -1105,6 +1369,12 @@ LogicalResult AttentionEmitter::emit() {
   vFull = group(plan.stages);
   empty = group(plan.stages);
   nvgpu::MBarrierInitOp::create(b, qFull, idx(1), idx(0), isThread0);
+  if (plan.fp8()) {
+    vtFull = group(2);
+    for (int64_t s = 0; s < 2; ++s)
+      nvgpu::MBarrierInitOp::create(b, vtFull, idx(plan.threads()), idx(s),
+                                    isThread0);
+  }
   for (int64_t s = 0; s < plan.stages; ++s) {
     nvgpu::MBarrierInitOp::create(b, kFull, idx(1), idx(s), isThread0);
     nvgpu::MBarrierInitOp::create(b, vFull, idx(1), idx(s), isThread0);

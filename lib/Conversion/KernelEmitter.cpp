@@ -120,29 +120,36 @@ void KernelEmitter::beginWgmma() {
 }
 
 nvgpu::TensorMapDescriptorType
-KernelEmitter::tensorMapType(ArrayRef<int64_t> box, Type element) {
+KernelEmitter::tensorMapType(ArrayRef<int64_t> box, Type element,
+                             int64_t swizzleBytes) {
   auto boxType =
       MemRefType::get(box, element, MemRefLayoutAttrInterface(), smemSpace());
+  auto swizzle = swizzleBytes == 32   ? nvgpu::TensorMapSwizzleKind::SWIZZLE_32B
+                 : swizzleBytes == 64 ? nvgpu::TensorMapSwizzleKind::SWIZZLE_64B
+                                      : nvgpu::TensorMapSwizzleKind::SWIZZLE_128B;
+  assert(llvm::is_contained({32, 64, 128}, swizzleBytes) && "swizzle span");
   return nvgpu::TensorMapDescriptorType::get(
-      ctx, boxType, nvgpu::TensorMapSwizzleKind::SWIZZLE_128B,
-      nvgpu::TensorMapL2PromoKind::L2PROMO_256B,
+      ctx, boxType, swizzle, nvgpu::TensorMapL2PromoKind::L2PROMO_256B,
       nvgpu::TensorMapOOBKind::OOB_ZERO,
       nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
 }
 
 /// Start address, leading and stride byte offsets (all >> 4), and the
-/// 128-byte swizzle mode in bits 62-63.
+/// swizzle mode in bits 62-63 (1: 128 bytes, 2: 64, 3: 32).
 Value KernelEmitter::matrixDescriptor(Value byteOffset, int64_t leadingBytes,
-                                      int64_t strideBytes) {
+                                      int64_t strideBytes,
+                                      int64_t swizzleBytes) {
   Type i64 = b.getI64Type();
   auto c64 = [&](int64_t v) { return arith::ConstantIntOp::create(b, i64, v); };
+  int64_t mode = swizzleBytes == 128 ? 1 : swizzleBytes == 64 ? 2 : 3;
+  assert(llvm::is_contained({32, 64, 128}, swizzleBytes) && "swizzle span");
   Value address =
       arith::IndexCastUIOp::create(b, i64, add(smemBase, byteOffset));
   Value start = arith::AndIOp::create(
       b, arith::ShRUIOp::create(b, address, c64(4)), c64(0x3FFF));
   Value desc = arith::OrIOp::create(b, start, c64((leadingBytes >> 4) << 16));
   desc = arith::OrIOp::create(b, desc, c64((strideBytes >> 4) << 32));
-  return arith::OrIOp::create(b, desc, c64(int64_t(1) << 62));
+  return arith::OrIOp::create(b, desc, c64(mode << 62));
 }
 
 std::optional<NVVM::WGMMATypes> mlir::tile::lowering::wgmmaOperandType(Type t) {
@@ -178,6 +185,24 @@ Value KernelEmitter::wgmmaShared(Value acc, Value matA, int64_t aOffset,
       NVVM::MMAIntOverflowAttr());
 }
 
+SmallVector<Value> KernelEmitter::truncToFloat8(ArrayRef<Value> values,
+                                                Type f8) {
+  auto pairType = VectorType::get({2}, b.getI8Type());
+  SmallVector<Value> out;
+  for (size_t i = 0; i < values.size(); i += 2) {
+    // The second operand lands in the low byte: element 0 of the pair.
+    Value hi = i + 1 < values.size() ? values[i + 1] : values[i];
+    Value pair = NVVM::ConvertF32x2ToF8x2Op::create(
+        b, pairType, hi, values[i], NVVM::FPRoundingMode::RN,
+        NVVM::SaturationMode::SATFINITE, /*relu=*/false, f8);
+    Value typed = vector::BitCastOp::create(b, VectorType::get({2}, f8), pair);
+    out.push_back(vector::ExtractOp::create(b, typed, 0));
+    if (i + 1 < values.size())
+      out.push_back(vector::ExtractOp::create(b, typed, 1));
+  }
+  return out;
+}
+
 void KernelEmitter::createFunction(
     const llvm::MapVector<Value, nvgpu::TensorMapDescriptorType> &tensorMaps,
     int64_t threads) {
@@ -201,9 +226,23 @@ void KernelEmitter::createFunction(
       // signatures).
       argTypes.push_back(LLVM::LLVMPointerType::get(ctx));
       ArrayRef<int64_t> box = it->second.getTensor().getShape();
+      int64_t swizzle = 128;
+      switch (it->second.getSwizzle()) {
+      case nvgpu::TensorMapSwizzleKind::SWIZZLE_NONE:
+        swizzle = 0;
+        break;
+      case nvgpu::TensorMapSwizzleKind::SWIZZLE_32B:
+        swizzle = 32;
+        break;
+      case nvgpu::TensorMapSwizzleKind::SWIZZLE_64B:
+        swizzle = 64;
+        break;
+      case nvgpu::TensorMapSwizzleKind::SWIZZLE_128B:
+        break;
+      }
       param("tensormap", i,
             {attrs.getNamedAttr("box", attrs.getDenseI64ArrayAttr(box)),
-             attrs.getNamedAttr("swizzle", attrs.getI64IntegerAttr(128))});
+             attrs.getNamedAttr("swizzle", attrs.getI64IntegerAttr(swizzle))});
       continue;
     }
     argTypes.push_back(type);

@@ -135,13 +135,16 @@ protected:
   /// warp 0 may still be in the TMA producer branch or an mbarrier wait
   /// loop; then wgmma.fence orders earlier register writes before the MMA.
   void beginWgmma();
-  /// A TMA descriptor type: `box` elements, 128-byte swizzle, zero fill.
+  /// A TMA descriptor type: `box` elements, a `swizzleBytes` (32, 64 or
+  /// 128) swizzle, zero fill.
   nvgpu::TensorMapDescriptorType tensorMapType(ArrayRef<int64_t> box,
-                                               Type element);
-  /// A wgmma shared-memory matrix descriptor (sm_90) for the 128-byte
-  /// swizzled operand at `byteOffset` from the aligned shared base.
+                                               Type element,
+                                               int64_t swizzleBytes = 128);
+  /// A wgmma shared-memory matrix descriptor (sm_90) for the operand at
+  /// `byteOffset` from the aligned shared base, swizzled over
+  /// `swizzleBytes` (32, 64 or 128) as TMA wrote it.
   Value matrixDescriptor(Value byteOffset, int64_t leadingBytes,
-                         int64_t strideBytes);
+                         int64_t strideBytes, int64_t swizzleBytes = 128);
 
   /// One wgmma.mma_async m64nNk16 with both operands in shared memory:
   /// `matA` / `matB` advanced by `aOffset` / `bOffset` bytes. A is K-major;
@@ -150,6 +153,12 @@ protected:
   Value wgmmaShared(Value acc, Value matA, int64_t aOffset, Value matB,
                     int64_t bOffset, int64_t n, Type operandType,
                     bool kMajorB, bool ignoreAcc = false);
+
+  /// f32 `values` rounded to the fp8 type `f8`, in order: cvt.rn.satfinite
+  /// on two values at a time (out-of-range values saturate to the largest
+  /// finite fp8, as torch's and FlashAttention-3's conversions do). arith's
+  /// own truncf to fp8 has no LLVM lowering.
+  SmallVector<Value> truncToFloat8(ArrayRef<Value> values, Type f8);
 
   /// Creates the gpu.func: arguments in `tensorMaps` become pointers to
   /// their CUtensorMap, other tensors memrefs, scalars stay, and the

@@ -324,6 +324,20 @@ void GemmEmitter::cloneVector(Operation *op, IRMapping &vmap) {
                                                       splat.getValue())));
     return;
   }
+  if (auto trunc = dyn_cast<arith::TruncFOp>(op);
+      trunc && isFloat8(getElementTypeOrSelf(trunc.getType())) &&
+      getElementTypeOrSelf(trunc.getIn().getType()).isF32()) {
+    Value in = vmap.lookup(trunc.getIn());
+    SmallVector<Value> elems;
+    for (int64_t i = 0; i < kEpilogueVector; ++i)
+      elems.push_back(vector::ExtractOp::create(b, in, i));
+    Type f8 = getElementTypeOrSelf(trunc.getType());
+    vmap.map(trunc.getResult(),
+             vector::FromElementsOp::create(
+                 b, VectorType::get({kEpilogueVector}, f8),
+                 truncToFloat8(elems, f8)));
+    return;
+  }
   Operation *clone = b.clone(*op, vmap);
   for (OpResult r : clone->getResults())
     if (auto t = dyn_cast<RankedTensorType>(r.getType()))

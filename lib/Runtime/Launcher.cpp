@@ -177,8 +177,23 @@ tile::runtime::makeTensorMapSpec(const KernelParam &param, const ArgValue &arg,
   spec.dataType = *dataType;
   spec.rank = rank;
   spec.globalAddress = arg.ptr;
-  spec.swizzle =
-      param.swizzle128 ? CU_TENSOR_MAP_SWIZZLE_128B : CU_TENSOR_MAP_SWIZZLE_NONE;
+  switch (param.swizzleBytes) {
+  case 0:
+    spec.swizzle = CU_TENSOR_MAP_SWIZZLE_NONE;
+    break;
+  case 32:
+    spec.swizzle = CU_TENSOR_MAP_SWIZZLE_32B;
+    break;
+  case 64:
+    spec.swizzle = CU_TENSOR_MAP_SWIZZLE_64B;
+    break;
+  case 128:
+    spec.swizzle = CU_TENSOR_MAP_SWIZZLE_128B;
+    break;
+  default:
+    return fail("swizzle of " + llvm::Twine(param.swizzleBytes) +
+                " bytes; TMA swizzles 32, 64 or 128 bytes (or none)");
+  }
 
   if (arg.ptr % 16 != 0)
     return fail(llvm::formatv("global address {0:x} is not 16-byte aligned",
@@ -223,9 +238,11 @@ tile::runtime::makeTensorMapSpec(const KernelParam &param, const ArgValue &arg,
   if (innerBoxBytes % 16 != 0)
     return fail("the innermost box dimension is " + llvm::Twine(innerBoxBytes) +
                 " bytes, not a multiple of 16");
-  if (param.swizzle128 && innerBoxBytes > 128)
+  if (param.swizzleBytes && innerBoxBytes > uint64_t(param.swizzleBytes))
     return fail("the innermost box dimension is " + llvm::Twine(innerBoxBytes) +
-                " bytes; 128-byte swizzle allows at most 128");
+                " bytes; a " + llvm::Twine(param.swizzleBytes) +
+                "-byte swizzle allows at most " +
+                llvm::Twine(param.swizzleBytes));
   return spec;
 }
 

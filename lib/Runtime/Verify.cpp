@@ -33,6 +33,26 @@ double tile::runtime::unitRoundoff(ElementType type) {
   }
 }
 
+/// The spacing of `type`'s subnormals: below the smallest normal, one
+/// unit in the last place is this absolute step, not a relative one (e4m3
+/// outputs reach it: |O| < 2^-6 is common in attention).
+static double subnormalSpacing(ElementType type) {
+  switch (type) {
+  case ElementType::BF16:
+    return std::ldexp(1.0, -133);
+  case ElementType::F16:
+    return std::ldexp(1.0, -24);
+  case ElementType::F32:
+    return std::ldexp(1.0, -149);
+  case ElementType::F8E4M3:
+    return std::ldexp(1.0, -9);
+  case ElementType::F8E5M2:
+    return std::ldexp(1.0, -16);
+  default:
+    return 0;
+  }
+}
+
 /// The unit roundoff of the accumulator of the tensor cores for operands
 /// of `type`: fp32's for 16-bit operands.
 static double accumulationRoundoff(ElementType type) {
@@ -57,6 +77,7 @@ ErrorBound tile::runtime::gemmErrorBound(ElementType inType,
   b.rtol = 2 * unitRoundoff(outType);
   b.atol = kAccumulation * accumulationRoundoff(inType) *
            std::sqrt(static_cast<double>(std::max<int64_t>(K, 1)));
+  b.floor = subnormalSpacing(outType);
   b.rowScale = std::move(rowNorms);
   b.colScale = std::move(colNorms);
   return b;
@@ -69,7 +90,7 @@ ErrorBound tile::runtime::attentionErrorBound(ElementType pType,
   b.rtol = 2 * unitRoundoff(outType); // one unit in the last place
   b.atol = kSoftmax * unitRoundoff(pType) * vmax;
   // fp32 rounding of the sums in P V and of the exponentials.
-  b.floor = 8 * std::ldexp(1.0, -24) * vmax;
+  b.floor = 8 * std::ldexp(1.0, -24) * vmax + subnormalSpacing(outType);
   b.rowScale = std::move(rowScale);
   return b;
 }

@@ -98,6 +98,23 @@ MUTANTS = {
           "  %victim = arith.cmpi eq, %pid_m, %c1 : index\n"
           "  %zeros = tile.splat %zero : !o_acc\n"
           "  %o = arith.select %victim, %zeros, %o_ok : !o_acc")]),
+    "fp8_attention-no-rescale": (
+        "fp8_attention.mlir",
+        "the accumulator is not rescaled when the row maximum grows",
+        [("    %acc_new = tile.dot %p8, %v, %acc_scaled : !p_tile, !kv_tile -> !o_acc",
+          "    %acc_new = tile.dot %p8, %v, %acc : !p_tile, !kv_tile -> !o_acc")]),
+    "fp8_attention-skip-block": (
+        "fp8_attention.mlir",
+        "the key loop stops one BLOCK_N early (run with --causal too)",
+        [("  %kv_end = arith.select %is_causal, %diag_end, %S_KV : index",
+          "  %kv_full = arith.select %is_causal, %diag_end, %S_KV : index\n"
+          "  %kv_end = arith.subi %kv_full, %bn : index")]),
+    "fp8_attention-no-descale-v": (
+        "fp8_attention.mlir",
+        "V's descale factor is not applied (run with --descale-v != 1)",
+        [("  %dv = tile.splat %descale_v : !row",
+          "  %one = arith.constant 1.0 : f32\n"
+          "  %dv = tile.splat %one : !row")]),
 }
 
 

@@ -520,7 +520,9 @@ private:
 
 class AttentionReferenceImpl : public Reference {
 public:
-  enum Arg { Q, K, V, O, Scale, Causal };
+  /// The descale factors are optional (fp8 kernels): the fp8 inputs times
+  /// their descale are the real values.
+  enum Arg { Q, K, V, O, Scale, Causal, DescaleQ, DescaleK, DescaleV };
 
   AttentionReferenceImpl(const KernelSource &src,
                          const ReferenceOptions &options)
@@ -555,9 +557,14 @@ public:
              llvm::none_of(args[i].dimNames,
                            [](const std::string &d) { return d.empty(); });
     };
-    bool ok = args.size() == 6 && rank4(Q) && rank4(K) && rank4(V) &&
-              rank4(O) && !args[Scale].isTensor &&
-              isFloatType(args[Scale].elementType) && !args[Causal].isTensor &&
+    auto floatScalar = [&](unsigned i) {
+      return !args[i].isTensor && isFloatType(args[i].elementType);
+    };
+    bool ok = (args.size() == 6 ||
+               (args.size() == 9 && floatScalar(DescaleQ) &&
+                floatScalar(DescaleK) && floatScalar(DescaleV))) &&
+              rank4(Q) && rank4(K) && rank4(V) && rank4(O) &&
+              floatScalar(Scale) && !args[Causal].isTensor &&
               !isFloatType(args[Causal].elementType);
     if (ok) {
       const auto &q = args[Q].dimNames, &k = args[K].dimNames;
@@ -569,7 +576,8 @@ public:
       return makeError(
           "reference \"attention\" needs the arguments (Q: B x H x S_Q x D, "
           "K and V: B x H x S_KV x D, O: like Q and written by the kernel, "
-          "scale: a float, causal: an integer), in that order; fix the "
+          "scale: a float, causal: an integer, and optionally the floats "
+          "descale_q, descale_k, descale_v), in that order; fix the "
           "signature of @" +
           src.name() + ", or its reference attribute");
     return llvm::Error::success();
@@ -619,10 +627,11 @@ public:
     if (argIndex > V)
       return;
     ElementType type = src.args()[argIndex].elementType;
+    float d = descale(argIndex);
     exact->setInput(static_cast<ExactAttentionRows::Input>(argIndex),
-                    packed.data(), type);
+                    packed.data(), type, d);
     if (argIndex == V)
-      vmax = maxAbs(packed.data(), type, packed.size() / elementSize(type));
+      vmax = d * maxAbs(packed.data(), type, packed.size() / elementSize(type));
   }
 
   llvm::Expected<ArgValue>
@@ -631,6 +640,8 @@ public:
       return ArgValue::f32(problem(sizes).scale);
     if (argIndex == Causal)
       return ArgValue::i32(options.causal ? 1 : 0);
+    if (argIndex >= DescaleQ && argIndex <= DescaleV)
+      return ArgValue::f32(descale(argIndex - DescaleQ + Q));
     return Reference::scalarArgument(argIndex, sizes);
   }
 
@@ -672,6 +683,9 @@ public:
     args.headDim = prob.headDim;
     args.scale = prob.scale;
     args.causal = prob.causal;
+    args.qScale = descale(Q);
+    args.kScale = descale(K);
+    args.vScale = descale(V);
     if (auto err = kernels->attention(args, stream.get()))
       return withContext("attention reference", std::move(err));
     if (auto err = stream.synchronize())
@@ -739,14 +753,27 @@ public:
     return llvm::formatv(
                "every element against the fp32 GPU reference ({0:F1} s); {1} "
                "rows of {2} (batch, head) pair(s) exact on the CPU ({3:F1} "
-               "s); scale {4:F4}{5}",
+               "s); scale {4:F4}{5}{6}",
                gpuSeconds, exact->sampledRows().size(),
                exact->sampledHeads().size(), exactSeconds, prob.scale,
-               prob.causal ? ", causal" : "")
+               prob.causal ? ", causal" : "",
+               hasDescales() ? llvm::formatv("; descale q {0}, k {1}, v {2}",
+                                             descale(Q), descale(K), descale(V))
+                                   .str()
+                             : std::string())
         .str();
   }
 
 private:
+  bool hasDescales() const { return src.args().size() == 9; }
+  /// The descale factor of input Q, K or V (1 without descale arguments).
+  float descale(unsigned input) const {
+    const std::optional<float> &d = input == Q   ? options.descaleQ
+                                    : input == K ? options.descaleK
+                                                 : options.descaleV;
+    return d ? *d : 1.0f;
+  }
+
   AttentionProblem problem(const Bindings &sizes) const {
     const auto &q = src.args()[Q].dimNames, &k = src.args()[K].dimNames;
     AttentionProblem p;
@@ -799,6 +826,19 @@ tile::makeReference(const KernelSource &src, const ReferenceOptions &options) {
       return makeError("--scale-a/--scale-b must be finite numbers");
   if (options.causal && !attention)
     return notTaken("--causal");
+  if ((options.descaleQ || options.descaleK || options.descaleV) &&
+      !(attention && src.args().size() == 9))
+    return makeError("--descale-q/-k/-v: only attention kernels with "
+                     "descale_q, descale_k and descale_v arguments (e.g. "
+                     "kernels/fp8_attention.mlir) take them; @" +
+                     src.name() + " has none");
+  // The kernels take the row maximum of the raw scores, which is exact only
+  // for a positive score scale.
+  for (std::optional<float> d :
+       {options.descaleQ, options.descaleK, options.descaleV})
+    if (d && !(std::isfinite(*d) && *d > 0))
+      return makeError("--descale-q/-k/-v must be positive finite numbers, "
+                       "e.g. --descale-q=0.5");
   if (options.scale && !attention)
     return notTaken("--scale");
   // kernels/attention.mlir takes the row maximum before scaling, which is

@@ -46,6 +46,8 @@ struct ReferenceOptions {
   uint64_t seed = 1;          // --seed: also picks the sampled elements
   double toleranceScale = 1;  // --tolerance: multiplies every bound
   std::optional<float> scaleA, scaleB; // --scale-a, --scale-b (GEMM)
+  /// --descale-q, --descale-k, --descale-v (attention with descale args).
+  std::optional<float> descaleQ, descaleK, descaleV;
 };
 
 /// What one check of a kernel's output found.

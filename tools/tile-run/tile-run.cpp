@@ -76,8 +76,8 @@ static cl::opt<std::string> dtypeOpt(
     cl::cat(category));
 static cl::opt<std::string> outDtypeOpt(
     "out-dtype",
-    cl::desc("Element type of the output tensors: bf16, f16 or f32 "
-             "(default: the kernel's)"),
+    cl::desc("Element type of the output tensors: bf16, f16, f32, or "
+             "f8e4m3 / f8e5m2 (default: the kernel's)"),
     cl::cat(category));
 static cl::opt<bool>
     causal("causal",
@@ -101,6 +101,18 @@ static cl::opt<float> scaleBOpt(
     cl::desc("GEMM kernels with scale_a/scale_b arguments (fp8): the scale "
              "of B (default 1)"),
     cl::cat(category));
+static cl::opt<float> descaleQOpt(
+    "descale-q", cl::value_desc("float"),
+    cl::desc("Attention kernels with descale arguments (fp8): the descale "
+             "factor of Q, which the fp8 values are multiplied by (default "
+             "1); --descale-k, --descale-v likewise"),
+    cl::cat(category));
+static cl::opt<float> descaleKOpt("descale-k", cl::value_desc("float"),
+                                  cl::desc("See --descale-q"),
+                                  cl::cat(category));
+static cl::opt<float> descaleVOpt("descale-v", cl::value_desc("float"),
+                                  cl::desc("See --descale-q"),
+                                  cl::cat(category));
 static cl::opt<std::string> kernelName("kernel",
                                        cl::desc("Which tile.kernel of the "
                                                 "file (if several)"),
@@ -987,7 +999,8 @@ int main(int argc, char **argv) {
   if (!outDtypeOpt.empty()) {
     auto type = parseElementType(outDtypeOpt);
     llvm::Error err = type ? (*src)->setOutputType(*type)
-                           : makeError("unknown type (bf16, f16, f32)");
+                           : makeError("unknown type (bf16, f16, f32, "
+                                       "f8e4m3, f8e5m2)");
     if (err) {
       report("--out-dtype " + outDtypeOpt, std::move(err));
       return 1;
@@ -1019,6 +1032,12 @@ int main(int argc, char **argv) {
     referenceOptions.scaleA = scaleAOpt;
   if (scaleBOpt.getNumOccurrences())
     referenceOptions.scaleB = scaleBOpt;
+  if (descaleQOpt.getNumOccurrences())
+    referenceOptions.descaleQ = descaleQOpt;
+  if (descaleKOpt.getNumOccurrences())
+    referenceOptions.descaleK = descaleKOpt;
+  if (descaleVOpt.getNumOccurrences())
+    referenceOptions.descaleV = descaleVOpt;
   referenceOptions.seed = seed;
   referenceOptions.toleranceScale = toleranceOpt;
   auto reference = makeReference(**src, referenceOptions);

@@ -33,7 +33,7 @@ struct KernelParam {
     Memref,
     /// A pointer (8 bytes) to a CUtensorMap in device memory describing the
     /// global tensor, with box `boxDims` (outermost first, like the tensor's
-    /// dims) and 128-byte swizzle when `swizzle128` is set. Out-of-bounds
+    /// dims) and a `swizzleBytes` (32, 64 or 128) swizzle unless it is 0. Out-of-bounds
     /// elements read as zero.
     TensorMap,
     /// A scalar kernel argument passed by value.
@@ -50,7 +50,8 @@ struct KernelParam {
   unsigned rank = 0;
   /// TensorMap only.
   std::vector<int64_t> boxDims;
-  bool swizzle128 = false;
+  /// 0 (no swizzle), 32, 64 or 128: the span of the shared-memory swizzle.
+  int64_t swizzleBytes = 0;
   /// ProblemSize only.
   std::string symbol;
 };
