@@ -177,6 +177,11 @@ ReferenceKernels::checkTiles(const DeviceCheckArgs &a, CUstream stream) {
   auto tiles = DeviceBuffer::allocate(driver, tileCount * sizeof(TileStats));
   if (!tiles)
     return tiles.takeError();
+  // The kernel writes the fields, not the struct's padding: zero every byte
+  // so that the copy below reads initialized memory (compute-sanitizer's
+  // initcheck).
+  if (auto err = tiles->fillAsync(0, stream))
+    return std::move(err);
   unsigned shared = kThreads * sizeof(TileStats);
   if (auto err = setMaxDynamicSharedMemory(driver, *fn, shared))
     return std::move(err);

@@ -20,6 +20,7 @@
 
 #include "DeviceTensor.h"
 #include "References.h"
+#include "Watchdog.h"
 
 #include "tile/Compiler/Compiler.h"
 #include "tile/Compiler/Ptxas.h"
@@ -126,6 +127,12 @@ static cl::opt<unsigned> iters("iters", cl::init(20),
                                cl::desc("Timed runs (median reported); at "
                                         "least 1"),
                                cl::cat(category));
+static cl::opt<unsigned> kernelTimeout(
+    "kernel-timeout", cl::init(120), cl::value_desc("seconds"),
+    cl::desc("A config that has not finished its runs (check and timing) "
+             "after this many seconds ends tile-run with an error: a kernel "
+             "that never ends cannot be stopped otherwise (0: no limit)"),
+    cl::cat(category));
 static cl::opt<unsigned> warmup("warmup", cl::init(5),
                                 cl::desc("Untimed runs before timing"),
                                 cl::cat(category));
@@ -761,11 +768,13 @@ void runShape(KernelSource &src, Reference *reference,
   // handle can be handed out again, and the launcher caches per handle.
   std::vector<Module> modules;
   DeviceTensor &output = tensors[outIndex];
+  Watchdog watchdog(kernelTimeout);
   for (Compiled &c : compiled) {
     if (!c.info)
       continue;
     Measurement m;
     m.config = configText(src, c.info->config);
+    Watchdog::Scope watched(watchdog, "config " + m.config + " of " + shape);
     if (c.ptxas) {
       m.regs = c.ptxas->registers;
       m.spills = c.ptxas->spillStoreBytes + c.ptxas->spillLoadBytes;
