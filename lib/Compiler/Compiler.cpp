@@ -79,15 +79,23 @@ Expected<mlir::tile::KernelOp> findKernel(Session &s, ModuleOp module,
     for (mlir::tile::KernelOp k : kernels)
       if (k.getSymName() == name)
         return k;
-    return makeError("no tile.kernel @" + name + " in the file");
+    mlir::emitError(module.getLoc())
+        << "no tile.kernel @" << name << " in the file";
+    return s.error("no such kernel");
   }
-  if (kernels.empty())
-    return makeError("the file holds no tile.kernel; write one (see "
-                     "kernels/gemm.mlir) or check that this is the right "
-                     "file");
-  if (kernels.size() != 1)
-    return makeError("the file holds " + std::to_string(kernels.size()) +
-                     " tile.kernel ops; name one with --kernel");
+  // Located at the file (line 1), like every other diagnostic.
+  if (kernels.empty()) {
+    mlir::emitError(module.getLoc())
+        << "the file holds no tile.kernel; write one (see kernels/gemm.mlir) "
+           "or check that this is the right file";
+    return s.error("no kernel");
+  }
+  if (kernels.size() != 1) {
+    mlir::emitError(module.getLoc())
+        << "the file holds " << kernels.size()
+        << " tile.kernel ops; name one with --kernel";
+    return s.error("several kernels");
+  }
   return kernels.front();
 }
 

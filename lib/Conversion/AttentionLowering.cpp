@@ -221,6 +221,15 @@ FailureOr<AttentionPlan> analyzeAttention(KernelOp kernel) {
            << "BLOCK_M = " << plan.bm << " must be 64 or 128 rows per "
            << "warpgroup (" << plan.warpgroups << " warpgroups)";
 
+  // In flight at once: every slice's S accumulator, or O's with P (two
+  // 16-bit or four 8-bit values a register).
+  int64_t pRegs = plan.bn / 2 / (4 / plan.elemBytes());
+  int64_t inFlight = plan.slices() * std::max(plan.bn / 2, plan.d / 2 + pRegs);
+  if (failed(checkRegisterBudget(plan.scoreDot, plan.threads(), inFlight,
+                                 "the S (BLOCK_M x BLOCK_N) or O (BLOCK_M x "
+                                 "D) accumulators")))
+    return failure();
+
   auto lb = constantIndex(loop.getLowerBound());
   auto step = constantIndex(loop.getStep());
   if (!lb || *lb != 0 || !step || *step != plan.bn)

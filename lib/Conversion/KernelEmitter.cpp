@@ -152,6 +152,24 @@ Value KernelEmitter::matrixDescriptor(Value byteOffset, int64_t leadingBytes,
   return arith::OrIOp::create(b, desc, c64(mode << 62));
 }
 
+LogicalResult mlir::tile::lowering::checkRegisterBudget(Operation *op,
+                                                       int64_t threads,
+                                                       int64_t inFlight,
+                                                       StringRef what) {
+  int64_t cap = std::min<int64_t>(255, 65536 / std::max<int64_t>(threads, 1));
+  // Descriptors, addresses and loop state need a few more.
+  constexpr int64_t kOther = 16;
+  if (inFlight + kOther <= cap)
+    return success();
+  return op->emitOpError()
+         << "needs " << inFlight << " registers a thread for " << what
+         << " in flight at once, but a thread of a " << threads
+         << "-thread block has at most " << cap
+         << " (with ~" << kOther
+         << " for the rest); use a smaller block or more rows per warpgroup "
+            "with fewer warps";
+}
+
 std::optional<NVVM::WGMMATypes> mlir::tile::lowering::wgmmaOperandType(Type t) {
   if (t.isBF16())
     return NVVM::WGMMATypes::bf16;

@@ -65,6 +65,14 @@ FailureOr<int64_t> evalKernelExpr(KernelOp kernel, ExprAttr expr,
 /// i64 parameters appended to the gpu.func.
 SmallVector<std::string> problemSizeSymbols(KernelOp kernel);
 
+/// Rejects a config whose wgmma accumulators in flight at once (fp32
+/// registers a thread, `inFlight`) cannot fit the registers a thread of a
+/// `threads`-thread block has (65536 / threads, at most 255): ptxas can
+/// spill other values but not those, and would fail ("insufficient
+/// registers") after the whole pipeline ran.
+LogicalResult checkRegisterBudget(Operation *op, int64_t threads,
+                                  int64_t inFlight, StringRef what);
+
 /// Rejects ops a lowering never expects to see (unbound parameters).
 LogicalResult checkSpecialized(KernelOp kernel);
 

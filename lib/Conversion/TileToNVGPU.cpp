@@ -280,6 +280,11 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
     return plan.store.emitOpError() << "must store a tile the accumulator's "
                                        "shape";
 
+  int64_t slices = plan.bm / plan.warpgroups / kWarpgroupRows;
+  if (failed(checkRegisterBudget(plan.dot, plan.threads(),
+                                 std::max<int64_t>(slices, 1) * plan.bn / 2,
+                                 "the BLOCK_M x BLOCK_N accumulator")))
+    return failure();
   if (plan.sharedMemoryBytes() > kMaxSharedMemory)
     return kernel.emitOpError()
            << "needs " << plan.sharedMemoryBytes()

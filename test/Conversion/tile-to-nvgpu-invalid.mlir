@@ -277,3 +277,30 @@ tile.kernel @fp8_mn_major(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<M, 
   tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// 16 warps leave 128 registers a thread: the 256-column accumulator of each
+// warpgroup's 64 rows (128 registers) cannot be held with anything else.
+!a = tensor<256x64xbf16>
+!b = tensor<64x256xbf16>
+!c = tensor<256x256xf32>
+tile.kernel @registers(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                       %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                       %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"16">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : !c
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> !a
+    %b = tile.load %B[%k, %c0] : memref<?x?xbf16> -> !b
+    // expected-error @+1 {{needs 128 registers a thread for the BLOCK_M x BLOCK_N accumulator in flight at once, but a thread of a 512-thread block has at most 128}}
+    %d = tile.dot %a, %b, %x : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
+  tile.return
+}

@@ -113,6 +113,33 @@ LogicalResult KernelOp::verify() {
     return emitOpError() << "returns nothing: write results through memref "
                             "arguments instead";
 
+  // A misspelt attribute (num_wraps, constriants) would otherwise be kept as
+  // a discardable attribute and silently ignored: the kernel would run with
+  // defaults. Attributes of other dialects carry their prefix.
+  for (NamedAttribute attr : (*this)->getDiscardableAttrs()) {
+    StringRef name = attr.getName().getValue();
+    if (name.contains('.'))
+      continue;
+    StringRef known[] = {"params", "constraints", "grid", "num_warps",
+                         "num_stages", "reference"};
+    StringRef closest;
+    unsigned best = ~0u;
+    for (StringRef k : known) {
+      unsigned d = name.edit_distance(k, /*AllowReplacements=*/true, best);
+      if (d < best)
+        best = d, closest = k;
+    }
+    InFlightDiagnostic diag = emitOpError()
+                              << "has an unknown attribute '" << name << "'";
+    if (best <= 3)
+      diag << "; did you mean '" << closest << "'?";
+    diag << " (a kernel's attributes are params, constraints, grid, "
+            "num_warps, num_stages and reference; another dialect's "
+            "attribute needs its prefix, e.g. 'mydialect."
+         << name << "')";
+    return diag;
+  }
+
   llvm::StringSet<> problemSizes;
   for (unsigned i = 0, e = getNumArguments(); i < e; ++i) {
     Type type = getArgumentTypes()[i];

@@ -835,3 +835,25 @@ func.func private @expr_overflow() attributes {e = #tile.expr<"99999999999999999
 tile.kernel @grid_syntax() attributes {grid = [#tile.expr<"cdiv)">]} {
   tile.return
 }
+
+// -----
+
+// A misspelt kernel attribute is an error, not a silently ignored extra.
+// expected-error @+1 {{'tile.kernel' op has an unknown attribute 'num_wraps'; did you mean 'num_warps'?}}
+tile.kernel @misspelt() attributes {grid = [#tile.expr<"1">], num_wraps = #tile.expr<"8">} {
+  tile.return
+}
+
+// -----
+
+// expected-error @+1 {{'tile.kernel' op has an unknown attribute 'bogus' (a kernel's attributes are params, constraints, grid, num_warps, num_stages and reference; another dialect's attribute needs its prefix, e.g. 'mydialect.bogus')}}
+tile.kernel @unknown() attributes {grid = [#tile.expr<"1">], bogus = 1} {
+  tile.return
+}
+
+// -----
+
+// Another dialect's attribute, with its prefix, is kept.
+tile.kernel @prefixed() attributes {grid = [#tile.expr<"1">], mydialect.note = "kept"} {
+  tile.return
+}
