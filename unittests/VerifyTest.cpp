@@ -392,6 +392,73 @@ TEST(Verify, AttentionBoundPassesRoundedPAndCatchesAMissingKeyBlock) {
   EXPECT_GT(r.overBound, 200u * 16 / 2);
 }
 
+TEST(Verify, Fp8AttentionBoundPassesE4M3AndCatchesWrongKernels) {
+  // fp8 attention (kernels/fp8_attention.mlir) in double: Q, K, V in e4m3,
+  // P rounded to e4m3 before P V (subnormals included), O rounded to e4m3;
+  // the reference is exact on the same e4m3 inputs. A kernel that skips
+  // keys 64..127, or one that forgets V's descale (0.5), must fail.
+  const int S = 200, N = 256, D = 16;
+  const double dv = 0.5;
+  std::vector<float> q(S * D), k(N * D), v(N * D);
+  fillRandom(q.data(), ElementType::F32, q.size(), 15, -1.7, 1.7);
+  fillRandom(k.data(), ElementType::F32, k.size(), 16, -1.7, 1.7);
+  fillRandom(v.data(), ElementType::F32, v.size(), 17, -1, 1);
+  for (std::vector<float> *t : {&q, &k, &v})
+    for (float &x : *t)
+      x = f8E4M3ToFloat(floatToF8E4M3(x));
+  const double scale = 0.25;
+  std::vector<float> ref(S * D), rowScale(S);
+  std::vector<uint8_t> good(S * D), skipped(S * D), noDescale(S * D);
+  for (int i = 0; i < S; ++i) {
+    std::vector<double> o(D);
+    double rs;
+    attentionRow(&q[i * D], k.data(), v.data(), N, D, scale, o.data(), &rs);
+    rowScale[i] = static_cast<float>(rs);
+    for (int d = 0; d < D; ++d)
+      ref[i * D + d] = static_cast<float>(dv * o[d]);
+    std::vector<double> s(N);
+    double m = -INFINITY;
+    for (int j = 0; j < N; ++j) {
+      double dot = 0;
+      for (int d = 0; d < D; ++d)
+        dot += q[i * D + d] * k[j * D + d];
+      s[j] = scale * dot;
+      m = std::max(m, s[j]);
+    }
+    for (int pass = 0; pass < 3; ++pass) {
+      double l = 0, acc[D] = {};
+      for (int j = 0; j < N; ++j) {
+        if (pass == 1 && j >= 64 && j < 128)
+          continue;
+        float pj = static_cast<float>(std::exp(s[j] - m));
+        l += pj;
+        float pRounded = f8E4M3ToFloat(floatToF8E4M3(pj));
+        for (int d = 0; d < D; ++d)
+          acc[d] += pRounded * v[j * D + d];
+      }
+      std::vector<uint8_t> &out = pass == 0 ? good : pass == 1 ? skipped
+                                                               : noDescale;
+      for (int d = 0; d < D; ++d)
+        out[i * D + d] = floatToF8E4M3(
+            static_cast<float>(acc[d] / l * (pass == 2 ? 1.0 : dv)));
+    }
+  }
+  ErrorBound b = attentionErrorBound(ElementType::F8E4M3, ElementType::F8E4M3,
+                                     dv, rowScale);
+  CheckOptions tiles;
+  tiles.tileCols = D;
+  CheckResult r = checkOutput({good.data(), ElementType::F8E4M3, S, D, D},
+                              ref.data(), b, tiles);
+  EXPECT_TRUE(r.ok()) << r.failure();
+  EXPECT_LT(r.maxRatio, 0.6);
+  for (const std::vector<uint8_t> *wrong : {&skipped, &noDescale}) {
+    r = checkOutput({wrong->data(), ElementType::F8E4M3, S, D, D}, ref.data(),
+                    b, tiles);
+    EXPECT_FALSE(r.ok());
+    EXPECT_GT(r.overBound, uint64_t(S) * D / 4);
+  }
+}
+
 TEST(Verify, Canaries) {
   GuardedLayout layout;
   layout.type = ElementType::BF16;
