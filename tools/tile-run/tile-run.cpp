@@ -389,10 +389,21 @@ bool parseShape(KernelSource &src, Reference *reference,
   for (const std::string &s : src.problemSizes()) {
     auto it = sizes.find(s);
     if (it == sizes.end() || it->second <= 0) {
+      // Where the kernel declares it: a misspelt tile.shape symbol shows
+      // up here as a size nobody gives.
+      std::string where;
+      for (size_t i = 0; i < src.args().size() && where.empty(); ++i)
+        for (size_t d = 0; d < src.args()[i].dimNames.size(); ++d)
+          if (src.args()[i].dimNames[d] == s) {
+            where = " (dimension " + std::to_string(d) + " of argument #" +
+                    std::to_string(i) + " of @" + src.name() + ")";
+            break;
+          }
       report("--shape " + shapeText,
              makeError(it == sizes.end()
-                           ? "missing problem size " + s + "; add " + s +
-                                 "=<n>"
+                           ? "missing problem size " + s + where + "; add " +
+                                 s + "=<n>, or fix the kernel if " + s +
+                                 " is misspelt there"
                            : "problem size " + s + " must be positive"));
       return false;
     }
