@@ -41,6 +41,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <functional>
 
@@ -354,6 +355,11 @@ private:
   LogicalResult emitScoreDot(DotOp op);
   LogicalResult emitValueDot(DotOp op);
   LogicalResult emitValueDotFp8(DotOp op);
+  void issueRegisterAWgmmas(DotOp op, ArrayRef<Value> accElems,
+                            ArrayRef<SmallVector<Value>> aRegs,
+                            int64_t kSteps, StringRef shapeAndTypes,
+                            StringRef immediates, Value matB,
+                            function_ref<int64_t(int64_t)> bOffset);
   void transposeV(Value vBase, Value vtBase);
   Value vtBase();
   void prepareVt();
@@ -825,36 +831,12 @@ LogicalResult AttentionEmitter::emitValueDot(DotOp op) {
   int64_t cols = plan.d;
   Value vBase = add(idx(plan.vOffset()), mul(stage, idx(plan.kvStageBytes())));
   Value matB = matrixDescriptor(vBase, plan.bn * kSwizzleBytes, 1024);
-  Type i64 = b.getI64Type(), i32 = b.getI32Type();
+  Type i32 = b.getI32Type();
   auto pairType = VectorType::get({2}, plan.operandType);
   auto pack = [&](Value lo, Value hi) -> Value {
     Value pair = vector::FromElementsOp::create(b, pairType, ValueRange{lo, hi});
     return LLVM::BitcastOp::create(b, i32, pair);
   };
-  std::string asmText;
-  {
-    llvm::raw_string_ostream os(asmText);
-    int64_t n = cols / 2;
-    os << "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
-       << "wgmma.mma_async.sync.aligned.m64n" << cols << "k16.f32."
-       << (plan.operandType.isBF16() ? "bf16.bf16" : "f16.f16") << " {";
-    for (int64_t i = 0; i < n; ++i)
-      os << (i ? ", " : "") << "$" << i;
-    os << "}, {$" << n << ", $" << n + 1 << ", $" << n + 2 << ", $" << n + 3
-       << "}, $" << n + 4 << ", p, 1, 1, 1;\n}\n";
-  }
-  std::string constraints;
-  {
-    llvm::raw_string_ostream os(constraints);
-    int64_t n = cols / 2;
-    for (int64_t i = 0; i < n; ++i)
-      os << "=f,";
-    os << "r,r,r,r,l";
-    for (int64_t i = 0; i < n; ++i)
-      os << "," << i;
-  }
-  auto accType = LLVM::LLVMStructType::getLiteral(
-      ctx, SmallVector<Type>(cols / 2, b.getF32Type()));
   int64_t pCols = plan.bn;
   // Every register the wgmmas read (P packed to pairs, the accumulator) is
   // written before wgmma.fence, as the PTX ISA requires.
@@ -865,35 +847,13 @@ LogicalResult AttentionEmitter::emitValueDot(DotOp op) {
       packed.push_back({pack(p[0], p[1]), pack(p[2], p[3]), pack(p[4], p[5]),
                         pack(p[6], p[7])});
     }
-  beginWgmma();
-  std::vector<Value> accs;
-  for (int64_t slice = 0; slice < plan.slices(); ++slice) {
-    std::vector<Value> d((*accElems).begin() + slice * cols / 2,
-                         (*accElems).begin() + (slice + 1) * cols / 2);
-    for (int64_t kk = 0; kk < plan.bn / 16; ++kk) {
-      SmallVector<Value> operands = packed[slice * (plan.bn / 16) + kk];
-      operands.push_back(arith::AddIOp::create(
-          b, matB,
-          arith::ConstantIntOp::create(b, i64,
-                                       (kk * 16 * kSwizzleBytes) >> 4)));
-      operands.append(d.begin(), d.end());
-      auto wgmma = LLVM::InlineAsmOp::create(
-          b, accType, operands, b.getStringAttr(asmText),
-          b.getStringAttr(constraints), b.getUnitAttr(), UnitAttr(),
-          LLVM::TailCallKindAttr(),
-          LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
-          ArrayAttr());
-      d.clear();
-      unpackAccumulator(wgmma.getResult(0), cols, d);
-    }
-    accs.insert(accs.end(), d.begin(), d.end());
-  }
-  NVVM::WgmmaGroupSyncAlignedOp::create(b);
-  NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
-  Fragment f;
-  f.cols = cols;
-  f.elems = std::move(accs);
-  fragments[op.getResult()] = std::move(f);
+  std::string shape = llvm::formatv("m64n{0}k16.f32.{1}", cols,
+                                    plan.operandType.isBF16() ? "bf16.bf16"
+                                                              : "f16.f16");
+  // scale-d, scale-a, scale-b, trans-b (V is MN-major).
+  issueRegisterAWgmmas(op, *accElems, packed, plan.bn / 16, shape,
+                       "p, 1, 1, 1", matB,
+                       [&](int64_t kk) { return kk * 16 * kSwizzleBytes; });
   return success();
 }
 
@@ -1033,35 +993,8 @@ LogicalResult AttentionEmitter::emitValueDotFp8(DotOp op) {
   if (failed(pElems) || failed(accElems))
     return op.emitOpError() << "operands are not available as fragments";
   waitBarrier(vtFull, rem(block, idx(2)), div(block, idx(2)));
-  int64_t cols = plan.d, span = plan.vtSwizzle();
+  int64_t span = plan.vtSwizzle();
   Value matB = matrixDescriptor(vtBase(), 16, 8 * span, span);
-  Type i64 = b.getI64Type();
-  StringRef typeName =
-      isa<Float8E4M3FNType>(plan.operandType) ? "e4m3" : "e5m2";
-  std::string asmText;
-  {
-    llvm::raw_string_ostream os(asmText);
-    int64_t n = cols / 2;
-    os << "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
-       << "wgmma.mma_async.sync.aligned.m64n" << cols << "k32.f32."
-       << typeName << "." << typeName << " {";
-    for (int64_t i = 0; i < n; ++i)
-      os << (i ? ", " : "") << "$" << i;
-    os << "}, {$" << n << ", $" << n + 1 << ", $" << n + 2 << ", $" << n + 3
-       << "}, $" << n + 4 << ", p, 1, 1;\n}\n";
-  }
-  std::string constraints;
-  {
-    llvm::raw_string_ostream os(constraints);
-    int64_t n = cols / 2;
-    for (int64_t i = 0; i < n; ++i)
-      os << "=f,";
-    os << "r,r,r,r,l";
-    for (int64_t i = 0; i < n; ++i)
-      os << "," << i;
-  }
-  auto accType = LLVM::LLVMStructType::getLiteral(
-      ctx, SmallVector<Type>(cols / 2, b.getF32Type()));
   int64_t pCols = plan.bn;
   // Registers of k-step kk (32 keys, accumulator column groups j = 4kk ..
   // 4kk + 3): {j, j + 1} of row r, of row r + 8, {j + 2, j + 3} of row r,
@@ -1081,17 +1014,56 @@ LogicalResult AttentionEmitter::emitValueDotFp8(DotOp op) {
         }
       packed.push_back(regs);
     }
+  StringRef type = isa<Float8E4M3FNType>(plan.operandType) ? "e4m3" : "e5m2";
+  std::string shape =
+      llvm::formatv("m64n{0}k32.f32.{1}.{1}", plan.d, type).str();
+  // scale-d, scale-a, scale-b (fp8 takes no transpose immediates).
+  issueRegisterAWgmmas(op, *accElems, packed, plan.bn / 32, shape, "p, 1, 1",
+                       matB, [&](int64_t kk) {
+                         int64_t kByte = kk * 32;
+                         return (kByte / span) * plan.d * span + kByte % span;
+                       });
+  return success();
+}
+
+/// O = acc + P·V, `kSteps` wgmma `shapeAndTypes` per 64-row slice with A =
+/// P from registers (`aRegs[slice * kSteps + kk]`, four b32) and B at byte
+/// `bOffset(kk)` from `matB`, then wait; the result becomes op's fragment.
+/// Inline PTX: upstream's nvvm.wgmma.mma_async takes A only from shared
+/// memory.
+void AttentionEmitter::issueRegisterAWgmmas(
+    DotOp op, ArrayRef<Value> accElems, ArrayRef<SmallVector<Value>> aRegs,
+    int64_t kSteps, StringRef shapeAndTypes, StringRef immediates, Value matB,
+    function_ref<int64_t(int64_t)> bOffset) {
+  int64_t cols = plan.d, n = cols / 2;
+  std::string asmText, constraints;
+  {
+    llvm::raw_string_ostream os(asmText);
+    os << "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
+       << "wgmma.mma_async.sync.aligned." << shapeAndTypes << " {";
+    for (int64_t i = 0; i < n; ++i)
+      os << (i ? ", " : "") << "$" << i;
+    os << "}, {$" << n << ", $" << n + 1 << ", $" << n + 2 << ", $" << n + 3
+       << "}, $" << n + 4 << ", " << immediates << ";\n}\n";
+    llvm::raw_string_ostream cs(constraints);
+    for (int64_t i = 0; i < n; ++i)
+      cs << "=f,";
+    cs << "r,r,r,r,l";
+    for (int64_t i = 0; i < n; ++i)
+      cs << "," << i;
+  }
+  auto accType = LLVM::LLVMStructType::getLiteral(
+      ctx, SmallVector<Type>(n, b.getF32Type()));
+  Type i64 = b.getI64Type();
   beginWgmma();
   std::vector<Value> accs;
   for (int64_t slice = 0; slice < plan.slices(); ++slice) {
-    std::vector<Value> d((*accElems).begin() + slice * cols / 2,
-                         (*accElems).begin() + (slice + 1) * cols / 2);
-    for (int64_t kk = 0; kk < plan.bn / 32; ++kk) {
-      SmallVector<Value> operands = packed[slice * (plan.bn / 32) + kk];
-      int64_t kByte = kk * 32;
-      int64_t offset = (kByte / span) * plan.d * span + kByte % span;
+    std::vector<Value> d(accElems.begin() + slice * n,
+                         accElems.begin() + (slice + 1) * n);
+    for (int64_t kk = 0; kk < kSteps; ++kk) {
+      SmallVector<Value> operands = aRegs[slice * kSteps + kk];
       operands.push_back(arith::AddIOp::create(
-          b, matB, arith::ConstantIntOp::create(b, i64, offset >> 4)));
+          b, matB, arith::ConstantIntOp::create(b, i64, bOffset(kk) >> 4)));
       operands.append(d.begin(), d.end());
       auto wgmma = LLVM::InlineAsmOp::create(
           b, accType, operands, b.getStringAttr(asmText),
@@ -1110,7 +1082,6 @@ LogicalResult AttentionEmitter::emitValueDotFp8(DotOp op) {
   f.cols = cols;
   f.elems = std::move(accs);
   fragments[op.getResult()] = std::move(f);
-  return success();
 }
 
 /// Fragments -> shared memory -> 16-byte stores, rows past the tensor's end
