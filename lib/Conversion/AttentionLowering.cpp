@@ -1219,6 +1219,11 @@ LogicalResult AttentionEmitter::emitLoop() {
       continue;
     }
     auto elems = elementsOf(init);
+    if (failed(elems))
+      return loop.emitOpError()
+             << "carries a tile the attention lowering holds no fragment of "
+                "(a loaded tile, or one computed by an unsupported op): "
+                "carry values computed from the dots and splats";
     inits.append(elems->begin(), elems->end());
     sizesCarried.push_back(elems->size());
   }

@@ -645,6 +645,21 @@ struct ConvertTileToNVGPUPass
           /*addrSpace=*/3);
     }
     for (KernelOp kernel : kernels) {
+      // Ops nothing after this pass can lower, rejected here where they are
+      // rather than by a late legalization failure.
+      WalkResult unsupported = kernel.walk([&](Operation *op) {
+        if (isa<arith::RemFOp>(op)) {
+          op->emitOpError()
+              << "is not supported on sm_90a: NVPTX has no floating-point "
+                 "remainder and the pipeline links no libdevice (fmodf); "
+                 "compute it another way (e.g. x - y * trunc(x / y), if its "
+                 "rounding will do)";
+          return WalkResult::interrupt();
+        }
+        return WalkResult::advance();
+      });
+      if (unsupported.wasInterrupted())
+        return signalPassFailure();
       // Two chained tile.dots (S = Q Kᵀ feeding O += P V) take the attention
       // lowering; everything else the GEMM lowering, which explains what it
       // does not support.

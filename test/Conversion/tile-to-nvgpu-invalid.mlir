@@ -304,3 +304,30 @@ tile.kernel @registers(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
   tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// A floating-point remainder has no lowering on sm_90a: rejected where it is.
+!a = tensor<128x64xbf16>
+!b = tensor<64x128xbf16>
+!c = tensor<128x128xf32>
+tile.kernel @remainder(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                       %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                       %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"8">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : !c
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> !a
+    %b = tile.load %B[%k, %c0] : memref<?x?xbf16> -> !b
+    %d = tile.dot %a, %b, %x : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  // expected-error @+1 {{'arith.remf' op is not supported on sm_90a: NVPTX has no floating-point remainder}}
+  %r = arith.remf %acc, %acc : !c
+  tile.store %r, %C[%c0, %c0] : !c -> memref<?x?xf32>
+  tile.return
+}

@@ -143,6 +143,12 @@ LogicalResult KernelOp::verify() {
   llvm::StringSet<> problemSizes;
   for (unsigned i = 0, e = getNumArguments(); i < e; ++i) {
     Type type = getArgumentTypes()[i];
+    if (auto memref = dyn_cast<MemRefType>(type);
+        memref && memref.getMemorySpace())
+      return emitOpError() << "argument #" << i << " is a memref in memory "
+                           << "space " << memref.getMemorySpace()
+                           << "; kernel arguments are tensors in global "
+                              "memory: drop the memory space";
     if (auto memref = dyn_cast<MemRefType>(type)) {
       ShapeAttr shape = getArgShape(i);
       if (!shape)

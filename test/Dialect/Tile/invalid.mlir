@@ -857,3 +857,11 @@ tile.kernel @unknown() attributes {grid = [#tile.expr<"1">], bogus = 1} {
 tile.kernel @prefixed() attributes {grid = [#tile.expr<"1">], mydialect.note = "kept"} {
   tile.return
 }
+
+// -----
+
+// expected-error @+1 {{'tile.kernel' op argument #0 is a memref in memory space #gpu.address_space<workgroup>; kernel arguments are tensors in global memory: drop the memory space}}
+tile.kernel @workgroup_arg(%A: memref<?xf32, #gpu.address_space<workgroup>> {tile.shape = #tile.shape<N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  tile.return
+}
