@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Installs what tile builds with, from Debian's package archive (bookworm and
 # bookworm-security carry LLVM/MLIR 22). Does nothing when all is present.
+#
+#   scripts/install-deps.sh          the normal build (gcc, shared MLIR)
+#   scripts/install-deps.sh --fuzz   and the fuzz build's clang with its
+#                                    sanitizer and libFuzzer runtimes
+#                                    (scripts/fuzz.sh, docs/fuzzing.md)
 set -euo pipefail
 
 PACKAGES=(
@@ -8,6 +13,16 @@ PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libzstd-dev zlib1g-dev libgtest-dev
 )
+# clang-22 compiles the fuzz build; libclang-rt-22-dev holds
+# libclang_rt.fuzzer, .asan and .ubsan, which -fsanitize=fuzzer,address,
+# undefined link. The normal build needs neither.
+FUZZ_PACKAGES=(clang-22 libclang-rt-22-dev)
+
+case "${1:-}" in
+  "") ;;
+  --fuzz) PACKAGES+=("${FUZZ_PACKAGES[@]}") ;;
+  *) echo "usage: $0 [--fuzz]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${PACKAGES[@]}"; do

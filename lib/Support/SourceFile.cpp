@@ -2,6 +2,7 @@
 
 #include "tile/Support/SourceFile.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Process.h"
@@ -68,6 +69,26 @@ llvm::Error tile::checkNesting(llvm::StringRef text, llvm::StringRef name,
                                unsigned limit) {
   unsigned depth = 0, line = 1, col = 0;
   bool inString = false, inComment = false;
+  // The identifier just read (and only spaces since), to recognise
+  // `affine_map <` and `affine_set <`.
+  llvm::StringRef word;
+  // Inside an affine_map<...>/affine_set<...>: the depth its `<` opened
+  // (0 outside) and the operators seen in it so far.
+  unsigned affineDepth = 0, affineOps = 0;
+  auto tooDeep = [&]() {
+    return makeError(llvm::formatv(
+        "{0}:{1}:{2}: error: brackets nest deeper than {3} levels here; the "
+        "tools refuse such input before parsing it (MLIR's parser recurses "
+        "once a level)",
+        name, line, col, limit));
+  };
+  auto tooLong = [&]() {
+    return makeError(llvm::formatv(
+        "{0}:{1}:{2}: error: more than {3} operators in one affine map or set "
+        "here; the tools refuse such input before parsing it (MLIR's affine "
+        "parser and printer recurse once an operator)",
+        name, line, col, kMaxAffineOperators));
+  };
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     ++col;
@@ -86,19 +107,52 @@ llvm::Error tile::checkNesting(llvm::StringRef text, llvm::StringRef name,
         inString = false;
       continue;
     }
+    if (llvm::isAlpha(c) || c == '_') {
+      // An identifier or keyword, read whole (MLIR's bare identifiers also
+      // hold digits, `$` and `.`).
+      size_t end = i + 1;
+      while (end < text.size() &&
+             (llvm::isAlnum(text[end]) || text[end] == '_' ||
+              text[end] == '$' || text[end] == '.'))
+        ++end;
+      word = text.slice(i, end);
+      if (affineDepth && (word == "floordiv" || word == "ceildiv" ||
+                          word == "mod") &&
+          ++affineOps > kMaxAffineOperators)
+        return tooLong();
+      col += end - i - 1;
+      i = end - 1;
+      continue;
+    }
+    llvm::StringRef before = word;
+    if (!llvm::isSpace(c))
+      word = {};
+    char next = i + 1 < text.size() ? text[i + 1] : '\0';
     if (c == '"') {
       inString = true;
-    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '/') {
+    } else if (c == '/' && next == '/') {
       inComment = true;
-    } else if (c == '{' || c == '(' || c == '[') {
+    } else if (c == '{' || c == '(' || c == '[' || (c == '<' && next != '=')) {
       if (++depth > limit)
-        return makeError(llvm::formatv(
-            "{0}:{1}:{2}: error: brackets nest deeper than {3} levels here; "
-            "the tools refuse such input before parsing it (MLIR's parser "
-            "recurses once a level)",
-            name, line, col, limit));
-    } else if ((c == '}' || c == ')' || c == ']') && depth > 0) {
+        return tooDeep();
+      if (c == '<' && !affineDepth &&
+          (before == "affine_map" || before == "affine_set")) {
+        affineDepth = depth;
+        affineOps = 0;
+      }
+    } else if ((c == '}' || c == ')' || c == ']' ||
+                // Not the arrow `->` and not `>=` (in integer sets).
+                (c == '>' && next != '=' && (i == 0 || text[i - 1] != '-'))) &&
+               depth > 0) {
+      if (depth == affineDepth)
+        affineDepth = 0;
       --depth;
+    } else if (affineDepth && (c == '+' || c == '*' ||
+                               (c == '-' && next != '>'))) {
+      // Each operator of an affine expression, unary minus included, is a
+      // level of recursion in MLIR's affine parser or printer.
+      if (++affineOps > kMaxAffineOperators)
+        return tooLong();
     }
   }
   return llvm::Error::success();
