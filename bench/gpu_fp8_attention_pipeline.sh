@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Ran with tile-run built at commit 5e7295c (the experiment; its
+# --software-pipeline flag and TILE_PINGPONG switch were reverted after).
 # On the GPU machine: the software-pipelined fp8 attention loop (issue 9).
 #   check: every config of awkward shapes verified with the pipelined loop
 #          (partial blocks, one key block, causal, e5m2, bf16 output,

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# Ran with tile-run built at commit 5e7295c (the experiment; its
+# --software-pipeline flag and TILE_PINGPONG switch were reverted after).
 # On the GPU machine: Nsight Compute on one launch of the best fp8 attention
 # configs (and the bf16 kernel's) at (4, 48, 4096, D): where the time goes
 # (tensor / MUFU / shared-memory pipes, issue slots, stall reasons), with

@@ -409,7 +409,6 @@ KernelSource::compile(const Bindings &config,
   }
   mlir::tile::ConvertTileToNVGPUOptions convert;
   convert.testMutation = options.testMutation;
-  convert.softwarePipeline = options.softwarePipeline;
   lower.addPass(mlir::tile::createConvertTileToNVGPU(convert));
   if (failed(lower.run(*module)))
     return s.error("cannot lower @" + kernel);

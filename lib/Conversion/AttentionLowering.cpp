@@ -60,13 +60,6 @@ struct AttentionPlan {
   StoreOp store;
   Type operandType;
   int64_t bm = 0, bn = 0, d = 0, stages = 0, warpgroups = 0;
-  /// Software pipelining (see emitPipelinedLoop): the iter arg P·V adds
-  /// into (`accIndex`), the ops between it and P·V (its rescaling, in body
-  /// order) and the values those ops take from the rest of the body.
-  bool pipelined = false;
-  unsigned accIndex = 0;
-  SmallVector<Operation *> rescaleOps;
-  SmallVector<Value> crossValues;
 
   int64_t threads() const { return warpgroups * 128; }
   int64_t rowsPerWarpgroup() const { return bm / warpgroups; }
@@ -85,14 +78,12 @@ struct AttentionPlan {
   int64_t kOffset() const { return qBytes(); } // K stage 0
   int64_t vOffset() const { return qBytes() + stages * kvStageBytes(); }
   /// fp8 only: Vᵀ, D rows of BLOCK_N key bytes in chunks of `vtSwizzle()`
-  /// keys, in `vtBuffers()` buffers used round robin (see vtBase).
+  /// keys, in two buffers (one per block parity).
   int64_t vtSwizzle() const { return std::min(kSwizzleBytes, bn); }
   int64_t vtBytes() const { return fp8() ? d * bn : 0; }
-  int64_t vtBuffers() const { return pipelined ? 3 : 2; }
   int64_t vtOffset() const { return vOffset() + stages * kvStageBytes(); }
   int64_t sharedMemoryBytes() const {
-    int64_t pipeline = qBytes() + 2 * stages * kvStageBytes() +
-                       vtBuffers() * vtBytes();
+    int64_t pipeline = qBytes() + 2 * stages * kvStageBytes() + 2 * vtBytes();
     int64_t staging = bm * d * 4; // the output tile, at most f32
     return std::max(pipeline, staging) + kSharedMemorySlack;
   }
@@ -304,83 +295,6 @@ FailureOr<AttentionPlan> analyzeAttention(KernelOp kernel) {
   return plan;
 }
 
-/// Whether the loop can be software-pipelined, and how (fills the plan's
-/// pipelining fields): P·V's result is only yielded, its accumulator is
-/// that iter arg after elementwise ops only (the online softmax's rescaling
-/// by alpha), and nothing else in the body reads either. The body then
-/// splits into a first stage (S, the softmax, P: everything else) and a
-/// second (the rescaling and P·V) that runs in the next iteration. fp8 only
-/// for now: there V is consumed by its transpose in the first stage, so the
-/// TMA stages are released as before; 16-bit P·V reads V from its TMA
-/// stage, which would have to stay one block longer.
-void planPipeline(AttentionPlan &plan) {
-  scf::ForOp loop = plan.loop;
-  Block *body = loop.getBody();
-  Value result = plan.valueDot.getResult();
-  if (!plan.fp8() || !result.hasOneUse() ||
-      result.use_begin()->getOwner() != body->getTerminator())
-    return;
-  unsigned accIndex = result.use_begin()->getOperandNumber();
-  Value accArg = loop.getRegionIterArgs()[accIndex];
-  llvm::SmallPtrSet<Operation *, 8> rescale;
-  SmallVector<Value> work{accArg};
-  bool reachesDot = false;
-  while (!work.empty()) {
-    Value v = work.pop_back_val();
-    for (OpOperand &use : v.getUses()) {
-      Operation *user = use.getOwner();
-      if (user == plan.valueDot.getOperation()) {
-        if (use.get() != plan.valueDot.getAcc() ||
-            plan.valueDot.getLhs() == v || plan.valueDot.getRhs() == v)
-          return;
-        reachesDot = true;
-        continue;
-      }
-      if (user->getBlock() != body ||
-          !user->hasTrait<OpTrait::Elementwise>() ||
-          user->getNumResults() != 1 || !isTile(user->getResult(0).getType()))
-        return;
-      if (rescale.insert(user).second)
-        work.push_back(user->getResult(0));
-    }
-  }
-  if (!reachesDot)
-    return;
-  // P must come from the first stage.
-  if (Operation *p = plan.valueDot.getLhs().getDefiningOp())
-    if (rescale.contains(p))
-      return;
-  llvm::SetVector<Value> cross;
-  for (Operation &op : body->without_terminator()) {
-    if (!rescale.contains(&op))
-      continue;
-    plan.rescaleOps.push_back(&op);
-    for (Value operand : op.getOperands()) {
-      Operation *def = operand.getDefiningOp();
-      bool inBody = def ? def->getBlock() == body
-                        : cast<BlockArgument>(operand).getOwner() == body;
-      if (inBody && operand != accArg && !(def && rescale.contains(def)))
-        cross.insert(operand);
-    }
-  }
-  plan.accIndex = accIndex;
-  plan.crossValues.assign(cross.begin(), cross.end());
-  plan.pipelined = true;
-  // Three Vᵀ buffers and, live at once, S of one block with O and P of the
-  // previous one and P of this one: fall back to one block at a time where
-  // they do not fit. The softmax, addresses and loop state need about 70
-  // registers more (ptxas 13.0 on kernels/fp8_attention.mlir's space: 70-75
-  // where it does not spill); with fewer than 56 to spare ptxas spilled.
-  int64_t pRegs = plan.bn / 2 / (4 / plan.elemBytes());
-  int64_t live = plan.slices() * (plan.bn / 2 + plan.d / 2 + 2 * pRegs);
-  int64_t cap = std::min<int64_t>(255, 65536 / plan.threads());
-  if (plan.sharedMemoryBytes() > kMaxSharedMemory || live + 56 > cap) {
-    plan.pipelined = false;
-    plan.rescaleOps.clear();
-    plan.crossValues.clear();
-  }
-}
-
 /// This thread's share of a tile (see the file comment).
 struct Fragment {
   /// BLOCK_M x cols tiles: slice * cols/2 + 4j + 2h + e holds row
@@ -445,48 +359,18 @@ private:
                             ArrayRef<SmallVector<Value>> aRegs,
                             int64_t kSteps, StringRef shapeAndTypes,
                             StringRef immediates, Value matB,
-                            function_ref<int64_t(int64_t)> bOffset,
-                            bool wait = true);
+                            function_ref<int64_t(int64_t)> bOffset);
   void transposeV(Value vBase, Value vtBase);
-  Value vtBase(Value blk);
+  Value vtBase();
   void prepareVt();
   Value packBytes(ArrayRef<Value> bytes);
-  FailureOr<SmallVector<SmallVector<Value>>> packFp8P(DotOp op);
-  void issueFp8ValueDot(DotOp op, ArrayRef<Value> accElems,
-                        ArrayRef<SmallVector<Value>> packedP, Value blk,
-                        bool wait);
   LogicalResult emitStore(StoreOp op);
-  void startPipeline();
-  void refillStages();
-  void releaseStage();
-  void forgetLoopValues();
   LogicalResult emitLoop();
-  LogicalResult emitPipelinedLoop();
-  LogicalResult emitFirstStage();
-  LogicalResult emitSecondStage(Value blk, bool wait);
-  LogicalResult emitRescale();
-  SmallVector<Type> stateTypes();
-  FailureOr<SmallVector<Value>> collectState(ValueRange tiles,
-                                             ArrayRef<Value> acc);
-  void bindState(ValueRange values);
 
   AttentionPlan &plan;
   Value qFull, kFull, vFull, empty;
-  /// fp8: Vᵀ buffer `block % vtBuffers` is complete (every thread arrives).
+  /// fp8: Vᵀ buffer `block % 2` is complete (every thread arrives).
   Value vtFull;
-  /// Pipelined loop: what runs while S is on the tensor cores (the previous
-  /// block's second stage and this block's Vᵀ), then wait_group 1.
-  std::function<LogicalResult()> whileScoreInFlight;
-  /// Pipelined loop: the previous block's P, packed as wgmma's A registers,
-  /// and the fragments of plan.crossValues.
-  SmallVector<SmallVector<Value>> carriedP;
-  SmallVector<Fragment> carriedCross;
-  bool pingPong = false;
-  /// Named barrier 1 + (wg + offset) % warpgroups.
-  Value namedBarrier(int64_t offset) {
-    Value id = add(idx(1), rem(add(wg, idx(offset)), idx(plan.warpgroups)));
-    return arith::IndexCastOp::create(b, b.getI32Type(), id);
-  }
   Value wg, isThread0, isWgLeader;
   Value stage, phase, numBlocks, block;
   DenseMap<Value, Fragment> fragments;
@@ -896,10 +780,6 @@ LogicalResult AttentionEmitter::emitScoreDot(DotOp op) {
   Value matA = matrixDescriptor(
       mul(wg, idx(plan.rowsPerWarpgroup() * span)), 16, 8 * span, span);
   Value matB = matrixDescriptor(kBase, 16, 8 * span, span);
-  if (whileScoreInFlight && pingPong)
-    NVVM::BarrierOp::create(b, TypeRange{}, namedBarrier(0),
-                            arith::ConstantIntOp::create(b, b.getI32Type(), 256),
-                            {}, Value());
   beginWgmma();
   SmallVector<Value> accs;
   for (int64_t slice = 0; slice < plan.slices(); ++slice) {
@@ -921,17 +801,11 @@ LogicalResult AttentionEmitter::emitScoreDot(DotOp op) {
     accs.push_back(d);
   }
   NVVM::WgmmaGroupSyncAlignedOp::create(b);
-  if (whileScoreInFlight) {
-    if (failed(whileScoreInFlight()))
-      return failure();
-    NVVM::WgmmaWaitGroupSyncOp::create(b, 1);
-  } else {
-    // fp8: V's transpose runs on the CUDA cores while the tensor cores
-    // compute S.
-    if (plan.fp8())
-      prepareVt();
-    NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
-  }
+  // fp8: V's transpose runs on the CUDA cores while the tensor cores
+  // compute S.
+  if (plan.fp8())
+    prepareVt();
+  NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
   Fragment f;
   f.cols = cols;
   for (Value acc : accs)
@@ -1078,17 +952,11 @@ void AttentionEmitter::transposeV(Value vBase, Value vtBase) {
   }
 }
 
-/// Vᵀ buffer of block `blk`. Two, one block at a time: a thread may
-/// transpose block i + 1 while another warpgroup still multiplies with
-/// block i; not block i + 2, since every thread arrives for block i + 1
-/// only after its P·V of block i. Three, pipelined: a thread transposes
-/// block i after issuing P·V of block i - 1, which waited until every
-/// thread had transposed block i - 1, so after every warpgroup's wait for
-/// P·V of block i - 3 (at the end of its iteration i - 2); P·V of i - 2 and
-/// i - 1 may still be reading theirs.
-Value AttentionEmitter::vtBase(Value blk) {
-  return add(idx(plan.vtOffset()),
-             mul(rem(blk, idx(plan.vtBuffers())), idx(plan.vtBytes())));
+/// Vᵀ buffer of this block. Two: a thread may transpose block i + 1 while
+/// another warpgroup still multiplies with block i; not block i + 2, since
+/// every thread arrives for block i + 1 only after its P·V of block i.
+Value AttentionEmitter::vtBase() {
+  return add(idx(plan.vtOffset()), mul(rem(block, idx(2)), idx(plan.vtBytes())));
 }
 
 /// fp8: this block's V, transposed into its Vᵀ buffer; then the thread
@@ -1098,13 +966,13 @@ Value AttentionEmitter::vtBase(Value blk) {
 void AttentionEmitter::prepareVt() {
   waitBarrier(vFull, stage, phase);
   Value vBase = add(idx(plan.vOffset()), mul(stage, idx(plan.kvStageBytes())));
-  transposeV(vBase, vtBase(block));
+  transposeV(vBase, vtBase());
   // The generic-proxy stores must be visible to wgmma (async proxy).
   NVVM::FenceProxyOp::create(
       b, NVVM::ProxyKind::async_shared,
       NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
   nvgpu::MBarrierArriveOp::create(b, nvgpu::MBarrierTokenType::get(ctx),
-                                  vtFull, rem(block, idx(plan.vtBuffers())));
+                                  vtFull, rem(block, idx(2)));
 }
 
 /// Four 8-bit values as one 32-bit register, the first in the low byte.
@@ -1120,21 +988,13 @@ Value AttentionEmitter::packBytes(ArrayRef<Value> bytes) {
 /// why S's accumulator layout serves as is), Vᵀ K-major in shared memory.
 /// Inline PTX, as emitValueDot.
 LogicalResult AttentionEmitter::emitValueDotFp8(DotOp op) {
-  auto packed = packFp8P(op);
-  auto accElems = elementsOf(op.getAcc());
-  if (failed(packed) || failed(accElems))
-    return op.emitOpError() << "operands are not available as fragments";
-  issueFp8ValueDot(op, *accElems, *packed, block, /*wait=*/true);
-  return success();
-}
-
-/// P (op's lhs) as the A registers of the fp8 P·V wgmmas, per slice and
-/// k-step of 32 keys.
-FailureOr<SmallVector<SmallVector<Value>>>
-AttentionEmitter::packFp8P(DotOp op) {
   auto pElems = elementsOf(op.getLhs());
-  if (failed(pElems))
-    return failure();
+  auto accElems = elementsOf(op.getAcc());
+  if (failed(pElems) || failed(accElems))
+    return op.emitOpError() << "operands are not available as fragments";
+  waitBarrier(vtFull, rem(block, idx(2)), div(block, idx(2)));
+  int64_t span = plan.vtSwizzle();
+  Value matB = matrixDescriptor(vtBase(), 16, 8 * span, span);
   int64_t pCols = plan.bn;
   // Registers of k-step kk (32 keys, accumulator column groups j = 4kk ..
   // 4kk + 3): {j, j + 1} of row r, of row r + 8, {j + 2, j + 3} of row r,
@@ -1154,29 +1014,16 @@ AttentionEmitter::packFp8P(DotOp op) {
         }
       packed.push_back(regs);
     }
-  return packed;
-}
-
-/// The fp8 P·V wgmmas of block `blk` (once its Vᵀ is complete); `wait`:
-/// wait for them before going on, else they stay in flight.
-void AttentionEmitter::issueFp8ValueDot(DotOp op, ArrayRef<Value> accElems,
-                                        ArrayRef<SmallVector<Value>> packedP,
-                                        Value blk, bool wait) {
-  Value nb = idx(plan.vtBuffers());
-  waitBarrier(vtFull, rem(blk, nb), div(blk, nb));
-  int64_t span = plan.vtSwizzle();
-  Value matB = matrixDescriptor(vtBase(blk), 16, 8 * span, span);
   StringRef type = isa<Float8E4M3FNType>(plan.operandType) ? "e4m3" : "e5m2";
   std::string shape =
       llvm::formatv("m64n{0}k32.f32.{1}.{1}", plan.d, type).str();
   // scale-d, scale-a, scale-b (fp8 takes no transpose immediates).
-  issueRegisterAWgmmas(op, accElems, packedP, plan.bn / 32, shape, "p, 1, 1",
-                       matB,
-                       [&](int64_t kk) {
+  issueRegisterAWgmmas(op, *accElems, packed, plan.bn / 32, shape, "p, 1, 1",
+                       matB, [&](int64_t kk) {
                          int64_t kByte = kk * 32;
                          return (kByte / span) * plan.d * span + kByte % span;
-                       },
-                       wait);
+                       });
+  return success();
 }
 
 /// O = acc + P·V, `kSteps` wgmma `shapeAndTypes` per 64-row slice with A =
@@ -1187,7 +1034,7 @@ void AttentionEmitter::issueFp8ValueDot(DotOp op, ArrayRef<Value> accElems,
 void AttentionEmitter::issueRegisterAWgmmas(
     DotOp op, ArrayRef<Value> accElems, ArrayRef<SmallVector<Value>> aRegs,
     int64_t kSteps, StringRef shapeAndTypes, StringRef immediates, Value matB,
-    function_ref<int64_t(int64_t)> bOffset, bool wait) {
+    function_ref<int64_t(int64_t)> bOffset) {
   int64_t cols = plan.d, n = cols / 2;
   std::string asmText, constraints;
   {
@@ -1230,8 +1077,7 @@ void AttentionEmitter::issueRegisterAWgmmas(
     accs.insert(accs.end(), d.begin(), d.end());
   }
   NVVM::WgmmaGroupSyncAlignedOp::create(b);
-  if (wait)
-    NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
+  NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
   Fragment f;
   f.cols = cols;
   f.elems = std::move(accs);
@@ -1348,10 +1194,10 @@ LogicalResult AttentionEmitter::emitOp(Operation *op) {
   return op->emitOpError() << "is not supported by the attention lowering";
 }
 
-/// The number of key blocks, their first TMA loads, and Q.
-void AttentionEmitter::startPipeline() {
-  numBlocks = arith::CeilDivUIOp::create(
-      b, map.lookup(plan.loop.getUpperBound()), idx(plan.bn));
+LogicalResult AttentionEmitter::emitLoop() {
+  scf::ForOp loop = plan.loop;
+  numBlocks = arith::CeilDivUIOp::create(b, map.lookup(loop.getUpperBound()),
+                                         idx(plan.bn));
   // Blocks 0 .. STAGES-2 in flight before the loop.
   Value prologueEnd =
       arith::MinUIOp::create(b, numBlocks, idx(std::max<int64_t>(plan.stages - 1, 1)));
@@ -1362,48 +1208,6 @@ void AttentionEmitter::startPipeline() {
     ifThen(isThread0, [&] { issueKV(prologue.getInductionVar()); });
   }
   waitBarrier(qFull, idx(0), idx(0));
-}
-
-/// At the start of block `block`: block + STAGES - 1 goes into the stage
-/// block - 1 used, once every warpgroup has released it.
-void AttentionEmitter::refillStages() {
-  stage = rem(block, idx(plan.stages));
-  phase = div(block, idx(plan.stages));
-  if (plan.stages == 1)
-    return;
-  Value refill = add(block, idx(plan.stages - 1));
-  ifThen(andi(isThread0, ult(refill, numBlocks)), [&] {
-    Value notFirst =
-        arith::CmpIOp::create(b, arith::CmpIPredicate::uge, block, idx(1));
-    ifThen(notFirst, [&] {
-      waitBarrier(empty, rem(refill, idx(plan.stages)),
-                  sub(div(refill, idx(plan.stages)), idx(1)));
-    });
-    issueKV(refill);
-  });
-}
-
-/// Once this warpgroup is done with block `block`'s K and V stage.
-void AttentionEmitter::releaseStage() {
-  ifThen(isWgLeader, [&] {
-    nvgpu::MBarrierArriveOp::create(b, nvgpu::MBarrierTokenType::get(ctx),
-                                    empty, stage);
-  });
-  if (plan.stages == 1) {
-    // One stage: the next block waits until every warpgroup is done.
-    Value refill = add(block, idx(1));
-    ifThen(andi(isThread0, ult(refill, numBlocks)), [&] {
-      waitBarrier(empty, idx(0), block);
-      issueKV(refill);
-    });
-  }
-}
-
-LogicalResult AttentionEmitter::emitLoop() {
-  if (plan.pipelined)
-    return emitPipelinedLoop();
-  scf::ForOp loop = plan.loop;
-  startPipeline();
 
   // Loop-carried tiles travel as their elements.
   SmallVector<Value> inits;
@@ -1442,12 +1246,39 @@ LogicalResult AttentionEmitter::emitLoop() {
         f.elems.push_back(forOp.getRegionIterArgs()[next++]);
       fragments[arg] = std::move(f);
     }
-    refillStages();
+    stage = rem(block, idx(plan.stages));
+    phase = div(block, idx(plan.stages));
+
+    // Refill: block + STAGES - 1 goes into the stage block - 1 used, once
+    // every warpgroup has released it.
+    if (plan.stages > 1) {
+      Value refill = add(block, idx(plan.stages - 1));
+      ifThen(andi(isThread0, ult(refill, numBlocks)), [&] {
+        Value notFirst = arith::CmpIOp::create(b, arith::CmpIPredicate::uge,
+                                               block, idx(1));
+        ifThen(notFirst, [&] {
+          waitBarrier(empty, rem(refill, idx(plan.stages)),
+                      sub(div(refill, idx(plan.stages)), idx(1)));
+        });
+        issueKV(refill);
+      });
+    }
     // On failure the half-built function is discarded with the pass.
     for (Operation &op : loop.getBody()->without_terminator())
       if (failed(emitOp(&op)))
         return failure();
-    releaseStage();
+    ifThen(isWgLeader, [&] {
+      nvgpu::MBarrierArriveOp::create(b, nvgpu::MBarrierTokenType::get(ctx),
+                                      empty, stage);
+    });
+    if (plan.stages == 1) {
+      // One stage: the next block waits until every warpgroup is done.
+      Value refill = add(block, idx(1));
+      ifThen(andi(isThread0, ult(refill, numBlocks)), [&] {
+        waitBarrier(empty, idx(0), block);
+        issueKV(refill);
+      });
+    }
     SmallVector<Value> yields;
     for (Value yielded : loop.getYieldedValues()) {
       if (!isTile(yielded.getType())) {
@@ -1462,7 +1293,12 @@ LogicalResult AttentionEmitter::emitLoop() {
     }
     scf::YieldOp::create(b, yields);
   }
-  forgetLoopValues();
+  // Values computed in the body are not visible after the loop.
+  inLoop = false;
+  for (Value tile : materializedInLoop)
+    fragments.erase(tile);
+  materializedInLoop.clear();
+  lazyCache.clear();
   unsigned next = 0;
   for (auto [result, size] : llvm::zip(loop.getResults(), sizesCarried)) {
     if (size < 0) {
@@ -1476,304 +1312,6 @@ LogicalResult AttentionEmitter::emitLoop() {
     fragments[result] = std::move(f);
   }
   return success();
-}
-
-/// Values computed in a loop body (or another region) are not visible
-/// after it.
-void AttentionEmitter::forgetLoopValues() {
-  inLoop = false;
-  for (Value tile : materializedInLoop)
-    fragments.erase(tile);
-  materializedInLoop.clear();
-  lazyCache.clear();
-}
-
-/// The loop, software-pipelined (FlashAttention-3's intra-warpgroup
-/// overlap). Each block's first stage (S = Q·Kᵀ, the softmax, P) and
-/// second stage (the rescaling of O, P·V) run in different iterations:
-///
-///   first stage of block 0                          (if there is a block)
-///   for j = 1 .. n-1:
-///     issue S(j); second stage of j-1 (rescale O, issue P·V(j-1)); Vᵀ(j);
-///     wait for S(j); softmax(j), P(j); wait for P·V(j-1)
-///   second stage of block n-1                       (if there is a block)
-///
-/// so the softmax of block j runs while P·V(j-1) is on the tensor cores,
-/// and the rescaling of O while S(j) is. Each iteration carries the tile
-/// loop's values (O as P·V(j-1) left it), the second stage's operands from
-/// the first (alpha) and P packed as registers (planPipeline says which).
-LogicalResult AttentionEmitter::emitPipelinedLoop() {
-  scf::ForOp loop = plan.loop;
-  startPipeline();
-  Value hasBlocks = ult(idx(0), numBlocks);
-  SmallVector<Type> types = stateTypes();
-
-  SmallVector<Value> initState;
-  for (Value init : loop.getInitArgs()) {
-    if (!isTile(init.getType())) {
-      initState.push_back(map.lookup(init));
-      continue;
-    }
-    auto elems = elementsOf(init);
-    if (failed(elems))
-      return loop.emitOpError()
-             << "carries a tile the attention lowering holds no fragment "
-                "of (a loaded tile, or one computed by an unsupported op): "
-                "carry values computed from the dots and splats";
-    initState.append(elems->begin(), elems->end());
-  }
-
-  // Block 0's first stage.
-  auto first = scf::IfOp::create(b, types, hasBlocks, /*withElse=*/true);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(first.thenBlock());
-    inLoop = true;
-    block = idx(0);
-    map.map(loop.getInductionVar(), idx(0));
-    unsigned next = 0;
-    for (Value arg : loop.getRegionIterArgs()) {
-      if (!isTile(arg.getType())) {
-        map.map(arg, initState[next++]);
-        continue;
-      }
-      Fragment f;
-      f.cols = colsOf(arg);
-      for (int64_t i = 0, n = count(f.cols); i < n; ++i)
-        f.elems.push_back(initState[next++]);
-      fragments[arg] = std::move(f);
-    }
-    refillStages();
-    if (failed(emitFirstStage()))
-      return failure();
-    // P·V's accumulator as the loop starts it.
-    ArrayRef<Value> initAcc = fragments[loop.getRegionIterArgs()[plan.accIndex]].elems;
-    auto state = collectState(loop.getYieldedValues(), initAcc);
-    if (failed(state))
-      return failure();
-    scf::YieldOp::create(b, *state);
-    // No block: the loop's initial values, and nothing for the second stage.
-    b.setInsertionPointToStart(first.elseBlock());
-    SmallVector<Value> none(initState);
-    for (Type type : ArrayRef<Type>(types).drop_front(initState.size()))
-      none.push_back(arith::ConstantOp::create(
-          b, cast<TypedAttr>(b.getZeroAttr(type))));
-    scf::YieldOp::create(b, none);
-  }
-  forgetLoopValues();
-
-  pingPong = getenv("TILE_PINGPONG") && plan.warpgroups > 1;
-  if (pingPong)
-    ifThen(eq(wg, idx(plan.warpgroups - 1)), [&] {
-      NVVM::BarrierArriveOp::create(
-          b, namedBarrier(1),
-          arith::ConstantIntOp::create(b, b.getI32Type(), 256));
-    });
-  auto forOp = scf::ForOp::create(b, idx(1), numBlocks, idx(1),
-                                  first.getResults());
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(forOp.getBody());
-    inLoop = true;
-    block = forOp.getInductionVar();
-    map.map(loop.getInductionVar(), mul(block, idx(plan.bn)));
-    bindState(forOp.getRegionIterArgs());
-    Value previous = sub(block, idx(1));
-    std::vector<Value> inFlight;
-    refillStages();
-    if (getenv("TILE_EARLY_RESCALE") && failed(emitRescale()))
-      return failure();
-    whileScoreInFlight = [&]() -> LogicalResult {
-      if (failed(emitSecondStage(previous, /*wait=*/false)))
-        return failure();
-      inFlight = fragments[plan.valueDot.getResult()].elems;
-      if (pingPong)
-        NVVM::BarrierArriveOp::create(
-            b, namedBarrier(1),
-            arith::ConstantIntOp::create(b, b.getI32Type(), 256));
-      prepareVt();
-      return success();
-    };
-    LogicalResult emitted = emitFirstStage();
-    whileScoreInFlight = nullptr;
-    if (failed(emitted))
-      return failure();
-    // P·V(j-1) is complete before its accumulator is carried on.
-    NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
-    // P(j) goes where P(j-1) was, which P·V(j-1) read until now: each
-    // register through a side-effecting move ordered after the wait (as
-    // CUTLASS's warpgroup_fence_operand), or LLVM may compute P(j) into
-    // them earlier and ptxas serialises the wgmmas to keep P(j-1).
-    for (SmallVector<Value> &regs : carriedP)
-      for (Value &reg : regs)
-        reg = LLVM::InlineAsmOp::create(
-                  b, b.getI32Type(), ValueRange{reg},
-                  b.getStringAttr("mov.b32 $0, $1;"),
-                  b.getStringAttr("=r,r"), b.getUnitAttr(), UnitAttr(),
-                  LLVM::TailCallKindAttr(),
-                  LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
-                  ArrayAttr())
-                  .getResult(0);
-    auto state = collectState(loop.getYieldedValues(), inFlight);
-    if (failed(state))
-      return failure();
-    scf::YieldOp::create(b, *state);
-  }
-  forgetLoopValues();
-
-  // The last block's second stage.
-  bindState(forOp.getResults());
-  Value accArg = loop.getRegionIterArgs()[plan.accIndex];
-  std::vector<Value> accElems = fragments[accArg].elems;
-  SmallVector<Type> accTypes;
-  for (Value v : accElems)
-    accTypes.push_back(v.getType());
-  auto last = scf::IfOp::create(b, accTypes, hasBlocks, /*withElse=*/true);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(last.thenBlock());
-    inLoop = true;
-    if (getenv("TILE_EARLY_RESCALE") && failed(emitRescale()))
-      return failure();
-    if (failed(emitSecondStage(sub(numBlocks, idx(1)), /*wait=*/true)))
-      return failure();
-    scf::YieldOp::create(b, fragments[plan.valueDot.getResult()].elems);
-    b.setInsertionPointToStart(last.elseBlock());
-    scf::YieldOp::create(b, accElems);
-  }
-  forgetLoopValues();
-  for (auto [i, result] : llvm::enumerate(loop.getResults())) {
-    Value arg = loop.getRegionIterArgs()[i];
-    if (i == plan.accIndex) {
-      Fragment f;
-      f.cols = colsOf(result);
-      f.elems.assign(last.getResults().begin(), last.getResults().end());
-      fragments[result] = std::move(f);
-    } else if (isTile(result.getType())) {
-      fragments[result] = fragments[arg];
-    } else {
-      map.map(result, map.lookup(arg));
-    }
-  }
-  return success();
-}
-
-/// The body's first stage for block `block`: every op but the second
-/// stage's, P packed for its wgmmas, then this warpgroup releases the K and
-/// V stage (S has completed and V was transposed).
-LogicalResult AttentionEmitter::emitFirstStage() {
-  llvm::SmallPtrSet<Operation *, 8> second(plan.rescaleOps.begin(),
-                                           plan.rescaleOps.end());
-  second.insert(plan.valueDot);
-  // On failure the half-built function is discarded with the pass.
-  for (Operation &op : plan.loop.getBody()->without_terminator())
-    if (!second.contains(&op) && failed(emitOp(&op)))
-      return failure();
-  auto packed = packFp8P(plan.valueDot);
-  if (failed(packed))
-    return plan.valueDot.emitOpError() << "P is not available as a fragment";
-  carriedP = std::move(*packed);
-  releaseStage();
-  return success();
-}
-
-/// Block `blk`'s second stage, from the state its first stage left: the
-/// rescaling of O, then P·V (waited for or left in flight).
-LogicalResult AttentionEmitter::emitRescale() {
-  for (auto [value, f] : llvm::zip(plan.crossValues, carriedCross))
-    fragments[value] = f;
-  for (Operation *op : plan.rescaleOps)
-    if (failed(emitOp(op)))
-      return failure();
-  return success();
-}
-
-LogicalResult AttentionEmitter::emitSecondStage(Value blk, bool wait) {
-  if (!getenv("TILE_EARLY_RESCALE") && failed(emitRescale()))
-    return failure();
-  auto acc = elementsOf(plan.valueDot.getAcc());
-  if (failed(acc))
-    return plan.valueDot.emitOpError()
-           << "accumulator is not available as a fragment";
-  issueFp8ValueDot(plan.valueDot, *acc, carriedP, blk, wait);
-  return success();
-}
-
-/// Types of the pipelined loop's state (see collectState).
-SmallVector<Type> AttentionEmitter::stateTypes() {
-  SmallVector<Type> types;
-  auto addTile = [&](Value v) {
-    types.append(count(colsOf(v)), getElementTypeOrSelf(v.getType()));
-  };
-  for (Value arg : plan.loop.getRegionIterArgs()) {
-    if (isTile(arg.getType()))
-      addTile(arg);
-    else
-      types.push_back(arg.getType());
-  }
-  for (Value value : plan.crossValues)
-    addTile(value);
-  types.append(plan.slices() * plan.bn / 32 * 4, b.getI32Type());
-  return types;
-}
-
-/// The pipelined loop's state: the value of each of the tile loop's iter
-/// args given as `tiles` (a tile as its fragment's elements, P·V's
-/// accumulator as `acc`), the fragments of plan.crossValues, P packed.
-FailureOr<SmallVector<Value>>
-AttentionEmitter::collectState(ValueRange tiles, ArrayRef<Value> acc) {
-  SmallVector<Value> state;
-  for (auto [i, value] : llvm::enumerate(tiles)) {
-    if (i == plan.accIndex) {
-      state.append(acc.begin(), acc.end());
-    } else if (!isTile(value.getType())) {
-      state.push_back(map.lookup(value));
-    } else {
-      auto elems = elementsOf(value);
-      if (failed(elems))
-        return plan.loop.emitOpError()
-               << "yields a tile that is not available as a fragment";
-      state.append(elems->begin(), elems->end());
-    }
-  }
-  for (Value value : plan.crossValues) {
-    auto elems = elementsOf(value);
-    if (failed(elems))
-      return plan.loop.emitOpError()
-             << "computes an operand of the rescaling of P·V's accumulator "
-                "that is not available as a fragment";
-    state.append(elems->begin(), elems->end());
-  }
-  for (const SmallVector<Value> &regs : carriedP)
-    state.append(regs.begin(), regs.end());
-  return state;
-}
-
-/// The inverse of collectState: the tile loop's iter args, carriedCross
-/// and carriedP from `values`.
-void AttentionEmitter::bindState(ValueRange values) {
-  unsigned next = 0;
-  auto take = [&](Value v) {
-    Fragment f;
-    f.cols = colsOf(v);
-    for (int64_t i = 0, n = count(f.cols); i < n; ++i)
-      f.elems.push_back(values[next++]);
-    return f;
-  };
-  for (Value arg : plan.loop.getRegionIterArgs()) {
-    if (isTile(arg.getType()))
-      fragments[arg] = take(arg);
-    else
-      map.map(arg, values[next++]);
-  }
-  carriedCross.clear();
-  for (Value value : plan.crossValues)
-    carriedCross.push_back(take(value));
-  carriedP.clear();
-  for (int64_t i = 0, n = plan.slices() * plan.bn / 32; i < n; ++i) {
-    carriedP.emplace_back(values.begin() + next, values.begin() + next + 4);
-    next += 4;
-  }
 }
 
 LogicalResult AttentionEmitter::emit() {
@@ -1817,8 +1355,8 @@ LogicalResult AttentionEmitter::emit() {
   empty = group(plan.stages);
   nvgpu::MBarrierInitOp::create(b, qFull, idx(1), idx(0), isThread0);
   if (plan.fp8()) {
-    vtFull = group(plan.vtBuffers());
-    for (int64_t s = 0; s < plan.vtBuffers(); ++s)
+    vtFull = group(2);
+    for (int64_t s = 0; s < 2; ++s)
       nvgpu::MBarrierInitOp::create(b, vtFull, idx(plan.threads()), idx(s),
                                     isThread0);
   }
@@ -1858,7 +1396,5 @@ LogicalResult mlir::tile::lowerAttentionKernel(KernelOp kernel,
   auto plan = analyzeAttention(kernel);
   if (failed(plan))
     return failure();
-  if (options.softwarePipeline)
-    planPipeline(*plan);
   return AttentionEmitter(*plan, gpuModule, options).emit();
 }

@@ -94,8 +94,6 @@ struct LoweringOptions {
   /// test-mutation=store-past-end), a planted bug that tile-run's verifier
   /// must catch (bench/gpu_mutation_test.sh).
   bool storePastEnd = false;
-  /// The pass's software-pipeline option (see AttentionLowering.cpp).
-  bool softwarePipeline = true;
 };
 } // namespace mlir::tile
 

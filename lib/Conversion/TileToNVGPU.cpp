@@ -608,7 +608,6 @@ struct ConvertTileToNVGPUPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     LoweringOptions options;
-    options.softwarePipeline = softwarePipeline;
     if (testMutation == "store-past-end") {
       options.storePastEnd = true;
     } else if (!testMutation.empty()) {

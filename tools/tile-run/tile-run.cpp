@@ -186,13 +186,6 @@ static cl::opt<std::string> testMutation(
              "(store-past-end)"),
     cl::cat(category));
 
-static cl::opt<bool> softwarePipeline(
-    "software-pipeline", cl::init(true),
-    cl::desc("Software-pipeline the attention loop of fp8 kernels (the "
-             "next block's S = Q*K^T is issued before this block's P*V); "
-             "--software-pipeline=false compiles one block at a time"),
-    cl::cat(category));
-
 namespace {
 
 int errorsSeen = 0;
@@ -278,7 +271,6 @@ std::vector<Compiled> compileAll(const KernelSource &src,
       CompileOptions options;
       options.printIRAfterAll = printIR && i == 0;
       options.testMutation = testMutation;
-      options.softwarePipeline = softwarePipeline;
       auto info = src.compile(configs[i], options);
       if (!info) {
         out[i].error = llvm::toString(info.takeError());

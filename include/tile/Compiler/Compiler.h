@@ -34,8 +34,6 @@ struct CompileOptions {
   /// For testing the verifier only: a bug to plant in the generated code
   /// (convert-tile-to-nvgpu's test-mutation option), "" for none.
   std::string testMutation;
-  /// convert-tile-to-nvgpu's software-pipeline option.
-  bool softwarePipeline = true;
 };
 
 /// One tile.kernel, parsed once and compiled for any number of configs.

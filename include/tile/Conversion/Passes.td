@@ -29,11 +29,6 @@ def ConvertTileToNVGPU : Pass<"convert-tile-to-nvgpu", "::mlir::ModuleOp"> {
     shape are rejected with a diagnostic that names what is unsupported.
   }];
   let options = [
-    Option<"softwarePipeline", "software-pipeline", "bool", /*default=*/"true",
-           "Software-pipeline the attention loop of fp8 kernels: issue "
-           "block j+1's S = Q·Kᵀ before block j's P·V and run block j+1's "
-           "softmax while both are on the tensor cores (false: one block "
-           "at a time)">,
     Option<"testMutation", "test-mutation", "std::string", /*default=*/"\"\"",
            "For testing the verifier only: plant a known bug in the "
            "generated code. store-past-end: tile.store skips its bounds "
