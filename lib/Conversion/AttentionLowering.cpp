@@ -295,12 +295,12 @@ FailureOr<AttentionPlan> analyzeAttention(KernelOp kernel) {
   return plan;
 }
 
-/// This thread's share of a tile (see the file comment).
+/// This thread's share of a tile (see the file comment): BLOCK_M x cols
+/// tiles in the layout #tile.wgmma_acc (element slice * cols/2 + 4j + 2h + e
+/// is in 64-row slice `slice`, 8-column group j, row half h), BLOCK_M
+/// vectors (cols == 0) in its slice along dimension 1 (element slice * 2 +
+/// h). AttentionEmitter::accLayout and rowLayout say where they are.
 struct Fragment {
-  /// BLOCK_M x cols tiles: slice * cols/2 + 4j + 2h + e holds row
-  /// 16 warp + lane/4 + 8h, column 8j + 2(lane%4) + e of the 64-row slice.
-  /// BLOCK_M vectors (cols == 0): slice * 2 + h holds row 16 warp + lane/4
-  /// + 8h.
   /// A std::vector: its storage stays put when the map holding it grows.
   std::vector<Value> elems;
   int64_t cols = 0;
@@ -379,9 +379,9 @@ private:
   /// Lazy tiles materialized into `fragments` while emitting the loop body.
   SmallVector<Value> materializedInLoop;
   bool inLoop = false;
-  /// Rows (slice * 2 + half) and first column of this thread's elements.
-  SmallVector<Value> rowIndices;
-  Value colBase;
+  /// Where fragments' elements are (see Fragment).
+  WgmmaAccLayoutAttr accLayout;
+  SliceLayoutAttr rowLayout;
 };
 
 /// TMA of the `rows x D` tile that `load` reads, starting at `row`, into
@@ -421,16 +421,13 @@ void AttentionEmitter::issueKV(Value block) {
 
 /// Row of element `i` of a fragment with `cols` columns, in the block.
 Value AttentionEmitter::rowIndex(int64_t i, int64_t cols) {
-  int64_t perSlice = cols ? cols / 2 : 2;
-  int64_t slice = i / perSlice, within = i % perSlice;
-  int64_t half = cols ? (within / 2) % 2 : within;
-  return rowIndices[slice * 2 + half];
+  if (cols == 0)
+    return coordinatesOf(rowLayout, {plan.bm}, i)[0];
+  return coordinatesOf(accLayout, {plan.bm, cols}, i)[0];
 }
 
 Value AttentionEmitter::colIndex(int64_t i, int64_t cols) {
-  int64_t within = i % (cols / 2);
-  int64_t j = within / 4, e = within % 2;
-  return add(colBase, idx(8 * j + e));
+  return coordinatesOf(accLayout, {plan.bm, cols}, i)[1];
 }
 
 FailureOr<ArrayRef<Value>> AttentionEmitter::elementsOf(Value tile) {
@@ -1100,10 +1097,8 @@ LogicalResult AttentionEmitter::emitStore(StoreOp op) {
   for (int64_t i = 0, n = count(cols); i < n; i += 2) {
     Value pair = vector::FromElementsOp::create(
         b, pairType, ValueRange{(*elems)[i], (*elems)[i + 1]});
-    int64_t j = (i % (cols / 2)) / 4;
     vector::StoreOp::create(b, pair, staged,
-                            ValueRange{rowIndex(i, cols),
-                                       add(colBase, idx(8 * j))});
+                            coordinatesOf(accLayout, {plan.bm, cols}, i));
   }
   gpu::BarrierOp::create(b);
 
@@ -1330,19 +1325,11 @@ LogicalResult AttentionEmitter::emit() {
     return plan.scoreDot.emitOpError()
            << "Q, K and V must be three different tensor arguments";
   createFunction(tensorMaps, plan.threads());
-  Value warp = rem(div(tid, idx(32)), idx(4));
-  Value lane = rem(tid, idx(32));
   wg = div(tid, idx(128));
   isThread0 = eq(tid, idx(0));
   isWgLeader = eq(rem(tid, idx(128)), idx(0));
-  // Rows and the first column of this thread's fragment elements.
-  Value rowBase = add(mul(wg, idx(plan.rowsPerWarpgroup())),
-                      add(mul(warp, idx(16)), div(lane, idx(4))));
-  for (int64_t slice = 0; slice < plan.slices(); ++slice)
-    for (int64_t half = 0; half < 2; ++half)
-      rowIndices.push_back(
-          add(rowBase, idx(slice * kWarpgroupRows + 8 * half)));
-  colBase = mul(rem(lane, idx(4)), idx(2));
+  accLayout = WgmmaAccLayoutAttr::get(ctx, plan.warpgroups);
+  rowLayout = SliceLayoutAttr::get(ctx, 1, accLayout);
 
   allocateSharedMemory();
   auto group = [&](int64_t n) {

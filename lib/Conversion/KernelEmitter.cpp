@@ -108,6 +108,48 @@ void KernelEmitter::waitBarrier(Value group, Value index, Value phase) {
                                          idx(10000000), index);
 }
 
+/// `expr` of the thread id `thread` (dimension 0) as index arithmetic.
+/// Thread ids and coordinates are non-negative, so floordiv and mod are
+/// the unsigned divui and remui (upstream's affine::expandAffineExpr emits
+/// the signed forms with their sign fix-ups).
+static Value expandNonNegative(OpBuilder &b, AffineExpr expr, Value thread) {
+  Location loc = thread.getLoc();
+  if (auto c = dyn_cast<AffineConstantExpr>(expr))
+    return arith::ConstantIndexOp::create(b, loc, c.getValue());
+  if (isa<AffineDimExpr>(expr))
+    return thread;
+  auto bin = cast<AffineBinaryOpExpr>(expr);
+  Value lhs = expandNonNegative(b, bin.getLHS(), thread);
+  Value rhs = expandNonNegative(b, bin.getRHS(), thread);
+  switch (expr.getKind()) {
+  case AffineExprKind::Add:
+    return arith::AddIOp::create(b, loc, lhs, rhs);
+  case AffineExprKind::Mul:
+    return arith::MulIOp::create(b, loc, lhs, rhs);
+  case AffineExprKind::FloorDiv:
+    return arith::DivUIOp::create(b, loc, lhs, rhs);
+  case AffineExprKind::Mod:
+    return arith::RemUIOp::create(b, loc, lhs, rhs);
+  default:
+    llvm_unreachable("layouts use +, *, floordiv and mod");
+  }
+}
+
+SmallVector<Value> KernelEmitter::coordinatesOf(LayoutAttrInterface layout,
+                                                ArrayRef<int64_t> shape,
+                                                int64_t element) {
+  AffineMap map = layout.getCoordinates(shape);
+  SmallVector<Value> coords;
+  for (AffineExpr expr : map.getResults()) {
+    AffineExpr atElement = simplifyAffineExpr(
+        expr.replace(getAffineDimExpr(1, ctx),
+                     getAffineConstantExpr(element, ctx)),
+        2, 0);
+    coords.push_back(expandNonNegative(b, atElement, tid));
+  }
+  return coords;
+}
+
 void KernelEmitter::publishBarrierInits() {
   NVVM::FenceMbarrierInitOp::create(b);
   gpu::BarrierOp::create(b);

@@ -132,6 +132,10 @@ protected:
   }
   /// Waits for `phase` of barrier `index` of `group`.
   void waitBarrier(Value group, Value index, Value phase);
+  /// The coordinates of element `element` of this thread in a tile of
+  /// `shape` laid out as `layout`, as index values.
+  SmallVector<Value> coordinatesOf(LayoutAttrInterface layout,
+                                   ArrayRef<int64_t> shape, int64_t element);
 
   /// Makes the mbarrier inits visible to the TMA unit (async proxy) and to
   /// every thread: fence.mbarrier_init, then a block barrier. Without the

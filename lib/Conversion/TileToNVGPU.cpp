@@ -469,29 +469,22 @@ void GemmEmitter::emitMainLoop() {
   NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
 }
 
-/// Writes this thread's accumulator fragments into the f32 staging buffer.
-/// Fragment layout of wgmma m64nNk16 (PTX ISA, "wgmma-64n16-d"): in warp w
-/// of the warpgroup, lane l holds, for each 8-column block j, the pairs
-/// (16w + l/4, 8j + 2(l%4) + {0,1}) and the same 8 rows further down.
+/// Writes this thread's accumulator fragments into the f32 staging buffer:
+/// wgmma leaves them in the layout #tile.wgmma_acc, two adjacent columns a
+/// register pair.
 void GemmEmitter::storeFragments(Value staged) {
-  int64_t rowsPerWg = plan.bm / plan.warpgroups;
-  Value warp = rem(div(tid, idx(32)), idx(4));
-  Value lane = rem(tid, idx(32));
-  Value row0 = add(mul(wg, idx(rowsPerWg)),
-                   add(mul(warp, idx(16)), div(lane, idx(4))));
-  Value col0 = mul(rem(lane, idx(4)), idx(2));
+  auto layout = WgmmaAccLayoutAttr::get(ctx, plan.warpgroups);
   auto f32x2 = VectorType::get({2}, b.getF32Type());
+  int64_t perSlice = plan.bn / 2;
   for (auto [slice, acc] : llvm::enumerate(accs)) {
-    for (int64_t j = 0; j < plan.bn / 8; ++j) {
-      for (int64_t half = 0; half < 2; ++half) {
-        Value lo = LLVM::ExtractValueOp::create(b, acc, 4 * j + 2 * half);
-        Value hi = LLVM::ExtractValueOp::create(b, acc, 4 * j + 2 * half + 1);
-        Value pair = vector::FromElementsOp::create(b, f32x2, ValueRange{lo, hi});
-        Value row = add(row0, idx(slice * kWarpgroupRows + 8 * half));
-        Value col = add(col0, idx(8 * j));
-        vector::StoreOp::create(b, pair, staged, ValueRange{row, col},
-                                /*nontemporal=*/false, llvm::MaybeAlign(8));
-      }
+    for (int64_t r = 0; r < perSlice; r += 2) {
+      Value lo = LLVM::ExtractValueOp::create(b, acc, r);
+      Value hi = LLVM::ExtractValueOp::create(b, acc, r + 1);
+      Value pair = vector::FromElementsOp::create(b, f32x2, ValueRange{lo, hi});
+      vector::StoreOp::create(
+          b, pair, staged,
+          coordinatesOf(layout, {plan.bm, plan.bn}, slice * perSlice + r),
+          /*nontemporal=*/false, llvm::MaybeAlign(8));
     }
   }
 }

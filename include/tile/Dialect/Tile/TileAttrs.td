@@ -84,4 +84,150 @@ def Tile_Axis : I32EnumAttr<"Axis", "launch-grid axis", [
   let cppNamespace = "::mlir::tile";
 }
 
+//===----------------------------------------------------------------------===//
+// Register layouts: which elements of a tile each thread of a block holds
+//===----------------------------------------------------------------------===//
+
+def Tile_LayoutAttrInterface : AttrInterface<"LayoutAttrInterface"> {
+  let cppNamespace = "::mlir::tile";
+  let description = [{
+    A register layout: how the elements of a tile (a static shape) are
+    distributed over the threads of a block. Thread `t` holds
+    `getElementsPerThread(shape)` elements, numbered 0, 1, ...; element `i`
+    of thread `t` is the tile element at `getCoordinates(shape)(t, i)`, an
+    affine map from (thread, element) to one coordinate per dimension.
+    Several threads may hold the same element (replication, e.g. the four
+    lanes of a quad in a slice of the wgmma layout); a valid layout holds
+    every element of the tile at least once. Lowerings ask a layout where an
+    element lives instead of repeating the index arithmetic of each
+    instruction.
+  }];
+  let methods = [
+    InterfaceMethod<"Threads of the block the layout spreads a tile over.",
+      "int64_t", "getNumThreads", (ins)>,
+    InterfaceMethod<"Rank of the tiles the layout applies to.",
+      "int64_t", "getRank", (ins)>,
+    InterfaceMethod<[{Whether a tile of `shape` fits the layout (e.g. whole
+      warpgroup row slices); emits through `emitError` if not.}],
+      "::mlir::LogicalResult", "verifyShape",
+      (ins "::llvm::ArrayRef<int64_t>":$shape,
+           "::llvm::function_ref<::mlir::InFlightDiagnostic()>":$emitError)>,
+    InterfaceMethod<"Elements each thread holds of a tile of `shape`.",
+      "int64_t", "getElementsPerThread", (ins "::llvm::ArrayRef<int64_t>":$shape)>,
+    InterfaceMethod<[{(thread, element) -> the element's coordinates in a
+      tile of `shape`, an affine map of two dimensions and rank results.}],
+      "::mlir::AffineMap", "getCoordinates", (ins "::llvm::ArrayRef<int64_t>":$shape)>,
+    InterfaceMethod<[{Elements each thread holds of the tile of `shape`
+      (rank - 1 dimensions) that reducing dimension `dim` leaves: see
+      #tile.slice.}],
+      "int64_t", "getSliceElementsPerThread",
+      (ins "int64_t":$dim, "::llvm::ArrayRef<int64_t>":$shape)>,
+    InterfaceMethod<[{(thread, element) -> coordinates of that slice's
+      elements (rank - 1 results).}],
+      "::mlir::AffineMap", "getSliceCoordinates",
+      (ins "int64_t":$dim, "::llvm::ArrayRef<int64_t>":$shape)>,
+  ];
+}
+
+def Tile_WgmmaAccLayoutAttr : Tile_Attr<"WgmmaAccLayout", "wgmma_acc",
+    [DeclareAttrInterfaceMethods<Tile_LayoutAttrInterface>,
+     DeclareAttrInterfaceMethods<VerifiableTensorEncoding>]> {
+  let summary = "The accumulator layout of wgmma (m64nNk*) over warpgroups";
+  let description = [{
+    `#tile.wgmma_acc<warpgroups = W>`: the layout in which `wgmma.mma_async`
+    leaves its fp32 accumulator (PTX ISA, "Register fragments for wgmma
+    .m64nNk16", figure wgmma-64N16-D), for an M x N tile and `W`
+    warpgroups of 128 threads. Warpgroup `w` owns rows
+    `[w M/W, (w+1) M/W)` in 64-row slices (one or two: a wgmma computes 64
+    rows); in a slice, warp `k` of the warpgroup owns 16 rows and lane `l`
+    of that warp holds, in each 8-column group `j`, two pairs:
+
+    ```
+              col 8j + 0 1   2 3   4 5   6 7
+    row 16k + 0    l=0   l=1   l=2   l=3        e = 0, 1 of element
+              1    l=4   l=5   l=6   l=7        4j + 2h + e, h = 0
+              ...
+              7    l=28  l=29  l=30  l=31
+              8    l=0   l=1   l=2   l=3        the same lanes, h = 1
+              ...
+             15    l=28  l=29  l=30  l=31
+    ```
+
+    Element `i` of a thread is, with `s = i / (N/2)` the slice and
+    `r = i mod (N/2)`: row `w M/W + 64 s + 16 k + l/4 + 8 ((r/2) mod 2)`,
+    column `8 (r/4) + 2 (l mod 4) + r mod 2`. This numbering is the order
+    of the wgmma accumulator registers, so element `i` is register `r` of
+    slice `s`. The same registers, converted to 16 or 8 bits, are the
+    register-A fragment of the next wgmma (flash attention's P).
+
+    Its slice along dimension 1 (a row vector: `tile.reduce` along rows)
+    holds `2 x slices` rows a thread: element `2 s + h` is row
+    `w M/W + 64 s + 16 k + l/4 + 8 h`, the four lanes of a quad holding
+    the same rows.
+  }];
+  let parameters = (ins "int64_t":$warpgroups);
+  let assemblyFormat = "`<` `warpgroups` `=` $warpgroups `>`";
+  let genVerifyDecl = 1;
+}
+
+def Tile_BlockedLayoutAttr : Tile_Attr<"BlockedLayout", "blocked",
+    [DeclareAttrInterfaceMethods<Tile_LayoutAttrInterface>,
+     DeclareAttrInterfaceMethods<VerifiableTensorEncoding>]> {
+  let summary = "Contiguous runs of elements per thread, for memory-bound code";
+  let description = [{
+    `#tile.blocked<size_per_thread = [1, 8], threads_per_warp = [4, 8],
+    warps = [4, 1], order = [1, 0]>` (Triton's blocked encoding): each
+    thread holds a `size_per_thread` block of adjacent elements, the 32
+    lanes of a warp tile `threads_per_warp` such blocks, the warps of the
+    block tile `warps` warp tiles, and the whole pattern repeats over the
+    tile. `order` lists the dimensions fastest-varying first, both for
+    numbering lanes and warps and for a thread's elements. With the
+    example, a warp covers 4 rows of 64 columns, 8 consecutive elements
+    (16 bytes of bf16) a thread, and 4 warps cover 16 rows:
+
+    ```
+             cols 0-7  8-15  ...  56-63
+    row 0    l=0       l=1   ...  l=7       warp 0
+        1    l=8       l=9   ...  l=15
+        2    l=16      ...
+        3    l=24      ...        l=31
+        4    warp 1, the same pattern
+    ```
+
+    Element `i` of a thread: its position in the thread's block
+    (`size_per_thread`, `order` fastest first), then which repetition
+    (`shape / (size_per_thread x threads_per_warp x warps)` per dimension,
+    the same order). `threads_per_warp` multiplies to 32; `warps`
+    multiplies to the block's warps. Its slice along `dim` drops that
+    dimension; the threads along it hold the same elements.
+  }];
+  let parameters = (ins ArrayRefParameter<"int64_t", "">:$sizePerThread,
+                        ArrayRefParameter<"int64_t", "">:$threadsPerWarp,
+                        ArrayRefParameter<"int64_t", "">:$warps,
+                        ArrayRefParameter<"int64_t", "">:$order);
+  let assemblyFormat = [{
+    `<` `size_per_thread` `=` `[` $sizePerThread `]` `,`
+        `threads_per_warp` `=` `[` $threadsPerWarp `]` `,`
+        `warps` `=` `[` $warps `]` `,` `order` `=` `[` $order `]` `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
+def Tile_SliceLayoutAttr : Tile_Attr<"SliceLayout", "slice",
+    [DeclareAttrInterfaceMethods<Tile_LayoutAttrInterface>,
+     DeclareAttrInterfaceMethods<VerifiableTensorEncoding>]> {
+  let summary = "The layout a reduction leaves: a parent layout minus one dimension";
+  let description = [{
+    `#tile.slice<dim = 1, parent = #tile.wgmma_acc<warpgroups = 2>>`: the
+    layout of `tile.reduce ... dim 1` of a tile laid out as `parent` (and
+    of the operand of `tile.broadcast ... dim 1` to it). Each thread holds
+    the reduced values of the parent elements it held; threads that held
+    elements differing only along `dim` hold the same value. The parent
+    says which elements those are (`getSliceCoordinates`).
+  }];
+  let parameters = (ins "int64_t":$dim, "::mlir::tile::LayoutAttrInterface":$parent);
+  let assemblyFormat = "`<` `dim` `=` $dim `,` `parent` `=` $parent `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // TILE_ATTRS_TD

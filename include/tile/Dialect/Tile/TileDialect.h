@@ -4,6 +4,7 @@
 
 #include "tile/Support/SymbolicExpr.h"
 
+#include "mlir/IR/AffineMap.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
@@ -11,6 +12,7 @@
 
 #include "tile/Dialect/Tile/TileDialect.h.inc"
 #include "tile/Dialect/Tile/TileEnums.h.inc"
+#include "tile/Dialect/Tile/TileAttrInterfaces.h.inc"
 
 #define GET_ATTRDEF_CLASSES
 #include "tile/Dialect/Tile/TileAttrs.h.inc"
@@ -34,6 +36,12 @@ FailureOr<SmallVector<TileDim>> getTileDims(RankedTensorType type);
 
 /// Renders dims as "BLOCK_M x 64".
 std::string formatTileDims(ArrayRef<TileDim> dims);
+
+/// Coordinates of element `element` of thread `thread` in a tile of `shape`
+/// laid out as `layout` (its getCoordinates map, evaluated).
+SmallVector<int64_t> getElementCoords(LayoutAttrInterface layout,
+                                      ArrayRef<int64_t> shape, int64_t thread,
+                                      int64_t element);
 
 } // namespace mlir::tile
 

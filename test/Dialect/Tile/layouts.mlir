@@ -1,0 +1,76 @@
+// RUN: tile-opt %s -split-input-file -verify-diagnostics | FileCheck %s
+
+// The register layouts (#tile.wgmma_acc, #tile.blocked, #tile.slice) as
+// tensor encodings: they print as they parse and check the tensor's shape.
+
+// CHECK-LABEL: func.func private @layouts
+// CHECK-SAME: tensor<128x64xf32, #tile.wgmma_acc<warpgroups = 2>>
+// CHECK-SAME: tensor<128xf32, #tile.slice<dim = 1, parent = #tile.wgmma_acc<warpgroups = 2>>>
+// CHECK-SAME: tensor<64x256xbf16, #tile.blocked<size_per_thread = [1, 8], threads_per_warp = [4, 8], warps = [4, 1], order = [1, 0]>>
+// CHECK-SAME: tensor<64xf32, #tile.slice<dim = 1, parent = #tile.blocked<size_per_thread = [1, 8], threads_per_warp = [4, 8], warps = [4, 1], order = [1, 0]>>>
+func.func private @layouts(
+    tensor<128x64xf32, #tile.wgmma_acc<warpgroups = 2>>,
+    tensor<128xf32, #tile.slice<dim = 1, parent = #tile.wgmma_acc<warpgroups = 2>>>,
+    tensor<64x256xbf16, #tile.blocked<size_per_thread = [1, 8], threads_per_warp = [4, 8], warps = [4, 1], order = [1, 0]>>,
+    tensor<64xf32, #tile.slice<dim = 1, parent = #tile.blocked<size_per_thread = [1, 8], threads_per_warp = [4, 8], warps = [4, 1], order = [1, 0]>>>)
+
+// -----
+
+// expected-error @+1 {{#tile.wgmma_acc<warpgroups = 2> needs 64 or 128 rows a warpgroup, not 64 rows}}
+func.func private @too_few_rows(tensor<64x64xf32, #tile.wgmma_acc<warpgroups = 2>>)
+
+// -----
+
+// expected-error @+1 {{#tile.wgmma_acc needs a positive multiple of 8 columns, not 12}}
+func.func private @odd_columns(tensor<64x12xf32, #tile.wgmma_acc<warpgroups = 1>>)
+
+// -----
+
+// expected-error @+1 {{a tensor laid out as #tile.wgmma_acc<warpgroups = 1> needs a static shape}}
+func.func private @dynamic(tensor<?x64xf32, #tile.wgmma_acc<warpgroups = 1>>)
+
+// -----
+
+// expected-error @+1 {{#tile.wgmma_acc needs 1 to 8 warpgroups, not 0}}
+func.func private @no_warpgroups(tensor<64x64xf32, #tile.wgmma_acc<warpgroups = 0>>)
+
+// -----
+
+// expected-error @+1 {{#tile.blocked threads_per_warp must multiply to 32 (a warp), not 16}}
+func.func private @half_warp(tensor<64xf32, #tile.blocked<size_per_thread = [1], threads_per_warp = [16], warps = [1], order = [0]>>)
+
+// -----
+
+// expected-error @+1 {{#tile.blocked order must be a permutation of the dimensions 0..1}}
+func.func private @bad_order(tensor<64x64xf32, #tile.blocked<size_per_thread = [1, 1], threads_per_warp = [4, 8], warps = [1, 1], order = [1, 1]>>)
+
+// -----
+
+// expected-error @+1 {{#tile.blocked needs size_per_thread, threads_per_warp, warps and order of one rank (at least 1)}}
+func.func private @ranks(tensor<64x64xf32, #tile.blocked<size_per_thread = [1], threads_per_warp = [4, 8], warps = [1, 1], order = [1, 0]>>)
+
+// -----
+
+// expected-error @+1 {{#tile.blocked covers 32 elements a repetition along dimension 1, which does not divide 48}}
+func.func private @partial(tensor<16x48xf32, #tile.blocked<size_per_thread = [1, 4], threads_per_warp = [4, 8], warps = [1, 1], order = [1, 0]>>)
+
+// -----
+
+// expected-error @+1 {{#tile.blocked of rank 2 does not lay out a tile of rank 1}}
+func.func private @rank_mismatch(tensor<64xf32, #tile.blocked<size_per_thread = [1, 1], threads_per_warp = [4, 8], warps = [1, 1], order = [1, 0]>>)
+
+// -----
+
+// expected-error @+1 {{#tile.slice dimension 2 is not a dimension of its rank-2 parent}}
+func.func private @slice_dim(tensor<64xf32, #tile.slice<dim = 2, parent = #tile.wgmma_acc<warpgroups = 1>>>)
+
+// -----
+
+// expected-error @+1 {{#tile.slice of a slice is not supported}}
+func.func private @slice_of_slice(tensor<f32, #tile.slice<dim = 0, parent = #tile.slice<dim = 1, parent = #tile.wgmma_acc<warpgroups = 1>>>>)
+
+// -----
+
+// The rows of a wgmma slice must still be whole warpgroup slices.
+// expected-error @+1 {{#tile.wgmma_acc<warpgroups = 1> needs 64 or 128 rows a warpgroup, not 32 rows}}
+func.func private @slice_rows(tensor<32xf32, #tile.slice<dim = 1, parent = #tile.wgmma_acc<warpgroups = 1>>>)
