@@ -409,6 +409,8 @@ KernelSource::compile(const Bindings &config,
   }
   mlir::tile::ConvertTileToNVGPUOptions convert;
   convert.testMutation = options.testMutation;
+  convert.chip = options.chip;
+  convert.features = options.features;
   lower.addPass(mlir::tile::createConvertTileToNVGPU(convert));
   if (failed(lower.run(*module)))
     return s.error("cannot lower @" + kernel);

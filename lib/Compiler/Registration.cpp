@@ -84,6 +84,10 @@ struct TileToPTXOptions : public PassPipelineOptions<TileToPTXOptions> {
                              llvm::cl::init("")};
   Option<std::string> chip{*this, "chip", llvm::cl::desc("GPU architecture"),
                            llvm::cl::init("sm_90a")};
+  Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("Target features, with the PTX version (+ptx<NN>)"),
+      llvm::cl::init("+ptx80")};
   Option<int> optLevel{*this, "opt-level",
                        llvm::cl::desc("LLVM optimization level"),
                        llvm::cl::init(3)};
@@ -111,10 +115,13 @@ void ::tile::registerPassesAndPipelines() {
         specialize.config = options.config;
         pm.addNestedPass<mlir::tile::KernelOp>(
             mlir::tile::createTileSpecialize(specialize));
-        pm.addPass(mlir::tile::createConvertTileToNVGPU());
+        mlir::tile::ConvertTileToNVGPUOptions convert;
+        convert.chip = options.chip;
+        convert.features = options.features;
+        pm.addPass(mlir::tile::createConvertTileToNVGPU(convert));
         gpu::GPUToNVVMPipelineOptions nvvm;
         nvvm.cubinChip = options.chip;
-        nvvm.cubinFeatures = "+ptx80";
+        nvvm.cubinFeatures = options.features;
         nvvm.cubinFormat = "isa";
         nvvm.optLevel = options.optLevel;
         gpu::buildLowerToNVVMPassPipeline(pm, nvvm);

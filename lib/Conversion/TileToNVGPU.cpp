@@ -23,6 +23,7 @@
 
 #include "KernelEmitter.h"
 #include "tile/Conversion/Passes.h"
+#include "tile/Conversion/Target.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/IRMapping.h"
@@ -611,16 +612,24 @@ struct ConvertTileToNVGPUPass
     SmallVector<KernelOp> kernels(module.getOps<KernelOp>());
     if (kernels.empty())
       return;
+    auto target = GpuTarget::parse(chip, features,
+                                   [&] { return module.emitError(); });
+    if (failed(target))
+      return signalPassFailure();
+    // Both lowerings (GEMM and attention) emit TMA, mbarriers and wgmma.
+    for (KernelOp kernel : kernels)
+      if (failed(checkTarget(kernel, *target, hopperLoweringFeatures(),
+                             "sm_90a lowering")))
+        return signalPassFailure();
     MLIRContext *ctx = &getContext();
     module->setAttr(gpu::GPUDialect::getContainerModuleAttrName(),
                     UnitAttr::get(ctx));
     OpBuilder b(ctx);
     b.setInsertionPointToEnd(module.getBody());
-    auto target = NVVM::NVVMTargetAttr::get(ctx, /*optLevel=*/3,
-                                            "nvptx64-nvidia-cuda", "sm_90a",
-                                            "+ptx80");
+    auto nvvmTarget = NVVM::NVVMTargetAttr::get(
+        ctx, /*optLevel=*/3, "nvptx64-nvidia-cuda", chip, features);
     auto gpuModule = gpu::GPUModuleOp::create(
-        b, module.getLoc(), "tile_kernels", b.getArrayAttr({target}));
+        b, module.getLoc(), "tile_kernels", b.getArrayAttr({nvvmTarget}));
     // The symbol of dynamic shared memory, declared external so that it is
     // `.extern .shared .b8 ...[]` in PTX: the start of the dynamic region,
     // after all static shared variables. gpu-to-nvvm reuses a zero-sized

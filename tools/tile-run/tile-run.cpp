@@ -154,6 +154,12 @@ static cl::opt<bool> packedRows(
              "extent) instead of rows padded to 16 bytes; TMA operands keep "
              "16-byte rows, which TMA requires"),
     cl::cat(category));
+static cl::opt<std::string> chipOpt(
+    "chip", cl::init("sm_90a"),
+    cl::desc("GPU to compile for (sm_<major><minor>[a]); a kernel whose "
+             "lowering needs instructions that chip lacks is a compile "
+             "error. A run needs the GPU to be that chip"),
+    cl::cat(category));
 static cl::opt<bool> compileOnly("compile-only",
                                  cl::desc("Compile (and run ptxas) only"),
                                  cl::cat(category));
@@ -271,6 +277,7 @@ std::vector<Compiled> compileAll(const KernelSource &src,
       CompileOptions options;
       options.printIRAfterAll = printIR && i == 0;
       options.testMutation = testMutation;
+      options.chip = chipOpt;
       auto info = src.compile(configs[i], options);
       if (!info) {
         out[i].error = llvm::toString(info.takeError());
@@ -278,7 +285,7 @@ std::vector<Compiled> compileAll(const KernelSource &src,
       }
       out[i].info = std::move(*info);
       if (!ptxas.empty()) {
-        auto rep = runPtxas(ptxas, out[i].info->ptx, "sm_90a");
+        auto rep = runPtxas(ptxas, out[i].info->ptx, chipOpt);
         if (rep) {
           out[i].ptxas = *rep;
         } else {
@@ -998,6 +1005,32 @@ int main(int argc, char **argv) {
     llvm::errs() << "tile-run: error: --tolerance must be a positive finite "
                     "factor (1 is the derived bound)\n";
     return 1;
+  }
+  // A GPU that is not the chip compiled for cannot run the code: say so
+  // before compiling anything.
+  if (!compileOnly) {
+    if (auto driver = CudaDriver::get()) {
+      if (auto dev = driver->deviceInfo()) {
+        std::string gpuChip =
+            llvm::formatv("sm_{0}{1}{2}", dev->ccMajor, dev->ccMinor,
+                          dev->ccMajor == 9 ? "a" : "")
+                .str();
+        if (gpuChip != chipOpt) {
+          llvm::errs() << "tile-run: error: the GPU (" << dev->name
+                       << ", compute capability " << dev->ccMajor << "."
+                       << dev->ccMinor << ") is " << gpuChip
+                       << ", and kernels compiled for " << chipOpt
+                       << " cannot run on it. tile's lowerings emit wgmma "
+                          "and TMA, which only sm_90a has (H100, H200, "
+                          "GH200); --compile-only compiles without a GPU\n";
+          return 1;
+        }
+      } else {
+        llvm::consumeError(dev.takeError());
+      }
+    } else {
+      llvm::consumeError(driver.takeError());
+    }
   }
   auto src = KernelSource::load(inputFile, kernelName);
   if (!src) {

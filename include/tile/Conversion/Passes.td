@@ -8,7 +8,9 @@ def ConvertTileToNVGPU : Pass<"convert-tile-to-nvgpu", "::mlir::ModuleOp"> {
   let summary = "Lowers specialized tile kernels to gpu.func with TMA and wgmma (sm_90a)";
   let description = [{
     Turns each specialized `tile.kernel` of the module into a `gpu.func` in
-    the `gpu.module @tile_kernels` (target `sm_90a`), built from upstream
+    the `gpu.module @tile_kernels` (target `chip`, default `sm_90a`; a
+    kernel whose lowering needs instructions the chip or PTX version lacks
+    is rejected with a diagnostic), built from upstream
     `gpu`, `nvgpu`, `memref`, `vector`, `scf` and `arith` ops:
 
     - the loop that accumulates `tile.dot`s of `tile.load`ed operands becomes
@@ -29,6 +31,11 @@ def ConvertTileToNVGPU : Pass<"convert-tile-to-nvgpu", "::mlir::ModuleOp"> {
     shape are rejected with a diagnostic that names what is unsupported.
   }];
   let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90a\"",
+           "The GPU to compile for (sm_<major><minor>[a]); a kernel whose "
+           "lowering needs instructions the chip lacks is rejected">,
+    Option<"features", "features", "std::string", /*default=*/"\"+ptx80\"",
+           "Target features, with the PTX ISA version (+ptx<NN>)">,
     Option<"testMutation", "test-mutation", "std::string", /*default=*/"\"\"",
            "For testing the verifier only: plant a known bug in the "
            "generated code. store-past-end: tile.store skips its bounds "
