@@ -27,4 +27,30 @@ def TileSpecialize : Pass<"tile-specialize", "::mlir::tile::KernelOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def TileAssignLayouts : Pass<"tile-assign-layouts", "::mlir::tile::KernelOp"> {
+  let summary = "Gives every register tile of a specialized kernel its layout";
+  let description = [{
+    Runs after `tile-specialize`. Tiles that must have one layout are
+    grouped (the operands and results of an elementwise op or
+    `arith.select`, a loop's init, iter_arg, yield and result, a
+    `tile.dot`'s accumulator and result); then layouts flow from where they
+    are fixed:
+
+    - a `tile.dot` result is `#tile.wgmma_acc<warpgroups = num_warps / 4>`;
+    - a `tile.reduce` along `d` gives `#tile.slice<dim = d, parent = L>` of
+      its operand's layout `L`; a `tile.broadcast` along `d` takes that
+      slice of its result's layout as its operand's;
+    - a group that nothing fixes gets a `#tile.blocked` layout: 16 bytes a
+      thread along the last dimension, a warp across it, the warps down
+      the rows (and its slices follow).
+
+    A `tile.load` whose tile only feeds `tile.dot` operands is left without
+    a register layout: it lives in shared memory. The layout becomes the
+    tensor type's encoding. Where two layouts meet (a tile that would need a
+    conversion) the pass fails at the op: layout conversions are not
+    implemented yet. The lowerings do not read the encodings yet; the pass
+    is not part of the compile pipeline (`tile-opt --tile-assign-layouts`).
+  }];
+}
+
 #endif // TILE_TRANSFORMS_PASSES_TD

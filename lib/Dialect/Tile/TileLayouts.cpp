@@ -167,7 +167,15 @@ BlockedLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   for (ArrayRef<int64_t> list : {sizePerThread, threadsPerWarp, warps})
     if (llvm::any_of(list, [](int64_t v) { return v < 1; }))
       return emitError() << "#tile.blocked sizes must be positive";
-  if (product(threadsPerWarp) != 32)
+  // Bounded so that no extent a layout computes can overflow: a block has
+  // at most 32 warps, and a thread at most 255 registers.
+  if (llvm::any_of(sizePerThread, [](int64_t v) { return v > 1024; }) ||
+      llvm::any_of(warps, [](int64_t v) { return v > 32; }) ||
+      product(warps) > 32)
+    return emitError() << "#tile.blocked holds at most 1024 elements a "
+                          "thread along a dimension and 32 warps in all";
+  if (llvm::any_of(threadsPerWarp, [](int64_t v) { return v > 32; }) ||
+      product(threadsPerWarp) != 32)
     return emitError() << "#tile.blocked threads_per_warp must multiply to "
                           "32 (a warp), not "
                        << product(threadsPerWarp);

@@ -41,6 +41,16 @@ func.func private @half_warp(tensor<64xf32, #tile.blocked<size_per_thread = [1],
 
 // -----
 
+// expected-error @+1 {{#tile.blocked holds at most 1024 elements a thread along a dimension and 32 warps in all}}
+func.func private @huge(tensor<64xf32, #tile.blocked<size_per_thread = [4611686018427387904], threads_per_warp = [32], warps = [1], order = [0]>>)
+
+// -----
+
+// expected-error @+1 {{#tile.blocked holds at most 1024 elements a thread along a dimension and 32 warps in all}}
+func.func private @many_warps(tensor<64x64xf32, #tile.blocked<size_per_thread = [1, 1], threads_per_warp = [4, 8], warps = [16, 4], order = [1, 0]>>)
+
+// -----
+
 // expected-error @+1 {{#tile.blocked order must be a permutation of the dimensions 0..1}}
 func.func private @bad_order(tensor<64x64xf32, #tile.blocked<size_per_thread = [1, 1], threads_per_warp = [4, 8], warps = [1, 1], order = [1, 1]>>)
 

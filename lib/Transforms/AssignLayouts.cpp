@@ -1,0 +1,260 @@
+//===- AssignLayouts.cpp - a register layout for every tile ---------------===//
+//
+// Union-find over the tiles that must share a layout, then a fixpoint that
+// moves layouts across reductions and broadcasts (as slices), defaults for
+// groups nothing fixes, and the layouts written into the tensor types.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tile/Transforms/Passes.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/EquivalenceClasses.h"
+
+namespace mlir::tile {
+#define GEN_PASS_DEF_TILEASSIGNLAYOUTS
+#include "tile/Transforms/Passes.h.inc"
+} // namespace mlir::tile
+
+using namespace mlir;
+using namespace mlir::tile;
+
+namespace {
+
+bool isTileValue(Value v) { return isa<RankedTensorType>(v.getType()); }
+
+class LayoutAssignment {
+public:
+  LayoutAssignment(KernelOp kernel, int64_t warps)
+      : kernel(kernel), ctx(kernel.getContext()), warps(warps) {}
+
+  LogicalResult run();
+
+private:
+  void join(Value a, Value b) {
+    if (isTileValue(a) && isTileValue(b))
+      groups.unionSets(a, b);
+  }
+  Value leader(Value v) { return groups.getLeaderValue(v); }
+  LayoutAttrInterface layoutOf(Value v) { return layouts.lookup(leader(v)); }
+  /// Fixes `v`'s group to `layout`; fails at `op` if it had another.
+  LogicalResult require(Value v, LayoutAttrInterface layout, Operation *op,
+                        bool &changed);
+  LayoutAttrInterface defaultLayout(RankedTensorType type);
+
+  KernelOp kernel;
+  MLIRContext *ctx;
+  int64_t warps;
+  llvm::EquivalenceClasses<Value> groups;
+  DenseMap<Value, LayoutAttrInterface> layouts; // by group leader
+  SmallVector<Value> tiles;
+};
+
+LogicalResult LayoutAssignment::require(Value v, LayoutAttrInterface layout,
+                                        Operation *op, bool &changed) {
+  Value l = leader(v);
+  LayoutAttrInterface &slot = layouts[l];
+  if (!slot) {
+    slot = layout;
+    changed = true;
+    return success();
+  }
+  if (slot == layout)
+    return success();
+  return op->emitOpError() << "needs " << v.getType() << " laid out as "
+                           << layout << " and as " << slot
+                           << ": a layout conversion, which is not "
+                              "implemented yet";
+}
+
+/// 16 bytes a thread along the last dimension, a warp across it (or as
+/// much of it as there is), the warps down the first dimension.
+LayoutAttrInterface LayoutAssignment::defaultLayout(RankedTensorType type) {
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t rank = shape.size();
+  int64_t bits = std::max<int64_t>(type.getElementTypeBitWidth(), 8);
+  int64_t inner = shape.back();
+  int64_t vec = std::max<int64_t>(1, std::min<int64_t>(inner, 128 / bits));
+  while (inner % vec)
+    vec /= 2;
+  int64_t lanesInner = std::min<int64_t>(32, inner / vec);
+  while (32 % lanesInner)
+    --lanesInner;
+  SmallVector<int64_t> spt(rank, 1), tpw(rank, 1), wpb(rank, 1), order;
+  spt.back() = vec;
+  tpw.back() = lanesInner;
+  if (rank > 1)
+    tpw.front() *= 32 / lanesInner;
+  else
+    tpw.back() = 32;
+  // Warps down the rows where they fit, the rest along the last dimension.
+  int64_t down = 1;
+  if (rank > 1)
+    while (down * 2 <= warps && shape.front() % (tpw.front() * down * 2) == 0)
+      down *= 2;
+  wpb.front() = rank > 1 ? down : warps;
+  if (rank > 1)
+    wpb.back() *= warps / down;
+  for (int64_t d = rank - 1; d >= 0; --d)
+    order.push_back(d);
+  auto layout = BlockedLayoutAttr::get(ctx, spt, tpw, wpb, order);
+  auto emitError = [&] { return kernel.emitOpError(); };
+  if (failed(BlockedLayoutAttr::verify(emitError, spt, tpw, wpb, order)) ||
+      failed(layout.verifyShape(shape, emitError)))
+    return {};
+  return layout;
+}
+
+LogicalResult LayoutAssignment::run() {
+  // Groups of tiles that must share a layout.
+  kernel.walk([&](Operation *op) {
+    for (Value r : op->getResults())
+      if (isTileValue(r)) {
+        groups.insert(r);
+        tiles.push_back(r);
+      }
+    for (Region &region : op->getRegions())
+      for (Block &block : region)
+        for (BlockArgument arg : block.getArguments())
+          if (isTileValue(arg)) {
+            groups.insert(arg);
+            tiles.push_back(arg);
+          }
+    if (op->hasTrait<OpTrait::Elementwise>()) {
+      Value first;
+      for (Value v : llvm::concat<Value>(op->getOperands(), op->getResults()))
+        if (isTileValue(v)) {
+          if (first)
+            join(first, v);
+          else
+            first = v;
+        }
+    }
+    if (auto loop = dyn_cast<scf::ForOp>(op))
+      for (auto [init, arg, yielded, result] :
+           llvm::zip(loop.getInitArgs(), loop.getRegionIterArgs(),
+                     loop.getYieldedValues(), loop.getResults())) {
+        join(init, arg);
+        join(arg, yielded);
+        join(yielded, result);
+      }
+    if (auto dot = dyn_cast<DotOp>(op))
+      join(dot.getAcc(), dot.getResult());
+  });
+
+  // Fixed layouts, then the flow across reductions and broadcasts.
+  auto accumulator = WgmmaAccLayoutAttr::get(ctx, std::max<int64_t>(1, warps / 4));
+  bool changed = true, failedAny = false;
+  kernel.walk([&](DotOp dot) {
+    if (failed(require(dot.getResult(), accumulator, dot, changed)))
+      failedAny = true;
+  });
+  auto propagate = [&]() -> LogicalResult {
+    WalkResult result = kernel.walk([&](Operation *op) {
+      LogicalResult ok = success();
+      if (auto reduce = dyn_cast<ReduceOp>(op)) {
+        if (auto in = layoutOf(reduce.getInput()))
+          ok = require(reduce.getResult(),
+                       SliceLayoutAttr::get(ctx, reduce.getDim(), in), op,
+                       changed);
+      } else if (auto broadcast = dyn_cast<BroadcastOp>(op)) {
+        if (auto out = layoutOf(broadcast.getResult()))
+          ok = require(broadcast.getInput(),
+                       SliceLayoutAttr::get(ctx, broadcast.getDim(), out), op,
+                       changed);
+        else if (auto slice = dyn_cast_or_null<SliceLayoutAttr>(
+                     layoutOf(broadcast.getInput())))
+          if (slice.getDim() == static_cast<int64_t>(broadcast.getDim()))
+            ok = require(broadcast.getResult(), slice.getParent(), op,
+                         changed);
+      }
+      return failed(ok) ? WalkResult::interrupt() : WalkResult::advance();
+    });
+    return failure(result.wasInterrupted());
+  };
+  if (failedAny)
+    return failure();
+  // Fixpoint; then a default for the largest group nothing fixed, and
+  // again, until every tile that needs registers has a layout.
+  while (true) {
+    while (changed) {
+      changed = false;
+      if (failed(propagate()))
+        return failure();
+    }
+    // A tile.load whose tile only feeds tile.dot operands lives in shared
+    // memory.
+    auto sharedOnly = [&](Value v) {
+      if (!v.getDefiningOp<LoadOp>())
+        return false;
+      return llvm::all_of(v.getUsers(), [&](Operation *user) {
+        auto dot = dyn_cast<DotOp>(user);
+        return dot && dot.getAcc() != v;
+      });
+    };
+    Value pick;
+    for (Value v : tiles) {
+      if (layoutOf(v) || sharedOnly(v))
+        continue;
+      auto type = cast<RankedTensorType>(v.getType());
+      if (!pick || type.getRank() >
+                       cast<RankedTensorType>(pick.getType()).getRank())
+        pick = v;
+    }
+    if (!pick)
+      break;
+    auto type = cast<RankedTensorType>(pick.getType());
+    LayoutAttrInterface layout = defaultLayout(type);
+    if (!layout) {
+      Operation *where = pick.getDefiningOp() ? pick.getDefiningOp()
+                                              : kernel.getOperation();
+      return where->emitOpError()
+             << "has a " << type << " that no blocked layout of " << warps
+             << " warps covers; use a tile size that is a multiple of the "
+                "threads";
+    }
+    if (failed(require(pick, layout, kernel, changed)))
+      return failure();
+  }
+
+  // Write the layouts into the types.
+  for (Value v : tiles) {
+    LayoutAttrInterface layout = layoutOf(v);
+    if (!layout)
+      continue;
+    auto type = cast<RankedTensorType>(v.getType());
+    v.setType(RankedTensorType::get(type.getShape(), type.getElementType(),
+                                    layout));
+  }
+  return success();
+}
+
+struct TileAssignLayoutsPass
+    : public mlir::tile::impl::TileAssignLayoutsBase<TileAssignLayoutsPass> {
+  void runOnOperation() override {
+    KernelOp kernel = getOperation();
+    if (!kernel.isSpecialized()) {
+      kernel.emitOpError() << "has unbound parameters; run tile-specialize "
+                              "before tile-assign-layouts";
+      return signalPassFailure();
+    }
+    ::tile::Bindings config;
+    for (NamedAttribute entry : kernel.getConfigAttr())
+      config[entry.getName()] = cast<IntegerAttr>(entry.getValue()).getInt();
+    int64_t warps = 4;
+    if (ExprAttr numWarps = kernel.getNumWarpsAttr()) {
+      auto value = numWarps.evaluate(config);
+      if (!value) {
+        kernel.emitOpError() << "num_warps: "
+                             << llvm::toString(value.takeError());
+        return signalPassFailure();
+      }
+      warps = *value;
+    }
+    if (failed(LayoutAssignment(kernel, warps).run()))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,119 @@
+// RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts))' -verify-diagnostics | FileCheck %s
+// Every kernel of kernels/ gets its layouts; in fp8 attention P (the
+// first operand of the second dot) is in the accumulator layout of the
+// first: the register-A operand the attention lowering relies on.
+// RUN: tile-opt %tile_src/kernels/gemm.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts))' -o /dev/null
+// RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts))' -o /dev/null
+// RUN: tile-opt %tile_src/kernels/fp8_gemm.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts))' -o /dev/null
+// RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64},tile-assign-layouts))' -o /dev/null
+// RUN: tile-opt %tile_src/kernels/fp8_attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=128},tile-assign-layouts))' | FileCheck %s --check-prefix=FP8ATTN
+// FP8ATTN: tile.dot {{.*}} {transpose_rhs} : tensor<128x128xf8E4M3FN>, tensor<128x128xf8E4M3FN> -> tensor<128x128xf32, #tile.wgmma_acc<warpgroups = 2>>
+// FP8ATTN: arith.truncf {{.*}} to tensor<128x128xf8E4M3FN, #tile.wgmma_acc<warpgroups = 2>>
+// FP8ATTN-NEXT: tile.dot {{.*}} : tensor<128x128xf8E4M3FN, #tile.wgmma_acc<warpgroups = 2>>, tensor<128x128xf8E4M3FN> -> tensor<128x128xf32, #tile.wgmma_acc<warpgroups = 2>>
+// The assigned layouts round-trip.
+// RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts))' -verify-diagnostics | tile-opt -split-input-file | FileCheck %s
+
+// A row softmax: nothing fixes a layout, so the loaded tile's group takes
+// the default blocked layout (8 bf16 = 16 bytes a thread, 16 lanes across
+// 128 columns, 2 rows a warp, 4 warps down), the reductions its slice along
+// the rows, and the broadcasts go back to it.
+
+!x   = tensor<?x?xbf16, #tile.shape<BLOCK_R, BLOCK_C>>
+!xf  = tensor<?x?xf32, #tile.shape<BLOCK_R, BLOCK_C>>
+!row = tensor<?xf32, #tile.shape<BLOCK_R>>
+
+// CHECK-LABEL: tile.kernel @softmax
+// CHECK: tile.load {{.*}} -> tensor<8x128xbf16, #[[BLK:tile.blocked<size_per_thread = \[1, 8\], threads_per_warp = \[2, 16\], warps = \[4, 1\], order = \[1, 0\]>]]>
+// CHECK: arith.extf {{.*}} : tensor<8x128xbf16, #[[BLK]]> to tensor<8x128xf32, #[[BLK]]>
+// CHECK: tile.reduce max {{.*}} : tensor<8x128xf32, #[[BLK]]> -> tensor<8xf32, #tile.slice<dim = 1, parent = #[[BLK]]>>
+// CHECK: tile.broadcast {{.*}} : tensor<8xf32, #tile.slice<dim = 1, parent = #[[BLK]]>> -> tensor<8x128xf32, #[[BLK]]>
+// CHECK: tile.reduce sum
+// CHECK: tile.store {{.*}} : tensor<8x128xbf16, #[[BLK]]> -> memref<?x?xbf16>
+tile.kernel @softmax(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>},
+                     %Y: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>})
+    attributes {params = [#tile.param<"BLOCK_R", [8]>, #tile.param<"BLOCK_C", [128]>],
+                grid = [#tile.expr<"cdiv(R, BLOCK_R)">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %br = tile.param "BLOCK_R"
+  %pid = tile.program_id x
+  %r0 = arith.muli %pid, %br : index
+  %x = tile.load %X[%r0, %c0] : memref<?x?xbf16> -> !x
+  %xf = arith.extf %x : !x to !xf
+  %m = tile.reduce max %xf dim 1 : !xf -> !row
+  %mb = tile.broadcast %m dim 1 : !row -> !xf
+  %d = arith.subf %xf, %mb : !xf
+  %e = math.exp %d : !xf
+  %s = tile.reduce sum %e dim 1 : !xf -> !row
+  %sb = tile.broadcast %s dim 1 : !row -> !xf
+  %y = arith.divf %e, %sb : !xf
+  %yb = arith.truncf %y : !xf to !x
+  tile.store %yb, %Y[%r0, %c0] : !x -> memref<?x?xbf16>
+  tile.return
+}
+
+// -----
+
+// A GEMM: the accumulator group (the splat, the loop's iter_arg, yield and
+// result, the dot, the epilogue) is the wgmma accumulator of 8 warps = 2
+// warpgroups; A and B only feed the dot and stay without a register
+// layout (shared memory).
+
+!a = tensor<128x64xbf16>
+!b = tensor<64x128xbf16>
+!c = tensor<128x128xf32>
+!o = tensor<128x128xbf16>
+
+// CHECK-LABEL: tile.kernel @gemm
+// CHECK: tile.splat {{.*}} : tensor<128x128xf32, #[[ACC:tile.wgmma_acc<warpgroups = 2>]]>
+// CHECK: scf.for {{.*}} -> (tensor<128x128xf32, #[[ACC]]>)
+// CHECK: tile.load {{.*}} -> tensor<128x64xbf16>
+// CHECK: tile.load {{.*}} -> tensor<64x128xbf16>
+// CHECK: tile.dot {{.*}} : tensor<128x64xbf16>, tensor<64x128xbf16> -> tensor<128x128xf32, #[[ACC]]>
+// CHECK: arith.truncf {{.*}} to tensor<128x128xbf16, #[[ACC]]>
+tile.kernel @gemm(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                  %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                  %C: memref<?x?xbf16> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"8">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : !c
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> !a
+    %b = tile.load %B[%k, %c0] : memref<?x?xbf16> -> !b
+    %d = tile.dot %a, %b, %x : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  %out = arith.truncf %acc : !c to !o
+  tile.store %out, %C[%c0, %c0] : !o -> memref<?x?xbf16>
+  tile.return
+}
+
+// -----
+
+// Column sums broadcast along the rows would need the accumulator's
+// column slice as a row slice: a layout conversion.
+
+!a = tensor<128x64xbf16>
+!b = tensor<64x128xbf16>
+!c = tensor<128x128xf32>
+!v = tensor<128xf32>
+
+tile.kernel @conflict(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                      %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                      %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %init = tile.splat %zero : !c
+  %a = tile.load %A[%c0, %c0] : memref<?x?xbf16> -> !a
+  %b = tile.load %B[%c0, %c0] : memref<?x?xbf16> -> !b
+  %d = tile.dot %a, %b, %init : !a, !b -> !c
+  %cols = tile.reduce sum %d dim 0 : !c -> !v
+  // expected-error @+1 {{'tile.broadcast' op needs 'tensor<128xf32>' laid out as #tile.slice<dim = 1, parent = #tile.wgmma_acc<warpgroups = 1>> and as #tile.slice<dim = 0, parent = #tile.wgmma_acc<warpgroups = 1>>: a layout conversion, which is not implemented yet}}
+  %rows = tile.broadcast %cols dim 1 : !v -> !c
+  %sum = arith.addf %d, %rows : !c
+  tile.store %sum, %C[%c0, %c0] : !c -> memref<?x?xf32>
+  tile.return
+}
