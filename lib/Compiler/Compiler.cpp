@@ -407,6 +407,8 @@ KernelSource::compile(const Bindings &config,
     s.context.disableMultithreading();
     lower.enableIRPrinting();
   }
+  lower.addNestedPass<mlir::tile::KernelOp>(
+      mlir::tile::createTileAssignLayouts());
   mlir::tile::ConvertTileToNVGPUOptions convert;
   convert.testMutation = options.testMutation;
   convert.chip = options.chip;

@@ -109,12 +109,15 @@ void ::tile::registerPassesAndPipelines() {
   PassPipelineRegistration<TileToPTXOptions>(
       "tile-to-ptx",
       "Specializes tile kernels for a config and lowers them to PTX "
-      "(tile-specialize, convert-tile-to-nvgpu, gpu-lower-to-nvvm-pipeline)",
+      "(tile-specialize, tile-assign-layouts, convert-tile-to-nvgpu, "
+      "gpu-lower-to-nvvm-pipeline)",
       [](OpPassManager &pm, const TileToPTXOptions &options) {
         mlir::tile::TileSpecializeOptions specialize;
         specialize.config = options.config;
         pm.addNestedPass<mlir::tile::KernelOp>(
             mlir::tile::createTileSpecialize(specialize));
+        pm.addNestedPass<mlir::tile::KernelOp>(
+            mlir::tile::createTileAssignLayouts());
         mlir::tile::ConvertTileToNVGPUOptions convert;
         convert.chip = options.chip;
         convert.features = options.features;

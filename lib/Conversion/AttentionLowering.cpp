@@ -1330,6 +1330,25 @@ LogicalResult AttentionEmitter::emit() {
   isWgLeader = eq(rem(tid, idx(128)), idx(0));
   accLayout = WgmmaAccLayoutAttr::get(ctx, plan.warpgroups);
   rowLayout = SliceLayoutAttr::get(ctx, 1, accLayout);
+  // Every register tile (not Q, K, V: shared memory) is a fragment in the
+  // accumulator layout or its row slice; tile-assign-layouts must agree.
+  WalkResult mismatch = kernel.walk([&](Operation *op) {
+    if (op == plan.q || op == plan.k || op == plan.v)
+      return WalkResult::advance();
+    for (Value result : op->getResults()) {
+      auto type = dyn_cast<RankedTensorType>(result.getType());
+      if (!type)
+        continue;
+      LayoutAttrInterface expected =
+          type.getRank() == 1 ? LayoutAttrInterface(rowLayout)
+                              : LayoutAttrInterface(accLayout);
+      if (failed(checkLayout(result, expected, "attention lowering")))
+        return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (mismatch.wasInterrupted())
+    return failure();
 
   allocateSharedMemory();
   auto group = [&](int64_t n) {

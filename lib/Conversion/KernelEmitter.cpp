@@ -194,6 +194,22 @@ Value KernelEmitter::matrixDescriptor(Value byteOffset, int64_t leadingBytes,
   return arith::OrIOp::create(b, desc, c64(mode << 62));
 }
 
+LogicalResult mlir::tile::lowering::checkLayout(Value tile,
+                                               LayoutAttrInterface expected,
+                                               StringRef lowering) {
+  auto type = dyn_cast<RankedTensorType>(tile.getType());
+  Attribute given = type ? type.getEncoding() : Attribute();
+  if (!given || given == expected)
+    return success();
+  Operation *where = tile.getDefiningOp();
+  if (!where)
+    where = tile.getParentBlock()->getParentOp();
+  return where->emitOpError()
+         << "has a tile laid out as " << given << ", but the " << lowering
+         << " computes it in " << expected
+         << "; a layout conversion is not implemented yet";
+}
+
 LogicalResult mlir::tile::lowering::checkRegisterBudget(Operation *op,
                                                        int64_t threads,
                                                        int64_t inFlight,

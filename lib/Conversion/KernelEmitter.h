@@ -64,6 +64,12 @@ FailureOr<int64_t> evalKernelExpr(KernelOp kernel, ExprAttr expr,
 /// Problem-size symbols of the kernel's arguments, in argument order: the
 /// i64 parameters appended to the gpu.func.
 SmallVector<std::string> problemSizeSymbols(KernelOp kernel);
+/// The layout tile-assign-layouts gave `tile` must be `expected`, the one
+/// the lowering computes in; a tile without one (the pass did not run)
+/// takes `expected`. The error, at the tile's producer, names both.
+LogicalResult checkLayout(Value tile, LayoutAttrInterface expected,
+                          StringRef lowering);
+
 
 /// Rejects a config whose wgmma accumulators in flight at once (fp32
 /// registers a thread, `inFlight`) cannot fit the registers a thread of a

@@ -282,6 +282,13 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
                                        "shape";
 
   int64_t slices = plan.bm / plan.warpgroups / kWarpgroupRows;
+  // The accumulator is wgmma's (the epilogue then goes through shared
+  // memory, 8 elements a thread).
+  if (failed(checkLayout(plan.dot.getResult(),
+                         WgmmaAccLayoutAttr::get(plan.kernel.getContext(),
+                                                 plan.warpgroups),
+                         "GEMM lowering")))
+    return failure();
   if (failed(checkRegisterBudget(plan.dot, plan.threads(),
                                  std::max<int64_t>(slices, 1) * plan.bn / 2,
                                  "the BLOCK_M x BLOCK_N accumulator")))

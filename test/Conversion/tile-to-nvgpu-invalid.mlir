@@ -331,3 +331,30 @@ tile.kernel @remainder(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
   tile.store %r, %C[%c0, %c0] : !c -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// A layout the GEMM lowering does not compute in (as tile-assign-layouts
+// or a user may write it): 8 warps are two warpgroups.
+!a = tensor<128x64xbf16>
+!b = tensor<64x128xbf16>
+!c = tensor<128x128xf32, #tile.wgmma_acc<warpgroups = 1>>
+tile.kernel @wrong_layout(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                          %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                          %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"8">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : !c
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> !a
+    %b = tile.load %B[%k, %c0] : memref<?x?xbf16> -> !b
+    // expected-error @+1 {{'tile.dot' op has a tile laid out as #tile.wgmma_acc<warpgroups = 1>, but the GEMM lowering computes it in #tile.wgmma_acc<warpgroups = 2>; a layout conversion is not implemented yet}}
+    %d = tile.dot %a, %b, %x : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
+  tile.return
+}
