@@ -9,6 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tile/Support/Version.h"
+#include "llvm/Support/CommandLine.h"
 #include "tile/Compiler/Registration.h"
 #include "tile/Support/SourceFile.h"
 
@@ -25,6 +27,8 @@ int main(int argc, char **argv) {
   tile::registerDialects(registry);
   tile::registerPassesAndPipelines();
   tile::initializeNVPTXTarget();
+  llvm::cl::SetVersionPrinter(
+      [](llvm::raw_ostream &os) { tile::printVersion(os, "tile-opt"); });
   auto [inputFile, outputFile] = mlir::registerAndParseCLIOptions(
       argc, argv, "tile optimizer driver\n", registry);
   mlir::MlirOptMainConfig config = mlir::MlirOptMainConfig::createFromCLOptions();

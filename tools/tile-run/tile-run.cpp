@@ -22,6 +22,7 @@
 #include "References.h"
 #include "Watchdog.h"
 
+#include "tile/Support/Version.h"
 #include "tile/Compiler/Compiler.h"
 #include "tile/Compiler/Ptxas.h"
 #include "tile/Runtime/CudaDriver.h"
@@ -980,6 +981,8 @@ void runShape(KernelSource &src, Reference *reference,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  cl::SetVersionPrinter(
+      [](llvm::raw_ostream &os) { tile::printVersion(os, "tile-run"); });
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
