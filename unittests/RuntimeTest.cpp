@@ -719,10 +719,20 @@ TEST(RuntimeTimer, Summary) {
   EXPECT_DOUBLE_EQ(r.meanMs, 2.0);
   EXPECT_EQ(r.samplesMs.size(), 3u);
   EXPECT_EQ(r.samplesMs[0], 3.0f); // run order kept
+  EXPECT_DOUBLE_EQ(r.p20Ms, 1.4); // 0.2 of the way from 1 to 3, sorted
+  EXPECT_DOUBLE_EQ(r.p80Ms, 2.6);
   r = summarizeSamples({4.0f, 1.0f, 2.0f, 3.0f});
   EXPECT_DOUBLE_EQ(r.medianMs, 2.5);
+  r = summarizeSamples({10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11});
+  EXPECT_DOUBLE_EQ(r.p20Ms, 3.0);
+  EXPECT_DOUBLE_EQ(r.p80Ms, 9.0);
+  EXPECT_DOUBLE_EQ(r.spread(), 1.0); // (9 - 3) / 6
+  r = summarizeSamples({5.0f});
+  EXPECT_DOUBLE_EQ(r.p20Ms, 5.0);
+  EXPECT_DOUBLE_EQ(r.p80Ms, 5.0);
   r = summarizeSamples({});
   EXPECT_EQ(r.medianMs, 0.0);
+  EXPECT_EQ(r.spread(), 0.0);
 }
 
 TEST(RuntimeCublas, DataTypes) {

@@ -23,6 +23,14 @@ TimingResult tile::runtime::summarizeSamples(llvm::ArrayRef<float> samplesMs) {
   for (float s : sorted)
     sum += s;
   result.meanMs = sum / double(n);
+  auto percentile = [&](double q) {
+    double at = q * double(n - 1);
+    size_t lo = static_cast<size_t>(at);
+    size_t hi = std::min(lo + 1, n - 1);
+    return sorted[lo] + (at - double(lo)) * (double(sorted[hi]) - sorted[lo]);
+  };
+  result.p20Ms = percentile(0.2);
+  result.p80Ms = percentile(0.8);
   return result;
 }
 

@@ -173,7 +173,9 @@ static cl::opt<unsigned> jobs("jobs", cl::init(0),
                               cl::cat(category));
 static cl::opt<std::string> jsonOut("json",
                                     cl::desc("Append one JSON line per "
-                                             "config (and peer) to this file"),
+                                             "config (and peer) to this file: "
+                                             "status, error, median ms and "
+                                             "min/p20/p80/max of the runs"),
                                     cl::cat(category));
 static cl::opt<std::string> cacheFile(
     "cache",
@@ -318,7 +320,9 @@ struct Measurement {
   std::string config;
   std::string status;
   std::string detail; // the error behind a failed status
-  double ms = 0, tflops = 0;
+  double ms = 0, tflops = 0; // the median run
+  double minMs = 0, p20Ms = 0, p80Ms = 0, maxMs = 0;
+  double spread = 0; // (p80 - p20) / median
   double relError = 0;   // ||out - ref|| / ||ref||
   double maxRatio = 0;   // max |out - ref| / bound: at most 1 when ok
   size_t overBound = 0, nonFinite = 0;
@@ -363,11 +367,15 @@ void writeJson(const std::string &kernel, const std::string &shape,
       "\"device\": \"{3}\", \"config\": \"{4}\", \"ms\": {5:F5}, \"tflops\": "
       "{6:F2}, \"rel_error\": {7}, \"max_err_ratio\": {8}, \"over_bound\": "
       "{9}, \"non_finite\": {10}, \"regs\": {11}, \"spill_bytes\": {12}, "
-      "\"status\": \"{13}\", \"detail\": \"{14}\"}\n",
+      "\"status\": \"{13}\", \"detail\": \"{14}\", \"min_ms\": {15:F5}, "
+      "\"p20_ms\": {16:F5}, \"p80_ms\": {17:F5}, \"max_ms\": {18:F5}, "
+      "\"runs\": {19}}\n",
       jsonEscape(kernel), jsonEscape(shape), dtype, jsonEscape(device),
       jsonEscape(m.config), m.ms, m.tflops, number(m.relError),
       number(m.maxRatio), m.overBound, m.nonFinite, m.regs, m.spills,
-      m.status, jsonEscape(m.detail));
+      m.status, jsonEscape(m.detail), m.minMs, m.p20Ms, m.p80Ms, m.maxMs,
+      m.status == "ok" || m.status == "reference" ? static_cast<unsigned>(iters)
+                                                   : 0u);
 }
 
 /// Checks --shape against the kernel's problem sizes, after the reference
@@ -482,6 +490,9 @@ bool shapeFits(const KernelSource &src, Reference &reference,
   return true;
 }
 
+/// (p80 - p20) / median above which a row says its runs disagree.
+constexpr double kLargeSpread = 0.05;
+
 void printTable(const std::vector<Measurement> &results,
                 const std::string &peer, double peerTflops) {
   bool withPeer = !peer.empty();
@@ -498,7 +509,13 @@ void printTable(const std::vector<Measurement> &results,
                                   m.maxRatio);
     if (withPeer)
       llvm::outs() << llvm::formatv(" {0,8:F2}", m.tflops / peerTflops);
-    llvm::outs() << " " << m.status << "\n";
+    llvm::outs() << " " << m.status;
+    // The runs disagree: the median is less of a number to compare.
+    if (m.ok() && m.spread > kLargeSpread)
+      llvm::outs() << llvm::formatv(" (runs spread {0:F1}%: p20 {1:F4}, "
+                                    "p80 {2:F4} ms)",
+                                    100 * m.spread, m.p20Ms, m.p80Ms);
+    llvm::outs() << "\n";
   }
 }
 
@@ -764,6 +781,7 @@ void runShape(KernelSource &src, Reference *reference,
   // kernel. A peer that fails leaves the kernels unpaired, not unchecked.
   std::string peer = reference->peerName();
   double peerMs = 0, peerTflops = 0;
+  runtime::TimingResult peerTiming;
   if (!peer.empty()) {
     auto peerTime = reference->timePeer(*timer);
     if (!peerTime) {
@@ -777,6 +795,7 @@ void runShape(KernelSource &src, Reference *reference,
         return;
       }
     } else {
+      peerTiming = *peerTime;
       peerMs = peerTime->medianMs;
       peerTflops = flops / (peerMs * 1e-3) / 1e12;
     }
@@ -908,6 +927,11 @@ void runShape(KernelSource &src, Reference *reference,
       continue;
     }
     m.ms = t->medianMs;
+    m.minMs = t->minMs;
+    m.p20Ms = t->p20Ms;
+    m.p80Ms = t->p80Ms;
+    m.maxMs = t->maxMs;
+    m.spread = t->spread();
     m.tflops = flops / (m.ms * 1e-3) / 1e12;
     m.status = "ok";
     record(m);
@@ -970,6 +994,10 @@ void runShape(KernelSource &src, Reference *reference,
     Measurement ref;
     ref.config = peer;
     ref.ms = peerMs;
+    ref.minMs = peerTiming.minMs;
+    ref.p20Ms = peerTiming.p20Ms;
+    ref.p80Ms = peerTiming.p80Ms;
+    ref.maxMs = peerTiming.maxMs;
     ref.tflops = peerTflops;
     ref.status = "reference";
     writeJson(src.name(), shape, dtypeLabel(src), deviceName, ref);

@@ -34,11 +34,15 @@ struct TimingResult {
   double minMs = 0;
   double meanMs = 0;
   double maxMs = 0;
+  /// 20th and 80th percentiles (linear between the sorted samples).
+  double p20Ms = 0, p80Ms = 0;
+  /// (p80 - p20) / median: how much the runs disagree.
+  double spread() const { return medianMs > 0 ? (p80Ms - p20Ms) / medianMs : 0; }
   std::vector<float> samplesMs; // one per timed run, in run order
 };
 
-/// Median (mean of the middle two for an even count), min, mean, max of
-/// `samples`; all zero when empty.
+/// Median (mean of the middle two for an even count), min, mean, max and
+/// the 20th/80th percentiles of `samples`; all zero when empty.
 TimingResult summarizeSamples(llvm::ArrayRef<float> samplesMs);
 
 /// The work to time: enqueue it on `stream` (asynchronously).
