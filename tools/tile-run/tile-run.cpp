@@ -19,10 +19,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "DeviceTensor.h"
+#include "Progress.h"
 #include "References.h"
 #include "Watchdog.h"
 
-#include "tile/Support/Version.h"
 #include "tile/Compiler/Compiler.h"
 #include "tile/Compiler/Ptxas.h"
 #include "tile/Runtime/CudaDriver.h"
@@ -31,6 +31,7 @@
 #include "tile/Runtime/Module.h"
 #include "tile/Runtime/ReferenceKernels.h"
 #include "tile/Runtime/Timer.h"
+#include "tile/Support/Version.h"
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/CommandLine.h"
@@ -38,6 +39,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -274,6 +276,8 @@ std::vector<Compiled> compileAll(const KernelSource &src,
   unsigned threads = jobs ? jobs : std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, configs.size());
   std::string ptxas = findPtxas();
+  Progress progress(llvm::errs(), "compiling", configs.size(),
+                    llvm::sys::Process::StandardErrIsDisplayed());
   auto work = [&] {
     for (size_t i; (i = next++) < configs.size();) {
       out[i].config = configs[i];
@@ -297,6 +301,7 @@ std::vector<Compiled> compileAll(const KernelSource &src,
           out[i].info.reset();
         }
       }
+      progress.step();
     }
   };
   std::vector<std::thread> pool;
@@ -807,9 +812,21 @@ void runShape(KernelSource &src, Reference *reference,
   std::vector<Module> modules;
   DeviceTensor &output = tensors[outIndex];
   Watchdog watchdog(kernelTimeout);
+  size_t toRun = llvm::count_if(compiled, [](const Compiled &c) {
+    return c.info.has_value();
+  });
+  Progress progress(llvm::errs(), "verifying and timing", toRun,
+                    llvm::sys::Process::StandardErrIsDisplayed());
+  double bestTflops = 0;
   for (Compiled &c : compiled) {
     if (!c.info)
       continue;
+    // Counted when this iteration ends, however it ends.
+    auto stepped = llvm::make_scope_exit([&] {
+      progress.step(bestTflops > 0
+                        ? llvm::formatv("{0:F1} TFLOP/s", bestTflops).str()
+                        : "");
+    });
     Measurement m;
     m.config = configText(src, c.info->config);
     Watchdog::Scope watched(watchdog, "config " + m.config + " of " + shape);
@@ -934,6 +951,7 @@ void runShape(KernelSource &src, Reference *reference,
     m.spread = t->spread();
     m.tflops = flops / (m.ms * 1e-3) / 1e12;
     m.status = "ok";
+    bestTflops = std::max(bestTflops, m.tflops);
     record(m);
   }
 
