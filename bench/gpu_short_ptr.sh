@@ -3,7 +3,9 @@
 # nvptx-short-ptr, switched on by TILE_NVPTX_SHORT_PTR=1 in this binary)
 # against the default 64-bit ones, same binary, same call: --tune (every
 # config verified, then timed) of fp8 attention, bf16 attention, GEMM and
-# fp8 GEMM, alternating the two. Needs .carry/tile-run.xz.
+# fp8 GEMM, alternating the two. Needs .carry/tile-run.xz. Ran with
+# tile-run built at ea9c84f plus that switch in tile::initializeNVPTXTarget
+# (reverted after: bench/RESULTS.md).
 set -u
 final=${OUT:-/tmp/out}; out=/tmp/res; mkdir -p "$out" "$final"
 mkdir -p /tmp/t && xz -dc .carry/tile-run.xz > /tmp/t/tile-run && chmod +x /tmp/t/tile-run

@@ -27,6 +27,18 @@ int64_t product(ArrayRef<int64_t> values) {
                          std::multiplies<int64_t>());
 }
 
+/// The product of positive `values`, or `cap + 1` once it passes `cap`
+/// (unverified attributes can hold any number of any values: no overflow).
+int64_t productUpTo(ArrayRef<int64_t> values, int64_t cap) {
+  int64_t p = 1;
+  for (int64_t v : values) {
+    if (v > cap || p > cap / v)
+      return cap + 1;
+    p *= v;
+  }
+  return p;
+}
+
 /// (thread, element) maps: d0 is the thread, d1 the element.
 struct Dims {
   AffineExpr thread, element;
@@ -170,15 +182,19 @@ BlockedLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   // Bounded so that no extent a layout computes can overflow: a block has
   // at most 32 warps, and a thread at most 255 registers.
   if (llvm::any_of(sizePerThread, [](int64_t v) { return v > 1024; }) ||
-      llvm::any_of(warps, [](int64_t v) { return v > 32; }) ||
-      product(warps) > 32)
+      productUpTo(warps, 32) > 32)
     return emitError() << "#tile.blocked holds at most 1024 elements a "
                           "thread along a dimension and 32 warps in all";
-  if (llvm::any_of(threadsPerWarp, [](int64_t v) { return v > 32; }) ||
-      product(threadsPerWarp) != 32)
-    return emitError() << "#tile.blocked threads_per_warp must multiply to "
-                          "32 (a warp), not "
-                       << product(threadsPerWarp);
+  if (int64_t lanes = productUpTo(threadsPerWarp, 32); lanes != 32) {
+    InFlightDiagnostic diag = emitError()
+                              << "#tile.blocked threads_per_warp must "
+                                 "multiply to 32 (a warp), not ";
+    if (lanes > 32)
+      diag << "more";
+    else
+      diag << lanes;
+    return diag;
+  }
   SmallVector<int64_t> sorted(order);
   llvm::sort(sorted);
   for (size_t i = 0; i < rank; ++i)

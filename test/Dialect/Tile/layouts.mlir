@@ -51,6 +51,17 @@ func.func private @many_warps(tensor<64x64xf32, #tile.blocked<size_per_thread = 
 
 // -----
 
+// Found by the dialect fuzzer: products of many entries overflowed.
+// expected-error @+1 {{#tile.blocked holds at most 1024 elements a thread along a dimension and 32 warps in all}}
+func.func private @many_dims(tensor<1x1x1x1x1x1x1x1x1x1x1x1x1x1xf32, #tile.blocked<size_per_thread = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], threads_per_warp = [32, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], warps = [32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32], order = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]>>)
+
+// -----
+
+// expected-error @+1 {{#tile.blocked threads_per_warp must multiply to 32 (a warp), not more}}
+func.func private @many_lanes(tensor<1x1x1x1x1x1x1x1x1x1x1x1x1x1xf32, #tile.blocked<size_per_thread = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], threads_per_warp = [32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32], warps = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], order = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]>>)
+
+// -----
+
 // expected-error @+1 {{#tile.blocked order must be a permutation of the dimensions 0..1}}
 func.func private @bad_order(tensor<64x64xf32, #tile.blocked<size_per_thread = [1, 1], threads_per_warp = [4, 8], warps = [1, 1], order = [1, 1]>>)
 
