@@ -40,3 +40,15 @@ function(tile_link_mlir target)
     target_link_libraries(${target} PUBLIC MLIR LLVM)
   endif()
 endfunction()
+
+# What lib/Compiler/Registration.cpp (the dialects, passes and the NVVM
+# pipeline of tile-opt and KernelSource::compile) needs of MLIR: TileCompiler
+# and the fuzzers' registration library link the same list.
+set(TILE_PIPELINE_MLIR_LIBS
+  MLIRArithToLLVM MLIRControlFlowToLLVM MLIRFuncToLLVM MLIRGPUToNVVMTransforms
+  MLIRIndexToLLVM MLIRMathToLLVM MLIRMemRefToLLVM MLIRNVVMToLLVM MLIRUBToLLVM
+  MLIRVectorToLLVM MLIRGPUPipelines MLIRNVVMTarget MLIRBuiltinToLLVMIRTranslation
+  MLIRGPUToLLVMIRTranslation MLIRLLVMToLLVMIRTranslation MLIRNVVMToLLVMIRTranslation
+  MLIRParser MLIRPass MLIRTransforms MLIRIndexDialect MLIRUBDialect MLIRTensorDialect
+  MLIRFuncDialect MLIRMathDialect
+)

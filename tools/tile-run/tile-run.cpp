@@ -326,8 +326,7 @@ struct Measurement {
   std::string status;
   std::string detail; // the error behind a failed status
   double ms = 0, tflops = 0; // the median run
-  double minMs = 0, p20Ms = 0, p80Ms = 0, maxMs = 0;
-  double spread = 0; // (p80 - p20) / median
+  runtime::TimingResult timing; // the runs behind `ms` (empty if none)
   double relError = 0;   // ||out - ref|| / ||ref||
   double maxRatio = 0;   // max |out - ref| / bound: at most 1 when ok
   size_t overBound = 0, nonFinite = 0;
@@ -378,9 +377,8 @@ void writeJson(const std::string &kernel, const std::string &shape,
       jsonEscape(kernel), jsonEscape(shape), dtype, jsonEscape(device),
       jsonEscape(m.config), m.ms, m.tflops, number(m.relError),
       number(m.maxRatio), m.overBound, m.nonFinite, m.regs, m.spills,
-      m.status, jsonEscape(m.detail), m.minMs, m.p20Ms, m.p80Ms, m.maxMs,
-      m.status == "ok" || m.status == "reference" ? static_cast<unsigned>(iters)
-                                                   : 0u);
+      m.status, jsonEscape(m.detail), m.timing.minMs, m.timing.p20Ms,
+      m.timing.p80Ms, m.timing.maxMs, m.timing.samplesMs.size());
 }
 
 /// Checks --shape against the kernel's problem sizes, after the reference
@@ -516,10 +514,10 @@ void printTable(const std::vector<Measurement> &results,
       llvm::outs() << llvm::formatv(" {0,8:F2}", m.tflops / peerTflops);
     llvm::outs() << " " << m.status;
     // The runs disagree: the median is less of a number to compare.
-    if (m.ok() && m.spread > kLargeSpread)
+    if (m.ok() && m.timing.spread() > kLargeSpread)
       llvm::outs() << llvm::formatv(" (runs spread {0:F1}%: p20 {1:F4}, "
                                     "p80 {2:F4} ms)",
-                                    100 * m.spread, m.p20Ms, m.p80Ms);
+                                    100 * m.timing.spread(), m.timing.p20Ms, m.timing.p80Ms);
     llvm::outs() << "\n";
   }
 }
@@ -944,11 +942,7 @@ void runShape(KernelSource &src, Reference *reference,
       continue;
     }
     m.ms = t->medianMs;
-    m.minMs = t->minMs;
-    m.p20Ms = t->p20Ms;
-    m.p80Ms = t->p80Ms;
-    m.maxMs = t->maxMs;
-    m.spread = t->spread();
+    m.timing = *t;
     m.tflops = flops / (m.ms * 1e-3) / 1e12;
     m.status = "ok";
     bestTflops = std::max(bestTflops, m.tflops);
@@ -1012,10 +1006,7 @@ void runShape(KernelSource &src, Reference *reference,
     Measurement ref;
     ref.config = peer;
     ref.ms = peerMs;
-    ref.minMs = peerTiming.minMs;
-    ref.p20Ms = peerTiming.p20Ms;
-    ref.p80Ms = peerTiming.p80Ms;
-    ref.maxMs = peerTiming.maxMs;
+    ref.timing = peerTiming;
     ref.tflops = peerTflops;
     ref.status = "reference";
     writeJson(src.name(), shape, dtypeLabel(src), deviceName, ref);
