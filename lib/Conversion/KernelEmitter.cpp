@@ -112,15 +112,15 @@ void KernelEmitter::waitBarrier(Value group, Value index, Value phase) {
 /// Thread ids and coordinates are non-negative, so floordiv and mod are
 /// the unsigned divui and remui (upstream's affine::expandAffineExpr emits
 /// the signed forms with their sign fix-ups).
-static Value expandNonNegative(OpBuilder &b, AffineExpr expr, Value thread) {
-  Location loc = thread.getLoc();
+Value lowering::expandThreadExpr(OpBuilder &b, Location loc, AffineExpr expr,
+                                 Value thread) {
   if (auto c = dyn_cast<AffineConstantExpr>(expr))
     return arith::ConstantIndexOp::create(b, loc, c.getValue());
   if (isa<AffineDimExpr>(expr))
     return thread;
   auto bin = cast<AffineBinaryOpExpr>(expr);
-  Value lhs = expandNonNegative(b, bin.getLHS(), thread);
-  Value rhs = expandNonNegative(b, bin.getRHS(), thread);
+  Value lhs = expandThreadExpr(b, loc, bin.getLHS(), thread);
+  Value rhs = expandThreadExpr(b, loc, bin.getRHS(), thread);
   switch (expr.getKind()) {
   case AffineExprKind::Add:
     return arith::AddIOp::create(b, loc, lhs, rhs);
@@ -145,7 +145,7 @@ SmallVector<Value> KernelEmitter::coordinatesOf(LayoutAttrInterface layout,
         expr.replace(getAffineDimExpr(1, ctx),
                      getAffineConstantExpr(element, ctx)),
         2, 0);
-    coords.push_back(expandNonNegative(b, atElement, tid));
+    coords.push_back(expandThreadExpr(b, tid.getLoc(), atElement, tid));
   }
   return coords;
 }

@@ -79,6 +79,12 @@ LogicalResult checkLayout(Value tile, LayoutAttrInterface expected,
 LogicalResult checkRegisterBudget(Operation *op, int64_t threads,
                                   int64_t inFlight, StringRef what);
 
+/// `expr` of the thread id `thread` (dimension 0 of a layout's coordinate
+/// map, the element already substituted) as index arithmetic, with the
+/// unsigned divui/remui: thread ids and coordinates are never negative.
+Value expandThreadExpr(OpBuilder &b, Location loc, AffineExpr expr,
+                       Value thread);
+
 /// Rejects ops a lowering never expects to see (unbound parameters).
 LogicalResult checkSpecialized(KernelOp kernel);
 
@@ -222,6 +228,11 @@ LogicalResult lowerGemmKernel(KernelOp kernel, gpu::GPUModuleOp gpuModule,
 /// Lowers an attention-shaped kernel (two chained tile.dots in a loop).
 LogicalResult lowerAttentionKernel(KernelOp kernel, gpu::GPUModuleOp gpuModule,
                                    const LoweringOptions &options);
+/// Lowers a kernel without tile.dot op by op, its tiles in registers as
+/// their #tile.blocked layouts (or slices of them) distribute them.
+LogicalResult lowerDistributedKernel(KernelOp kernel,
+                                     gpu::GPUModuleOp gpuModule,
+                                     const LoweringOptions &options);
 } // namespace mlir::tile
 
 #endif // TILE_LIB_CONVERSION_KERNELEMITTER_H

@@ -669,13 +669,18 @@ struct ConvertTileToNVGPUPass
       });
       if (unsupported.wasInterrupted())
         return signalPassFailure();
-      // Two chained tile.dots (S = Q Kᵀ feeding O += P V) take the attention
-      // lowering; everything else the GEMM lowering, which explains what it
-      // does not support.
+      // Kernels without tile.dot are lowered op by op (tiles in registers,
+      // DistributedLowering.cpp). Two chained tile.dots (S = Q Kᵀ feeding
+      // O += P V) take the attention lowering; one the GEMM lowering, which
+      // explains what it does not support. Those two still match a kernel
+      // shape (issue 11: they are to become ordinary op patterns too).
       int64_t dots = 0;
       kernel.walk([&](DotOp) { ++dots; });
-      if (failed(dots == 2 ? lowerAttentionKernel(kernel, gpuModule, options)
-                           : lowerGemmKernel(kernel, gpuModule, options)))
+      LogicalResult lowered =
+          dots == 0   ? lowerDistributedKernel(kernel, gpuModule, options)
+          : dots == 2 ? lowerAttentionKernel(kernel, gpuModule, options)
+                      : lowerGemmKernel(kernel, gpuModule, options);
+      if (failed(lowered))
         return signalPassFailure();
       kernel.erase();
     }

@@ -69,41 +69,47 @@ LogicalResult LayoutAssignment::require(Value v, LayoutAttrInterface layout,
 }
 
 /// 16 bytes a thread along the last dimension, a warp across it (or as
-/// much of it as there is), the warps down the first dimension.
+/// much of it as there is), the warps down the first dimension where they
+/// fit and along the last for the rest; fewer bytes a thread when the
+/// warps would not fit otherwise (a short row over many warps).
 LayoutAttrInterface LayoutAssignment::defaultLayout(RankedTensorType type) {
   ArrayRef<int64_t> shape = type.getShape();
   int64_t rank = shape.size();
   int64_t bits = std::max<int64_t>(type.getElementTypeBitWidth(), 8);
   int64_t inner = shape.back();
-  int64_t vec = std::max<int64_t>(1, std::min<int64_t>(inner, 128 / bits));
-  while (inner % vec)
-    vec /= 2;
-  int64_t lanesInner = std::min<int64_t>(32, inner / vec);
-  while (32 % lanesInner)
-    --lanesInner;
-  SmallVector<int64_t> spt(rank, 1), tpw(rank, 1), wpb(rank, 1), order;
-  spt.back() = vec;
-  tpw.back() = lanesInner;
-  if (rank > 1)
-    tpw.front() *= 32 / lanesInner;
-  else
-    tpw.back() = 32;
-  // Warps down the rows where they fit, the rest along the last dimension.
-  int64_t down = 1;
-  if (rank > 1)
-    while (down * 2 <= warps && shape.front() % (tpw.front() * down * 2) == 0)
-      down *= 2;
-  wpb.front() = rank > 1 ? down : warps;
-  if (rank > 1)
-    wpb.back() *= warps / down;
-  for (int64_t d = rank - 1; d >= 0; --d)
-    order.push_back(d);
-  // Valid by construction but for the shape, which the caller's error
-  // names (verifyShape would emit a second diagnostic).
-  for (int64_t d = 0; d < rank; ++d)
-    if (shape[d] % (spt[d] * tpw[d] * wpb[d]) != 0)
-      return {};
-  return BlockedLayoutAttr::get(ctx, spt, tpw, wpb, order);
+  for (int64_t vec = std::max<int64_t>(1, std::min<int64_t>(inner, 128 / bits));
+       vec >= 1; vec /= 2) {
+    if (inner % vec)
+      continue;
+    int64_t lanesInner = std::min<int64_t>(32, inner / vec);
+    while (32 % lanesInner)
+      --lanesInner;
+    SmallVector<int64_t> spt(rank, 1), tpw(rank, 1), wpb(rank, 1), order;
+    spt.back() = vec;
+    tpw.back() = lanesInner;
+    if (rank > 1)
+      tpw.front() *= 32 / lanesInner;
+    else
+      tpw.back() = 32;
+    int64_t down = 1;
+    if (rank > 1)
+      while (down * 2 <= warps && shape.front() % (tpw.front() * down * 2) == 0)
+        down *= 2;
+    wpb.front() = rank > 1 ? down : warps;
+    if (rank > 1)
+      wpb.back() *= warps / down;
+    for (int64_t d = rank - 1; d >= 0; --d)
+      order.push_back(d);
+    // Valid by construction but for the shape, which the caller's error
+    // names (verifyShape would emit a second diagnostic).
+    bool covers = true;
+    for (int64_t d = 0; d < rank; ++d)
+      if (shape[d] % (spt[d] * tpw[d] * wpb[d]) != 0)
+        covers = false;
+    if (covers)
+      return BlockedLayoutAttr::get(ctx, spt, tpw, wpb, order);
+  }
+  return {};
 }
 
 LogicalResult LayoutAssignment::run() {

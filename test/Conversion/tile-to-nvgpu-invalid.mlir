@@ -55,6 +55,18 @@ tile.kernel @warps(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
                    %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
                    %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
     attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"6">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : !c
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> !a
+    %b = tile.load %B[%k, %c0] : memref<?x?xbf16> -> !b
+    %d = tile.dot %a, %b, %x : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
   tile.return
 }
 
@@ -62,7 +74,8 @@ tile.kernel @warps(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
 
 // Launch values that would wrap the lowering's size checks are refused
 // before anything is built (issue 10).
-// expected-error @+1 {{num_warps = 4611686018427387904 must be a positive multiple of 4 and at most 32 (1024 threads a block)}}
+// A kernel without tile.dot (the register lowering) says the same.
+// expected-error @+1 {{num_warps = 4611686018427387904 must be between 1 and 32 (1024 threads a block)}}
 tile.kernel @huge_warps(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>})
     attributes {grid = [#tile.expr<"1">],
                 num_warps = #tile.expr<"4611686018427387904">} {
@@ -71,10 +84,27 @@ tile.kernel @huge_warps(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>})
 
 // -----
 
+!a = tensor<128x64xbf16>
+!b = tensor<64x128xbf16>
+!c = tensor<128x128xf32>
 // expected-error @+1 {{num_stages = 9223372036854775807 must be between 2 and 32}}
-tile.kernel @huge_stages(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>})
+tile.kernel @huge_stages(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                         %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                         %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
     attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">,
                 num_stages = #tile.expr<"9223372036854775807">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : !c
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> !a
+    %b = tile.load %B[%k, %c0] : memref<?x?xbf16> -> !b
+    %d = tile.dot %a, %b, %x : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
   tile.return
 }
 

@@ -1,0 +1,815 @@
+//===- DistributedLowering.cpp - tiles in registers, lowered op by op -----===//
+//
+// Kernels without tile.dot (row softmax, layernorm, elementwise maps) keep
+// every tile in registers, spread over the block's threads by the layout
+// tile-assign-layouts gave it: #tile.blocked, or a #tile.slice of one. In
+// each thread a tile becomes a vector<E x T> of the E elements the thread
+// holds, in the layout's element order, and each op has its own conversion
+// pattern that asks the layout (LayoutAttrInterface::getCoordinates) where
+// those elements are:
+//
+//   tile.load / tile.store   runs of adjacent elements as one vector access
+//                            when in bounds and aligned, else element-wise
+//                            with the bounds checks
+//   tile.splat, tile.iota    broadcast; per-element coordinates
+//   elementwise arith/math   the same op on vectors (math on f32 through
+//                            the SFU's approximations: no libdevice here)
+//   tile.reduce              in the thread, across lanes (shuffle xor), and
+//                            across warps (shared memory)
+//   tile.broadcast           a register shuffle from the slice's elements
+//   scf.for / scf.if         upstream's structural type conversion
+//
+// The patterns run under one dialect conversion on the gpu.func the kernel
+// body was cloned into. Nothing here matches a kernel shape: a kernel is
+// accepted when each of its ops is.
+//
+//===----------------------------------------------------------------------===//
+
+#include "KernelEmitter.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/AffineExpr.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace mlir::tile;
+using namespace mlir::tile::lowering;
+
+namespace {
+
+constexpr int64_t kMaxVectorBytes = 16; // one ld/st.global.v4.b32
+
+LayoutAttrInterface layoutOf(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor ? dyn_cast_or_null<LayoutAttrInterface>(tensor.getEncoding())
+                : LayoutAttrInterface();
+}
+
+/// The layouts this lowering computes in: blocked, or a slice of blocked.
+bool isDistributed(LayoutAttrInterface layout) {
+  if (!layout)
+    return false;
+  if (isa<BlockedLayoutAttr>(layout))
+    return true;
+  auto slice = dyn_cast<SliceLayoutAttr>(layout);
+  return slice && isa<BlockedLayoutAttr>(slice.getParent());
+}
+
+/// Constant coordinates of element `e` of thread `t`.
+SmallVector<int64_t> coordsAt(AffineMap map, int64_t t, int64_t e) {
+  return map.compose(ArrayRef<int64_t>{t, e});
+}
+
+/// For each element of a `parent`-laid-out tile of `shape`, the element of
+/// the same thread in its slice along `dim` with the same other
+/// coordinates. Blocked coordinates are a thread part plus an element part
+/// (TileLayouts.cpp), so thread 0 decides for every thread.
+SmallVector<int64_t> sliceIndices(BlockedLayoutAttr parent, int64_t dim,
+                                  ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> sliceShape(shape);
+  sliceShape.erase(sliceShape.begin() + dim);
+  AffineMap full = parent.getCoordinates(shape);
+  AffineMap slice = parent.getSliceCoordinates(dim, sliceShape);
+  std::map<SmallVector<int64_t>, int64_t> bySliceCoords;
+  for (int64_t e = 0, n = parent.getSliceElementsPerThread(dim, sliceShape);
+       e < n; ++e)
+    bySliceCoords[coordsAt(slice, 0, e)] = e;
+  SmallVector<int64_t> out;
+  for (int64_t e = 0, n = parent.getElementsPerThread(shape); e < n; ++e) {
+    SmallVector<int64_t> c = coordsAt(full, 0, e);
+    c.erase(c.begin() + dim);
+    out.push_back(bySliceCoords.at(c));
+  }
+  return out;
+}
+
+/// The longest run (a power of two, at most 16 bytes) of a thread's
+/// elements that are adjacent along the last dimension, start at element
+/// indices that are multiples of the run and at aligned columns.
+int64_t contiguousRun(LayoutAttrInterface layout, ArrayRef<int64_t> shape,
+                      int64_t elementBytes) {
+  AffineMap map = layout.getCoordinates(shape);
+  int64_t elements = layout.getElementsPerThread(shape);
+  int64_t last = shape.size() - 1;
+  int64_t run = std::max<int64_t>(1, kMaxVectorBytes / elementBytes);
+  auto fits = [&](int64_t v) {
+    if (elements % v)
+      return false;
+    for (int64_t e = 0; e < elements; e += v) {
+      SmallVector<int64_t> first = coordsAt(map, 0, e);
+      if (first[last] % v)
+        return false;
+      for (int64_t k = 1; k < v; ++k) {
+        SmallVector<int64_t> c = coordsAt(map, 0, e + k);
+        SmallVector<int64_t> expect = first;
+        expect[last] += k;
+        if (c != expect)
+          return false;
+      }
+    }
+    // The thread part of every column is a multiple of v too.
+    for (int64_t t = 0, n = layout.getNumThreads(); t < n; ++t)
+      if (coordsAt(map, t, 0)[last] % v)
+        return false;
+    return true;
+  };
+  while (run > 1 && !fits(run))
+    run /= 2;
+  return run;
+}
+
+/// The coordinates of element `element` of thread `tid` as index values.
+SmallVector<Value> coordinatesOf(OpBuilder &b, Location loc, AffineMap map,
+                                 int64_t element, Value tid) {
+  SmallVector<Value> coords;
+  for (AffineExpr expr : map.getResults()) {
+    AffineExpr at = simplifyAffineExpr(
+        expr.replace(getAffineDimExpr(1, b.getContext()),
+                     getAffineConstantExpr(element, b.getContext())),
+        2, 0);
+    coords.push_back(expandThreadExpr(b, loc, at, tid));
+  }
+  return coords;
+}
+
+Value indexConst(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// The global indices of a run: the op's offsets, the tile's coordinates
+/// added to the innermost ones (a tile of lower rank leaves the leading
+/// dimensions at their offsets).
+SmallVector<Value> globalIndices(OpBuilder &b, Location loc,
+                                 ValueRange offsets, ArrayRef<Value> coords) {
+  SmallVector<Value> indices(offsets.begin(), offsets.end());
+  size_t lead = indices.size() - coords.size();
+  for (auto [i, c] : llvm::enumerate(coords))
+    indices[lead + i] = arith::AddIOp::create(b, loc, indices[lead + i], c);
+  return indices;
+}
+
+/// Whether `indices` and the `width` elements from there along the last
+/// dimension are in bounds (unsigned: indices are never negative), and
+/// whether the leading indices are: {whole run, row}.
+std::pair<Value, Value> inBounds(OpBuilder &b, Location loc, Value memref,
+                                 ArrayRef<Value> indices, int64_t width) {
+  int64_t rank = indices.size();
+  Value row = arith::ConstantIntOp::create(b, loc, 1, 1);
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    row = arith::AndIOp::create(
+        b, loc, row,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, indices[d],
+                              memref::DimOp::create(b, loc, memref, d)));
+  Value end = arith::AddIOp::create(b, loc, indices.back(),
+                                    indexConst(b, loc, width));
+  Value whole = arith::AndIOp::create(
+      b, loc, row,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, end,
+                            memref::DimOp::create(b, loc, memref, rank - 1)));
+  return {whole, row};
+}
+
+/// Whether the element at `indices` of `memref` starts a `bytes`-aligned
+/// address (row pitches are only known at run time).
+Value isAligned(OpBuilder &b, Location loc, Value memref,
+                ArrayRef<Value> indices, int64_t bytes) {
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, memref);
+  Value element = meta.getOffset();
+  for (auto [i, index] : llvm::enumerate(indices))
+    element = arith::AddIOp::create(
+        b, loc, element,
+        arith::MulIOp::create(b, loc, index, meta.getStrides()[i]));
+  int64_t eltBytes =
+      cast<MemRefType>(memref.getType()).getElementTypeBitWidth() / 8;
+  Value address = arith::AddIOp::create(
+      b, loc, memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref),
+      arith::MulIOp::create(b, loc, element, indexConst(b, loc, eltBytes)));
+  return arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq,
+      arith::RemUIOp::create(b, loc, address, indexConst(b, loc, bytes)),
+      indexConst(b, loc, 0));
+}
+
+/// A run of `width` elements from `indices`: one vector load when in
+/// bounds and aligned; else each element that is in bounds, zero for the
+/// others (tile.load's padding).
+Value loadRun(OpBuilder &b, Location loc, Value memref,
+              ArrayRef<Value> indices, int64_t width, Type elt) {
+  auto vecType = VectorType::get({width}, elt);
+  int64_t rank = indices.size();
+  auto [whole, row] = inBounds(b, loc, memref, indices, width);
+  int64_t bytes = width * elt.getIntOrFloatBitWidth() / 8;
+  Value fast = width > 1 ? arith::AndIOp::create(
+                               b, loc, whole,
+                               isAligned(b, loc, memref, indices, bytes))
+                         : whole;
+  auto ifOp = scf::IfOp::create(b, loc, vecType, fast, /*withElse=*/true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    Value v = vector::LoadOp::create(b, loc, vecType, memref, indices,
+                                     /*nontemporal=*/false,
+                                     llvm::MaybeAlign(bytes));
+    scf::YieldOp::create(b, loc, v);
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    Value cols = memref::DimOp::create(b, loc, memref, rank - 1);
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elt));
+    SmallVector<Value> elems;
+    for (int64_t k = 0; k < width; ++k) {
+      SmallVector<Value> at(indices.begin(), indices.end());
+      at[rank - 1] = arith::AddIOp::create(b, loc, at[rank - 1],
+                                           indexConst(b, loc, k));
+      Value in = arith::AndIOp::create(
+          b, loc, row,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                at[rank - 1], cols));
+      auto one = scf::IfOp::create(b, loc, elt, in, /*withElse=*/true);
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPointToStart(one.thenBlock());
+      scf::YieldOp::create(b, loc,
+                           ValueRange{memref::LoadOp::create(b, loc, memref, at)});
+      b.setInsertionPointToStart(one.elseBlock());
+      scf::YieldOp::create(b, loc, zero);
+      elems.push_back(one.getResult(0));
+    }
+    scf::YieldOp::create(b, loc,
+                         ValueRange{vector::FromElementsOp::create(
+                             b, loc, vecType, elems)});
+  }
+  return ifOp.getResult(0);
+}
+
+/// Stores `run` at `indices`: one vector store when in bounds and aligned;
+/// else each element that is in bounds. `pastEnd` is the planted bug of
+/// test-mutation=store-past-end: no bounds checks at all.
+void storeRun(OpBuilder &b, Location loc, Value run, Value memref,
+              ArrayRef<Value> indices, bool pastEnd) {
+  auto vecType = cast<VectorType>(run.getType());
+  int64_t width = vecType.getNumElements();
+  int64_t rank = indices.size();
+  Type elt = vecType.getElementType();
+  int64_t bytes = width * elt.getIntOrFloatBitWidth() / 8;
+  auto [whole, row] = inBounds(b, loc, memref, indices, width);
+  Value cols = memref::DimOp::create(b, loc, memref, rank - 1);
+  if (pastEnd) {
+    whole = row = arith::ConstantIntOp::create(b, loc, 1, 1);
+    cols = indexConst(b, loc, std::numeric_limits<int32_t>::max());
+  }
+  Value fast = width > 1 ? arith::AndIOp::create(
+                               b, loc, whole,
+                               isAligned(b, loc, memref, indices, bytes))
+                         : whole;
+  auto ifOp = scf::IfOp::create(b, loc, TypeRange{}, fast, /*withElse=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  vector::StoreOp::create(b, loc, run, memref, indices, /*nontemporal=*/false,
+                          llvm::MaybeAlign(bytes));
+  if (width == 1 && !pastEnd)
+    return; // the else branch would find it out of bounds too
+  b.setInsertionPointToStart(ifOp.elseBlock());
+  for (int64_t k = 0; k < width; ++k) {
+    SmallVector<Value> at(indices.begin(), indices.end());
+    at[rank - 1] = arith::AddIOp::create(b, loc, at[rank - 1],
+                                         indexConst(b, loc, k));
+    Value in = arith::AndIOp::create(
+        b, loc, row,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, at[rank - 1],
+                              cols));
+    auto one = scf::IfOp::create(b, loc, TypeRange{}, in, /*withElse=*/false);
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(one.thenBlock());
+    Value e = vector::ExtractOp::create(b, loc, run, ArrayRef<int64_t>{k});
+    memref::StoreOp::create(b, loc, e, memref, at);
+  }
+}
+
+/// What the patterns share: the thread id, the options, the shared-memory
+/// scratch of each reduction that crosses warps.
+struct LoweringState {
+  Value tid;
+  LoweringOptions options;
+  DenseMap<Operation *, Value> reduceScratch;
+};
+
+class DistributedTypeConverter : public TypeConverter {
+public:
+  DistributedTypeConverter() {
+    addConversion([](Type t) { return t; });
+    addConversion([](RankedTensorType t) -> std::optional<Type> {
+      LayoutAttrInterface layout = layoutOf(t);
+      if (!isDistributed(layout))
+        return std::nullopt;
+      return VectorType::get({layout.getElementsPerThread(t.getShape())},
+                             t.getElementType());
+    });
+  }
+};
+
+template <typename Op>
+struct DistributedPattern : OpConversionPattern<Op> {
+  DistributedPattern(const TypeConverter &converter, MLIRContext *ctx,
+                     LoweringState &state)
+      : OpConversionPattern<Op>(converter, ctx), state(state) {}
+  LoweringState &state;
+};
+
+struct SplatPattern : DistributedPattern<SplatOp> {
+  using DistributedPattern::DistributedPattern;
+  LogicalResult
+  matchAndRewrite(SplatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type type = getTypeConverter()->convertType(op.getType());
+    rewriter.replaceOpWithNewOp<vector::BroadcastOp>(op, type,
+                                                     adaptor.getValue());
+    return success();
+  }
+};
+
+struct IotaPattern : DistributedPattern<IotaOp> {
+  using DistributedPattern::DistributedPattern;
+  LogicalResult
+  matchAndRewrite(IotaOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = op.getType();
+    LayoutAttrInterface layout = layoutOf(type);
+    AffineMap map = layout.getCoordinates(type.getShape());
+    Type elt = type.getElementType();
+    SmallVector<Value> elems;
+    for (int64_t e = 0, n = layout.getElementsPerThread(type.getShape());
+         e < n; ++e) {
+      Value c = coordinatesOf(rewriter, op.getLoc(), map, e,
+                              state.tid)[op.getDim()];
+      elems.push_back(
+          elt.isIndex()
+              ? c
+              : arith::IndexCastOp::create(rewriter, op.getLoc(), elt, c));
+    }
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
+        op, getTypeConverter()->convertType(type), elems);
+    return success();
+  }
+};
+
+struct LoadPattern : DistributedPattern<LoadOp> {
+  using DistributedPattern::DistributedPattern;
+  LogicalResult
+  matchAndRewrite(LoadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = op.getType();
+    LayoutAttrInterface layout = layoutOf(type);
+    Type elt = type.getElementType();
+    int64_t eltBytes = std::max<int64_t>(1, elt.getIntOrFloatBitWidth() / 8);
+    int64_t run = contiguousRun(layout, type.getShape(), eltBytes);
+    AffineMap map = layout.getCoordinates(type.getShape());
+    int64_t elements = layout.getElementsPerThread(type.getShape());
+    Location loc = op.getLoc();
+    auto vecType = VectorType::get({elements}, elt);
+    SmallVector<Value> parts;
+    for (int64_t e = 0; e < elements; e += run) {
+      SmallVector<Value> indices = globalIndices(
+          rewriter, loc, adaptor.getIndices(),
+          coordinatesOf(rewriter, loc, map, e, state.tid));
+      parts.push_back(
+          loadRun(rewriter, loc, adaptor.getSource(), indices, run, elt));
+    }
+    if (parts.size() == 1) {
+      rewriter.replaceOp(op, parts.front());
+      return success();
+    }
+    // The runs side by side (LLVM sees through the extracts).
+    SmallVector<Value> elems;
+    for (Value part : parts)
+      for (int64_t k = 0; k < run; ++k)
+        elems.push_back(vector::ExtractOp::create(rewriter, loc, part,
+                                                  ArrayRef<int64_t>{k}));
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(op, vecType, elems);
+    return success();
+  }
+};
+
+struct StorePattern : DistributedPattern<StoreOp> {
+  using DistributedPattern::DistributedPattern;
+  LogicalResult
+  matchAndRewrite(StoreOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = op.getValue().getType();
+    LayoutAttrInterface layout = layoutOf(type);
+    Type elt = type.getElementType();
+    int64_t eltBytes = std::max<int64_t>(1, elt.getIntOrFloatBitWidth() / 8);
+    int64_t run = contiguousRun(layout, type.getShape(), eltBytes);
+    AffineMap map = layout.getCoordinates(type.getShape());
+    int64_t elements = layout.getElementsPerThread(type.getShape());
+    Location loc = op.getLoc();
+    for (int64_t e = 0; e < elements; e += run) {
+      SmallVector<Value> indices = globalIndices(
+          rewriter, loc, adaptor.getIndices(),
+          coordinatesOf(rewriter, loc, map, e, state.tid));
+      SmallVector<int64_t> lanes = llvm::to_vector(llvm::seq(e, e + run));
+      Value part = run == elements
+                       ? adaptor.getValue()
+                       : vector::ShuffleOp::create(rewriter, loc,
+                                                   adaptor.getValue(),
+                                                   adaptor.getValue(), lanes)
+                             .getResult();
+      storeRun(rewriter, loc, part, adaptor.getDest(), indices,
+               state.options.storePastEnd);
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// The combining op of `kind` on scalars of `type`.
+Value combine(OpBuilder &b, Location loc, ReduceKind kind, Value x, Value y) {
+  bool isFloat = isa<FloatType>(x.getType());
+  switch (kind) {
+  case ReduceKind::sum:
+    return isFloat ? Value(arith::AddFOp::create(b, loc, x, y))
+                   : Value(arith::AddIOp::create(b, loc, x, y));
+  case ReduceKind::max:
+    return isFloat ? Value(arith::MaximumFOp::create(b, loc, x, y))
+                   : Value(arith::MaxSIOp::create(b, loc, x, y));
+  case ReduceKind::min:
+    return isFloat ? Value(arith::MinimumFOp::create(b, loc, x, y))
+                   : Value(arith::MinSIOp::create(b, loc, x, y));
+  }
+  llvm_unreachable("reduce kinds");
+}
+
+/// Lanes and warps of a blocked layout along `dim`: how many, and the
+/// stride of that coordinate in the lane (warp) number.
+struct Spread {
+  int64_t lanes = 1, laneStride = 1, warps = 1, warpStride = 1;
+};
+Spread spreadAlong(BlockedLayoutAttr layout, int64_t dim) {
+  Spread s;
+  for (int64_t i : layout.getOrder()) {
+    if (i == dim) {
+      s.lanes = layout.getThreadsPerWarp()[i];
+      s.warps = layout.getWarps()[i];
+      return s;
+    }
+    s.laneStride *= layout.getThreadsPerWarp()[i];
+    s.warpStride *= layout.getWarps()[i];
+  }
+  return s;
+}
+
+/// Floats of shared memory a reduction needs to combine across warps: one
+/// per element of the result and warp along the reduced dimension.
+int64_t reduceScratchElements(ReduceOp op) {
+  auto in = op.getInput().getType();
+  auto parent = cast<BlockedLayoutAttr>(layoutOf(in));
+  Spread s = spreadAlong(parent, op.getDim());
+  if (s.warps == 1)
+    return 0;
+  return op.getType().getNumElements() * s.warps;
+}
+
+struct ReducePattern : DistributedPattern<ReduceOp> {
+  using DistributedPattern::DistributedPattern;
+  LogicalResult
+  matchAndRewrite(ReduceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto inType = op.getInput().getType();
+    auto parent = cast<BlockedLayoutAttr>(layoutOf(inType));
+    int64_t dim = op.getDim();
+    auto outType = op.getType();
+    LayoutAttrInterface outLayout = layoutOf(outType);
+    int64_t outElements = outLayout.getElementsPerThread(outType.getShape());
+    SmallVector<int64_t> slot = sliceIndices(parent, dim, inType.getShape());
+    Type elt = inType.getElementType();
+    ReduceKind kind = op.getKind();
+
+    // 1. In the thread: a pairwise tree over the elements of each result.
+    SmallVector<SmallVector<Value>> members(outElements);
+    for (auto [e, s] : llvm::enumerate(slot))
+      members[s].push_back(vector::ExtractOp::create(
+          rewriter, loc, adaptor.getInput(),
+          ArrayRef<int64_t>{static_cast<int64_t>(e)}));
+    SmallVector<Value> partial;
+    for (SmallVector<Value> &m : members) {
+      while (m.size() > 1) {
+        SmallVector<Value> next;
+        for (size_t i = 0; i + 1 < m.size(); i += 2)
+          next.push_back(combine(rewriter, loc, kind, m[i], m[i + 1]));
+        if (m.size() % 2)
+          next.push_back(m.back());
+        m = std::move(next);
+      }
+      partial.push_back(m.front());
+    }
+
+    // 2. Across the lanes along `dim`: a butterfly, after which every lane
+    // of a group holds the same value (x + y and y + x are the same float).
+    Spread spread = spreadAlong(parent, dim);
+    Type i32 = rewriter.getI32Type();
+    Value width = arith::ConstantIntOp::create(rewriter, loc, i32, 32);
+    for (int64_t s = spread.laneStride; s < spread.laneStride * spread.lanes;
+         s *= 2) {
+      Value offset = arith::ConstantIntOp::create(rewriter, loc, i32, s);
+      for (Value &p : partial) {
+        Value other = gpu::ShuffleOp::create(rewriter, loc, p, offset, width,
+                                             gpu::ShuffleMode::XOR)
+                          .getShuffleResult();
+        p = combine(rewriter, loc, kind, p, other);
+      }
+    }
+
+    // 3. Across the warps along `dim`: lane group leaders write their
+    // partials to shared memory, every thread combines them in warp order.
+    if (spread.warps > 1) {
+      Value scratch = state.reduceScratch.lookup(op);
+      assert(scratch && "scratch allocated before the conversion");
+      AffineMap sliceMap = outLayout.getCoordinates(outType.getShape());
+      Value tid = state.tid;
+      Value lane = arith::RemUIOp::create(rewriter, loc, tid,
+                                          indexConst(rewriter, loc, 32));
+      Value warp = arith::DivUIOp::create(rewriter, loc, tid,
+                                          indexConst(rewriter, loc, 32));
+      auto coordOf = [&](Value id, int64_t stride, int64_t count) {
+        return arith::RemUIOp::create(
+            rewriter, loc,
+            arith::DivUIOp::create(rewriter, loc, id,
+                                   indexConst(rewriter, loc, stride)),
+            indexConst(rewriter, loc, count));
+      };
+      Value warpCoord = coordOf(warp, spread.warpStride, spread.warps);
+      Value leader = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::eq,
+          coordOf(lane, spread.laneStride, spread.lanes),
+          indexConst(rewriter, loc, 0));
+      ArrayRef<int64_t> shape = outType.getShape();
+      SmallVector<Value> base; // first slot of each result element
+      for (int64_t e = 0; e < outElements; ++e) {
+        SmallVector<Value> c =
+            coordinatesOf(rewriter, loc, sliceMap, e, state.tid);
+        Value flat = indexConst(rewriter, loc, 0);
+        for (auto [i, ci] : llvm::enumerate(c))
+          flat = arith::AddIOp::create(
+              rewriter, loc,
+              arith::MulIOp::create(rewriter, loc, flat,
+                                    indexConst(rewriter, loc, shape[i])),
+              ci);
+        base.push_back(arith::MulIOp::create(
+            rewriter, loc, flat, indexConst(rewriter, loc, spread.warps)));
+      }
+      auto write = scf::IfOp::create(rewriter, loc, TypeRange{}, leader,
+                                     /*withElse=*/false);
+      {
+        OpBuilder::InsertionGuard guard(rewriter);
+        rewriter.setInsertionPointToStart(write.thenBlock());
+        for (int64_t e = 0; e < outElements; ++e)
+          memref::StoreOp::create(
+              rewriter, loc, partial[e], scratch,
+              ValueRange{arith::AddIOp::create(rewriter, loc, base[e],
+                                               warpCoord)});
+      }
+      gpu::BarrierOp::create(rewriter, loc);
+      for (int64_t e = 0; e < outElements; ++e) {
+        Value acc;
+        for (int64_t k = 0; k < spread.warps; ++k) {
+          Value v = memref::LoadOp::create(
+              rewriter, loc, scratch,
+              ValueRange{arith::AddIOp::create(
+                  rewriter, loc, base[e], indexConst(rewriter, loc, k))});
+          acc = acc ? combine(rewriter, loc, kind, acc, v) : v;
+        }
+        partial[e] = acc;
+      }
+      // The scratch may be written again (a reduction in a loop).
+      gpu::BarrierOp::create(rewriter, loc);
+    }
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
+        op, VectorType::get({outElements}, elt), partial);
+    return success();
+  }
+};
+
+struct BroadcastPattern : DistributedPattern<BroadcastOp> {
+  using DistributedPattern::DistributedPattern;
+  LogicalResult
+  matchAndRewrite(BroadcastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto outType = op.getType();
+    auto parent = cast<BlockedLayoutAttr>(layoutOf(outType));
+    SmallVector<int64_t> slot =
+        sliceIndices(parent, op.getDim(), outType.getShape());
+    rewriter.replaceOpWithNewOp<vector::ShuffleOp>(
+        op, adaptor.getInput(), adaptor.getInput(), slot);
+    return success();
+  }
+};
+
+/// math ops on f32 that the NVPTX backend has no instruction for without
+/// libdevice (which the pipeline does not link), by the SFU's
+/// approximations, element by element.
+FailureOr<Value> emitMathOnF32(OpBuilder &b, Location loc, Operation *op,
+                               Value x) {
+  Type f32 = b.getF32Type();
+  auto intrinsic = [&](StringRef name, Value v) {
+    return LLVM::CallIntrinsicOp::create(b, loc, f32, b.getStringAttr(name),
+                                         ValueRange{v})
+        .getResult(0);
+  };
+  if (isa<math::Exp2Op>(op))
+    return intrinsic("llvm.nvvm.ex2.approx.ftz.f32", x);
+  if (isa<math::ExpOp>(op)) {
+    Value log2e = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.4426950408889634));
+    return intrinsic("llvm.nvvm.ex2.approx.ftz.f32",
+                     arith::MulFOp::create(b, loc, x, log2e));
+  }
+  if (isa<math::RsqrtOp>(op))
+    return intrinsic("llvm.nvvm.rsqrt.approx.f", x);
+  return failure();
+}
+
+/// Any elementwise op on tiles: the same op on the threads' vectors.
+struct ElementwisePattern : ConversionPattern {
+  ElementwisePattern(const TypeConverter &converter, MLIRContext *ctx)
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), 1, ctx) {}
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!op->hasTrait<OpTrait::Elementwise>() || op->getNumRegions() != 0 ||
+        op->getNumResults() != 1 ||
+        !llvm::any_of(op->getResultTypes(), isTile))
+      return failure();
+    Type resultType = getTypeConverter()->convertType(op->getResult(0).getType());
+    if (!resultType)
+      return failure();
+    Location loc = op->getLoc();
+    if (isa<math::MathDialect>(op->getDialect())) {
+      auto vecType = cast<VectorType>(resultType);
+      SmallVector<Value> elems;
+      for (int64_t i = 0; i < vecType.getNumElements(); ++i) {
+        Value x = vector::ExtractOp::create(rewriter, loc, operands[0],
+                                            ArrayRef<int64_t>{i});
+        auto y = emitMathOnF32(rewriter, loc, op, x);
+        if (failed(y))
+          return failure();
+        elems.push_back(*y);
+      }
+      rewriter.replaceOpWithNewOp<vector::FromElementsOp>(op, vecType, elems);
+      return success();
+    }
+    OperationState state(loc, op->getName(), operands, resultType,
+                         op->getAttrs());
+    rewriter.replaceOp(op, rewriter.create(state)->getResults());
+    return success();
+  }
+};
+
+/// Whether the lowering takes `op`; if not, says why at the op.
+LogicalResult checkSupported(Operation *op) {
+  auto tileTypes = llvm::concat<Type>(op->getOperandTypes(),
+                                      op->getResultTypes());
+  bool touchesTiles = llvm::any_of(tileTypes, isTile);
+  for (Type t : tileTypes)
+    if (isTile(t) && !isDistributed(layoutOf(t)))
+      return op->emitOpError()
+             << "has a tile of type " << t
+             << " without a #tile.blocked layout (or a slice of one), which "
+                "the register lowering of kernels without tile.dot needs; "
+                "run tile-assign-layouts first";
+  if (!touchesTiles || isa<LoadOp, StoreOp, SplatOp, IotaOp, BroadcastOp,
+                           scf::ForOp, scf::YieldOp, scf::IfOp>(op))
+    return success();
+  if (auto reduce = dyn_cast<ReduceOp>(op)) {
+    Type elt = reduce.getType().getElementType();
+    if (!elt.isF32() && !elt.isInteger(32))
+      return op->emitOpError()
+             << "reduces " << elt
+             << " elements; the register lowering reduces f32 and i32 "
+                "(shuffles move 32 bits): convert with arith.extf/extsi "
+                "first";
+    return success();
+  }
+  if (!op->hasTrait<OpTrait::Elementwise>() || op->getNumResults() != 1)
+    return op->emitOpError()
+           << "is not supported on tiles by the register lowering of kernels "
+              "without tile.dot (tile.load/store/splat/iota/reduce/broadcast, "
+              "elementwise arith and math ops, scf.for and scf.if)";
+  if (isa<math::MathDialect>(op->getDialect())) {
+    if (!isa<math::Exp2Op, math::ExpOp, math::RsqrtOp>(op) ||
+        !getElementTypeOrSelf(op->getResult(0).getType()).isF32())
+      return op->emitOpError()
+             << "is not supported by the sm_90a lowering: the pipeline links "
+                "no libdevice, and only math.exp2, math.exp and math.rsqrt "
+                "of f32 have hardware approximations here";
+  }
+  if (auto trunc = dyn_cast<arith::TruncFOp>(op);
+      trunc && isFloat8(getElementTypeOrSelf(trunc.getType())))
+    return op->emitOpError()
+           << "rounds to an 8-bit float, which the register lowering does "
+              "not do yet (LLVM has no fptrunc to fp8); store bf16 or f16";
+  return success();
+}
+
+class DistributedEmitter : KernelEmitter {
+public:
+  DistributedEmitter(KernelOp kernel, gpu::GPUModuleOp gpuModule,
+                     const LoweringOptions &options)
+      : KernelEmitter(kernel, gpuModule, options) {}
+
+  LogicalResult emit();
+};
+
+LogicalResult DistributedEmitter::emit() {
+  if (failed(checkSpecialized(kernel)))
+    return failure();
+  auto warps = evalKernelExpr(kernel, kernel.getNumWarpsAttr(),
+                              configBindings(kernel), 4, "num_warps");
+  if (failed(warps))
+    return failure();
+  if (*warps < 1 || *warps > kMaxWarps)
+    return kernel.emitOpError() << "num_warps = " << *warps
+                                << " must be between 1 and " << kMaxWarps
+                                << " (1024 threads a block)";
+  int64_t threads = *warps * 32;
+  WalkResult unsupported = kernel.getBody().walk([&](Operation *op) {
+    if (failed(checkSupported(op)))
+      return WalkResult::interrupt();
+    for (Type t : op->getResultTypes())
+      if (LayoutAttrInterface layout = layoutOf(t);
+          layout && layout.getNumThreads() != threads) {
+        op->emitOpError() << "has a tile laid out over "
+                          << layout.getNumThreads() << " threads in a block of "
+                          << threads << "; lay it out over num_warps warps";
+        return WalkResult::interrupt();
+      }
+    return WalkResult::advance();
+  });
+  if (unsupported.wasInterrupted())
+    return failure();
+
+  createFunction({}, threads);
+  for (Operation &op : kernel.getBody().front().without_terminator())
+    b.clone(op, map);
+  gpu::ReturnOp::create(b);
+
+  // The grid and the problem sizes, wherever they are used.
+  SmallVector<Operation *> indexOps;
+  func.walk([&](Operation *op) {
+    if (isa<ProgramIdOp, NumProgramsOp, DimOp>(op))
+      indexOps.push_back(op);
+  });
+  for (Operation *op : indexOps) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(op);
+    IRMapping scalar;
+    emitScalarOp(op, scalar);
+    op->getResult(0).replaceAllUsesWith(scalar.lookup(op->getResult(0)));
+    op->erase();
+  }
+
+  LoweringState state;
+  state.tid = tid;
+  state.options = options;
+  int64_t scratchBytes = 0;
+  func.walk([&](ReduceOp op) {
+    if (int64_t n = reduceScratchElements(op)) {
+      auto type = MemRefType::get({n}, op.getType().getElementType(),
+                                  MemRefLayoutAttrInterface(), smemSpace());
+      state.reduceScratch[op] = func.addWorkgroupAttribution(type, op.getLoc());
+      scratchBytes += n * 4;
+    }
+  });
+  // Static shared memory: 48 KiB a block without the opt-in.
+  if (scratchBytes > 48 * 1024)
+    return kernel.emitOpError()
+           << "needs " << scratchBytes
+           << " bytes of shared memory for its reductions across warps, more "
+              "than the 48 KiB of static shared memory; reduce over fewer "
+              "warps or smaller tiles";
+
+  DistributedTypeConverter converter;
+  ConversionTarget target(*ctx);
+  target.addIllegalDialect<TileDialect>();
+  target.markUnknownOpDynamicallyLegal(
+      [&](Operation *op) { return converter.isLegal(op); });
+  RewritePatternSet patterns(ctx);
+  patterns.add<SplatPattern, IotaPattern, LoadPattern, StorePattern,
+               ReducePattern, BroadcastPattern>(converter, ctx, state);
+  patterns.add<ElementwisePattern>(converter, ctx);
+  scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
+                                                       target);
+  if (failed(applyPartialConversion(func, target, std::move(patterns))))
+    return kernel.emitOpError()
+           << "could not be lowered op by op (see the error above); this is "
+              "a bug of the register lowering";
+  func->setAttr("tile.launch", launchAttr(threads, 0));
+  return success();
+}
+
+} // namespace
+
+LogicalResult mlir::tile::lowerDistributedKernel(KernelOp kernel,
+                                                 gpu::GPUModuleOp gpuModule,
+                                                 const LoweringOptions &options) {
+  return DistributedEmitter(kernel, gpuModule, options).emit();
+}

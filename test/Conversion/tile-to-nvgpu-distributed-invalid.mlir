@@ -1,0 +1,45 @@
+// RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts),convert-tile-to-nvgpu)' -verify-diagnostics
+
+// What the register lowering of kernels without tile.dot does not take is
+// reported at the op, with what to do instead.
+
+!f = tensor<1x256xf32>
+tile.kernel @tanh(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"1">} {
+  %c0 = arith.constant 0 : index
+  %x = tile.load %X[%c0, %c0] : memref<?x?xf32> -> !f
+  // expected-error @+1 {{only math.exp2, math.exp and math.rsqrt of f32 have hardware approximations here}}
+  %t = math.tanh %x : !f
+  tile.store %t, %X[%c0, %c0] : !f -> memref<?x?xf32>
+  tile.return
+}
+
+// -----
+
+!x = tensor<1x256xbf16>
+!r = tensor<1xbf16>
+tile.kernel @bf16_sum(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>},
+                      %Y: memref<?xbf16> {tile.shape = #tile.shape<R>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"1">} {
+  %c0 = arith.constant 0 : index
+  %x = tile.load %X[%c0, %c0] : memref<?x?xbf16> -> !x
+  // expected-error @+1 {{reduces 'bf16' elements; the register lowering reduces f32 and i32}}
+  %s = tile.reduce sum %x dim 1 : !x -> !r
+  tile.store %s, %Y[%c0] : !r -> memref<?xbf16>
+  tile.return
+}
+
+// -----
+
+!f = tensor<1x256xf32>
+!q = tensor<1x256xf8E4M3FN>
+tile.kernel @to_fp8(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>},
+                    %Y: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<R, C>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"1">} {
+  %c0 = arith.constant 0 : index
+  %x = tile.load %X[%c0, %c0] : memref<?x?xf32> -> !f
+  // expected-error @+1 {{rounds to an 8-bit float, which the register lowering does not do yet}}
+  %q = arith.truncf %x : !f to !q
+  tile.store %q, %Y[%c0, %c0] : !q -> memref<?x?xf8E4M3FN>
+  tile.return
+}
