@@ -63,4 +63,20 @@ run fp8_attention-no-rescale $mut/fp8_attention-no-rescale.mlir $A
 run fp8_attention-skip-block $mut/fp8_attention-skip-block.mlir $A2 --causal
 run fp8_attention-no-descale-v $mut/fp8_attention-no-descale-v.mlir $A --descale-v 0.25
 run fp8_attention-store-past-end kernels/fp8_attention.mlir $A --test-mutation=store-past-end
+# Kernels without tile.dot (register lowering): C not a power of two (the
+# tile's padding is masked), partial row blocks.
+R=R=1000,C=1000
+R2=R=333,C=4000
+run control-softmax kernels/softmax.mlir $R
+run control-softmax-2 kernels/softmax.mlir $R2
+run control-softmax-packed kernels/softmax.mlir $R2 --packed
+run control-layernorm kernels/layernorm.mlir $R
+run control-layernorm-2 kernels/layernorm.mlir $R2
+run softmax-no-mask $mut/softmax-no-mask.mlir $R
+run softmax-no-normalise $mut/softmax-no-normalise.mlir $R
+run softmax-row-shift $mut/softmax-row-shift.mlir $R2
+run softmax-store-past-end kernels/softmax.mlir $R --test-mutation=store-past-end
+run layernorm-no-bias $mut/layernorm-no-bias.mlir $R
+run layernorm-unmasked-variance $mut/layernorm-unmasked-variance.mlir $R
+run layernorm-store-past-end kernels/layernorm.mlir $R2 --test-mutation=store-past-end
 python3 bench/summarize_mutants.py "$out/mutants.jsonl" | tee "$out/mutants.md"

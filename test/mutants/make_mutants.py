@@ -115,6 +115,35 @@ MUTANTS = {
         [("  %dv = tile.splat %descale_v : !row",
           "  %one = arith.constant 1.0 : f32\n"
           "  %dv = tile.splat %one : !row")]),
+    "softmax-no-mask": (
+        "softmax.mlir",
+        "the columns past C (zero padding) take part in the maximum and the "
+        "sum (wrong when C is not BLOCK_C)",
+        [("  %xm = arith.select %in_row, %xf, %neg_inf_t : !m_tile, !f_tile",
+          "  %xm = arith.select %in_row, %xf, %xf : !m_tile, !f_tile")]),
+    "softmax-no-normalise": (
+        "softmax.mlir",
+        "exp(x - max) is not divided by the row sum",
+        [("  %inv = arith.divf %one_r, %sum : !row",
+          "  %inv = arith.divf %one_r, %one_r : !row")]),
+    "softmax-row-shift": (
+        "softmax.mlir",
+        "each program writes its rows one row down",
+        [("  tile.store %y, %Y[%r0, %c0] : !x_tile -> memref<?x?xbf16>",
+          "  %c1 = arith.constant 1 : index\n"
+          "  %r1 = arith.addi %r0, %c1 : index\n"
+          "  tile.store %y, %Y[%r1, %c0] : !x_tile -> memref<?x?xbf16>")]),
+    "layernorm-no-bias": (
+        "layernorm.mlir",
+        "the bias B is not added",
+        [("  %y_f = arith.addf %scaled, %b_b : !f_tile",
+          "  %y_f = arith.addf %scaled, %zero_t : !f_tile")]),
+    "layernorm-unmasked-variance": (
+        "layernorm.mlir",
+        "the padding past C (-mean there) takes part in the variance "
+        "(wrong when C is not BLOCK_C)",
+        [("  %dev_m = arith.select %in_row, %dev, %zero_t : !m_tile, !f_tile",
+          "  %dev_m = arith.select %in_row, %dev, %dev : !m_tile, !f_tile")]),
 }
 
 
