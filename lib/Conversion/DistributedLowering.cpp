@@ -135,10 +135,6 @@ SmallVector<Value> coordinatesOf(OpBuilder &b, Location loc, AffineMap map,
   return coords;
 }
 
-Value indexConst(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
 /// The global indices of a run: the op's offsets, the tile's coordinates
 /// added to the innermost ones (a tile of lower rank leaves the leading
 /// dimensions at their offsets).
@@ -149,141 +145,6 @@ SmallVector<Value> globalIndices(OpBuilder &b, Location loc,
   for (auto [i, c] : llvm::enumerate(coords))
     indices[lead + i] = arith::AddIOp::create(b, loc, indices[lead + i], c);
   return indices;
-}
-
-/// Whether `indices` and the `width` elements from there along the last
-/// dimension are in bounds (unsigned: indices are never negative), and
-/// whether the leading indices are: {whole run, row}.
-std::pair<Value, Value> inBounds(OpBuilder &b, Location loc, Value memref,
-                                 ArrayRef<Value> indices, int64_t width) {
-  int64_t rank = indices.size();
-  Value row = arith::ConstantIntOp::create(b, loc, 1, 1);
-  for (int64_t d = 0; d + 1 < rank; ++d)
-    row = arith::AndIOp::create(
-        b, loc, row,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, indices[d],
-                              memref::DimOp::create(b, loc, memref, d)));
-  Value end = arith::AddIOp::create(b, loc, indices.back(),
-                                    indexConst(b, loc, width));
-  Value whole = arith::AndIOp::create(
-      b, loc, row,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, end,
-                            memref::DimOp::create(b, loc, memref, rank - 1)));
-  return {whole, row};
-}
-
-/// Whether the element at `indices` of `memref` starts a `bytes`-aligned
-/// address (row pitches are only known at run time).
-Value isAligned(OpBuilder &b, Location loc, Value memref,
-                ArrayRef<Value> indices, int64_t bytes) {
-  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, memref);
-  Value element = meta.getOffset();
-  for (auto [i, index] : llvm::enumerate(indices))
-    element = arith::AddIOp::create(
-        b, loc, element,
-        arith::MulIOp::create(b, loc, index, meta.getStrides()[i]));
-  int64_t eltBytes =
-      cast<MemRefType>(memref.getType()).getElementTypeBitWidth() / 8;
-  Value address = arith::AddIOp::create(
-      b, loc, memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref),
-      arith::MulIOp::create(b, loc, element, indexConst(b, loc, eltBytes)));
-  return arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::eq,
-      arith::RemUIOp::create(b, loc, address, indexConst(b, loc, bytes)),
-      indexConst(b, loc, 0));
-}
-
-/// A run of `width` elements from `indices`: one vector load when in
-/// bounds and aligned; else each element that is in bounds, zero for the
-/// others (tile.load's padding).
-Value loadRun(OpBuilder &b, Location loc, Value memref,
-              ArrayRef<Value> indices, int64_t width, Type elt) {
-  auto vecType = VectorType::get({width}, elt);
-  int64_t rank = indices.size();
-  auto [whole, row] = inBounds(b, loc, memref, indices, width);
-  int64_t bytes = width * elt.getIntOrFloatBitWidth() / 8;
-  Value fast = width > 1 ? arith::AndIOp::create(
-                               b, loc, whole,
-                               isAligned(b, loc, memref, indices, bytes))
-                         : whole;
-  auto ifOp = scf::IfOp::create(b, loc, vecType, fast, /*withElse=*/true);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(ifOp.thenBlock());
-    Value v = vector::LoadOp::create(b, loc, vecType, memref, indices,
-                                     /*nontemporal=*/false,
-                                     llvm::MaybeAlign(bytes));
-    scf::YieldOp::create(b, loc, v);
-    b.setInsertionPointToStart(ifOp.elseBlock());
-    Value cols = memref::DimOp::create(b, loc, memref, rank - 1);
-    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elt));
-    SmallVector<Value> elems;
-    for (int64_t k = 0; k < width; ++k) {
-      SmallVector<Value> at(indices.begin(), indices.end());
-      at[rank - 1] = arith::AddIOp::create(b, loc, at[rank - 1],
-                                           indexConst(b, loc, k));
-      Value in = arith::AndIOp::create(
-          b, loc, row,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                at[rank - 1], cols));
-      auto one = scf::IfOp::create(b, loc, elt, in, /*withElse=*/true);
-      OpBuilder::InsertionGuard inner(b);
-      b.setInsertionPointToStart(one.thenBlock());
-      scf::YieldOp::create(b, loc,
-                           ValueRange{memref::LoadOp::create(b, loc, memref, at)});
-      b.setInsertionPointToStart(one.elseBlock());
-      scf::YieldOp::create(b, loc, zero);
-      elems.push_back(one.getResult(0));
-    }
-    scf::YieldOp::create(b, loc,
-                         ValueRange{vector::FromElementsOp::create(
-                             b, loc, vecType, elems)});
-  }
-  return ifOp.getResult(0);
-}
-
-/// Stores `run` at `indices`: one vector store when in bounds and aligned;
-/// else each element that is in bounds. `pastEnd` is the planted bug of
-/// test-mutation=store-past-end: no bounds checks at all.
-void storeRun(OpBuilder &b, Location loc, Value run, Value memref,
-              ArrayRef<Value> indices, bool pastEnd) {
-  auto vecType = cast<VectorType>(run.getType());
-  int64_t width = vecType.getNumElements();
-  int64_t rank = indices.size();
-  Type elt = vecType.getElementType();
-  int64_t bytes = width * elt.getIntOrFloatBitWidth() / 8;
-  auto [whole, row] = inBounds(b, loc, memref, indices, width);
-  Value cols = memref::DimOp::create(b, loc, memref, rank - 1);
-  if (pastEnd) {
-    whole = row = arith::ConstantIntOp::create(b, loc, 1, 1);
-    cols = indexConst(b, loc, std::numeric_limits<int32_t>::max());
-  }
-  Value fast = width > 1 ? arith::AndIOp::create(
-                               b, loc, whole,
-                               isAligned(b, loc, memref, indices, bytes))
-                         : whole;
-  auto ifOp = scf::IfOp::create(b, loc, TypeRange{}, fast, /*withElse=*/true);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(ifOp.thenBlock());
-  vector::StoreOp::create(b, loc, run, memref, indices, /*nontemporal=*/false,
-                          llvm::MaybeAlign(bytes));
-  if (width == 1 && !pastEnd)
-    return; // the else branch would find it out of bounds too
-  b.setInsertionPointToStart(ifOp.elseBlock());
-  for (int64_t k = 0; k < width; ++k) {
-    SmallVector<Value> at(indices.begin(), indices.end());
-    at[rank - 1] = arith::AddIOp::create(b, loc, at[rank - 1],
-                                         indexConst(b, loc, k));
-    Value in = arith::AndIOp::create(
-        b, loc, row,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, at[rank - 1],
-                              cols));
-    auto one = scf::IfOp::create(b, loc, TypeRange{}, in, /*withElse=*/false);
-    OpBuilder::InsertionGuard inner(b);
-    b.setInsertionPointToStart(one.thenBlock());
-    Value e = vector::ExtractOp::create(b, loc, run, ArrayRef<int64_t>{k});
-    memref::StoreOp::create(b, loc, e, memref, at);
-  }
 }
 
 /// What the patterns share: the thread id, the options, the shared-memory
@@ -528,35 +389,35 @@ struct ReducePattern : DistributedPattern<ReduceOp> {
       AffineMap sliceMap = outLayout.getCoordinates(outType.getShape());
       Value tid = state.tid;
       Value lane = arith::RemUIOp::create(rewriter, loc, tid,
-                                          indexConst(rewriter, loc, 32));
+                                          indexConstant(rewriter, loc, 32));
       Value warp = arith::DivUIOp::create(rewriter, loc, tid,
-                                          indexConst(rewriter, loc, 32));
+                                          indexConstant(rewriter, loc, 32));
       auto coordOf = [&](Value id, int64_t stride, int64_t count) {
         return arith::RemUIOp::create(
             rewriter, loc,
             arith::DivUIOp::create(rewriter, loc, id,
-                                   indexConst(rewriter, loc, stride)),
-            indexConst(rewriter, loc, count));
+                                   indexConstant(rewriter, loc, stride)),
+            indexConstant(rewriter, loc, count));
       };
       Value warpCoord = coordOf(warp, spread.warpStride, spread.warps);
       Value leader = arith::CmpIOp::create(
           rewriter, loc, arith::CmpIPredicate::eq,
           coordOf(lane, spread.laneStride, spread.lanes),
-          indexConst(rewriter, loc, 0));
+          indexConstant(rewriter, loc, 0));
       ArrayRef<int64_t> shape = outType.getShape();
       SmallVector<Value> base; // first slot of each result element
       for (int64_t e = 0; e < outElements; ++e) {
         SmallVector<Value> c =
             coordinatesOf(rewriter, loc, sliceMap, e, state.tid);
-        Value flat = indexConst(rewriter, loc, 0);
+        Value flat = indexConstant(rewriter, loc, 0);
         for (auto [i, ci] : llvm::enumerate(c))
           flat = arith::AddIOp::create(
               rewriter, loc,
               arith::MulIOp::create(rewriter, loc, flat,
-                                    indexConst(rewriter, loc, shape[i])),
+                                    indexConstant(rewriter, loc, shape[i])),
               ci);
         base.push_back(arith::MulIOp::create(
-            rewriter, loc, flat, indexConst(rewriter, loc, spread.warps)));
+            rewriter, loc, flat, indexConstant(rewriter, loc, spread.warps)));
       }
       auto write = scf::IfOp::create(rewriter, loc, TypeRange{}, leader,
                                      /*withElse=*/false);
@@ -576,7 +437,7 @@ struct ReducePattern : DistributedPattern<ReduceOp> {
           Value v = memref::LoadOp::create(
               rewriter, loc, scratch,
               ValueRange{arith::AddIOp::create(
-                  rewriter, loc, base[e], indexConst(rewriter, loc, k))});
+                  rewriter, loc, base[e], indexConstant(rewriter, loc, k))});
           acc = acc ? combine(rewriter, loc, kind, acc, v) : v;
         }
         partial[e] = acc;
@@ -605,29 +466,6 @@ struct BroadcastPattern : DistributedPattern<BroadcastOp> {
   }
 };
 
-/// math ops on f32 that the NVPTX backend has no instruction for without
-/// libdevice (which the pipeline does not link), by the SFU's
-/// approximations, element by element.
-FailureOr<Value> emitMathOnF32(OpBuilder &b, Location loc, Operation *op,
-                               Value x) {
-  Type f32 = b.getF32Type();
-  auto intrinsic = [&](StringRef name, Value v) {
-    return LLVM::CallIntrinsicOp::create(b, loc, f32, b.getStringAttr(name),
-                                         ValueRange{v})
-        .getResult(0);
-  };
-  if (isa<math::Exp2Op>(op))
-    return intrinsic("llvm.nvvm.ex2.approx.ftz.f32", x);
-  if (isa<math::ExpOp>(op)) {
-    Value log2e = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.4426950408889634));
-    return intrinsic("llvm.nvvm.ex2.approx.ftz.f32",
-                     arith::MulFOp::create(b, loc, x, log2e));
-  }
-  if (isa<math::RsqrtOp>(op))
-    return intrinsic("llvm.nvvm.rsqrt.approx.f", x);
-  return failure();
-}
-
 /// Any elementwise op on tiles: the same op on the threads' vectors.
 struct ElementwisePattern : ConversionPattern {
   ElementwisePattern(const TypeConverter &converter, MLIRContext *ctx)
@@ -649,7 +487,7 @@ struct ElementwisePattern : ConversionPattern {
       for (int64_t i = 0; i < vecType.getNumElements(); ++i) {
         Value x = vector::ExtractOp::create(rewriter, loc, operands[0],
                                             ArrayRef<int64_t>{i});
-        auto y = emitMathOnF32(rewriter, loc, op, x);
+        auto y = emitFastMath(rewriter, loc, op, x);
         if (failed(y))
           return failure();
         elems.push_back(*y);
@@ -695,12 +533,8 @@ LogicalResult checkSupported(Operation *op) {
               "without tile.dot (tile.load/store/splat/iota/reduce/broadcast, "
               "elementwise arith and math ops, scf.for and scf.if)";
   if (isa<math::MathDialect>(op->getDialect())) {
-    if (!isa<math::Exp2Op, math::ExpOp, math::RsqrtOp>(op) ||
-        !getElementTypeOrSelf(op->getResult(0).getType()).isF32())
-      return op->emitOpError()
-             << "is not supported by the sm_90a lowering: the pipeline links "
-                "no libdevice, and only math.exp2, math.exp and math.rsqrt "
-                "of f32 have hardware approximations here";
+    if (!hasFastMath(op))
+      return op->emitOpError() << kFastMathOnly;
   }
   if (auto trunc = dyn_cast<arith::TruncFOp>(op);
       trunc && isFloat8(getElementTypeOrSelf(trunc.getType())))

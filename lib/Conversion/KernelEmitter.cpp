@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <limits>
@@ -148,6 +149,183 @@ SmallVector<Value> KernelEmitter::coordinatesOf(LayoutAttrInterface layout,
     coords.push_back(expandThreadExpr(b, tid.getLoc(), atElement, tid));
   }
   return coords;
+}
+
+
+Value lowering::indexConstant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+bool lowering::hasFastMath(Operation *op) {
+  return isa<math::Exp2Op, math::ExpOp, math::RsqrtOp, math::TanhOp>(op) &&
+         getElementTypeOrSelf(op->getResult(0).getType()).isF32();
+}
+
+FailureOr<Value> lowering::emitFastMath(OpBuilder &b, Location loc,
+                                        Operation *op, Value x) {
+  Type f32 = b.getF32Type();
+  auto intrinsic = [&](StringRef name, Value v) {
+    return LLVM::CallIntrinsicOp::create(b, loc, f32, b.getStringAttr(name),
+                                         ValueRange{v})
+        .getResult(0);
+  };
+  auto constant = [&](double v) -> Value {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+  };
+  constexpr double kLog2e = 1.4426950408889634;
+  if (isa<math::Exp2Op>(op))
+    return intrinsic("llvm.nvvm.ex2.approx.ftz.f32", x);
+  if (isa<math::ExpOp>(op))
+    return intrinsic("llvm.nvvm.ex2.approx.ftz.f32",
+                     arith::MulFOp::create(b, loc, x, constant(kLog2e)));
+  if (isa<math::RsqrtOp>(op))
+    return intrinsic("llvm.nvvm.rsqrt.approx.f", x);
+  if (isa<math::TanhOp>(op)) {
+    // tanh(x) = 1 - 2 / (exp(2x) + 1): ex2.approx is within 2^-22 relative,
+    // so this is within ~1e-7 absolute (PTX's tanh.approx only 2^-11).
+    // exp(2x) overflowing to inf gives 1, underflowing to 0 gives -1.
+    Value e = intrinsic("llvm.nvvm.ex2.approx.ftz.f32",
+                        arith::MulFOp::create(b, loc, x, constant(2 * kLog2e)));
+    Value q = arith::DivFOp::create(
+        b, loc, constant(2.0), arith::AddFOp::create(b, loc, e, constant(1.0)));
+    return Value(arith::SubFOp::create(b, loc, constant(1.0), q));
+  }
+  return failure();
+}
+
+/// Whether `indices` and the `width` elements from there along the last
+/// dimension are in bounds (unsigned: indices are never negative), and
+/// whether the leading indices are: {whole run, row}.
+std::pair<Value, Value> lowering::inBounds(OpBuilder &b, Location loc, Value memref,
+                                 ArrayRef<Value> indices, int64_t width) {
+  int64_t rank = indices.size();
+  Value row = arith::ConstantIntOp::create(b, loc, 1, 1);
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    row = arith::AndIOp::create(
+        b, loc, row,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, indices[d],
+                              memref::DimOp::create(b, loc, memref, d)));
+  Value end = arith::AddIOp::create(b, loc, indices.back(),
+                                    indexConstant(b, loc, width));
+  Value whole = arith::AndIOp::create(
+      b, loc, row,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, end,
+                            memref::DimOp::create(b, loc, memref, rank - 1)));
+  return {whole, row};
+}
+
+/// Whether the element at `indices` of `memref` starts a `bytes`-aligned
+/// address (row pitches are only known at run time).
+Value lowering::isAligned(OpBuilder &b, Location loc, Value memref,
+                ArrayRef<Value> indices, int64_t bytes) {
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, memref);
+  Value element = meta.getOffset();
+  for (auto [i, index] : llvm::enumerate(indices))
+    element = arith::AddIOp::create(
+        b, loc, element,
+        arith::MulIOp::create(b, loc, index, meta.getStrides()[i]));
+  int64_t eltBytes =
+      cast<MemRefType>(memref.getType()).getElementTypeBitWidth() / 8;
+  Value address = arith::AddIOp::create(
+      b, loc, memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref),
+      arith::MulIOp::create(b, loc, element, indexConstant(b, loc, eltBytes)));
+  return arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq,
+      arith::RemUIOp::create(b, loc, address, indexConstant(b, loc, bytes)),
+      indexConstant(b, loc, 0));
+}
+
+/// A run of `width` elements from `indices`: one vector load when in
+/// bounds and aligned; else each element that is in bounds, zero for the
+/// others (tile.load's padding).
+Value lowering::loadRun(OpBuilder &b, Location loc, Value memref,
+              ArrayRef<Value> indices, int64_t width, Type elt) {
+  auto vecType = VectorType::get({width}, elt);
+  int64_t rank = indices.size();
+  auto [whole, row] = inBounds(b, loc, memref, indices, width);
+  int64_t bytes = width * elt.getIntOrFloatBitWidth() / 8;
+  Value fast = width > 1 ? arith::AndIOp::create(
+                               b, loc, whole,
+                               isAligned(b, loc, memref, indices, bytes))
+                         : whole;
+  auto ifOp = scf::IfOp::create(b, loc, vecType, fast, /*withElse=*/true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    Value v = vector::LoadOp::create(b, loc, vecType, memref, indices,
+                                     /*nontemporal=*/false,
+                                     llvm::MaybeAlign(bytes));
+    scf::YieldOp::create(b, loc, v);
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    Value cols = memref::DimOp::create(b, loc, memref, rank - 1);
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elt));
+    SmallVector<Value> elems;
+    for (int64_t k = 0; k < width; ++k) {
+      SmallVector<Value> at(indices.begin(), indices.end());
+      at[rank - 1] = arith::AddIOp::create(b, loc, at[rank - 1],
+                                           indexConstant(b, loc, k));
+      Value in = arith::AndIOp::create(
+          b, loc, row,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                at[rank - 1], cols));
+      auto one = scf::IfOp::create(b, loc, elt, in, /*withElse=*/true);
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPointToStart(one.thenBlock());
+      scf::YieldOp::create(b, loc,
+                           ValueRange{memref::LoadOp::create(b, loc, memref, at)});
+      b.setInsertionPointToStart(one.elseBlock());
+      scf::YieldOp::create(b, loc, zero);
+      elems.push_back(one.getResult(0));
+    }
+    scf::YieldOp::create(b, loc,
+                         ValueRange{vector::FromElementsOp::create(
+                             b, loc, vecType, elems)});
+  }
+  return ifOp.getResult(0);
+}
+
+/// Stores `run` at `indices`: one vector store when in bounds and aligned;
+/// else each element that is in bounds. `pastEnd` is the planted bug of
+/// test-mutation=store-past-end: no bounds checks at all.
+void lowering::storeRun(OpBuilder &b, Location loc, Value run, Value memref,
+              ArrayRef<Value> indices, bool pastEnd) {
+  auto vecType = cast<VectorType>(run.getType());
+  int64_t width = vecType.getNumElements();
+  int64_t rank = indices.size();
+  Type elt = vecType.getElementType();
+  int64_t bytes = width * elt.getIntOrFloatBitWidth() / 8;
+  auto [whole, row] = inBounds(b, loc, memref, indices, width);
+  Value cols = memref::DimOp::create(b, loc, memref, rank - 1);
+  if (pastEnd) {
+    whole = row = arith::ConstantIntOp::create(b, loc, 1, 1);
+    cols = indexConstant(b, loc, std::numeric_limits<int32_t>::max());
+  }
+  Value fast = width > 1 ? arith::AndIOp::create(
+                               b, loc, whole,
+                               isAligned(b, loc, memref, indices, bytes))
+                         : whole;
+  auto ifOp = scf::IfOp::create(b, loc, TypeRange{}, fast, /*withElse=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  vector::StoreOp::create(b, loc, run, memref, indices, /*nontemporal=*/false,
+                          llvm::MaybeAlign(bytes));
+  if (width == 1 && !pastEnd)
+    return; // the else branch would find it out of bounds too
+  b.setInsertionPointToStart(ifOp.elseBlock());
+  for (int64_t k = 0; k < width; ++k) {
+    SmallVector<Value> at(indices.begin(), indices.end());
+    at[rank - 1] = arith::AddIOp::create(b, loc, at[rank - 1],
+                                         indexConstant(b, loc, k));
+    Value in = arith::AndIOp::create(
+        b, loc, row,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, at[rank - 1],
+                              cols));
+    auto one = scf::IfOp::create(b, loc, TypeRange{}, in, /*withElse=*/false);
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(one.thenBlock());
+    Value e = vector::ExtractOp::create(b, loc, run, ArrayRef<int64_t>{k});
+    memref::StoreOp::create(b, loc, e, memref, at);
+  }
 }
 
 void KernelEmitter::publishBarrierInits() {

@@ -85,6 +85,42 @@ LogicalResult checkRegisterBudget(Operation *op, int64_t threads,
 Value expandThreadExpr(OpBuilder &b, Location loc, AffineExpr expr,
                        Value thread);
 
+/// An index constant.
+Value indexConstant(OpBuilder &b, Location loc, int64_t v);
+
+/// Whether `indices` of `memref` and the `width` elements from there along
+/// the last dimension are in bounds, and whether the leading indices are:
+/// {whole run, row}. Unsigned compares: indices are never negative.
+std::pair<Value, Value> inBounds(OpBuilder &b, Location loc, Value memref,
+                                 ArrayRef<Value> indices, int64_t width);
+/// Whether the element at `indices` of `memref` starts a `bytes`-aligned
+/// address (row pitches are only known at run time).
+Value isAligned(OpBuilder &b, Location loc, Value memref,
+                ArrayRef<Value> indices, int64_t bytes);
+/// `width` elements of `memref` from `indices` along the last dimension,
+/// as tile.load reads them: one vector load when in bounds and aligned,
+/// else each element in bounds and zero for the others.
+Value loadRun(OpBuilder &b, Location loc, Value memref,
+              ArrayRef<Value> indices, int64_t width, Type elt);
+/// The vector `run` stored at `indices` as tile.store writes: one vector
+/// store when in bounds and aligned, else each element in bounds.
+/// `pastEnd`: the planted bug of test-mutation=store-past-end (no checks).
+void storeRun(OpBuilder &b, Location loc, Value run, Value memref,
+              ArrayRef<Value> indices, bool pastEnd);
+
+/// math ops of f32 the lowerings compute with the SFU's approximations:
+/// the NVPTX backend has no instruction for them, and the pipeline links
+/// no libdevice. exp2 and exp: ex2.approx (2^-22 relative); rsqrt:
+/// rsqrt.approx; tanh: from ex2.approx (~1e-7 absolute).
+bool hasFastMath(Operation *op);
+constexpr const char *kFastMathOnly =
+    "is not supported by the sm_90a lowering: the pipeline links no "
+    "libdevice, and only math.exp2, math.exp, math.rsqrt and math.tanh of "
+    "f32 are computed here";
+/// `op` (hasFastMath) applied to the f32 scalar `x`.
+FailureOr<Value> emitFastMath(OpBuilder &b, Location loc, Operation *op,
+                              Value x);
+
 /// Rejects ops a lowering never expects to see (unbound parameters).
 LogicalResult checkSpecialized(KernelOp kernel);
 

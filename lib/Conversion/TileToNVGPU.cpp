@@ -26,6 +26,7 @@
 #include "tile/Conversion/Target.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "llvm/ADT/SetVector.h"
@@ -59,6 +60,9 @@ struct GemmPlan {
   /// B is K x N and read MN-major, in 64-column chunks.
   bool kMajorB = false;
   ::tile::Bindings config;
+  /// Epilogue loads of 1-d tiles: the accumulator dimension they run along
+  /// (1: a bias of columns, 0: of rows).
+  DenseMap<Operation *, int64_t> biasAlong;
 
   int64_t threads() const { return warpgroups * 128; }
   int64_t aStageBytes() const { return bm * kSwizzleBytes; }
@@ -78,6 +82,93 @@ bool hasTileResult(Operation *op) {
   return llvm::any_of(op->getResultTypes(), isTile);
 }
 
+
+/// The epilogue's tile.loads (a residual: a tile the accumulator's shape
+/// at the output's offsets; a bias: a 1-d tile at the output's column (or
+/// row) offset that tile.broadcast spreads over the rows (columns)) and its
+/// broadcasts. In the epilogue each thread holds 8 adjacent columns of one
+/// row: a column bias is loaded as those 8 columns, a row bias as the row's
+/// one element repeated; a broadcast is then nothing.
+LogicalResult analyzeEpilogueLoads(GemmPlan &plan) {
+  ArrayRef<int64_t> accShape = plan.dot.getType().getShape();
+  ValueRange outAt = plan.store.getIndices();
+  auto isSource = [&](Value v) {
+    return v == plan.lhs.getSource() || v == plan.rhs.getSource();
+  };
+  for (Operation *op : plan.epilogue) {
+    if (auto broadcast = dyn_cast<BroadcastOp>(op)) {
+      if (broadcast.getType().getShape() != accShape)
+        return op->emitOpError() << "must broadcast to the accumulator's "
+                                    "shape in the sm_90 GEMM epilogue";
+      continue;
+    }
+    auto load = dyn_cast<LoadOp>(op);
+    if (!load)
+      continue;
+    auto arg = dyn_cast<BlockArgument>(load.getSource());
+    if (!arg || arg.getOwner()->getParentOp() != plan.kernel ||
+        isSource(load.getSource()) ||
+        load.getSource() == plan.store.getDest())
+      return op->emitOpError()
+             << "must read a tensor argument of its own (not a tile.dot "
+                "operand, nor the output) in the sm_90 GEMM epilogue";
+    auto type = load.getType();
+    auto memref = cast<MemRefType>(load.getSource().getType());
+    int64_t offset;
+    SmallVector<int64_t> strides;
+    if (failed(memref.getStridesAndOffset(strides, offset)) ||
+        strides.back() != 1)
+      return op->emitOpError() << "source rows must be contiguous (stride 1 "
+                                  "in the last dimension)";
+    ValueRange at = load.getIndices();
+    if (type.getRank() == 2) {
+      if (type.getShape() != accShape || at.size() != 2 || at[0] != outAt[0] ||
+          at[1] != outAt[1])
+        return op->emitOpError()
+               << "in the sm_90 GEMM epilogue, a 2-d tile.load must have the "
+                  "accumulator's shape and the tile.store's indices (a "
+                  "residual)";
+      continue;
+    }
+    // A bias: which way it is broadcast decides which offset it needs.
+    std::optional<int64_t> dim;
+    SmallVector<Operation *> work(load->getUsers().begin(),
+                                  load->getUsers().end());
+    while (!work.empty()) {
+      Operation *user = work.pop_back_val();
+      if (auto broadcast = dyn_cast<BroadcastOp>(user)) {
+        if (dim && *dim != static_cast<int64_t>(broadcast.getDim()))
+          return op->emitOpError() << "is broadcast along two dimensions";
+        dim = broadcast.getDim();
+        continue;
+      }
+      if (user->hasTrait<OpTrait::Elementwise>() &&
+          llvm::all_of(user->getResultTypes(), [](Type t) {
+            return cast<RankedTensorType>(t).getRank() == 1;
+          })) {
+        work.append(user->getUsers().begin(), user->getUsers().end());
+        continue;
+      }
+      return user->emitOpError()
+             << "uses a 1-d tile in the sm_90 GEMM epilogue other than "
+                "elementwise or through tile.broadcast";
+    }
+    if (type.getRank() != 1 || at.size() != 1 || !dim)
+      return op->emitOpError()
+             << "in the sm_90 GEMM epilogue, a tile.load is a residual (2-d) "
+                "or a bias (1-d, then tile.broadcast)";
+    // Broadcast along dim 0 (down the rows): a bias of columns.
+    int64_t along = *dim == 0 ? 1 : 0;
+    if (type.getDimSize(0) != accShape[along] || at[0] != outAt[along])
+      return op->emitOpError()
+             << "a bias broadcast along dimension " << *dim
+             << " must have BLOCK_" << (along ? "N" : "M")
+             << " elements from the tile.store's "
+             << (along ? "column" : "row") << " offset";
+    plan.biasAlong[load] = along;
+  }
+  return success();
+}
 
 /// Checks that `kernel` has the shape this lowering handles and gathers what
 /// it needs; otherwise reports, at the op concerned, what is unsupported.
@@ -241,15 +332,22 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
       plan.store = store;
       continue;
     }
-    if ((hasTileResult(&op) && !isa<SplatOp>(op) &&
+    if ((hasTileResult(&op) &&
+         !isa<SplatOp, LoadOp, BroadcastOp>(op) &&
          !op.hasTrait<OpTrait::Elementwise>()) ||
-        op.getNumRegions() != 0 || isa<LoadOp>(op))
-      return op.emitOpError() << "is not elementwise; the sm_90 GEMM lowering "
-                                 "supports only elementwise epilogues";
+        op.getNumRegions() != 0)
+      return op.emitOpError() << "is not supported in the epilogue of the "
+                                 "sm_90 GEMM lowering (elementwise ops, "
+                                 "tile.splat, tile.load of a bias or "
+                                 "residual, tile.broadcast of a bias)";
+    if (isa<math::MathDialect>(op.getDialect()) && !hasFastMath(&op))
+      return op.emitOpError() << kFastMathOnly;
     plan.epilogue.push_back(&op);
   }
   if (!plan.store)
     return kernel.emitOpError() << "stores no tile";
+  if (failed(analyzeEpilogueLoads(plan)))
+    return failure();
   if (plan.store.getDest() == plan.lhs.getSource() ||
       plan.store.getDest() == plan.rhs.getSource())
     return plan.store.emitOpError()
@@ -323,6 +421,8 @@ private:
   nvgpu::MBarrierGroupType barrierType;
   Value descA, descB, full, empty, wg, isThread0, isWgLeader;
   Value m0, n0, numKBlocks;
+  /// The output element of the epilogue's first column: its row and column.
+  Value epilogueRow, epilogueCol;
   Type accType;
   SmallVector<Value> accs; // one accumulator struct per 64-row slice
 };
@@ -349,6 +449,42 @@ void GemmEmitter::cloneVector(Operation *op, IRMapping &vmap) {
              vector::FromElementsOp::create(
                  b, VectorType::get({kEpilogueVector}, f8),
                  truncToFloat8(elems, f8)));
+    return;
+  }
+  if (auto load = dyn_cast<LoadOp>(op)) {
+    Type elt = load.getType().getElementType();
+    Value src = vmap.lookup(load.getSource());
+    Value loaded;
+    if (load.getType().getRank() == 2) {
+      loaded = loadRun(b, b.getLoc(), src, {epilogueRow, epilogueCol},
+                       kEpilogueVector, elt);
+    } else if (plan.biasAlong.lookup(op) == 1) {
+      loaded = loadRun(b, b.getLoc(), src, {epilogueCol}, kEpilogueVector, elt);
+    } else {
+      Value one = loadRun(b, b.getLoc(), src, {epilogueRow}, 1, elt);
+      loaded = vector::BroadcastOp::create(
+          b, VectorType::get({kEpilogueVector}, elt),
+          vector::ExtractOp::create(b, one, ArrayRef<int64_t>{0}));
+    }
+    vmap.map(load.getResult(), loaded);
+    return;
+  }
+  if (auto broadcast = dyn_cast<BroadcastOp>(op)) {
+    // A row of 8 columns of a bias is already what each element needs.
+    vmap.map(broadcast.getResult(), vmap.lookup(broadcast.getInput()));
+    return;
+  }
+  if (hasFastMath(op)) {
+    Value in = vmap.lookup(op->getOperand(0));
+    SmallVector<Value> elems;
+    for (int64_t i = 0; i < kEpilogueVector; ++i)
+      elems.push_back(*emitFastMath(
+          b, b.getLoc(), op,
+          vector::ExtractOp::create(b, in, ArrayRef<int64_t>{i})));
+    vmap.map(op->getResult(0),
+             vector::FromElementsOp::create(
+                 b, VectorType::get({kEpilogueVector}, b.getF32Type()),
+                 elems));
     return;
   }
   Operation *clone = b.clone(*op, vmap);
@@ -519,6 +655,8 @@ LogicalResult GemmEmitter::emitEpilogue() {
 
   IRMapping vmap = map;
   vmap.map(plan.loop.getResult(0), v);
+  epilogueRow = add(map.lookup(plan.store.getIndices()[0]), r);
+  epilogueCol = add(map.lookup(plan.store.getIndices()[1]), c);
   // Splats made before the loop that the epilogue uses (the accumulator's
   // start may be one): broadcast their scalars here.
   for (Operation *op : plan.prologue)
@@ -537,9 +675,8 @@ LogicalResult GemmEmitter::emitEpilogue() {
   }
   Value out = vmap.lookup(plan.store.getValue());
 
-  Value row = add(map.lookup(plan.store.getIndices()[0]), r);
-  Value col = add(map.lookup(plan.store.getIndices()[1]), c);
-  storeVectorChecked(out, map.lookup(plan.store.getDest()), {row, col});
+  storeVectorChecked(out, map.lookup(plan.store.getDest()),
+                     {epilogueRow, epilogueCol});
   return success();
 }
 

@@ -388,3 +388,36 @@ tile.kernel @wrong_layout(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
   tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// A bias must start at the output block's column offset (it is read as the
+// 8 columns each epilogue thread writes).
+!a = tensor<128x64xbf16>
+!b = tensor<64x128xbf16>
+!c = tensor<128x128xf32>
+!bias = tensor<128xf32>
+tile.kernel @bias_offset(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                         %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                         %Bias: memref<?xf32> {tile.shape = #tile.shape<N>},
+                         %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : !c
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> !a
+    %b = tile.load %B[%k, %c128] : memref<?x?xbf16> -> !b
+    %d = tile.dot %a, %b, %x : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  // expected-error @+1 {{a bias broadcast along dimension 0 must have BLOCK_N elements from the tile.store's column offset}}
+  %bias = tile.load %Bias[%c0] : memref<?xf32> -> !bias
+  %bias_b = tile.broadcast %bias dim 0 : !bias -> !c
+  %y = arith.addf %acc, %bias_b : !c
+  tile.store %y, %C[%c0, %c128] : !c -> memref<?x?xf32>
+  tile.return
+}
