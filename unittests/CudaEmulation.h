@@ -55,6 +55,7 @@ private:
 struct BlockState {
   Barrier *barrier = nullptr;
   std::vector<float> exchange;
+  std::vector<double> exchange64; // the shuffles of doubles
 };
 
 inline thread_local Dim3 threadIdx, blockIdx;
@@ -68,6 +69,15 @@ inline float __shfl_xor_sync(unsigned, float value, int laneMask) {
   emulatedBlock.exchange[t] = value;
   emulatedBlock.barrier->wait();
   float other = emulatedBlock.exchange[(t & ~31u) | ((t & 31u) ^ laneMask)];
+  emulatedBlock.barrier->wait();
+  return other;
+}
+
+inline double __shfl_xor_sync(unsigned, double value, int laneMask) {
+  unsigned t = threadIdx.x;
+  emulatedBlock.exchange64[t] = value;
+  emulatedBlock.barrier->wait();
+  double other = emulatedBlock.exchange64[(t & ~31u) | ((t & 31u) ^ laneMask)];
   emulatedBlock.barrier->wait();
   return other;
 }
@@ -115,6 +125,7 @@ inline void emulateLaunch(Dim3 grid, unsigned threads,
       Barrier barrier(threads);
       emulatedBlock.barrier = &barrier;
       emulatedBlock.exchange.assign(threads, 0.0f);
+      emulatedBlock.exchange64.assign(threads, 0.0);
       std::vector<std::thread> pool;
       for (unsigned t = 0; t < threads; ++t)
         pool.emplace_back([&, t, bx, by] {

@@ -2,10 +2,11 @@
 //
 // The CUDA source of the reference kernels (lib/Runtime/cuda/
 // ReferenceKernels.cu) compiled as host C++ under CudaEmulation.h and run
-// against the exact host attention: the reference that judges every kernel
-// is itself checked in the GPU-free suite, on every code path (partial
-// blocks, causal, S_Q != S_KV, each head-dim variant, fp8 decoding with
-// descale factors), and the device checker against the host checker. The
+// against the exact host attention, softmax and layernorm: the reference
+// that judges every kernel is itself checked in the GPU-free suite, on every
+// code path (partial blocks, causal, S_Q != S_KV, each head-dim variant, fp8
+// decoding with descale factors; rows of 1 to 65536 columns, blocks striding
+// over the rows), and the device checker against the host checker. The
 // GPU runs the same source through nvcc (RuntimeGpuTest does the same
 // checks there).
 //
@@ -16,6 +17,7 @@
 #include "../lib/Runtime/cuda/ReferenceKernels.cu"
 
 #include "AttentionReferenceCase.h"
+#include "RowReferenceCase.h"
 #include "tile/Runtime/AttentionReference.h"
 #include "tile/Runtime/HostData.h"
 #include "tile/Runtime/Verify.h"
@@ -50,6 +52,37 @@ TEST(ReferenceKernels, AttentionMatchesExactRows) {
     });
     double worst;
     expectMatchesExact(c, data, out, rowScale, worst);
+  }
+}
+
+/// The softmax and layernorm references against exact rows: a full grid
+/// (ReferenceKernels' launch) and a short one whose blocks stride over the
+/// rows.
+TEST(ReferenceKernels, RowReferencesMatchExactRows) {
+  for (const RowCase &c : rowCases()) {
+    unsigned full = unsigned((c.rows + kRowsPerBlock - 1) / kRowsPerBlock);
+    for (unsigned grid : {full, 2u}) {
+      SCOPED_TRACE(testing::Message() << describe(c) << ", " << grid
+                                      << " block(s)");
+      int type = static_cast<int>(c.type);
+      RowCaseData sm = makeRowCase(c, /*forLayerNorm=*/false);
+      std::vector<float> out(c.rows * c.cols, NAN);
+      emulateLaunch({grid, 1, 1}, kThreads, [&] {
+        tile_ref_softmax(sm.x.data(), type, c.rows, c.cols, sm.pitch,
+                         out.data());
+      });
+      expectSoftmaxMatchesExact(c, sm, out);
+
+      RowCaseData ln = makeRowCase(c, /*forLayerNorm=*/true);
+      std::vector<float> rowScale(c.rows, NAN);
+      out.assign(c.rows * c.cols, NAN);
+      emulateLaunch({grid, 1, 1}, kThreads, [&] {
+        tile_ref_layernorm(ln.x.data(), type, c.rows, c.cols, ln.pitch,
+                           ln.w.data(), type, ln.b.data(), type, ln.eps,
+                           out.data(), rowScale.data());
+      });
+      expectLayerNormMatchesExact(c, ln, out, rowScale);
+    }
   }
 }
 

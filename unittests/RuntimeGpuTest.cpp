@@ -14,6 +14,7 @@
 #include "tile/Runtime/HostData.h"
 #include "tile/Runtime/ReferenceKernels.h"
 #include "AttentionReferenceCase.h"
+#include "RowReferenceCase.h"
 #include "tile/Runtime/Verify.h"
 #include "tile/Runtime/AttentionReference.h"
 #include "tile/Runtime/Launcher.h"
@@ -770,6 +771,58 @@ TEST_F(RuntimeGpu, AttentionReferenceKernel) {
   bad.headDim = 300;
   std::string e = errorText(kernels->attention(bad, stream->get()));
   EXPECT_NE(e.find("head dims from 1 to 256"), std::string::npos) << e;
+}
+
+// The softmax and layernorm reference kernels against exact rows on the host
+// (the GPU-free suite runs the same cases under the CPU emulation).
+TEST_F(RuntimeGpu, RowReferenceKernels) {
+  ASSERT_EXPECTED(kernels, ReferenceKernels::get(*drv));
+  ASSERT_EXPECTED(stream, Stream::create(*drv));
+  for (const RowCase &c : rowCases()) {
+    SCOPED_TRACE(describe(c));
+    size_t count = c.rows * c.cols;
+    ASSERT_EXPECTED(out, DeviceBuffer::allocate(*drv, count * 4));
+    ASSERT_EXPECTED(scales, DeviceBuffer::allocate(*drv, c.rows * 4));
+    std::vector<float> got(count), gotScale(c.rows);
+
+    RowCaseData sm = makeRowCase(c, /*forLayerNorm=*/false);
+    DeviceBuffer x = upload(sm.x);
+    SoftmaxReferenceArgs sargs;
+    sargs.x = x.ptr();
+    sargs.out = out->ptr();
+    sargs.xType = c.type;
+    sargs.rows = c.rows;
+    sargs.cols = c.cols;
+    sargs.xPitch = sm.pitch;
+    ASSERT_OK(kernels->softmax(sargs, stream->get()));
+    ASSERT_OK(stream->synchronize());
+    ASSERT_OK(out->copyToHost(got.data(), count * 4));
+    expectSoftmaxMatchesExact(c, sm, got);
+
+    RowCaseData ln = makeRowCase(c, /*forLayerNorm=*/true);
+    DeviceBuffer lx = upload(ln.x), w = upload(ln.w), b = upload(ln.b);
+    LayerNormReferenceArgs largs;
+    largs.x = lx.ptr();
+    largs.w = w.ptr();
+    largs.b = b.ptr();
+    largs.out = out->ptr();
+    largs.rowScale = scales->ptr();
+    largs.xType = largs.wType = largs.bType = c.type;
+    largs.rows = c.rows;
+    largs.cols = c.cols;
+    largs.xPitch = ln.pitch;
+    largs.eps = ln.eps;
+    ASSERT_OK(kernels->layerNorm(largs, stream->get()));
+    ASSERT_OK(stream->synchronize());
+    ASSERT_OK(out->copyToHost(got.data(), count * 4));
+    ASSERT_OK(scales->copyToHost(gotScale.data(), c.rows * 4));
+    expectLayerNormMatchesExact(c, ln, got, gotScale);
+  }
+  // Bad arguments are errors, not launches.
+  SoftmaxReferenceArgs bad;
+  std::string e = errorText(kernels->softmax(bad, stream->get()));
+  EXPECT_NE(e.find("at least one row and one column"), std::string::npos)
+      << e;
 }
 
 // The device checker, compiled by nvcc, against the host checker on the same

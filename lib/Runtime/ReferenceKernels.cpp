@@ -159,6 +159,71 @@ llvm::Error ReferenceKernels::gemm(const GemmReferenceArgs &a,
                       "cuLaunchKernel (GEMM reference)");
 }
 
+namespace {
+/// Rows a block of the row kernels takes (a warp each), and the most blocks
+/// a launch has (they stride over the rows beyond).
+constexpr int64_t kRowsPerBlock = kThreads / 32, kMaxRowBlocks = 1 << 20;
+
+llvm::Error checkRowSizes(const char *what, int64_t rows, int64_t cols) {
+  if (rows < 1 || cols < 1)
+    return makeError(llvm::Twine("the ") + what +
+                     " reference needs at least one row and one column, not " +
+                     llvm::Twine(rows) + " x " + llvm::Twine(cols));
+  return llvm::Error::success();
+}
+
+unsigned rowGrid(int64_t rows) {
+  return static_cast<unsigned>(std::min<int64_t>(
+      kMaxRowBlocks, (rows + kRowsPerBlock - 1) / kRowsPerBlock));
+}
+} // namespace
+
+llvm::Error ReferenceKernels::softmax(const SoftmaxReferenceArgs &a,
+                                      CUstream stream) {
+  if (auto err = checkRowSizes("softmax", a.rows, a.cols))
+    return err;
+  auto xt = typeCode(a.xType);
+  if (!xt)
+    return xt.takeError();
+  auto fn = module.getFunction("tile_ref_softmax");
+  if (!fn)
+    return fn.takeError();
+  CUdeviceptr X = a.x, Y = a.out;
+  int xType = *xt;
+  long long rows = a.rows, cols = a.cols, xPitch = a.xPitch;
+  void *params[] = {&X, &xType, &rows, &cols, &xPitch, &Y};
+  return driver.check(driver.cuLaunchKernel(*fn, rowGrid(a.rows), 1, 1,
+                                            kThreads, 1, 1, 0, stream, params,
+                                            nullptr),
+                      "cuLaunchKernel (softmax reference)");
+}
+
+llvm::Error ReferenceKernels::layerNorm(const LayerNormReferenceArgs &a,
+                                        CUstream stream) {
+  if (auto err = checkRowSizes("layernorm", a.rows, a.cols))
+    return err;
+  auto xt = typeCode(a.xType), wt = typeCode(a.wType), bt = typeCode(a.bType);
+  if (!xt)
+    return xt.takeError();
+  if (!wt)
+    return wt.takeError();
+  if (!bt)
+    return bt.takeError();
+  auto fn = module.getFunction("tile_ref_layernorm");
+  if (!fn)
+    return fn.takeError();
+  CUdeviceptr X = a.x, W = a.w, B = a.b, Y = a.out, R = a.rowScale;
+  int xType = *xt, wType = *wt, bType = *bt;
+  long long rows = a.rows, cols = a.cols, xPitch = a.xPitch;
+  float eps = a.eps;
+  void *params[] = {&X, &xType, &rows, &cols,  &xPitch, &W,
+                    &wType, &B, &bType, &eps, &Y,      &R};
+  return driver.check(driver.cuLaunchKernel(*fn, rowGrid(a.rows), 1, 1,
+                                            kThreads, 1, 1, 0, stream, params,
+                                            nullptr),
+                      "cuLaunchKernel (layernorm reference)");
+}
+
 llvm::Expected<std::vector<TileStats>>
 ReferenceKernels::checkTiles(const DeviceCheckArgs &a, CUstream stream) {
   if (a.rows == 0 || a.cols == 0)

@@ -95,6 +95,37 @@ ErrorBound tile::runtime::attentionErrorBound(ElementType pType,
   return b;
 }
 
+/// The fp32 arithmetic of a row kernel over `cols` values, relative to
+/// the terms it works on (softmaxErrorBound, layerNormErrorBound).
+static double rowArithmetic(int64_t cols) {
+  double c = static_cast<double>(std::max<int64_t>(cols, 1));
+  return (kRowOps + kRowSum * std::sqrt(c)) * std::ldexp(1.0, -24);
+}
+
+ErrorBound tile::runtime::softmaxErrorBound(ElementType outType,
+                                            int64_t cols) {
+  ErrorBound b;
+  // One unit in the last place of the output, and the fp32 arithmetic:
+  // every error of a softmax is relative to the element.
+  b.rtol = 2 * unitRoundoff(outType) + rowArithmetic(cols);
+  b.floor = subnormalSpacing(outType);
+  return b;
+}
+
+ErrorBound tile::runtime::layerNormErrorBound(ElementType outType,
+                                              int64_t cols,
+                                              std::vector<float> rowScale,
+                                              std::vector<float> colScale) {
+  ErrorBound b;
+  b.rtol = 2 * unitRoundoff(outType); // one unit in the last place
+  // The fp32 arithmetic, relative to |n w| + |b| (n w + b may cancel).
+  b.atol = rowArithmetic(cols);
+  b.floor = subnormalSpacing(outType);
+  b.rowScale = std::move(rowScale);
+  b.colScale = std::move(colScale);
+  return b;
+}
+
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();

@@ -51,6 +51,29 @@ struct GemmReferenceArgs {
   float aScale = 1, bScale = 1;
 };
 
+/// Y = softmax(X) over each row of X (rows x cols of `xType`, rows `xPitch`
+/// elements apart); `out` receives packed fp32 rows x cols. The exponentials
+/// and sums in double.
+struct SoftmaxReferenceArgs {
+  CUdeviceptr x = 0, out = 0;
+  ElementType xType = ElementType::BF16;
+  int64_t rows = 0, cols = 0, xPitch = 0;
+};
+
+/// Y = (X - mean) / sqrt(var + eps) * W + B over each row of X (rows x cols
+/// of `xType`, rows `xPitch` elements apart), with the row's mean and
+/// biased variance, as torch.nn.functional.layer_norm; W and B hold cols
+/// elements. `out` receives packed fp32 rows x cols, `rowScale` one float a
+/// row: max(1, max |normalised x|), the row scale of layerNormErrorBound.
+/// In double.
+struct LayerNormReferenceArgs {
+  CUdeviceptr x = 0, w = 0, b = 0, out = 0, rowScale = 0;
+  ElementType xType = ElementType::BF16, wType = ElementType::BF16,
+              bType = ElementType::BF16;
+  int64_t rows = 0, cols = 0, xPitch = 0;
+  float eps = 1e-5f;
+};
+
 /// An output on the device checked against its fp32 reference on the device,
 /// as checkOutput() does on the host (Verify.h): rows x cols elements of
 /// `outType`, rows `pitch` elements apart; `ref` packed fp32; `rowScale`
@@ -77,6 +100,14 @@ public:
   /// Enqueues the GEMM reference on `stream`. Errors: M or N over what a
   /// grid covers, an unknown element type.
   llvm::Error gemm(const GemmReferenceArgs &args, CUstream stream);
+
+  /// Enqueues the softmax reference on `stream`. Errors: rows or cols
+  /// below 1, an unknown element type.
+  llvm::Error softmax(const SoftmaxReferenceArgs &args, CUstream stream);
+
+  /// Enqueues the layernorm reference on `stream`. Errors: rows or cols
+  /// below 1, an unknown element type.
+  llvm::Error layerNorm(const LayerNormReferenceArgs &args, CUstream stream);
 
   /// The statistics of each tile of the output (tile (tr, tc) at
   /// tr * ceil(cols / tileCols) + tc), for summarizeTiles(). Synchronizes

@@ -89,10 +89,35 @@ ErrorBound gemmErrorBound(ElementType inType, ElementType outType, int64_t K,
 ErrorBound attentionErrorBound(ElementType pType, ElementType outType,
                                double vmax, std::vector<float> rowScale);
 
-/// The constants of the two bounds (docs/verification.md has the
-/// derivations and the measurements behind them).
+/// How far Y = softmax(X) over rows of `cols` values may be from the exact
+/// result when the kernel works in fp32 and writes `outType`:
+///   |y - r| <= (2 u(out) + (kRowOps + kRowSum sqrt(cols)) u(f32)) |r|
+///              + floor
+/// Every error of an fp32 softmax is relative: the exponential (ex2.approx,
+/// 2^-22, and the rounding of its argument), the division, and the fp32 sum
+/// of `cols` positive terms, whose rounding errors add up like a random
+/// walk (about u(f32) sqrt(cols / 3) for one running sum, the worst order).
+ErrorBound softmaxErrorBound(ElementType outType, int64_t cols);
+
+/// How far Y = (X - mean) rsqrt(var + eps) W + B over rows of `cols` values
+/// may be from the exact result when the kernel works in fp32 and writes
+/// `outType`:
+///   |y - r| <= 2 u(out) |r| + (kRowOps + kRowSum sqrt(cols)) u(f32)
+///              rowScale[i] colScale[j] + floor
+/// with rowScale[i] = max(1, max_j |n_ij|) (n the normalised row) and
+/// colScale[j] = |W_j| + |B_j|: the fp32 errors are relative to n w and b,
+/// not to their sum, which may cancel. The sqrt(cols) term covers the fp32
+/// sums of the mean and the variance.
+ErrorBound layerNormErrorBound(ElementType outType, int64_t cols,
+                               std::vector<float> rowScale,
+                               std::vector<float> colScale);
+
+/// The constants of the bounds (docs/verification.md has the derivations
+/// and the measurements behind them).
 constexpr double kAccumulation = 0.25;
 constexpr double kSoftmax = 4;
+constexpr double kRowOps = 32;
+constexpr double kRowSum = 4;
 
 /// A rows x cols output in host memory, row r at data + r * pitch elements.
 struct OutputView {

@@ -2,7 +2,8 @@
 // checks tile's kernels against. They are plain CUDA compiled by nvcc (not by
 // tile's own compiler), so a bug in tile's lowering cannot hide in its
 // reference. Kept deliberately straightforward: every product and sum in
-// fp32 on the CUDA cores, accurate expf, no tensor cores, no approximations.
+// fp32 on the CUDA cores (double in the row kernels: softmax, layernorm),
+// accurate expf/exp, no tensor cores, no approximations.
 //
 // The PTX that the runtime loads is generated from this file with
 //   scripts/gen-reference-ptx.sh
@@ -340,6 +341,103 @@ extern "C" __global__ void __launch_bounds__(kThreads)
       if (m < M && n < N)
         C[m * N + n] = acc[i][j];
     }
+}
+
+//===----------------------------------------------------------------------===//
+// Row softmax and layernorm
+//===----------------------------------------------------------------------===//
+
+// A warp per row, kRowsPerBlock rows a block, blocks striding over the rows
+// (so any number of rows fits a grid); each lane takes every 32nd element of
+// its row. Sums in double, so that the reference's only rounding that
+// matters is the last one, to fp32; each row is read once per pass (two for
+// softmax, three for layernorm), and written once.
+enum : int { kRowsPerBlock = kThreads / 32 };
+
+/// The sum over the 32 lanes of a warp, in every lane (the xor butterfly
+/// adds the same pairs in every lane: the lanes agree bit for bit).
+__device__ __forceinline__ double warpSum(double v) {
+  for (int off = 16; off > 0; off >>= 1)
+    v += __shfl_xor_sync(0xFFFFFFFFu, v, off);
+  return v;
+}
+
+/// The maximum over the 32 lanes of a warp, in every lane.
+__device__ __forceinline__ float warpMax(float v) {
+  for (int off = 16; off > 0; off >>= 1)
+    v = fmaxf(v, __shfl_xor_sync(0xFFFFFFFFu, v, off));
+  return v;
+}
+
+/// Y = softmax(X) over each row: X is rows x cols (type code xType), rows
+/// xPitch elements apart; Y packed fp32 rows x cols. exp and the sum in
+/// double.
+extern "C" __global__ void __launch_bounds__(kThreads)
+    tile_ref_softmax(const void *X, int xType, long long rows, long long cols,
+                     long long xPitch, float *Y) {
+  const int lane = threadIdx.x % 32;
+  // Every warp of a block runs the same number of iterations, with or
+  // without a row, so that the shuffles are in uniform control flow.
+  for (long long r0 = (long long)blockIdx.x * kRowsPerBlock; r0 < rows;
+       r0 += (long long)gridDim.x * kRowsPerBlock) {
+    const long long r = r0 + threadIdx.x / 32;
+    const long long n = r < rows ? cols : 0;
+    const long long in = r * xPitch;
+    float m = -INFINITY;
+    for (long long c = lane; c < n; c += 32)
+      m = fmaxf(m, loadAsFloat(X, in + c, xType));
+    m = warpMax(m);
+    double sum = 0;
+    for (long long c = lane; c < n; c += 32)
+      sum += exp(static_cast<double>(loadAsFloat(X, in + c, xType)) - m);
+    sum = warpSum(sum);
+    for (long long c = lane; c < n; c += 32)
+      Y[r * cols + c] = static_cast<float>(
+          exp(static_cast<double>(loadAsFloat(X, in + c, xType)) - m) / sum);
+  }
+}
+
+/// Y = (X - mean) / sqrt(var + eps) * W + B over each row (the mean and the
+/// biased variance of the row, as torch's layer_norm): X is rows x cols
+/// (xType), rows xPitch elements apart; W and B are cols elements (wType,
+/// bType); Y packed fp32 rows x cols; rowScale[r] = max(1, max_c |n_rc|)
+/// with n = (x - mean) / sqrt(var + eps), the row scale of the error bound.
+/// Everything in double; the variance in a second pass around the mean.
+extern "C" __global__ void __launch_bounds__(kThreads)
+    tile_ref_layernorm(const void *X, int xType, long long rows,
+                       long long cols, long long xPitch, const void *W,
+                       int wType, const void *B, int bType, float eps,
+                       float *Y, float *rowScale) {
+  const int lane = threadIdx.x % 32;
+  for (long long r0 = (long long)blockIdx.x * kRowsPerBlock; r0 < rows;
+       r0 += (long long)gridDim.x * kRowsPerBlock) {
+    const long long r = r0 + threadIdx.x / 32;
+    const long long n = r < rows ? cols : 0;
+    const long long in = r * xPitch;
+    double sum = 0;
+    for (long long c = lane; c < n; c += 32)
+      sum += loadAsFloat(X, in + c, xType);
+    const double mean = warpSum(sum) / static_cast<double>(cols);
+    double squares = 0;
+    for (long long c = lane; c < n; c += 32) {
+      double d = loadAsFloat(X, in + c, xType) - mean;
+      squares += d * d;
+    }
+    const double rstd =
+        1.0 / sqrt(warpSum(squares) / static_cast<double>(cols) +
+                   static_cast<double>(eps));
+    float scale = 1.f;
+    for (long long c = lane; c < n; c += 32) {
+      double v = (loadAsFloat(X, in + c, xType) - mean) * rstd;
+      scale = fmaxf(scale, static_cast<float>(v < 0 ? -v : v));
+      Y[r * cols + c] = static_cast<float>(
+          v * static_cast<double>(loadAsFloat(W, c, wType)) +
+          static_cast<double>(loadAsFloat(B, c, bType)));
+    }
+    scale = warpMax(scale);
+    if (lane == 0 && r < rows)
+      rowScale[r] = scale;
+  }
 }
 
 //===----------------------------------------------------------------------===//
