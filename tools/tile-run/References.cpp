@@ -5,6 +5,7 @@
 #include "tile/Runtime/AttentionReference.h"
 #include "tile/Runtime/Cublas.h"
 #include "tile/Runtime/ReferenceKernels.h"
+#include "tile/Runtime/RowReference.h"
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -13,6 +14,7 @@
 #include <chrono>
 #include <climits>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 using namespace tile;
@@ -32,8 +34,8 @@ llvm::Expected<ArgValue> Reference::scalarArgument(unsigned argIndex,
   return makeError("argument #" + llvm::Twine(argIndex) + " of @" + src.name() +
                    " is a scalar, and reference \"" + src.reference() +
                    "\" does not set it; tile-run sets scalars only for "
-                   "attention kernels (scale, causal) and GEMM kernels "
-                   "(scale_a, scale_b)");
+                   "attention kernels (scale, causal), GEMM kernels "
+                   "(scale_a, scale_b) and layernorm kernels (eps)");
 }
 
 llvm::Expected<TimingResult> Reference::timePeer(Timer &) {
@@ -801,19 +803,413 @@ private:
   double gpuSeconds = 0, exactSeconds = 0;
 };
 
+//===----------------------------------------------------------------------===//
+// softmax, layernorm: the GPU row kernels (double sums); exact rows on the
+// host CPU
+//===----------------------------------------------------------------------===//
+
+/// What the two row references share: X is R x C (the kernel's first
+/// argument) and Y like X, written by the kernel; the expected Y on the
+/// GPU, and a sample of rows computed exactly on the host from X as
+/// uploaded.
+class RowReferenceBase : public Reference {
+public:
+  /// X read and Y written once; W and B (C elements each) are left out, as
+  /// the peers of ../shared/anchors.py count them.
+  double bytes(const Bindings &sizes) const override {
+    auto [R, C] = dims(sizes);
+    return double(R) * double(C) *
+           (elementSize(src.args()[0].elementType) +
+            elementSize(src.args()[yIndex].elementType));
+  }
+
+  uint64_t deviceBytes(const Bindings &sizes) const override {
+    auto [R, C] = dims(sizes);
+    CheckOptions check = tiles(C);
+    // The fp32 Y, the row and column scales, the check's tile statistics.
+    return uint64_t(R) * C * 4 + (uint64_t(R) + C) * 4 +
+           (uint64_t(R) / check.tileRows + 1) *
+               (uint64_t(C) / check.tileCols + 1) * sizeof(TileStats);
+  }
+  uint64_t hostBytes(const Bindings &sizes) const override {
+    auto [R, C] = dims(sizes);
+    // The sampled rows of X, their exact Y and its points; W, B and the
+    // column scales.
+    return uint64_t(sampleCount(R, C)) * C * (4 + 8 + sizeof(ExpectedPoint)) +
+           uint64_t(C) * 12;
+  }
+
+  void beginShape(const Bindings &sizes) override {
+    std::tie(R, C) = dims(sizes);
+    size_t count = sampleCount(R, C);
+    sampleRows = pickIndices(R, count, std::max<size_t>(1, count / 8),
+                             options.seed);
+    xRows.assign(sampleRows.size() * C, 0);
+  }
+  void endShape() override {
+    expected.reset();
+    rowScaleDev.reset();
+    colScaleDev.reset();
+    xRows = colScale = {};
+    exact = {};
+    points = {};
+    bound = ErrorBound();
+  }
+
+  /// Keeps the sampled rows of X.
+  void noteInput(unsigned argIndex, const std::vector<char> &packed) override {
+    if (argIndex != 0)
+      return;
+    ElementType type = src.args()[0].elementType;
+    size_t e = elementSize(type);
+    for (size_t i = 0; i < sampleRows.size(); ++i)
+      convertElements(packed.data() + sampleRows[i] * C * e, type,
+                      &xRows[i * C], ElementType::F32, C);
+  }
+
+  unsigned outputIndex() const override { return yIndex; }
+
+  llvm::Expected<Verdict> verify(const DeviceTensor &output,
+                                 Stream &stream) override {
+    return verifyBoth(*kernels, output, *expected,
+                      rowScaleDev ? &*rowScaleDev : nullptr,
+                      colScaleDev ? &*colScaleDev : nullptr, bound, tiles(C),
+                      sampleRows, points, stream);
+  }
+
+  std::string where(size_t row, size_t col) const override {
+    return llvm::formatv("{0}[{1}, {2}]", src.args()[yIndex].name, row, col)
+        .str();
+  }
+
+  std::string description() const override {
+    return llvm::formatv("every element against the {0} GPU reference (fp32 "
+                         "output of double sums, {1:F1} s); {2} rows exact on "
+                         "the CPU ({3:F1} s)",
+                         src.reference(), gpuSeconds, sampleRows.size(),
+                         exactSeconds)
+        .str();
+  }
+
+protected:
+  RowReferenceBase(const KernelSource &src, const ReferenceOptions &options,
+                   unsigned yIndex)
+      : Reference(src), options(options), yIndex(yIndex) {}
+
+  /// Whether argument `i` is a tensor of `rank` named dimensions.
+  bool isTensorOfRank(unsigned i, size_t rank) const {
+    const KernelArgInfo &a = src.args()[i];
+    return a.isTensor && a.dimNames.size() == rank &&
+           llvm::none_of(a.dimNames,
+                         [](const std::string &d) { return d.empty(); });
+  }
+
+  std::pair<int64_t, int64_t> dims(const Bindings &sizes) const {
+    const auto &x = src.args()[0].dimNames;
+    return {sizes.lookup(x[0]), sizes.lookup(x[1])};
+  }
+
+  /// Rows computed exactly: up to 64, fewer for long rows (2^18 elements
+  /// in all, at least 4 rows); beginShape takes an eighth of them from the
+  /// first rows, an eighth from the last, the rest picked by --seed.
+  static size_t sampleCount(int64_t rows, int64_t cols) {
+    int64_t count = std::clamp<int64_t>((int64_t(1) << 18) / cols, 4, 64);
+    return static_cast<size_t>(std::min(count, rows));
+  }
+
+  /// The tiles of the outlier check: 64 x 64, or taller for short rows, so
+  /// that a shape of 2^31 one-column rows has 2^19 tiles, not 2^25.
+  static CheckOptions tiles(int64_t cols) {
+    CheckOptions check;
+    check.tileCols = 64;
+    check.tileRows =
+        std::max<size_t>(64, (4096 + static_cast<size_t>(cols) - 1) / cols);
+    return check;
+  }
+
+  /// The reference kernels and the fp32 Y (and, `withRowScale`, a float a
+  /// row) on the device.
+  llvm::Error allocate(CudaDriver &drv, bool withRowScale) {
+    auto kernelsOr = ReferenceKernels::get(drv);
+    if (!kernelsOr)
+      return kernelsOr.takeError();
+    kernels = &*kernelsOr;
+    std::string what = "allocating the " + src.reference() + " reference";
+    auto out = DeviceBuffer::allocate(drv, size_t(R) * C * 4);
+    if (!out)
+      return withContext(what, out.takeError());
+    expected.emplace(std::move(*out));
+    if (withRowScale) {
+      auto scales = DeviceBuffer::allocate(drv, size_t(R) * 4);
+      if (!scales)
+        return withContext(what, scales.takeError());
+      rowScaleDev.emplace(std::move(*scales));
+    }
+    return llvm::Error::success();
+  }
+
+  /// After the GPU reference ran (and the stream was synchronized): every
+  /// element finite, then the sampled rows against the exact ones
+  /// (`exact`, with the row scales `exactScale` when the reference has
+  /// them), far tighter than any kernel is checked: an error says the
+  /// reference is wrong. Then the points of the sample, under `bound`.
+  llvm::Error checkReference(Stream &stream,
+                             const std::vector<double> &exactScale) {
+    std::string what = src.reference() + " reference";
+    if (auto err = checkReferenceFinite(
+            *kernels, *expected, R, C, rowScaleDev ? &*rowScaleDev : nullptr,
+            colScaleDev ? &*colScaleDev : nullptr, stream, *this, what))
+      return err;
+    auto sampled = downloadFloatRows(*expected, C, sampleRows);
+    if (!sampled)
+      return withContext("reading the " + what, sampled.takeError());
+    if (rowScaleDev) {
+      auto scales = downloadFloatRows(*rowScaleDev, 1, sampleRows);
+      if (!scales)
+        return withContext("reading the " + what, scales.takeError());
+      for (size_t i = 0; i < sampleRows.size(); ++i)
+        if (!(std::fabs((*scales)[i] - exactScale[i]) <=
+              kRowReferenceRtol * exactScale[i]))
+          return makeError(llvm::formatv(
+              "the {0} gives the row scale {1} to row {2}, the exact one is "
+              "{3}: the reference is wrong, nothing can be verified",
+              what, (*scales)[i], sampleRows[i], exactScale[i]));
+    }
+    for (size_t i = 0; i < sampleRows.size(); ++i)
+      for (int64_t j = 0; j < C; ++j) {
+        double x = exact[i * C + j], got = (*sampled)[i * C + j];
+        double terms = rowScaleDev ? exactScale[i] * colScale[j] : 0;
+        double limit = rowReferenceLimit(x, terms);
+        if (!(std::fabs(got - x) <= limit))
+          return makeError(llvm::formatv(
+              "the {0} gives {1} at {2}, the exact value is {3} (bound {4}): "
+              "the reference is wrong, nothing can be verified",
+              what, got, where(sampleRows[i], j), x, limit));
+        // Numbered by their place in sampleRows (checkSample).
+        points.push_back(
+            {i, size_t(j), x,
+             elementBound(bound.rtol, bound.atol, bound.floor, bound.scale,
+                          rowScaleDev ? static_cast<float>(exactScale[i]) : 1,
+                          rowScaleDev ? colScale[j] : 1,
+                          static_cast<float>(x))});
+      }
+    return llvm::Error::success();
+  }
+
+  ReferenceOptions options;
+  unsigned yIndex;
+  int64_t R = 0, C = 0;
+  ReferenceKernels *kernels = nullptr;
+  std::vector<size_t> sampleRows; // the exact rows, sorted
+  std::vector<float> xRows;       // their X, sampleRows.size() x C
+  std::vector<double> exact;      // their Y, exactly
+  std::vector<float> colScale;    // layernorm: |W| + |B|
+  std::optional<DeviceBuffer> expected, rowScaleDev, colScaleDev;
+  std::vector<ExpectedPoint> points;
+  ErrorBound bound;
+  double gpuSeconds = 0, exactSeconds = 0;
+};
+
+/// Y[r, :] = softmax(X[r, :]).
+class SoftmaxReference : public RowReferenceBase {
+public:
+  enum Arg { X, Y };
+
+  SoftmaxReference(const KernelSource &src, const ReferenceOptions &options)
+      : RowReferenceBase(src, options, Y) {}
+
+  llvm::Error checkKernel() const override {
+    const auto &args = src.args();
+    bool ok = args.size() == 2 && isTensorOfRank(X, 2) &&
+              isTensorOfRank(Y, 2) && args[Y].dimNames == args[X].dimNames &&
+              args[Y].isOutput && !args[X].isOutput;
+    if (!ok)
+      return makeError("reference \"softmax\" needs the arguments (X: R x C, "
+                       "Y: R x C, written by the kernel), in that order, for "
+                       "Y[r, :] = softmax(X[r, :]); fix the signature of @" +
+                       src.name() + ", or its reference attribute");
+    return llvm::Error::success();
+  }
+
+  /// Nominal, for --json's tflops: max, subtract, exp, sum, scale (tile-run
+  /// reports GB/s for these kernels).
+  double flops(const Bindings &sizes) const override {
+    auto [R, C] = dims(sizes);
+    return 5.0 * R * C;
+  }
+
+  /// X with unit variance, like the peers' torch.randn (RowReference.h).
+  std::pair<double, double> inputRange(unsigned) const override {
+    return {kSoftmaxInputLo, kSoftmaxInputHi};
+  }
+
+  llvm::Error prepare(CudaDriver &drv, Stream &stream,
+                      llvm::ArrayRef<DeviceTensor> tensors,
+                      const Bindings &) override {
+    auto start = std::chrono::steady_clock::now();
+    if (auto err = allocate(drv, /*withRowScale=*/false))
+      return err;
+    SoftmaxReferenceArgs args;
+    args.x = tensors[X].ptr();
+    args.out = expected->ptr();
+    args.xType = tensors[X].type;
+    args.rows = R;
+    args.cols = C;
+    args.xPitch = tensors[X].rowPitch();
+    if (auto err = kernels->softmax(args, stream.get()))
+      return withContext("softmax reference", std::move(err));
+    if (auto err = stream.synchronize())
+      return withContext("softmax reference", std::move(err));
+    gpuSeconds = secondsSince(start);
+
+    auto exactStart = std::chrono::steady_clock::now();
+    exact.assign(sampleRows.size() * C, 0);
+    for (size_t i = 0; i < sampleRows.size(); ++i)
+      softmaxRow(&xRows[i * C], C, &exact[i * C]);
+    exactSeconds = secondsSince(exactStart);
+    bound = softmaxErrorBound(tensors[Y].type, C);
+    bound.scale = options.toleranceScale;
+    return checkReference(stream, {});
+  }
+};
+
+/// Y[r, :] = (X[r, :] - mean) / sqrt(var + eps) * W + B, as
+/// torch.nn.functional.layer_norm.
+class LayerNormReference : public RowReferenceBase {
+public:
+  enum Arg { X, W, B, Y, Eps };
+
+  LayerNormReference(const KernelSource &src, const ReferenceOptions &options)
+      : RowReferenceBase(src, options, Y) {}
+
+  llvm::Error checkKernel() const override {
+    const auto &args = src.args();
+    bool ok = args.size() == 5 && isTensorOfRank(X, 2) &&
+              isTensorOfRank(W, 1) && isTensorOfRank(B, 1) &&
+              isTensorOfRank(Y, 2) && !args[Eps].isTensor &&
+              args[Eps].elementType == ElementType::F32;
+    if (ok)
+      ok = args[Y].dimNames == args[X].dimNames &&
+           args[W].dimNames[0] == args[X].dimNames[1] &&
+           args[B].dimNames == args[W].dimNames && args[Y].isOutput &&
+           !args[X].isOutput && !args[W].isOutput && !args[B].isOutput;
+    if (!ok)
+      return makeError(
+          "reference \"layernorm\" needs the arguments (X: R x C, W: C, B: "
+          "C, Y: R x C, written by the kernel, eps: f32), in that order, for "
+          "Y[r, :] = (X[r, :] - mean) / sqrt(var + eps) * W + B; fix the "
+          "signature of @" +
+          src.name() + ", or its reference attribute");
+    return llvm::Error::success();
+  }
+
+  /// Nominal, for --json's tflops: the sum, subtract, square and add,
+  /// normalise, scale, shift (tile-run reports GB/s for these kernels).
+  double flops(const Bindings &sizes) const override {
+    auto [R, C] = dims(sizes);
+    return 7.0 * R * C;
+  }
+
+  /// X with a variance of about 3 eps and a mean of 0.87 standard
+  /// deviations, so that eps and the mean both matter (RowReference.h);
+  /// W and B with unit variance.
+  std::pair<double, double> inputRange(unsigned argIndex) const override {
+    if (argIndex == X)
+      return {kLayerNormInputLo, kLayerNormInputHi};
+    return {kLayerNormAffineLo, kLayerNormAffineHi};
+  }
+
+  void noteInput(unsigned argIndex, const std::vector<char> &packed) override {
+    RowReferenceBase::noteInput(argIndex, packed);
+    if (argIndex != W && argIndex != B)
+      return;
+    std::vector<float> &v = argIndex == W ? w : b;
+    v.assign(C, 0);
+    convertElements(packed.data(), src.args()[argIndex].elementType, v.data(),
+                    ElementType::F32, C);
+  }
+
+  llvm::Expected<ArgValue>
+  scalarArgument(unsigned argIndex, const Bindings &sizes) const override {
+    if (argIndex == Eps)
+      return ArgValue::f32(eps());
+    return Reference::scalarArgument(argIndex, sizes);
+  }
+
+  void endShape() override {
+    RowReferenceBase::endShape();
+    w = b = {};
+  }
+
+  llvm::Error prepare(CudaDriver &drv, Stream &stream,
+                      llvm::ArrayRef<DeviceTensor> tensors,
+                      const Bindings &) override {
+    auto start = std::chrono::steady_clock::now();
+    if (auto err = allocate(drv, /*withRowScale=*/true))
+      return err;
+    colScale.assign(C, 0);
+    for (int64_t j = 0; j < C; ++j)
+      colScale[j] = std::fabs(w[j]) + std::fabs(b[j]);
+    auto cols = upload(drv, colScale);
+    if (!cols)
+      return withContext("the layernorm reference", cols.takeError());
+    colScaleDev.emplace(std::move(*cols));
+    LayerNormReferenceArgs args;
+    args.x = tensors[X].ptr();
+    args.w = tensors[W].ptr();
+    args.b = tensors[B].ptr();
+    args.out = expected->ptr();
+    args.rowScale = rowScaleDev->ptr();
+    args.xType = tensors[X].type;
+    args.wType = tensors[W].type;
+    args.bType = tensors[B].type;
+    args.rows = R;
+    args.cols = C;
+    args.xPitch = tensors[X].rowPitch();
+    args.eps = eps();
+    if (auto err = kernels->layerNorm(args, stream.get()))
+      return withContext("layernorm reference", std::move(err));
+    if (auto err = stream.synchronize())
+      return withContext("layernorm reference", std::move(err));
+    gpuSeconds = secondsSince(start);
+
+    auto exactStart = std::chrono::steady_clock::now();
+    exact.assign(sampleRows.size() * C, 0);
+    std::vector<double> exactScale(sampleRows.size());
+    for (size_t i = 0; i < sampleRows.size(); ++i)
+      exactScale[i] = layerNormRow(&xRows[i * C], w.data(), b.data(), C,
+                                   eps(), &exact[i * C]);
+    exactSeconds = secondsSince(exactStart);
+    bound = layerNormErrorBound(tensors[Y].type, C, {}, colScale);
+    bound.scale = options.toleranceScale;
+    return checkReference(stream, exactScale);
+  }
+
+  std::string description() const override {
+    char text[32];
+    std::snprintf(text, sizeof(text), "; eps %g", eps());
+    return RowReferenceBase::description() + text;
+  }
+
+private:
+  float eps() const { return options.eps ? *options.eps : 1e-5f; }
+
+  std::vector<float> w, b; // W and B as uploaded
+};
+
 } // namespace
 
 llvm::Expected<std::unique_ptr<Reference>>
 tile::makeReference(const KernelSource &src, const ReferenceOptions &options) {
   const std::string &name = src.reference();
   bool attention = name == "attention";
-  auto notTaken = [&](llvm::StringRef flag) {
+  auto notTaken = [&](llvm::StringRef flag,
+                      llvm::StringRef kind = "attention") {
     std::string has =
         name.empty() ? "has no reference" : "has reference = \"" + name + "\"";
-    return makeError(flag +
-                     ": only attention kernels (reference = "
-                     "\"attention\") take it, and @" +
-                     src.name() + " " + has + "; drop " + flag);
+    return makeError(flag + ": only " + kind + " kernels (reference = \"" +
+                     kind + "\") take it, and @" + src.name() + " " + has +
+                     "; drop " + flag);
   };
   if ((options.scaleA || options.scaleB) &&
       !(name == "gemm" && src.args().size() == 5))
@@ -846,9 +1242,18 @@ tile::makeReference(const KernelSource &src, const ReferenceOptions &options) {
   if (options.scale && !(std::isfinite(*options.scale) && *options.scale > 0))
     return makeError("--scale: the scale must be a positive finite number, "
                      "e.g. --scale=0.125");
+  if (options.eps && name != "layernorm")
+    return notTaken("--eps", "layernorm");
+  if (options.eps && !(std::isfinite(*options.eps) && *options.eps > 0))
+    return makeError("--eps: eps must be a positive finite number, e.g. "
+                     "--eps=1e-6");
   if (name == "gemm")
     return std::make_unique<GemmReference>(src, options);
   if (attention)
     return std::make_unique<AttentionReferenceImpl>(src, options);
+  if (name == "softmax")
+    return std::make_unique<SoftmaxReference>(src, options);
+  if (name == "layernorm")
+    return std::make_unique<LayerNormReference>(src, options);
   return nullptr;
 }

@@ -20,6 +20,15 @@
 //   "attention": O = softmax(scale * Q K^T [causal]) V. GPU reference: the
 //                fp32 kernel of tile/Runtime/ReferenceKernels.h; exact: the
 //                rows of tile/Runtime/AttentionReference.h. No peer.
+//   "softmax":   Y[r, :] = softmax(X[r, :]), X and Y R x C.
+//   "layernorm": Y[r, :] = (X[r, :] - mean) / sqrt(var + eps) * W + B (the
+//                row's mean and biased variance, as torch's layer_norm; W
+//                and B of C elements; eps from --eps, 1e-5 by default).
+//                Both: GPU reference: the row kernels of
+//                tile/Runtime/ReferenceKernels.h (double sums, fp32 out);
+//                exact: up to 64 rows by tile/Runtime/RowReference.h. No
+//                peer; memory-bound, so bytes() is set and tile-run reports
+//                GB/s (X read and Y written once) instead of TFLOP/s.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TILE_TOOLS_TILE_RUN_REFERENCES_H
@@ -48,6 +57,7 @@ struct ReferenceOptions {
   std::optional<float> scaleA, scaleB; // --scale-a, --scale-b (GEMM)
   /// --descale-q, --descale-k, --descale-v (attention with descale args).
   std::optional<float> descaleQ, descaleK, descaleV;
+  std::optional<float> eps; // --eps (layernorm)
 };
 
 /// What one check of a kernel's output found.
@@ -75,6 +85,10 @@ public:
   virtual llvm::Error checkKernel() const = 0;
   /// Floating-point operations of one run.
   virtual double flops(const Bindings &sizes) const = 0;
+  /// Bytes a run must move to or from device memory at least, for kernels
+  /// whose speed is their bandwidth: when not 0, tile-run reports GB/s
+  /// instead of TFLOP/s (and `gbps` in --json).
+  virtual double bytes(const Bindings &sizes) const { return 0; }
   /// Bytes of device memory the reference needs beyond the kernel's
   /// tensors, and of host memory it keeps (for the size check before
   /// anything is allocated).
@@ -129,7 +143,7 @@ protected:
 /// The reference the kernel's `reference` attribute names, or nullptr when
 /// tile-run knows none (the kernel can still be compiled, not run). Errors:
 /// options the kernel's reference does not take (--causal, --scale on a
-/// GEMM).
+/// GEMM, --eps on anything but layernorm).
 llvm::Expected<std::unique_ptr<Reference>>
 makeReference(const KernelSource &src, const ReferenceOptions &options);
 

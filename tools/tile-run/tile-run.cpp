@@ -2,6 +2,7 @@
 //
 //   tile-run kernels/gemm.mlir --shape M=4096,N=4096,K=4096 [--tune]
 //   tile-run kernels/attention.mlir --shape B=4,H=48,S=4096,D=64 [--causal]
+//   tile-run kernels/layernorm.mlir --shape R=4096,C=4096 [--eps 1e-6]
 //
 // For each --shape: compiles the kernel for one config (--config, or the
 // defaults) or for its whole tuning space (--tune), on several threads. On a
@@ -10,8 +11,10 @@
 // NaN canary in its padding and guard bands, launches, checks every output
 // element against the reference under a per-element bound and the canaries,
 // and only then times it (CUDA events, L2 flushed before every run, median),
-// next to the reference's peer (cuBLAS) when it has one. Without a GPU it
-// stops after compiling, with ptxas's register/spill/shared-memory figures.
+// next to the reference's peer (cuBLAS) when it has one; memory-bound kernels
+// (softmax, layernorm) are reported in GB/s instead of TFLOP/s. Without a
+// GPU it stops after compiling, with ptxas's register/spill/shared-memory
+// figures.
 //
 // The exit status is 0 only when every config compiled, ran and verified
 // (--allow-compile-failures excuses configs that do not compile or load).
@@ -62,7 +65,8 @@ static cl::list<std::string> shapes(
     "shape",
     cl::desc("Problem sizes, e.g. M=4096,N=4096,K=4096; repeat for several "
              "shapes. Attention: B=4,H=48,S_Q=4096,S_KV=4096,D=64, where "
-             "S=<n> stands for S_Q=<n>,S_KV=<n>"),
+             "S=<n> stands for S_Q=<n>,S_KV=<n>; softmax and layernorm: "
+             "R=4096,C=4096 (rows, columns)"),
     cl::cat(category));
 static cl::opt<std::string>
     configOpt("config",
@@ -110,6 +114,11 @@ static cl::opt<float> descaleQOpt(
     cl::desc("Attention kernels with descale arguments (fp8): the descale "
              "factor of Q, which the fp8 values are multiplied by (default "
              "1); --descale-k, --descale-v likewise"),
+    cl::cat(category));
+static cl::opt<float> epsOpt(
+    "eps", cl::value_desc("float"),
+    cl::desc("Layernorm kernels: the kernel's %eps, added to the variance; "
+             "positive (default 1e-5, as torch's layer_norm)"),
     cl::cat(category));
 static cl::opt<float> descaleKOpt("descale-k", cl::value_desc("float"),
                                   cl::desc("See --descale-q"),
@@ -177,7 +186,9 @@ static cl::opt<std::string> jsonOut("json",
                                     cl::desc("Append one JSON line per "
                                              "config (and peer) to this file: "
                                              "status, error, median ms and "
-                                             "min/p20/p80/max of the runs"),
+                                             "min/p20/p80/max of the runs "
+                                             "(and gbps for memory-bound "
+                                             "kernels: softmax, layernorm)"),
                                     cl::cat(category));
 static cl::opt<std::string> cacheFile(
     "cache",
@@ -326,6 +337,9 @@ struct Measurement {
   std::string status;
   std::string detail; // the error behind a failed status
   double ms = 0, tflops = 0; // the median run
+  /// Memory-bound kernels (Reference::bytes): GB/s of the median run,
+  /// reported instead of TFLOP/s.
+  std::optional<double> gbps;
   runtime::TimingResult timing; // the runs behind `ms` (empty if none)
   double relError = 0;   // ||out - ref|| / ||ref||
   double maxRatio = 0;   // max |out - ref| / bound: at most 1 when ok
@@ -373,12 +387,17 @@ void writeJson(const std::string &kernel, const std::string &shape,
       "{9}, \"non_finite\": {10}, \"regs\": {11}, \"spill_bytes\": {12}, "
       "\"status\": \"{13}\", \"detail\": \"{14}\", \"min_ms\": {15:F5}, "
       "\"p20_ms\": {16:F5}, \"p80_ms\": {17:F5}, \"max_ms\": {18:F5}, "
-      "\"runs\": {19}}\n",
+      "\"runs\": {19}",
       jsonEscape(kernel), jsonEscape(shape), dtype, jsonEscape(device),
       jsonEscape(m.config), m.ms, m.tflops, number(m.relError),
       number(m.maxRatio), m.overBound, m.nonFinite, m.regs, m.spills,
       m.status, jsonEscape(m.detail), m.timing.minMs, m.timing.p20Ms,
       m.timing.p80Ms, m.timing.maxMs, m.timing.samplesMs.size());
+  // Last, and only for memory-bound kernels: the lines of the others stay
+  // as they were.
+  if (m.gbps)
+    os << llvm::formatv(", \"gbps\": {0:F1}", *m.gbps);
+  os << "}\n";
 }
 
 /// Checks --shape against the kernel's problem sizes, after the reference
@@ -496,19 +515,22 @@ bool shapeFits(const KernelSource &src, Reference &reference,
 /// (p80 - p20) / median above which a row says its runs disagree.
 constexpr double kLargeSpread = 0.05;
 
+/// The table of a shape. `bandwidth`: GB/s instead of TFLOP/s (kernels
+/// whose reference counts bytes).
 void printTable(const std::vector<Measurement> &results,
-                const std::string &peer, double peerTflops) {
+                const std::string &peer, double peerTflops, bool bandwidth) {
   bool withPeer = !peer.empty();
   llvm::outs() << llvm::formatv("{0,-60} {1,4} {2,5} {3,9} {4,8} {5,9}",
-                                "config", "regs", "spill", "ms", "TFLOP/s",
-                                "err/bound");
+                                "config", "regs", "spill", "ms",
+                                bandwidth ? "GB/s" : "TFLOP/s", "err/bound");
   if (withPeer)
     llvm::outs() << llvm::formatv(" {0,8}", "/" + peer);
   llvm::outs() << " status\n";
   for (const Measurement &m : results) {
     llvm::outs() << llvm::formatv("{0,-60} {1,4} {2,5} {3,9:F4} {4,8:F1} "
                                   "{5,9:F3}",
-                                  m.config, m.regs, m.spills, m.ms, m.tflops,
+                                  m.config, m.regs, m.spills, m.ms,
+                                  bandwidth ? m.gbps.value_or(0) : m.tflops,
                                   m.maxRatio);
     if (withPeer)
       llvm::outs() << llvm::formatv(" {0,8:F2}", m.tflops / peerTflops);
@@ -532,6 +554,10 @@ void runShape(KernelSource &src, Reference *reference,
   // How the shape is printed and keyed in --cache and --json.
   const std::string shape =
       reference ? reference->shapeLabel(shapeText) : shapeText;
+  // Memory-bound kernels are measured by their bandwidth (every row of
+  // theirs has a gbps, 0 until timed).
+  const double bytes = reference ? reference->bytes(sizes) : 0;
+  const bool bandwidth = bytes > 0;
 
   std::vector<Bindings> configs;
   if (tune) {
@@ -586,6 +612,8 @@ void runShape(KernelSource &src, Reference *reference,
   std::vector<Measurement> results;
   std::string deviceName = "no GPU";
   auto record = [&](Measurement &m) {
+    if (bandwidth && !m.gbps)
+      m.gbps = 0;
     if (!m.ok() && !(m.compileFailure && allowCompileFailures))
       ++errorsSeen;
     results.push_back(m);
@@ -672,9 +700,11 @@ void runShape(KernelSource &src, Reference *reference,
                                 src.reference() + "\"";
     report("@" + src.name(),
            makeError(why + " (set reference = \"gemm\" on "
-                     "a kernel with 2-d tensor arguments A, B, C, or "
+                     "a kernel with 2-d tensor arguments A, B, C, "
                      "reference = \"attention\" on one with arguments Q, K, "
-                     "V, O, scale, causal); nothing is timed unverified" +
+                     "V, O, scale, causal, reference = \"softmax\" on one "
+                     "with X, Y, or reference = \"layernorm\" on one with "
+                     "X, W, B, Y, eps); nothing is timed unverified" +
                      std::string(hasScalars
                                      ? "; its scalar arguments could not be "
                                        "set either: tile-run sets scalars "
@@ -702,6 +732,10 @@ void runShape(KernelSource &src, Reference *reference,
   reference->beginShape(sizes);
   llvm::scope_exit endShape([&] { reference->endShape(); });
   double flops = reference->flops(sizes);
+  auto rateText = [&](double rate) {
+    return llvm::formatv(bandwidth ? "{0:F1} GB/s" : "{0:F1} TFLOP/s", rate)
+        .str();
+  };
   unsigned outIndex = reference->outputIndex();
 
   // Buffers for every tensor argument, and the scalars.
@@ -815,15 +849,13 @@ void runShape(KernelSource &src, Reference *reference,
   });
   Progress progress(llvm::errs(), "verifying and timing", toRun,
                     llvm::sys::Process::StandardErrIsDisplayed());
-  double bestTflops = 0;
+  double bestRate = 0; // TFLOP/s, or GB/s
   for (Compiled &c : compiled) {
     if (!c.info)
       continue;
     // Counted when this iteration ends, however it ends.
-    auto stepped = llvm::make_scope_exit([&] {
-      progress.step(bestTflops > 0
-                        ? llvm::formatv("{0:F1} TFLOP/s", bestTflops).str()
-                        : "");
+    llvm::scope_exit stepped([&] {
+      progress.step(bestRate > 0 ? rateText(bestRate) : "");
     });
     Measurement m;
     m.config = configText(src, c.info->config);
@@ -944,8 +976,10 @@ void runShape(KernelSource &src, Reference *reference,
     m.ms = t->medianMs;
     m.timing = *t;
     m.tflops = flops / (m.ms * 1e-3) / 1e12;
+    if (bandwidth)
+      m.gbps = bytes / (m.ms * 1e-3) / 1e9;
     m.status = "ok";
-    bestTflops = std::max(bestTflops, m.tflops);
+    bestRate = std::max(bestRate, bandwidth ? *m.gbps : m.tflops);
     record(m);
   }
 
@@ -969,7 +1003,9 @@ void runShape(KernelSource &src, Reference *reference,
     }
 
   std::stable_sort(results.begin(), results.end(),
-                   [](const Measurement &a, const Measurement &b) {
+                   [&](const Measurement &a, const Measurement &b) {
+                     if (bandwidth)
+                       return a.gbps.value_or(0) > b.gbps.value_or(0);
                      return a.tflops > b.tflops;
                    });
   bool anyOK = llvm::any_of(results, [](const Measurement &m) { return m.ok(); });
@@ -980,7 +1016,7 @@ void runShape(KernelSource &src, Reference *reference,
   else
     llvm::outs() << "device: " << deviceName << "\n";
   llvm::outs() << "checked against: " << reference->description() << "\n";
-  printTable(results, peer, peerTflops);
+  printTable(results, peer, peerTflops, bandwidth);
   size_t wrong = llvm::count_if(
       results, [](const Measurement &m) { return m.status == "WRONG"; });
   size_t failed = llvm::count_if(results, [](const Measurement &m) {
@@ -999,9 +1035,10 @@ void runShape(KernelSource &src, Reference *reference,
         results.front().config, results.front().tflops,
         results.front().tflops / peerTflops, peerTflops, peer);
   else if (anyOK)
-    llvm::outs() << llvm::formatv("best: {0}  {1:F1} TFLOP/s\n",
-                                  results.front().config,
-                                  results.front().tflops);
+    llvm::outs() << "best: " << results.front().config << "  "
+                 << rateText(bandwidth ? results.front().gbps.value_or(0)
+                                       : results.front().tflops)
+                 << "\n";
   if (!peer.empty()) {
     Measurement ref;
     ref.config = peer;
@@ -1026,15 +1063,18 @@ int main(int argc, char **argv) {
       "tile-run: compile, verify, time and tune a tile kernel\n\n"
       "  tile-run kernels/gemm.mlir --shape M=4096,N=4096,K=4096 [--tune]\n"
       "  tile-run kernels/attention.mlir --shape B=4,H=48,S=4096,D=64 "
-      "[--causal] [--tune]\n\n"
+      "[--causal] [--tune]\n"
+      "  tile-run kernels/softmax.mlir --shape R=4096,C=4096 [--tune]\n\n"
       "Each config is verified before it is timed: every output element is\n"
       "compared with an fp32 reference computed on the GPU (cuBLAS for\n"
       "reference = \"gemm\", timed too as the peer; an fp32 attention kernel\n"
-      "for reference = \"attention\") under a per-element bound derived from\n"
-      "the types and sizes (docs/verification.md), a sample of elements with\n"
-      "an exact reference on the CPU, and the row padding and guard bands\n"
-      "of the tensors must keep their NaN canary. The exit status is 0 only\n"
-      "when every config compiled, ran and verified.\n"
+      "for reference = \"attention\"; row kernels with double sums for\n"
+      "reference = \"softmax\" and \"layernorm\", whose speed is reported\n"
+      "in GB/s) under a per-element bound derived from the types and sizes\n"
+      "(docs/verification.md), a sample of elements with an exact reference\n"
+      "on the CPU, and the row padding and guard bands of the tensors must\n"
+      "keep their NaN canary. The exit status is 0 only when every config\n"
+      "compiled, ran and verified.\n"
       "Without a GPU it compiles every config and reports ptxas figures.\n");
   if (iters == 0) {
     llvm::errs() << "tile-run: error: --iters must be at least 1 (the "
@@ -1131,6 +1171,8 @@ int main(int argc, char **argv) {
     referenceOptions.descaleK = descaleKOpt;
   if (descaleVOpt.getNumOccurrences())
     referenceOptions.descaleV = descaleVOpt;
+  if (epsOpt.getNumOccurrences())
+    referenceOptions.eps = epsOpt;
   referenceOptions.seed = seed;
   referenceOptions.toleranceScale = toleranceOpt;
   auto reference = makeReference(**src, referenceOptions);
