@@ -2,13 +2,13 @@
 //
 // The CUDA source of the reference kernels (lib/Runtime/cuda/
 // ReferenceKernels.cu) compiled as host C++ under CudaEmulation.h and run
-// against the exact host attention, softmax and layernorm: the reference
-// that judges every kernel is itself checked in the GPU-free suite, on every
-// code path (partial blocks, causal, S_Q != S_KV, each head-dim variant, fp8
-// decoding with descale factors; rows of 1 to 65536 columns, blocks striding
-// over the rows), and the device checker against the host checker. The
-// GPU runs the same source through nvcc (RuntimeGpuTest does the same
-// checks there).
+// against the exact host attention, softmax, layernorm and GEMM epilogues:
+// the reference that judges every kernel is itself checked in the GPU-free
+// suite, on every code path (partial blocks, causal, S_Q != S_KV, each
+// head-dim variant, fp8 decoding with descale factors; rows of 1 to 65536
+// columns, blocks striding over the rows; every epilogue step), and the
+// device checker against the host checker. The GPU runs the same source
+// through nvcc (RuntimeGpuTest does the same checks there).
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +19,7 @@
 #include "AttentionReferenceCase.h"
 #include "RowReferenceCase.h"
 #include "tile/Runtime/AttentionReference.h"
+#include "tile/Runtime/GemmEpilogue.h"
 #include "tile/Runtime/HostData.h"
 #include "tile/Runtime/Verify.h"
 
@@ -265,6 +266,75 @@ TEST(ReferenceKernels, GemmMatchesExactProducts) {
         ASSERT_NEAR(out[i * c.N + j], sum, 1e-6 * mag + 1e-30)
             << "C[" << i << ", " << j << "]";
       }
+  }
+}
+
+/// The GEMM epilogue reference against the host's exact epilogue
+/// (GemmEpilogue::apply) on the same fp32 product: every step, operands of
+/// several types, a residual with padded rows, a full grid and a short one
+/// whose blocks stride over C.
+TEST(ReferenceKernels, GemmEpilogueMatchesExact) {
+  struct Case {
+    const char *reference;
+    int64_t M, N;
+    ElementType type; // of the operands
+  };
+  for (const Case &c :
+       {Case{"gemm+bias+gelu", 70, 65, ElementType::BF16},
+        Case{"gemm+bias+silu", 33, 130, ElementType::F16},
+        Case{"gemm+residual", 64, 48, ElementType::BF16},
+        Case{"gemm+residual+gelu+bias+silu", 17, 40, ElementType::F32}}) {
+    auto epilogue = GemmEpilogue::parse(c.reference);
+    ASSERT_TRUE(bool(epilogue)) << llvm::toString(epilogue.takeError());
+    // The product: values over the range where GELU and SiLU bend, and
+    // beyond (where exp overflows or underflows).
+    std::vector<float> product(c.M * c.N);
+    fillRandom(product.data(), ElementType::F32, product.size(), 41, -12, 12);
+    product[0] = 0;
+    product[1] = -200;
+    product[2] = 200;
+    size_t e = elementSize(c.type);
+    int64_t pitch = c.N + 16 / e; // residual rows padded
+    std::vector<std::vector<char>> operands;
+    EpilogueArgs args = {};
+    args.count = static_cast<int>(epilogue->steps.size());
+    for (size_t s = 0; s < epilogue->steps.size(); ++s) {
+      EpilogueStepArgs &step = args.step[s];
+      step.op = epilogue->steps[s];
+      if (!epilogue->takesOperand(s))
+        continue;
+      bool bias = step.op == kEpilogueBias;
+      size_t count = bias ? c.N : c.M * pitch;
+      operands.emplace_back(count * e);
+      fillRandom(operands.back().data(), c.type, count, 50 + s, -1, 1);
+      step.data = reinterpret_cast<unsigned long long>(operands.back().data());
+      step.type = static_cast<int>(c.type);
+      step.pitch = bias ? 0 : pitch;
+    }
+    unsigned full = unsigned((c.M * c.N + kThreads - 1) / kThreads);
+    for (unsigned grid : {full, 2u}) {
+      SCOPED_TRACE(testing::Message()
+                   << c.reference << " " << c.M << "x" << c.N << " "
+                   << elementTypeName(c.type) << ", " << grid << " block(s)");
+      std::vector<float> out = product;
+      emulateLaunch({grid, 1, 1}, kThreads, [&] {
+        tile_ref_gemm_epilogue(out.data(), c.M, c.N, args);
+      });
+      std::vector<double> values(epilogue->operandCount());
+      for (int64_t i = 0; i < c.M; ++i)
+        for (int64_t j = 0; j < c.N; ++j) {
+          for (size_t s = 0, k = 0; s < epilogue->steps.size(); ++s)
+            if (epilogue->takesOperand(s)) {
+              bool bias = epilogue->steps[s] == kEpilogueBias;
+              values[k] = loadElement(operands[k].data(), c.type,
+                                      bias ? j : i * pitch + j);
+              ++k;
+            }
+          double x = epilogue->apply(product[i * c.N + j], values.data());
+          ASSERT_NEAR(out[i * c.N + j], x, 0x1p-23 * std::fabs(x) + 1e-30)
+              << "C[" << i << ", " << j << "]";
+        }
+    }
   }
 }
 

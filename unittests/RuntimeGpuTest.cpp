@@ -11,6 +11,7 @@
 
 #include "tile/Runtime/CudaDriver.h"
 #include "tile/Runtime/Cublas.h"
+#include "tile/Runtime/GemmEpilogue.h"
 #include "tile/Runtime/HostData.h"
 #include "tile/Runtime/ReferenceKernels.h"
 #include "AttentionReferenceCase.h"
@@ -823,6 +824,57 @@ TEST_F(RuntimeGpu, RowReferenceKernels) {
   std::string e = errorText(kernels->softmax(bad, stream->get()));
   EXPECT_NE(e.find("at least one row and one column"), std::string::npos)
       << e;
+}
+
+// The GEMM epilogue reference kernel against the host's exact epilogue on
+// the same fp32 product (the GPU-free suite runs more cases under the CPU
+// emulation): bias + GELU with a bf16 bias, a residual of f16 with padded
+// rows, then SiLU; the struct of steps passed by value as nvcc lays it out.
+TEST_F(RuntimeGpu, GemmEpilogueReferenceKernel) {
+  ASSERT_EXPECTED(kernels, ReferenceKernels::get(*drv));
+  ASSERT_EXPECTED(stream, Stream::create(*drv));
+  const int64_t M = 300, N = 130, pitch = N + 6;
+  auto epilogue = GemmEpilogue::parse("gemm+bias+gelu+residual+silu");
+  ASSERT_TRUE(static_cast<bool>(epilogue)) << errorText(epilogue);
+  std::vector<float> product(M * N);
+  fillRandom(product.data(), ElementType::F32, product.size(), 61, -12, 12);
+  std::vector<uint16_t> bias(N), residual(M * pitch);
+  fillRandom(bias.data(), ElementType::BF16, N, 62);
+  fillRandom(residual.data(), ElementType::F16, residual.size(), 63);
+  DeviceBuffer out = upload(product), db = upload(bias),
+               dr = upload(residual);
+  GemmEpilogueReferenceArgs args;
+  args.out = out.ptr();
+  args.M = M;
+  args.N = N;
+  args.steps.count = 4;
+  args.steps.step[0] = {db.ptr(), 0, kEpilogueBias,
+                        static_cast<int>(ElementType::BF16)};
+  args.steps.step[1].op = kEpilogueGelu;
+  args.steps.step[2] = {dr.ptr(), pitch, kEpilogueResidual,
+                        static_cast<int>(ElementType::F16)};
+  args.steps.step[3].op = kEpilogueSilu;
+  ASSERT_OK(kernels->gemmEpilogue(args, stream->get()));
+  ASSERT_OK(stream->synchronize());
+  std::vector<float> got = download<float>(out);
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      double operands[2] = {loadElement(bias.data(), ElementType::BF16, j),
+                            loadElement(residual.data(), ElementType::F16,
+                                        i * pitch + j)};
+      double x = epilogue->apply(product[i * N + j], operands);
+      ASSERT_NEAR(got[i * N + j], x, 0x1p-23 * std::fabs(x) + 1e-30)
+          << "C[" << i << ", " << j << "]";
+    }
+  // Bad arguments are errors, not launches.
+  GemmEpilogueReferenceArgs bad = args;
+  bad.steps.step[0].data = 0;
+  std::string e = errorText(kernels->gemmEpilogue(bad, stream->get()));
+  EXPECT_NE(e.find("has no operand"), std::string::npos) << e;
+  bad = args;
+  bad.steps.count = 9;
+  e = errorText(kernels->gemmEpilogue(bad, stream->get()));
+  EXPECT_NE(e.find("up to 8 steps"), std::string::npos) << e;
 }
 
 // The device checker, compiled by nvcc, against the host checker on the same

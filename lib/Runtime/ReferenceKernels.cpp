@@ -159,6 +159,50 @@ llvm::Error ReferenceKernels::gemm(const GemmReferenceArgs &a,
                       "cuLaunchKernel (GEMM reference)");
 }
 
+static_assert(sizeof(EpilogueStepArgs) == 24 && sizeof(EpilogueArgs) == 200,
+              "EpilogueArgs must have the layout nvcc gives it");
+
+llvm::Error ReferenceKernels::gemmEpilogue(const GemmEpilogueReferenceArgs &a,
+                                           CUstream stream) {
+  if (a.M < 1 || a.N < 1)
+    return makeError("the GEMM epilogue reference needs M, N >= 1, not M=" +
+                     llvm::Twine(a.M) + " N=" + llvm::Twine(a.N));
+  if (a.steps.count < 0 || a.steps.count > kMaxEpilogueSteps)
+    return makeError("the GEMM epilogue reference takes up to " +
+                     llvm::Twine(kMaxEpilogueSteps) + " steps, not " +
+                     llvm::Twine(a.steps.count));
+  for (int s = 0; s < a.steps.count; ++s) {
+    const EpilogueStepArgs &step = a.steps.step[s];
+    switch (step.op) {
+    case kEpilogueBias:
+    case kEpilogueResidual:
+      if (!step.data)
+        return makeError("the GEMM epilogue reference: step " + llvm::Twine(s) +
+                         " (a bias or residual) has no operand");
+      if (auto type = typeCode(static_cast<ElementType>(step.type)); !type)
+        return type.takeError();
+      break;
+    case kEpilogueGelu:
+    case kEpilogueSilu:
+      break;
+    default:
+      return makeError("the GEMM epilogue reference: unknown step code " +
+                       llvm::Twine(step.op));
+    }
+  }
+  auto fn = module.getFunction("tile_ref_gemm_epilogue");
+  if (!fn)
+    return fn.takeError();
+  CUdeviceptr C = a.out;
+  long long M = a.M, N = a.N;
+  EpilogueArgs steps = a.steps;
+  void *params[] = {&C, &M, &N, &steps};
+  return driver.check(driver.cuLaunchKernel(*fn, gridFor(uint64_t(M) * N), 1, 1,
+                                            kThreads, 1, 1, 0, stream, params,
+                                            nullptr),
+                      "cuLaunchKernel (GEMM epilogue reference)");
+}
+
 namespace {
 /// Rows a block of the row kernels takes (a warp each), and the most blocks
 /// a launch has (they stride over the rows beyond).

@@ -83,6 +83,45 @@ ErrorBound tile::runtime::gemmErrorBound(ElementType inType,
   return b;
 }
 
+ErrorBound tile::runtime::gemmEpilogueErrorBound(
+    ElementType inType, ElementType outType, int64_t K,
+    llvm::ArrayRef<EpilogueOp> steps, llvm::ArrayRef<double> operandMaxAbs,
+    std::vector<float> rowNorms, std::vector<float> colNorms) {
+  const double u = std::ldexp(1.0, -24);
+  // The error of the fp32 value after each step: R |y| + A ||a|| ||b|| + F.
+  double R = 0, F = 0;
+  double A = kAccumulation * accumulationRoundoff(inType) *
+             std::sqrt(static_cast<double>(std::max<int64_t>(K, 1)));
+  for (size_t s = 0; s < steps.size(); ++s) {
+    switch (steps[s]) {
+    case kEpilogueBias:
+    case kEpilogueResidual: {
+      double v = s < operandMaxAbs.size() ? std::fabs(operandMaxAbs[s]) : 0;
+      F += R * v; // R |y - v| <= R |y| + R |v|
+      R += u;     // the fp32 addition
+      break;
+    }
+    case kEpilogueGelu:
+    case kEpilogueSilu: {
+      double L = steps[s] == kEpilogueGelu ? kGeluLipschitz : kSiluLipschitz;
+      A *= L;
+      F = L * F + kActivationLambda * R + kActivationEvalAbs * u;
+      R = kActivationKappa * R + kActivationEvalRel * u;
+      break;
+    }
+    }
+  }
+  ErrorBound b;
+  // One unit in the last place of the output, the fp32 arithmetic relative
+  // to the result, and the reference's own rounding to fp32.
+  b.rtol = 2 * unitRoundoff(outType) + R + u;
+  b.atol = A;
+  b.floor = F + subnormalSpacing(outType);
+  b.rowScale = std::move(rowNorms);
+  b.colScale = std::move(colNorms);
+  return b;
+}
+
 ErrorBound tile::runtime::attentionErrorBound(ElementType pType,
                                               ElementType outType, double vmax,
                                               std::vector<float> rowScale) {

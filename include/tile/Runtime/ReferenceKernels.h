@@ -13,6 +13,7 @@
 #include "tile/Compiler/LaunchInfo.h"
 #include "tile/Runtime/CheckElement.h"
 #include "tile/Runtime/CudaDriver.h"
+#include "tile/Runtime/EpilogueArgs.h"
 #include "tile/Runtime/Module.h"
 
 #include <vector>
@@ -49,6 +50,17 @@ struct GemmReferenceArgs {
   int64_t M = 0, N = 0, K = 0, lda = 0, ldb = 0;
   bool transB = false;
   float aScale = 1, bScale = 1;
+};
+
+/// C = f(C) in place on the GPU reference's product: `out` holds packed
+/// M x N fp32 (cuBLAS's or the fp32 GEMM's A B); each element becomes the
+/// epilogue `steps` (GemmEpilogue.h) applied to it in double, from the fp32
+/// product and the bias (step.data[col]) and residual
+/// (step.data[row * pitch + col]) inputs, rounded once to fp32.
+struct GemmEpilogueReferenceArgs {
+  CUdeviceptr out = 0;
+  int64_t M = 0, N = 0;
+  EpilogueArgs steps = {};
 };
 
 /// Y = softmax(X) over each row of X (rows x cols of `xType`, rows `xPitch`
@@ -100,6 +112,12 @@ public:
   /// Enqueues the GEMM reference on `stream`. Errors: M or N over what a
   /// grid covers, an unknown element type.
   llvm::Error gemm(const GemmReferenceArgs &args, CUstream stream);
+
+  /// Enqueues the GEMM epilogue reference on `stream`. Errors: M or N below
+  /// 1, more than kMaxEpilogueSteps steps, an unknown step or element
+  /// type, a step that needs an operand without one.
+  llvm::Error gemmEpilogue(const GemmEpilogueReferenceArgs &args,
+                           CUstream stream);
 
   /// Enqueues the softmax reference on `stream`. Errors: rows or cols
   /// below 1, an unknown element type.

@@ -23,6 +23,7 @@
 
 #include "tile/Compiler/LaunchInfo.h"
 #include "tile/Runtime/CheckElement.h"
+#include "tile/Runtime/EpilogueArgs.h"
 
 #include "llvm/ADT/ArrayRef.h"
 
@@ -112,12 +113,52 @@ ErrorBound layerNormErrorBound(ElementType outType, int64_t cols,
                                std::vector<float> rowScale,
                                std::vector<float> colScale);
 
+/// How far C = f(A B ...) may be from the exact result when the kernel
+/// computes A B as gemmErrorBound assumes, applies the epilogue `steps`
+/// (GemmEpilogue.h) to the fp32 accumulator in fp32 and writes `outType`:
+///   |c - r| <= (2 u(out) + R) |r| + A ||a_i|| ||b_j|| + F + floor
+/// The error of the fp32 pre-epilogue value is tracked step by step as
+/// R |y| + A ||a_i|| ||b_j|| + F (y the step's exact result), starting from
+/// the GEMM's accumulation term (A = kAccumulation u_acc sqrt(K), R = F =
+/// 0):
+///  * bias, residual (|v| <= `operandMaxAbs[s]`, the inputs exact in
+///    fp32): the fp32 addition rounds by u |y|, and R |y_before| <=
+///    R (|y| + |v|): F += R max|v|, then R += u;
+///  * gelu, silu (f): an absolute error e becomes at most L e (L the
+///    largest |f'|: kGeluLipschitz, kSiluLipschitz); a relative one d
+///    at most d (kActivationKappa |f(y)| + kActivationLambda) (|y f'(y)|
+///    <= 1.5 |f(y)| + 0.125 for both); and the fp32 evaluation adds
+///    kActivationEvalRel u |f(y)| + kActivationEvalAbs u (measured worst
+///    cases, the approximate ex2 off by 2^-22 either way: gelu 2 u |f| +
+///    5.2 u, silu 4 u |f| + 0.8 u). So A *= L, F = L F + lambda R +
+///    evalAbs u, R = kappa R + evalRel u.
+/// The last R |r| gets u more for the reference's own rounding to fp32;
+/// the GEMM term propagated through L covers the difference of the
+/// kernel's and the reference's products, as it does for a plain GEMM.
+/// `operandMaxAbs` has one entry per step (ignored for activations).
+ErrorBound gemmEpilogueErrorBound(ElementType inType, ElementType outType,
+                                  int64_t K, llvm::ArrayRef<EpilogueOp> steps,
+                                  llvm::ArrayRef<double> operandMaxAbs,
+                                  std::vector<float> rowNorms,
+                                  std::vector<float> colNorms);
+
 /// The constants of the bounds (docs/verification.md has the derivations
 /// and the measurements behind them).
 constexpr double kAccumulation = 0.25;
 constexpr double kSoftmax = 4;
 constexpr double kRowOps = 32;
 constexpr double kRowSum = 4;
+/// GEMM epilogues: the largest |f'| of GELU's tanh form (1.1290) and of
+/// SiLU (1.0998); |y f'(y)| <= kappa |f(y)| + lambda for both (y > 0:
+/// y f' <= 1.3 f; y < 0: at most 0.104 over kappa |f|); the fp32
+/// evaluation error of either, in units of u(f32), relative to |f(y)| and
+/// absolute.
+constexpr double kGeluLipschitz = 1.13;
+constexpr double kSiluLipschitz = 1.1;
+constexpr double kActivationKappa = 1.5;
+constexpr double kActivationLambda = 0.125;
+constexpr double kActivationEvalRel = 8;
+constexpr double kActivationEvalAbs = 16;
 
 /// A rows x cols output in host memory, row r at data + r * pitch elements.
 struct OutputView {

@@ -2,8 +2,9 @@
 // checks tile's kernels against. They are plain CUDA compiled by nvcc (not by
 // tile's own compiler), so a bug in tile's lowering cannot hide in its
 // reference. Kept deliberately straightforward: every product and sum in
-// fp32 on the CUDA cores (double in the row kernels: softmax, layernorm),
-// accurate expf/exp, no tensor cores, no approximations.
+// fp32 on the CUDA cores (double in the row kernels, softmax and layernorm,
+// and in the GEMM epilogues), accurate expf/exp, no tensor cores, no
+// approximations.
 //
 // The PTX that the runtime loads is generated from this file with
 //   scripts/gen-reference-ptx.sh
@@ -22,6 +23,7 @@
 // 0 bf16, 1 f16, 2 f32, 3 f8e4m3 (E4M3FN), 4 f8e5m2.
 
 #include "tile/Runtime/CheckElement.h"
+#include "tile/Runtime/EpilogueArgs.h"
 
 #include <stdint.h>
 
@@ -341,6 +343,49 @@ extern "C" __global__ void __launch_bounds__(kThreads)
       if (m < M && n < N)
         C[m * N + n] = acc[i][j];
     }
+}
+
+//===----------------------------------------------------------------------===//
+// GEMM epilogues
+//===----------------------------------------------------------------------===//
+
+/// C = f(C) in place: C is the packed M x N fp32 product of the GEMM
+/// reference; each element becomes the epilogue's steps (EpilogueArgs.h)
+/// applied in order, in double, from the fp32 product and the bias
+/// (data[col]) and residual (data[row * pitch + col]) inputs: + bias, +
+/// residual, GELU's tanh form 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715
+/// x^3))), SiLU x / (1 + exp(-x)). Rounded to fp32 once. A thread an
+/// element, blocks striding over C.
+extern "C" __global__ void __launch_bounds__(kThreads)
+    tile_ref_gemm_epilogue(float *C, long long M, long long N,
+                           tile::runtime::EpilogueArgs steps) {
+  const double k0 = 0.79788456080286535588; // sqrt(2 / pi)
+  const double k1 = 0.044715;
+  const long long total = M * N;
+  for (long long i = (long long)blockIdx.x * kThreads + threadIdx.x; i < total;
+       i += (long long)gridDim.x * kThreads) {
+    const long long row = i / N, col = i % N;
+    double y = C[i];
+    for (int s = 0; s < steps.count; ++s) {
+      const tile::runtime::EpilogueStepArgs &step = steps.step[s];
+      const void *data = reinterpret_cast<const void *>(step.data);
+      switch (step.op) {
+      case tile::runtime::kEpilogueBias:
+        y += loadAsFloat(data, col, step.type);
+        break;
+      case tile::runtime::kEpilogueResidual:
+        y += loadAsFloat(data, row * step.pitch + col, step.type);
+        break;
+      case tile::runtime::kEpilogueGelu:
+        y = 0.5 * y * (1.0 + tanh(k0 * (y + k1 * y * y * y)));
+        break;
+      default: // kEpilogueSilu
+        y = y / (1.0 + exp(-y));
+        break;
+      }
+    }
+    C[i] = static_cast<float>(y);
+  }
 }
 
 //===----------------------------------------------------------------------===//
