@@ -4,6 +4,7 @@
 
 #include "tile/Runtime/AttentionReference.h"
 #include "tile/Runtime/Cublas.h"
+#include "tile/Runtime/GemmEpilogue.h"
 #include "tile/Runtime/ReferenceKernels.h"
 #include "tile/Runtime/RowReference.h"
 
@@ -206,16 +207,25 @@ llvm::Error checkReferenceFinite(ReferenceKernels &kernels,
 
 //===----------------------------------------------------------------------===//
 // gemm: cuBLAS with fp32 output; 512 elements exact on the host
+// gemm+STEP+...: the same, then the epilogue in double (GPU and host)
 //===----------------------------------------------------------------------===//
 
 class GemmReference : public Reference {
 public:
-  GemmReference(const KernelSource &src, const ReferenceOptions &options)
-      : Reference(src), options(options) {}
+  /// A plain GEMM, or with `epilogue` (reference = "gemm+..."): then the
+  /// arguments are A, B, one per bias or residual step, C.
+  GemmReference(const KernelSource &src, const ReferenceOptions &options,
+                GemmEpilogue epilogue = {})
+      : Reference(src), options(options), epilogue(std::move(epilogue)),
+        C(2 + this->epilogue.operandCount()) {}
 
-  enum Arg { A, B, C, ScaleA, ScaleB };
+  /// C is argument 2 of a plain GEMM, after the epilogue's operands
+  /// otherwise; the scales only follow a plain GEMM's C.
+  enum Arg { A, B, PlainC, ScaleA, ScaleB };
 
   llvm::Error checkKernel() const override {
+    if (hasEpilogue())
+      return checkEpilogueKernel();
     const auto &args = src.args();
     auto isMatrix = [&](unsigned i) {
       return args[i].isTensor && args[i].dimNames.size() == 2;
@@ -245,29 +255,43 @@ public:
     return Reference::scalarArgument(argIndex, sizes);
   }
 
+  /// 2 M N K, the epilogue not counted (as ../shared/anchors.py counts
+  /// its GEMM + bias + GELU peers).
   double flops(const Bindings &sizes) const override {
     auto [M, N, K] = dims(sizes);
     return 2.0 * M * N * K;
   }
 
+  /// Bias and residual arguments: kEpilogueOperandLo..Hi (GemmEpilogue.h).
+  std::pair<double, double> inputRange(unsigned argIndex) const override {
+    if (argIndex > B && argIndex < C)
+      return {kEpilogueOperandLo, kEpilogueOperandHi};
+    return {-1.0, 1.0};
+  }
+
   uint64_t deviceBytes(const Bindings &sizes) const override {
     auto [M, N, K] = dims(sizes);
-    // cuBLAS's fp32 C, the norms, the check's tile statistics.
+    // cuBLAS's fp32 C (the epilogue runs in place), the norms, the check's
+    // tile statistics.
     return uint64_t(M) * N * 4 + (M + N) * 4 +
            (uint64_t(M) / 64 + 1) * (N / 64 + 1) * sizeof(TileStats);
   }
   uint64_t hostBytes(const Bindings &sizes) const override {
     auto [M, N, K] = dims(sizes);
-    // The norms, the sampled rows and columns.
-    return (M + N) * 4 + 48 * (uint64_t(K) + N) * 4;
+    // The norms, the sampled rows and columns, the epilogue operands'
+    // sampled values.
+    return (M + N) * 4 + 48 * (uint64_t(K) + N) * 4 +
+           uint64_t(epilogue.operandCount()) * 16 * 32 * 4;
   }
 
   void beginShape(const Bindings &sizes) override {
     std::tie(M, N, K) = dims(sizes);
     // B is K x N, or N x K ("NT": its first dimension is C's second).
-    transB = src.args()[1].dimNames[0] == src.args()[2].dimNames[1];
+    transB = src.args()[B].dimNames[0] == src.args()[C].dimNames[1];
     sampleRows = pickIndices(M, 16, 4, options.seed);
     sampleCols = pickIndices(N, 32, 8, options.seed + 1);
+    operandMax.assign(epilogue.steps.size(), 0);
+    operandSamples.assign(epilogue.steps.size(), {});
   }
   void endShape() override {
     ltPlan.reset();
@@ -276,14 +300,31 @@ public:
     colNormsDev.reset();
     rowNormsA = colNormsB = {};
     rowsA = colsB = {};
+    operandMax = {};
+    operandSamples = {};
     points = {};
   }
 
   /// Keeps the norms of A's rows and B's columns and the sampled rows and
-  /// columns, all of the dequantised values (times the scales).
+  /// columns, all of the dequantised values (times the scales); of a bias
+  /// or residual, its largest magnitude and its values at the sampled
+  /// elements.
   void noteInput(unsigned argIndex, const std::vector<char> &packed) override {
     ElementType type = src.args()[argIndex].elementType;
     size_t e = elementSize(type);
+    if (argIndex > B && argIndex < C) {
+      size_t step = operandStep(argIndex);
+      bool bias = epilogue.steps[step] == kEpilogueBias;
+      operandMax[step] = maxAbs(packed.data(), type, packed.size() / e);
+      std::vector<float> &at = operandSamples[step];
+      at.assign(sampleRows.size() * sampleCols.size(), 0);
+      for (size_t i = 0; i < sampleRows.size(); ++i)
+        for (size_t j = 0; j < sampleCols.size(); ++j)
+          at[i * sampleCols.size() + j] = static_cast<float>(loadElement(
+              packed.data(), type,
+              bias ? sampleCols[j] : sampleRows[i] * N + sampleCols[j]));
+      return;
+    }
     auto scaled = [](std::vector<float> v, float scale) {
       for (float &x : v)
         x *= std::fabs(scale);
@@ -325,9 +366,12 @@ public:
     // cuBLAS computes the reference (and is timed as the peer) for the
     // 16-bit types it takes; fp8 and anything else goes to the fp32 CUDA
     // GEMM of the reference kernels.
-    useCublas = (a->type == ElementType::BF16 || a->type == ElementType::F16) &&
-                b->type == a->type && scaleA() == 1.0f && scaleB() == 1.0f &&
-                (c->type == a->type || c->type == ElementType::F32);
+    useCublas = useCublasFor(*a, *b, *c);
+    const char *refName =
+        hasEpilogue() ? (useCublas ? "cuBLAS reference GEMM with the epilogue"
+                                   : "the GEMM reference with the epilogue")
+        : useCublas   ? "cuBLAS reference GEMM"
+                      : "the GEMM reference";
     if (useCublas) {
       auto cublasOr = Cublas::get(drv);
       if (!cublasOr)
@@ -372,9 +416,28 @@ public:
       if (auto err = kernels->gemm(args, stream.get()))
         return withContext("the GEMM reference", std::move(err));
     }
+    if (hasEpilogue()) {
+      // C = f(A B ...) in place, in double.
+      GemmEpilogueReferenceArgs args;
+      args.out = expected->ptr();
+      args.M = M;
+      args.N = N;
+      args.steps.count = static_cast<int>(epilogue.steps.size());
+      for (size_t s = 0, k = 2; s < epilogue.steps.size(); ++s) {
+        EpilogueStepArgs &step = args.steps.step[s];
+        step.op = epilogue.steps[s];
+        if (!epilogue.takesOperand(s))
+          continue;
+        const DeviceTensor &t = tensors[k++];
+        step.data = t.ptr();
+        step.type = static_cast<int>(t.type);
+        step.pitch = t.rowPitch();
+      }
+      if (auto err = kernels->gemmEpilogue(args, stream.get()))
+        return withContext("the GEMM epilogue reference", std::move(err));
+    }
     if (auto err = stream.synchronize())
-      return withContext(useCublas ? "cuBLAS reference GEMM" : "the GEMM reference",
-                         std::move(err));
+      return withContext(refName, std::move(err));
     // fp8: cuBLASLt is the peer (same buffers, fast accumulation like
     // ours), when it takes the problem; if not, the kernel runs unpaired.
     ltPlan.reset();
@@ -400,8 +463,6 @@ public:
     if (!colsDev)
       return colsDev.takeError();
     colNormsDev.emplace(std::move(*colsDev));
-    const char *refName =
-        useCublas ? "cuBLAS reference GEMM" : "the GEMM reference";
     if (auto err = checkReferenceFinite(*kernels, *expected, M, N,
                                         &*rowNormsDev, &*colNormsDev, stream,
                                         *this, refName))
@@ -413,35 +474,49 @@ public:
     if (!sampled)
       return withContext("reading the reference", sampled.takeError());
     ElementType in = a->type, out = c->type;
-    bound = gemmErrorBound(in, out, K, rowNormsA, colNormsB);
+    // The bound of a GEMM, or of a GEMM with its epilogue (the GEMM's
+    // propagated through it, Verify.h).
+    auto boundFor = [&](ElementType inType, ElementType outType, int64_t k) {
+      return hasEpilogue()
+                 ? gemmEpilogueErrorBound(inType, outType, k, epilogue.steps,
+                                          operandMax, rowNormsA, colNormsB)
+                 : gemmErrorBound(inType, outType, k, rowNormsA, colNormsB);
+    };
+    bound = boundFor(in, out, K);
     bound.scale = options.toleranceScale;
     // The reference sums in fp32 (the CUDA cores round to nearest; cuBLAS
     // as the tensor cores do for 16-bit operands): the bound of an f32
     // output of 16-bit operands, never below its K = 256 value, since a
     // rounding random walk does not shrink with K as fast as the bound.
-    ErrorBound f32 = gemmErrorBound(ElementType::BF16, ElementType::F32,
-                                    std::max<int64_t>(K, 256), rowNormsA,
-                                    colNormsB);
+    ErrorBound f32 = boundFor(ElementType::BF16, ElementType::F32,
+                              std::max<int64_t>(K, 256));
+    const char *what = hasEpilogue() ? "value" : "product";
+    std::vector<double> operands(epilogue.operandCount());
     for (size_t i = 0; i < sampleRows.size(); ++i)
       for (size_t j = 0; j < sampleCols.size(); ++j) {
         double sum = 0;
         for (int64_t k = 0; k < K; ++k)
           sum += static_cast<double>(rowsA[i * K + k]) * colsB[j * K + k];
+        for (size_t s = 0, o = 0; s < epilogue.steps.size(); ++s)
+          if (epilogue.takesOperand(s))
+            operands[o++] = operandSamples[s][i * sampleCols.size() + j];
+        if (hasEpilogue())
+          sum = epilogue.apply(sum, operands.data());
         size_t r = sampleRows[i], col = sampleCols[j];
         float exact = static_cast<float>(sum);
         double got = (*sampled)[i * N + col];
         if (!(std::fabs(got - sum) <= f32.at(r, col, exact)))
           return makeError(llvm::formatv(
-              "{0}: {1} is {2} but the exact product is {3} (bound {4}): the "
+              "{0}: {1} is {2} but the exact {5} is {3} (bound {4}): the "
               "reference is wrong, nothing can be verified",
-              refName, where(r, col), got, sum, f32.at(r, col, exact)));
+              refName, where(r, col), got, sum, f32.at(r, col, exact), what));
         points.push_back({i, col, sum, bound.at(r, col, exact)});
       }
     seconds = secondsSince(start);
     return llvm::Error::success();
   }
 
-  unsigned outputIndex() const override { return 2; }
+  unsigned outputIndex() const override { return C; }
 
   llvm::Expected<Verdict> verify(const DeviceTensor &output,
                                  Stream &stream) override {
@@ -451,11 +526,13 @@ public:
   }
 
   std::string where(size_t row, size_t col) const override {
-    return llvm::formatv("{0}[{1}, {2}]", src.args()[2].name, row, col).str();
+    return llvm::formatv("{0}[{1}, {2}]", src.args()[C].name, row, col).str();
   }
 
   /// cuBLAS, for the types it computes the reference in; cuBLASLt for fp8
-  /// (when it plans the GEMM).
+  /// (when it plans the GEMM). A plain GEMM, without the epilogue, for a
+  /// kernel with one (../shared/anchors.py times cuBLASLt's fused bias +
+  /// GELU).
   std::string peerName() const override {
     return ltPlan ? "cuBLASLt" : useCublas ? "cuBLAS" : "";
   }
@@ -473,6 +550,19 @@ public:
     });
   }
   std::string description() const override {
+    if (hasEpilogue())
+      return llvm::formatv(
+                 "{0}: every element against {1}, the epilogue applied in "
+                 "double on the GPU ({2:F1} s), {3} elements against exact "
+                 "values on the host{4}",
+                 epilogue.formula(),
+                 useCublas ? "cuBLAS (fp32 output)"
+                           : "the fp32 GEMM reference kernel",
+                 seconds, points.size(),
+                 ltPlan      ? "; peer: cuBLASLt GEMM without the epilogue"
+                 : useCublas ? "; peer: cuBLAS GEMM without the epilogue"
+                             : "")
+          .str();
     return llvm::formatv("every element against {0} ({1:F1} s), {2} elements "
                          "against exact products on the host{3}{4}",
                          useCublas ? "cuBLAS (fp32 output)"
@@ -488,16 +578,70 @@ public:
   }
 
 private:
+  bool hasEpilogue() const { return !epilogue.steps.empty(); }
+
+  /// The step of the epilogue whose operand argument `argIndex` is.
+  size_t operandStep(unsigned argIndex) const {
+    for (size_t s = 0, k = 2; s < epilogue.steps.size(); ++s)
+      if (epilogue.takesOperand(s) && k++ == argIndex)
+        return s;
+    return 0; // not reached: argIndex is one of them
+  }
+
+  /// A, B, one argument per bias (the N-vector of C's columns) or residual
+  /// (like C) in step order, C written by the kernel; nothing else.
+  llvm::Error checkEpilogueKernel() const {
+    const auto &args = src.args();
+    auto isTensor = [&](unsigned i, size_t rank) {
+      return args[i].isTensor && args[i].dimNames.size() == rank &&
+             llvm::none_of(args[i].dimNames,
+                           [](const std::string &d) { return d.empty(); });
+    };
+    bool ok = args.size() == C + 1 && isTensor(A, 2) && isTensor(B, 2) &&
+              isTensor(C, 2) && args[C].isOutput && !args[A].isOutput &&
+              !args[B].isOutput;
+    if (ok)
+      ok = args[A].dimNames[0] == args[C].dimNames[0];
+    for (size_t s = 0, k = 2; ok && s < epilogue.steps.size(); ++s) {
+      if (!epilogue.takesOperand(s))
+        continue;
+      const KernelArgInfo &v = args[k];
+      ok = epilogue.steps[s] == kEpilogueBias
+               ? isTensor(k, 1) && v.dimNames[0] == args[C].dimNames[1]
+               : isTensor(k, 2) && v.dimNames == args[C].dimNames;
+      ok = ok && !v.isOutput;
+      ++k;
+    }
+    if (!ok)
+      return makeError("reference \"" + src.reference() +
+                       "\" needs the arguments " + epilogue.signature() +
+                       ", in that order, for " + epilogue.formula() +
+                       "; fix the signature of @" + src.name() +
+                       ", or its reference attribute");
+    return llvm::Error::success();
+  }
+
+  /// Whether cuBLAS computes the reference (and is the peer): 16-bit
+  /// operands of one type, no scales, C of their type or f32.
+  bool useCublasFor(const DeviceTensor &a, const DeviceTensor &b,
+                    const DeviceTensor &c) const {
+    return (a.type == ElementType::BF16 || a.type == ElementType::F16) &&
+           b.type == a.type && scaleA() == 1.0f && scaleB() == 1.0f &&
+           (c.type == a.type || c.type == ElementType::F32);
+  }
+
   std::tuple<int64_t, int64_t, int64_t> dims(const Bindings &sizes) const {
-    const auto &A = src.args()[0], &C = src.args()[2];
-    return {sizes.lookup(A.dimNames[0]), sizes.lookup(C.dimNames[1]),
-            sizes.lookup(A.dimNames[1])};
+    const auto &a = src.args()[A], &c = src.args()[C];
+    return {sizes.lookup(a.dimNames[0]), sizes.lookup(c.dimNames[1]),
+            sizes.lookup(a.dimNames[1])};
   }
 
   float scaleA() const { return options.scaleA ? *options.scaleA : 1.0f; }
   float scaleB() const { return options.scaleB ? *options.scaleB : 1.0f; }
 
   ReferenceOptions options;
+  GemmEpilogue epilogue; // no steps for reference = "gemm"
+  unsigned C;            // C's argument index
   bool useCublas = true;
   std::unique_ptr<Fp8GemmPlan> ltPlan; // the fp8 peer
   std::string peerNote;                // why there is none
@@ -509,6 +653,10 @@ private:
   std::vector<float> rowNormsA, colNormsB;
   std::vector<size_t> sampleRows, sampleCols;
   std::vector<float> rowsA, colsB; // sampled rows of A, columns of B
+  /// Per epilogue step: max |operand| (0 for activations), the operand at
+  /// the sampled elements (sampled row x sampled column).
+  std::vector<double> operandMax;
+  std::vector<std::vector<float>> operandSamples;
   std::vector<ExpectedPoint> points;
   ErrorBound bound;
   bool transB = false;
@@ -1249,6 +1397,19 @@ tile::makeReference(const KernelSource &src, const ReferenceOptions &options) {
                      "--eps=1e-6");
   if (name == "gemm")
     return std::make_unique<GemmReference>(src, options);
+  if (GemmEpilogue::isEpilogueReference(name)) {
+    auto epilogue = GemmEpilogue::parse(name);
+    if (!epilogue)
+      return makeError("@" + src.name() + ": " +
+                       llvm::toString(epilogue.takeError()));
+    auto reference =
+        std::make_unique<GemmReference>(src, options, std::move(*epilogue));
+    // Checked before anything is compiled (--compile-only too): the
+    // reference string and the signature must agree.
+    if (auto err = reference->checkKernel())
+      return std::move(err);
+    return reference;
+  }
   if (attention)
     return std::make_unique<AttentionReferenceImpl>(src, options);
   if (name == "softmax")

@@ -17,6 +17,17 @@
 //                the kernel's output type), the fp32 CUDA GEMM of
 //                tile/Runtime/ReferenceKernels.h for fp8; exact: 512
 //                elements on the host.
+//   "gemm+STEP+STEP...": C = f(A x B ...), the steps applied in order to
+//                the product: bias (+ an N-vector, one value per column),
+//                residual (+ an M x N tensor), gelu (its tanh form, as
+//                cuBLASLt's GELU epilogue), silu (x / (1 + exp(-x))); the
+//                arguments are A, B, one per bias or residual step in step
+//                order, C (tile/Runtime/GemmEpilogue.h). GPU reference:
+//                "gemm"'s product, then the epilogue in double on the GPU
+//                (tile/Runtime/ReferenceKernels.h); exact: the same 512
+//                elements with the epilogue in double. Peer: cuBLAS's plain
+//                GEMM, without the epilogue. The bound is the GEMM's
+//                propagated through the epilogue (gemmEpilogueErrorBound).
 //   "attention": O = softmax(scale * Q K^T [causal]) V. GPU reference: the
 //                fp32 kernel of tile/Runtime/ReferenceKernels.h; exact: the
 //                rows of tile/Runtime/AttentionReference.h. No peer.
@@ -143,7 +154,8 @@ protected:
 /// The reference the kernel's `reference` attribute names, or nullptr when
 /// tile-run knows none (the kernel can still be compiled, not run). Errors:
 /// options the kernel's reference does not take (--causal, --scale on a
-/// GEMM, --eps on anything but layernorm).
+/// GEMM, --eps on anything but layernorm); a "gemm+..." reference with an
+/// unknown step, or whose steps and the kernel's signature disagree.
 llvm::Expected<std::unique_ptr<Reference>>
 makeReference(const KernelSource &src, const ReferenceOptions &options);
 
