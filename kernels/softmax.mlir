@@ -24,7 +24,11 @@ tile.kernel @softmax(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>},
       params = [#tile.param<"BLOCK_R", [1, 2, 4]>,
                 #tile.param<"WARPS", [8, 4, 16, 32]>,
                 #tile.param<"BLOCK_C", [4096, 256, 512, 1024, 2048, 8192,
-                                        16384, 32768]>],
+                                        16384, 32768]>,
+                // Programs an SM must hold at once (ptxas then caps the
+                // registers): one program's loads overlap another's
+                // reductions.
+                #tile.param<"MIN_BLOCKS", [1, 2, 4]>],
       constraints = [
         // A whole row in one tile, in the smallest candidate that holds it.
         #tile.expr<"BLOCK_C >= C">,
@@ -32,9 +36,12 @@ tile.kernel @softmax(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>},
         // At least 8 elements (16 bytes) a thread, at most 64 in registers.
         #tile.expr<"BLOCK_R * BLOCK_C >= 256 * WARPS">,
         #tile.expr<"BLOCK_R * BLOCK_C <= 64 * 32 * WARPS">,
-        #tile.expr<"BLOCK_R <= WARPS">],
+        #tile.expr<"BLOCK_R <= WARPS">,
+        // At most 2048 threads an SM.
+        #tile.expr<"MIN_BLOCKS * WARPS <= 64">],
       grid = [#tile.expr<"cdiv(R, BLOCK_R)">],
       num_warps = #tile.expr<"WARPS">,
+      min_blocks_per_sm = #tile.expr<"MIN_BLOCKS">,
       reference = "softmax"} {
   %c0 = arith.constant 0 : index
   %neg_inf = arith.constant 0xFF800000 : f32

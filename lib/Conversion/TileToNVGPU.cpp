@@ -737,6 +737,27 @@ LogicalResult mlir::tile::lowerGemmKernel(KernelOp kernel,
   return GemmEmitter(*plan, gpuModule, options).emit();
 }
 
+/// The kernel's min_blocks_per_sm, as NVVM's `nvvm.minctasm` on `func`
+/// (PTX `.minnctapersm`: ptxas caps each thread's registers so that that
+/// many blocks fit on a multiprocessor).
+static LogicalResult applyOccupancyHint(KernelOp kernel, gpu::GPUFuncOp func) {
+  ExprAttr expr = kernel.getMinBlocksPerSmAttr();
+  if (!expr || !func)
+    return success();
+  auto blocks =
+      evalKernelExpr(kernel, expr, configBindings(kernel), 1, "min_blocks_per_sm");
+  if (failed(blocks))
+    return failure();
+  // An SM runs at most 32 blocks (sm_90).
+  if (*blocks < 1 || *blocks > 32)
+    return kernel.emitOpError() << "min_blocks_per_sm = " << *blocks
+                                << " must be between 1 and 32";
+  if (*blocks > 1)
+    func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                  Builder(kernel.getContext()).getI32IntegerAttr(*blocks));
+  return success();
+}
+
 namespace {
 
 struct ConvertTileToNVGPUPass
@@ -817,7 +838,9 @@ struct ConvertTileToNVGPUPass
           dots == 0   ? lowerDistributedKernel(kernel, gpuModule, options)
           : dots == 2 ? lowerAttentionKernel(kernel, gpuModule, options)
                       : lowerGemmKernel(kernel, gpuModule, options);
-      if (failed(lowered))
+      if (failed(lowered) ||
+          failed(applyOccupancyHint(kernel, gpuModule.lookupSymbol<gpu::GPUFuncOp>(
+                                                kernel.getSymName()))))
         return signalPassFailure();
       kernel.erase();
     }

@@ -43,3 +43,16 @@ tile.kernel @to_fp8(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>},
   tile.store %q, %Y[%c0, %c0] : !q -> memref<?x?xf8E4M3FN>
   tile.return
 }
+
+// -----
+
+!f = tensor<1x256xf32>
+// expected-error @+1 {{min_blocks_per_sm = 40 must be between 1 and 32}}
+tile.kernel @occupancy(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"1">,
+                min_blocks_per_sm = #tile.expr<"40">} {
+  %c0 = arith.constant 0 : index
+  %x = tile.load %X[%c0, %c0] : memref<?x?xf32> -> !f
+  tile.store %x, %X[%c0, %c0] : !f -> memref<?x?xf32>
+  tile.return
+}

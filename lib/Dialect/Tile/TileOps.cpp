@@ -120,8 +120,9 @@ LogicalResult KernelOp::verify() {
     StringRef name = attr.getName().getValue();
     if (name.contains('.'))
       continue;
-    StringRef known[] = {"params", "constraints", "grid", "num_warps",
-                         "num_stages", "reference"};
+    StringRef known[] = {"params",     "constraints",       "grid",
+                         "num_warps",  "num_stages",        "reference",
+                         "min_blocks_per_sm"};
     StringRef closest;
     unsigned best = ~0u;
     for (StringRef k : known) {
@@ -134,7 +135,8 @@ LogicalResult KernelOp::verify() {
     if (best <= 3)
       diag << "; did you mean '" << closest << "'?";
     diag << " (a kernel's attributes are params, constraints, grid, "
-            "num_warps, num_stages and reference; another dialect's "
+            "num_warps, num_stages, min_blocks_per_sm and reference; another "
+            "dialect's "
             "attribute needs its prefix, e.g. 'mydialect."
          << name << "')";
     return diag;
@@ -233,6 +235,9 @@ LogicalResult KernelOp::verify() {
       return failure();
   if (auto stages = getNumStagesAttr())
     if (failed(checkExpr(stages, "num_stages")))
+      return failure();
+  if (auto blocks = getMinBlocksPerSmAttr())
+    if (failed(checkExpr(blocks, "min_blocks_per_sm")))
       return failure();
   return success();
 }

@@ -31,6 +31,11 @@ def Tile_KernelOp : Tile_Op<"kernel", [
     - `grid`: one to three expressions, the number of programs on x, y, z;
     - `num_warps`, `num_stages`: the warps of a program and the depth of the
       load pipeline, as expressions (usually a parameter's name);
+    - `min_blocks_per_sm`: an expression; when above 1, the lowering asks
+      ptxas to fit that many programs on a multiprocessor at once
+      (`.minnctapersm`, capping the registers a thread may use), so that
+      one program's loads overlap another's arithmetic (memory-bound
+      kernels: a tuning parameter, as `num_warps` is);
     - `config`: set by `tile-specialize`, the bound configuration. A kernel
       with a `config` has no `params` left and static tiles;
     - `reference`: the reference computation `tile-run` checks results
@@ -55,6 +60,7 @@ def Tile_KernelOp : Tile_Op<"kernel", [
                        TypedArrayAttrBase<Tile_ExprAttr, "launch grid">:$grid,
                        OptionalAttr<Tile_ExprAttr>:$num_warps,
                        OptionalAttr<Tile_ExprAttr>:$num_stages,
+                       OptionalAttr<Tile_ExprAttr>:$min_blocks_per_sm,
                        OptionalAttr<DictionaryAttr>:$config,
                        OptionalAttr<StrAttr>:$reference);
   let regions = (region SizedRegion<1>:$body);
