@@ -79,4 +79,14 @@ run softmax-store-past-end kernels/softmax.mlir $R --test-mutation=store-past-en
 run layernorm-no-bias $mut/layernorm-no-bias.mlir $R
 run layernorm-unmasked-variance $mut/layernorm-unmasked-variance.mlir $R
 run layernorm-store-past-end kernels/layernorm.mlir $R2 --test-mutation=store-past-end
+# GEMMs with fused epilogues (kernels/gemm_epilogue.mlir).
+E="kernels/gemm_epilogue.mlir"
+run control-gemm-bias-gelu $E $G --kernel gemm_bias_gelu
+run control-gemm-bias-silu $E $G --kernel gemm_bias_silu
+run control-gemm-residual $E $G --kernel gemm_residual
+run control-gemm-bias-gelu-f32 $E $G2 --kernel gemm_bias_gelu --out-dtype f32
+run gemm_bias_gelu-no-bias $mut/gemm_bias_gelu-no-bias.mlir $G --kernel gemm_bias_gelu
+run gemm_bias_silu-exp-sign $mut/gemm_bias_silu-exp-sign.mlir $G --kernel gemm_bias_silu
+run gemm_residual-no-residual $mut/gemm_residual-no-residual.mlir $G --kernel gemm_residual
+run gemm_residual-store-past-end $E $G --kernel gemm_residual --test-mutation=store-past-end
 python3 bench/summarize_mutants.py "$out/mutants.jsonl" | tee "$out/mutants.md"

@@ -144,6 +144,25 @@ MUTANTS = {
         "(wrong when C is not BLOCK_C)",
         [("  %dev_m = arith.select %in_row, %dev, %zero_t : !m_tile, !f_tile",
           "  %dev_m = arith.select %in_row, %dev, %dev : !m_tile, !f_tile")]),
+    "gemm_bias_gelu-no-bias": (
+        "gemm_epilogue.mlir",
+        "@gemm_bias_gelu does not add the bias (run with --kernel "
+        "gemm_bias_gelu)",
+        [("  %x = arith.addf %sum, %bias_b : !acc\n"
+          "  // gelu(x)",
+          "  %x = arith.maximumf %sum, %sum : !acc\n"
+          "  // gelu(x)")]),
+    "gemm_bias_silu-exp-sign": (
+        "gemm_epilogue.mlir",
+        "@gemm_bias_silu divides by 1 + exp(x) instead of 1 + exp(-x) (run "
+        "with --kernel gemm_bias_silu)",
+        [("  %neg = arith.negf %x : !acc",
+          "  %neg = arith.mulf %x, %one_t : !acc")]),
+    "gemm_residual-no-residual": (
+        "gemm_epilogue.mlir",
+        "@gemm_residual does not add R (run with --kernel gemm_residual)",
+        [("  %y = arith.addf %sum, %r_f : !acc",
+          "  %y = arith.maximumf %sum, %sum : !acc")]),
 }
 
 
