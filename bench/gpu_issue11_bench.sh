@@ -31,7 +31,7 @@ for n in 4096 8192; do
     > "$out/gemm.$n.txt" 2>&1
   echo "gemm $n rc=$? $(grep -E '^configs:' "$out/gemm.$n.txt") $(grep -E '^best' "$out/gemm.$n.txt" | head -1)"
 done
-python3 .carry/anchors.py --rowops $SHAPES --epi 4096x4096x4096 8192x8192x8192 \
+python3 .carry/anchors.py --attn --rowops $SHAPES --epi 4096x4096x4096 8192x8192x8192 \
   --gemm 4096x4096x4096 8192x8192x8192 --json "$out/anchors.json" > "$out/anchors.txt" 2>&1
 grep -E "^ROW|^EPI|^GEMM|^COPY" "$out/anchors.txt" | cut -c1-400
 tar czf "$final/results.tgz" -C "$out" .
