@@ -6,7 +6,8 @@
 //                     0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), as
 //                     cuBLASLt's GELU epilogue and torch's
 //                     gelu(approximate="tanh")
-//   @gemm_bias_silu   C = silu(A B + bias) = x / (1 + exp(-x))
+//   @gemm_bias_silu   C = silu(A B + bias) = x / (1 + exp(-x)), the
+//                     division approximate (fastmath<afn>: div.approx.f32)
 //   @gemm_residual    C = A B + R, R (M x N) bf16
 //
 // bias has N elements (one per column of C), loaded as a 1-d tile at the
@@ -169,7 +170,7 @@ tile.kernel @gemm_bias_silu(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>
   %neg = arith.negf %x : !acc
   %e = math.exp %neg : !acc
   %den = arith.addf %one_t, %e : !acc
-  %y = arith.divf %x, %den : !acc
+  %y = arith.divf %x, %den fastmath<afn> : !acc
   %c = arith.truncf %y : !acc to !c_tile
   tile.store %c, %C[%m0, %n0] : !c_tile -> memref<?x?xbf16>
   tile.return
