@@ -89,3 +89,37 @@ tile.kernel @rownorm(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>},
 // CHECK: } else {
 // CHECK-COUNT-8: memref.store %{{.*}}, %arg2
 // CHECK: gpu.return
+
+// A loop that carries tiles: upstream's structural conversion gives the
+// scf.for the threads' vectors as iter_args (1 x 256 f32 over 1 warp: 8 a
+// thread).
+!c = tensor<1x256xf32>
+!cr = tensor<1xf32>
+tile.kernel @row_sum(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>},
+                     %S: memref<?xf32> {tile.shape = #tile.shape<R>})
+    attributes {grid = [#tile.expr<"R">], num_warps = #tile.expr<"1">} {
+  %c0 = arith.constant 0 : index
+  %c256 = arith.constant 256 : index
+  %zero = arith.constant 0.0 : f32
+  %C = tile.dim "C"
+  %r = tile.program_id x
+  %init = tile.splat %zero : !c
+  %acc = scf.for %j = %c0 to %C step %c256 iter_args(%a = %init) -> (!c) {
+    %x = tile.load %X[%r, %j] : memref<?x?xf32> -> !c
+    %n = arith.addf %a, %x : !c
+    scf.yield %n : !c
+  }
+  %s = tile.reduce sum %acc dim 1 : !c -> !cr
+  tile.store %s, %S[%r] : !cr -> memref<?xf32>
+  tile.return
+}
+// CHECK-LABEL: gpu.func @row_sum(
+// CHECK: %[[INIT:.*]] = vector.broadcast %{{.*}} : f32 to vector<8xf32>
+// CHECK: %[[ACC:.*]] = scf.for %{{.*}} iter_args(%[[A:.*]] = %[[INIT]]) -> (vector<8xf32>) {
+// CHECK:   arith.addf %[[A]], %{{.*}} : vector<8xf32>
+// CHECK:   scf.yield %{{.*}} : vector<8xf32>
+// CHECK: vector.extract %[[ACC]][0]
+// CHECK: gpu.shuffle xor
+// The one-element result is stored by every thread that holds it (the
+// same value): a store of one element, bounds-checked.
+// CHECK: vector.store %{{.*}}, %arg1[%{{.*}}] {alignment = 4 : i64} : memref<?xf32>, vector<1xf32>
