@@ -41,7 +41,7 @@ private:
   /// Fixes `v`'s group to `layout`; fails at `op` if it had another.
   LogicalResult require(Value v, LayoutAttrInterface layout, Operation *op,
                         bool &changed);
-  LayoutAttrInterface defaultLayout(RankedTensorType type);
+  LayoutAttrInterface defaultLayout(RankedTensorType type, int64_t bits);
 
   KernelOp kernel;
   MLIRContext *ctx;
@@ -68,14 +68,16 @@ LogicalResult LayoutAssignment::require(Value v, LayoutAttrInterface layout,
                               "implemented yet";
 }
 
-/// 16 bytes a thread along the last dimension, a warp across it (or as
+/// 16 bytes a thread (of `bits`-bit elements, the narrowest the group moves
+/// to or from memory) along the last dimension, a warp across it (or as
 /// much of it as there is), the warps down the first dimension where they
 /// fit and along the last for the rest; fewer bytes a thread when the
 /// warps would not fit otherwise (a short row over many warps).
-LayoutAttrInterface LayoutAssignment::defaultLayout(RankedTensorType type) {
+LayoutAttrInterface LayoutAssignment::defaultLayout(RankedTensorType type,
+                                                    int64_t bits) {
   ArrayRef<int64_t> shape = type.getShape();
   int64_t rank = shape.size();
-  int64_t bits = std::max<int64_t>(type.getElementTypeBitWidth(), 8);
+  bits = std::max<int64_t>(bits, 8);
   int64_t inner = shape.back();
   for (int64_t vec = std::max<int64_t>(1, std::min<int64_t>(inner, 128 / bits));
        vec >= 1; vec /= 2) {
@@ -211,7 +213,23 @@ LogicalResult LayoutAssignment::run() {
     if (!pick)
       break;
     auto type = cast<RankedTensorType>(pick.getType());
-    LayoutAttrInterface layout = defaultLayout(type);
+    // Vectors as wide as the memory accesses of the group allow: its
+    // narrowest loaded or stored element type (bf16 loads of a tile
+    // computed in f32: 8 a thread, not 4).
+    int64_t bits = type.getElementTypeBitWidth();
+    for (Value v : tiles) {
+      if (leader(v) != leader(pick))
+        continue;
+      bool moved = v.getDefiningOp<LoadOp>() ||
+                   llvm::any_of(v.getUsers(), [&](Operation *user) {
+                     auto store = dyn_cast<StoreOp>(user);
+                     return store && store.getValue() == v;
+                   });
+      if (moved)
+        bits = std::min<int64_t>(
+            bits, cast<RankedTensorType>(v.getType()).getElementTypeBitWidth());
+    }
+    LayoutAttrInterface layout = defaultLayout(type, bits);
     if (!layout) {
       Operation *where = pick.getDefiningOp() ? pick.getDefiningOp()
                                               : kernel.getOperation();
