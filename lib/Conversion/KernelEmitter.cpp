@@ -238,6 +238,20 @@ Value lowering::isAligned(OpBuilder &b, Location loc, Value memref,
       indexConstant(b, loc, 0));
 }
 
+/// Element `k` of the run at `indices`: its indices, and whether it is in
+/// bounds (`row`: the leading indices are; `cols`: the last extent).
+static std::pair<SmallVector<Value>, Value>
+runElement(OpBuilder &b, Location loc, ArrayRef<Value> indices, int64_t k,
+           Value row, Value cols) {
+  SmallVector<Value> at(indices.begin(), indices.end());
+  at.back() = arith::AddIOp::create(b, loc, at.back(), indexConstant(b, loc, k));
+  Value in = arith::AndIOp::create(
+      b, loc, row,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, at.back(),
+                            cols));
+  return {at, in};
+}
+
 /// A run of `width` elements from `indices`: one vector load when in
 /// bounds and aligned; else each element that is in bounds, zero for the
 /// others (tile.load's padding).
@@ -264,13 +278,7 @@ Value lowering::loadRun(OpBuilder &b, Location loc, Value memref,
     Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elt));
     SmallVector<Value> elems;
     for (int64_t k = 0; k < width; ++k) {
-      SmallVector<Value> at(indices.begin(), indices.end());
-      at[rank - 1] = arith::AddIOp::create(b, loc, at[rank - 1],
-                                           indexConstant(b, loc, k));
-      Value in = arith::AndIOp::create(
-          b, loc, row,
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                at[rank - 1], cols));
+      auto [at, in] = runElement(b, loc, indices, k, row, cols);
       auto one = scf::IfOp::create(b, loc, elt, in, /*withElse=*/true);
       OpBuilder::InsertionGuard inner(b);
       b.setInsertionPointToStart(one.thenBlock());
@@ -316,13 +324,7 @@ void lowering::storeRun(OpBuilder &b, Location loc, Value run, Value memref,
     return; // the else branch would find it out of bounds too
   b.setInsertionPointToStart(ifOp.elseBlock());
   for (int64_t k = 0; k < width; ++k) {
-    SmallVector<Value> at(indices.begin(), indices.end());
-    at[rank - 1] = arith::AddIOp::create(b, loc, at[rank - 1],
-                                         indexConstant(b, loc, k));
-    Value in = arith::AndIOp::create(
-        b, loc, row,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, at[rank - 1],
-                              cols));
+    auto [at, in] = runElement(b, loc, indices, k, row, cols);
     auto one = scf::IfOp::create(b, loc, TypeRange{}, in, /*withElse=*/false);
     OpBuilder::InsertionGuard inner(b);
     b.setInsertionPointToStart(one.thenBlock());
