@@ -514,10 +514,41 @@ LogicalResult checkSupported(Operation *op) {
              << " without a #tile.blocked layout (or a slice of one), which "
                 "the register lowering of kernels without tile.dot needs; "
                 "run tile-assign-layouts first";
-  if (!touchesTiles || isa<LoadOp, StoreOp, SplatOp, IotaOp, BroadcastOp,
-                           scf::ForOp, scf::YieldOp, scf::IfOp>(op))
+  if (isa<LoadOp, StoreOp>(op)) {
+    Type elt = getElementTypeOrSelf(
+        isa<LoadOp>(op) ? op->getResult(0).getType()
+                        : cast<StoreOp>(op).getValue().getType());
+    if (!elt.isIntOrFloat())
+      return op->emitOpError() << "moves " << elt
+                               << " elements; the register lowering loads and "
+                                  "stores integers and floats";
+    return success();
+  }
+  // A reduction's result and a broadcast's operand must be the slice of
+  // the other side's blocked layout along the op's dimension (what
+  // tile-assign-layouts gives them): the patterns match elements by it.
+  auto checkSlice = [&](Type full, Type sliced,
+                        int64_t dim) -> LogicalResult {
+    auto parent = dyn_cast_or_null<BlockedLayoutAttr>(layoutOf(full));
+    if (parent && layoutOf(sliced) == SliceLayoutAttr::get(op->getContext(),
+                                                           dim, parent))
+      return success();
+    return op->emitOpError()
+           << "needs its 1-d side laid out as #tile.slice<dim = " << dim
+           << "> of its 2-d side's #tile.blocked layout (as "
+              "tile-assign-layouts lays them out); got "
+           << full << " and " << sliced;
+  };
+  if (auto broadcast = dyn_cast<BroadcastOp>(op))
+    return checkSlice(broadcast.getType(), broadcast.getInput().getType(),
+                      broadcast.getDim());
+  if (!touchesTiles || isa<SplatOp, IotaOp, scf::ForOp, scf::YieldOp,
+                           scf::IfOp>(op))
     return success();
   if (auto reduce = dyn_cast<ReduceOp>(op)) {
+    if (failed(checkSlice(reduce.getInput().getType(), reduce.getType(),
+                          reduce.getDim())))
+      return failure();
     Type elt = reduce.getType().getElementType();
     if (!elt.isF32() && !elt.isInteger(32))
       return op->emitOpError()

@@ -157,7 +157,8 @@ Value lowering::indexConstant(OpBuilder &b, Location loc, int64_t v) {
 }
 
 bool lowering::hasFastMath(Operation *op) {
-  return isa<math::Exp2Op, math::ExpOp, math::RsqrtOp, math::TanhOp>(op) &&
+  return isa<math::Exp2Op, math::ExpOp, math::RsqrtOp, math::TanhOp,
+             math::AbsFOp, math::SqrtOp>(op) &&
          getElementTypeOrSelf(op->getResult(0).getType()).isF32();
 }
 
@@ -180,6 +181,11 @@ FailureOr<Value> lowering::emitFastMath(OpBuilder &b, Location loc,
                      arith::MulFOp::create(b, loc, x, constant(kLog2e)));
   if (isa<math::RsqrtOp>(op))
     return intrinsic("llvm.nvvm.rsqrt.approx.f", x);
+  // NVPTX has both (abs.f32, sqrt.rn.f32): LLVM's own intrinsics.
+  if (isa<math::AbsFOp>(op))
+    return Value(LLVM::FAbsOp::create(b, loc, x));
+  if (isa<math::SqrtOp>(op))
+    return Value(LLVM::SqrtOp::create(b, loc, x));
   if (isa<math::TanhOp>(op)) {
     // tanh(x) = 1 - 2 / (exp(2x) + 1): ex2.approx is within 2^-22 relative,
     // so this is within ~2e-7 absolute (PTX's tanh.approx only 2^-11).
@@ -210,10 +216,16 @@ std::pair<Value, Value> lowering::inBounds(OpBuilder &b, Location loc, Value mem
                               memref::DimOp::create(b, loc, memref, d)));
   Value end = arith::AddIOp::create(b, loc, indices.back(),
                                     indexConstant(b, loc, width));
+  Value dim = memref::DimOp::create(b, loc, memref, rank - 1);
+  // The start in bounds too: a negative start (huge, unsigned) plus the
+  // width could wrap around to a small end.
   Value whole = arith::AndIOp::create(
-      b, loc, row,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, end,
-                            memref::DimOp::create(b, loc, memref, rank - 1)));
+      b, loc,
+      arith::AndIOp::create(
+          b, loc, row,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                indices.back(), dim)),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, end, dim));
   return {whole, row};
 }
 
@@ -568,8 +580,11 @@ void KernelEmitter::storeVectorChecked(Value vector, Value dest,
   Value row = indices[rank - 2], col = indices[rank - 1];
   Value rowIn = ult(row, memref::DimOp::create(b, dest, rank - 2));
   Value cols = memref::DimOp::create(b, dest, rank - 1);
-  Value vecIn = arith::CmpIOp::create(b, arith::CmpIPredicate::ule,
-                                      add(col, idx(width)), cols);
+  // The start in bounds too: a negative column plus the width could wrap
+  // around to a small end.
+  Value vecIn = andi(ult(col, cols),
+                     arith::CmpIOp::create(b, arith::CmpIPredicate::ule,
+                                           add(col, idx(width)), cols));
   if (options.storePastEnd) {
     // The planted bug: every row and every vector counts as in bounds.
     Value yes = arith::ConstantIntOp::create(b, 1, 1);

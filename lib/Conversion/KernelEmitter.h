@@ -111,12 +111,13 @@ void storeRun(OpBuilder &b, Location loc, Value run, Value memref,
 /// math ops of f32 the lowerings compute with the SFU's approximations:
 /// the NVPTX backend has no instruction for them, and the pipeline links
 /// no libdevice. exp2 and exp: ex2.approx (2^-22 relative); rsqrt:
-/// rsqrt.approx; tanh: from ex2.approx (~1e-7 absolute).
+/// rsqrt.approx; tanh: from ex2.approx (~2e-7 absolute); sqrt (sqrt.rn)
+/// and absf exactly.
 bool hasFastMath(Operation *op);
 constexpr const char *kFastMathOnly =
     "is not supported by the sm_90a lowering: the pipeline links no "
-    "libdevice, and only math.exp2, math.exp, math.rsqrt and math.tanh of "
-    "f32 are computed here";
+    "libdevice, and only math.exp2, math.exp, math.rsqrt, math.tanh, "
+    "math.sqrt and math.absf of f32 are computed here";
 /// `op` (hasFastMath) applied to the f32 scalar `x`.
 FailureOr<Value> emitFastMath(OpBuilder &b, Location loc, Operation *op,
                               Value x);

@@ -752,6 +752,15 @@ static LogicalResult applyOccupancyHint(KernelOp kernel, gpu::GPUFuncOp func) {
   if (*blocks < 1 || *blocks > 32)
     return kernel.emitOpError() << "min_blocks_per_sm = " << *blocks
                                 << " must be between 1 and 32";
+  // An SM runs at most 2048 threads.
+  auto launch = func->getAttrOfType<DictionaryAttr>("tile.launch");
+  auto block = launch ? launch.getAs<IntegerAttr>("block") : IntegerAttr();
+  int64_t threads = block ? block.getInt() : 0;
+  if (*blocks * threads > 2048)
+    return kernel.emitOpError()
+           << "min_blocks_per_sm = " << *blocks << " blocks of " << threads
+           << " threads exceed the 2048 threads an SM runs; lower it or "
+              "num_warps";
   if (*blocks > 1)
     func->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
                   Builder(kernel.getContext()).getI32IntegerAttr(*blocks));

@@ -24,6 +24,12 @@ namespace {
 
 bool isTileValue(Value v) { return isa<RankedTensorType>(v.getType()); }
 
+/// Bits of a tile's elements (index: 64).
+int64_t elementBits(Type tile) {
+  Type elt = cast<RankedTensorType>(tile).getElementType();
+  return elt.isIndex() ? 64 : elt.getIntOrFloatBitWidth();
+}
+
 class LayoutAssignment {
 public:
   LayoutAssignment(KernelOp kernel, int64_t warps)
@@ -95,7 +101,8 @@ LayoutAttrInterface LayoutAssignment::defaultLayout(RankedTensorType type,
       tpw.back() = 32;
     int64_t down = 1;
     if (rank > 1)
-      while (down * 2 <= warps && shape.front() % (tpw.front() * down * 2) == 0)
+      while (down * 2 <= warps && warps % (down * 2) == 0 &&
+             shape.front() % (tpw.front() * down * 2) == 0)
         down *= 2;
     wpb.front() = rank > 1 ? down : warps;
     if (rank > 1)
@@ -147,6 +154,13 @@ LogicalResult LayoutAssignment::run() {
         join(arg, yielded);
         join(yielded, result);
       }
+    if (auto ifOp = dyn_cast<scf::IfOp>(op))
+      for (Region *region : {&ifOp.getThenRegion(), &ifOp.getElseRegion()})
+        if (!region->empty())
+          for (auto [yielded, result] :
+               llvm::zip(region->front().getTerminator()->getOperands(),
+                         ifOp.getResults()))
+            join(yielded, result);
     if (auto dot = dyn_cast<DotOp>(op))
       join(dot.getAcc(), dot.getResult());
   });
@@ -162,6 +176,14 @@ LogicalResult LayoutAssignment::run() {
     WalkResult result = kernel.walk([&](Operation *op) {
       LogicalResult ok = success();
       if (auto reduce = dyn_cast<ReduceOp>(op)) {
+        if (isa_and_nonnull<SliceLayoutAttr>(layoutOf(reduce.getInput()))) {
+          op->emitOpError()
+              << "reduces a tile that is itself a reduction's result; "
+                 "reducing twice is not supported yet: reduce the 2-d tile "
+                 "along one dimension into a 1-d tile of one element "
+                 "instead, or store the 1-d result and reduce it again";
+          return WalkResult::interrupt();
+        }
         if (auto in = layoutOf(reduce.getInput()))
           ok = require(reduce.getResult(),
                        SliceLayoutAttr::get(ctx, reduce.getDim(), in), op,
@@ -216,7 +238,7 @@ LogicalResult LayoutAssignment::run() {
     // Vectors as wide as the memory accesses of the group allow: its
     // narrowest loaded or stored element type (bf16 loads of a tile
     // computed in f32: 8 a thread, not 4).
-    int64_t bits = type.getElementTypeBitWidth();
+    int64_t bits = 0;
     for (Value v : tiles) {
       if (leader(v) != leader(pick))
         continue;
@@ -225,10 +247,13 @@ LogicalResult LayoutAssignment::run() {
                      auto store = dyn_cast<StoreOp>(user);
                      return store && store.getValue() == v;
                    });
-      if (moved)
-        bits = std::min<int64_t>(
-            bits, cast<RankedTensorType>(v.getType()).getElementTypeBitWidth());
+      if (moved) {
+        int64_t width = elementBits(v.getType());
+        bits = bits ? std::min(bits, width) : width;
+      }
     }
+    if (!bits) // nothing in the group touches memory
+      bits = elementBits(type);
     LayoutAttrInterface layout = defaultLayout(type, bits);
     if (!layout) {
       Operation *where = pick.getDefiningOp() ? pick.getDefiningOp()

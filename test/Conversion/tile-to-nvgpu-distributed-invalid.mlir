@@ -8,7 +8,7 @@ tile.kernel @log(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>})
     attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"1">} {
   %c0 = arith.constant 0 : index
   %x = tile.load %X[%c0, %c0] : memref<?x?xf32> -> !f
-  // expected-error @+1 {{only math.exp2, math.exp, math.rsqrt and math.tanh of f32 are computed here}}
+  // expected-error @+1 {{only math.exp2, math.exp, math.rsqrt, math.tanh, math.sqrt and math.absf of f32 are computed here}}
   %t = math.log %x : !f
   tile.store %t, %X[%c0, %c0] : !f -> memref<?x?xf32>
   tile.return
@@ -56,3 +56,33 @@ tile.kernel @occupancy(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>})
   tile.store %x, %X[%c0, %c0] : !f -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+!f = tensor<8x1024xf32>
+// expected-error @+1 {{min_blocks_per_sm = 4 blocks of 1024 threads exceed the 2048 threads an SM runs}}
+tile.kernel @too_many_blocks(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"32">,
+                min_blocks_per_sm = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %x = tile.load %X[%c0, %c0] : memref<?x?xf32> -> !f
+  tile.store %x, %X[%c0, %c0] : !f -> memref<?x?xf32>
+  tile.return
+}
+
+// -----
+
+!f = tensor<2x256xf32>
+!r = tensor<2xf32>
+!s = tensor<1xf32>
+tile.kernel @reduce_twice(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>},
+                          %Y: memref<?xf32> {tile.shape = #tile.shape<R>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"1">} {
+  %c0 = arith.constant 0 : index
+  %x = tile.load %X[%c0, %c0] : memref<?x?xf32> -> !f
+  %r = tile.reduce sum %x dim 1 : !f -> !r
+  // expected-error @+1 {{reduces a tile that is itself a reduction's result; reducing twice is not supported yet}}
+  %t = tile.reduce sum %r dim 0 : !r -> tensor<f32>
+  tile.return
+}
+

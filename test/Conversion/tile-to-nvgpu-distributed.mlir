@@ -123,3 +123,33 @@ tile.kernel @row_sum(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>},
 // The one-element result is stored by every thread that holds it (the
 // same value): a store of one element, bounds-checked.
 // CHECK: vector.store %{{.*}}, %arg1[%{{.*}}] {alignment = 4 : i64} : memref<?xf32>, vector<1xf32>
+
+// scf.if with tile results (its results share the yielded tiles' layout)
+// over 6 warps (not a power of two: 2 down the rows, 3 along them).
+!t6 = tensor<6x768xbf16>
+tile.kernel @maybe_zero(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>},
+                        %Y: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>},
+                        %flag: i32)
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"6">} {
+  %c0 = arith.constant 0 : index
+  %c0_i32 = arith.constant 0 : i32
+  %zero = arith.constant 0.0 : bf16
+  %x = tile.load %X[%c0, %c0] : memref<?x?xbf16> -> !t6
+  %keep = arith.cmpi ne, %flag, %c0_i32 : i32
+  %y = scf.if %keep -> (!t6) {
+    scf.yield %x : !t6
+  } else {
+    %z = tile.splat %zero : !t6
+    scf.yield %z : !t6
+  }
+  tile.store %y, %Y[%c0, %c0] : !t6 -> memref<?x?xbf16>
+  tile.return
+}
+// CHECK-LABEL: gpu.func @maybe_zero(
+// CHECK-SAME: block = 192 : i64
+// CHECK: %[[Y:.*]] = scf.if %{{.*}} -> (vector<24xbf16>) {
+// CHECK:   scf.yield %{{.*}} : vector<24xbf16>
+// CHECK: } else {
+// CHECK:   %[[Z:.*]] = vector.broadcast %{{.*}} : bf16 to vector<24xbf16>
+// CHECK:   scf.yield %[[Z]] : vector<24xbf16>
+// CHECK: vector.shuffle %[[Y]], %[[Y]] [0, 1, 2, 3, 4, 5, 6, 7]

@@ -117,3 +117,14 @@ tile.kernel @conflict(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
   tile.store %sum, %C[%c0, %c0] : !c -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// index tiles count as 64-bit elements (2 a thread for 16 bytes).
+// CHECK-LABEL: tile.kernel @index_iota
+// CHECK: tile.iota dim 1 : tensor<2x1024xindex, #tile.blocked<size_per_thread = [1, 2], threads_per_warp = [1, 32], warps = [2, 2], order = [1, 0]>>
+tile.kernel @index_iota(%X: memref<?x?xi32> {tile.shape = #tile.shape<R, C>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %i = tile.iota dim 1 : tensor<2x1024xindex>
+  tile.return
+}
