@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what tile builds with, from Debian's package archive (bookworm and
+# Installs what tile builds and tests with (python3-matplotlib: bench/plot.py
+# and its test), from Debian's package archive (bookworm and
 # bookworm-security carry LLVM/MLIR 22). Does nothing when all is present.
 #
 #   scripts/install-deps.sh          the normal build (gcc, shared MLIR)
@@ -12,6 +13,7 @@ PACKAGES=(
   cmake ninja-build g++ lld
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libzstd-dev zlib1g-dev libgtest-dev
+  python3-matplotlib
 )
 # clang-22 compiles the fuzz build; libclang-rt-22-dev holds
 # libclang_rt.fuzzer, .asan and .ubsan, which -fsanitize=fuzzer,address,

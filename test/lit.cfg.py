@@ -44,3 +44,10 @@ if nvcc:
     if "release 13.0," in version:
         config.available_features.add("nvcc-13.0")
         config.environment["NVCC"] = nvcc
+
+# bench/plot.py draws with matplotlib (Debian's python3-matplotlib, for the
+# Python that runs lit).
+import importlib.util
+import sys
+if importlib.util.find_spec("matplotlib") is not None:
+    config.available_features.add("matplotlib")
