@@ -121,20 +121,6 @@ int64_t contiguousRun(LayoutAttrInterface layout, ArrayRef<int64_t> shape,
   return run;
 }
 
-/// The coordinates of element `element` of thread `tid` as index values.
-SmallVector<Value> coordinatesOf(OpBuilder &b, Location loc, AffineMap map,
-                                 int64_t element, Value tid) {
-  SmallVector<Value> coords;
-  for (AffineExpr expr : map.getResults()) {
-    AffineExpr at = simplifyAffineExpr(
-        expr.replace(getAffineDimExpr(1, b.getContext()),
-                     getAffineConstantExpr(element, b.getContext())),
-        2, 0);
-    coords.push_back(expandThreadExpr(b, loc, at, tid));
-  }
-  return coords;
-}
-
 /// The global indices of a run: the op's offsets, the tile's coordinates
 /// added to the innermost ones (a tile of lower rank leaves the leading
 /// dimensions at their offsets).
@@ -214,28 +200,41 @@ struct IotaPattern : DistributedPattern<IotaOp> {
   }
 };
 
+/// A tile's elements in a thread as runs of `width` adjacent elements along
+/// the last dimension (contiguousRun), with the global indices of each
+/// run's first element: what tile.load and tile.store move.
+struct Runs {
+  int64_t width = 1, elements = 0;
+  SmallVector<SmallVector<Value>> starts; // indices of elements 0, width, ...
+};
+Runs runsOf(OpBuilder &b, Location loc, RankedTensorType type,
+            ValueRange offsets, Value tid) {
+  LayoutAttrInterface layout = layoutOf(type);
+  int64_t eltBytes =
+      std::max<int64_t>(1, type.getElementType().getIntOrFloatBitWidth() / 8);
+  Runs runs;
+  runs.width = contiguousRun(layout, type.getShape(), eltBytes);
+  runs.elements = layout.getElementsPerThread(type.getShape());
+  AffineMap map = layout.getCoordinates(type.getShape());
+  for (int64_t e = 0; e < runs.elements; e += runs.width)
+    runs.starts.push_back(
+        globalIndices(b, loc, offsets, coordinatesOf(b, loc, map, e, tid)));
+  return runs;
+}
+
 struct LoadPattern : DistributedPattern<LoadOp> {
   using DistributedPattern::DistributedPattern;
   LogicalResult
   matchAndRewrite(LoadOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = op.getType();
-    LayoutAttrInterface layout = layoutOf(type);
-    Type elt = type.getElementType();
-    int64_t eltBytes = std::max<int64_t>(1, elt.getIntOrFloatBitWidth() / 8);
-    int64_t run = contiguousRun(layout, type.getShape(), eltBytes);
-    AffineMap map = layout.getCoordinates(type.getShape());
-    int64_t elements = layout.getElementsPerThread(type.getShape());
     Location loc = op.getLoc();
-    auto vecType = VectorType::get({elements}, elt);
+    Type elt = op.getType().getElementType();
+    Runs runs =
+        runsOf(rewriter, loc, op.getType(), adaptor.getIndices(), state.tid);
     SmallVector<Value> parts;
-    for (int64_t e = 0; e < elements; e += run) {
-      SmallVector<Value> indices = globalIndices(
-          rewriter, loc, adaptor.getIndices(),
-          coordinatesOf(rewriter, loc, map, e, state.tid));
-      parts.push_back(
-          loadRun(rewriter, loc, adaptor.getSource(), indices, run, elt));
-    }
+    for (ArrayRef<Value> indices : runs.starts)
+      parts.push_back(loadRun(rewriter, loc, adaptor.getSource(), indices,
+                              runs.width, elt));
     if (parts.size() == 1) {
       rewriter.replaceOp(op, parts.front());
       return success();
@@ -243,10 +242,11 @@ struct LoadPattern : DistributedPattern<LoadOp> {
     // The runs side by side (LLVM sees through the extracts).
     SmallVector<Value> elems;
     for (Value part : parts)
-      for (int64_t k = 0; k < run; ++k)
+      for (int64_t k = 0; k < runs.width; ++k)
         elems.push_back(vector::ExtractOp::create(rewriter, loc, part,
                                                   ArrayRef<int64_t>{k}));
-    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(op, vecType, elems);
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
+        op, VectorType::get({runs.elements}, elt), elems);
     return success();
   }
 };
@@ -256,24 +256,17 @@ struct StorePattern : DistributedPattern<StoreOp> {
   LogicalResult
   matchAndRewrite(StoreOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = op.getValue().getType();
-    LayoutAttrInterface layout = layoutOf(type);
-    Type elt = type.getElementType();
-    int64_t eltBytes = std::max<int64_t>(1, elt.getIntOrFloatBitWidth() / 8);
-    int64_t run = contiguousRun(layout, type.getShape(), eltBytes);
-    AffineMap map = layout.getCoordinates(type.getShape());
-    int64_t elements = layout.getElementsPerThread(type.getShape());
     Location loc = op.getLoc();
-    for (int64_t e = 0; e < elements; e += run) {
-      SmallVector<Value> indices = globalIndices(
-          rewriter, loc, adaptor.getIndices(),
-          coordinatesOf(rewriter, loc, map, e, state.tid));
-      SmallVector<int64_t> lanes = llvm::to_vector(llvm::seq(e, e + run));
-      Value part = run == elements
+    Runs runs = runsOf(rewriter, loc, op.getValue().getType(),
+                       adaptor.getIndices(), state.tid);
+    for (auto [i, indices] : llvm::enumerate(runs.starts)) {
+      int64_t e = i * runs.width;
+      Value part = runs.width == runs.elements
                        ? adaptor.getValue()
-                       : vector::ShuffleOp::create(rewriter, loc,
-                                                   adaptor.getValue(),
-                                                   adaptor.getValue(), lanes)
+                       : vector::ShuffleOp::create(
+                             rewriter, loc, adaptor.getValue(),
+                             adaptor.getValue(),
+                             llvm::to_vector(llvm::seq(e, e + runs.width)))
                              .getResult();
       storeRun(rewriter, loc, part, adaptor.getDest(), indices,
                state.options.storePastEnd);
@@ -283,21 +276,18 @@ struct StorePattern : DistributedPattern<StoreOp> {
   }
 };
 
-/// The combining op of `kind` on scalars of `type`.
+/// The combining op of `kind` on two scalars: upstream's
+/// vector::makeArithReduction (integers compare signed).
 Value combine(OpBuilder &b, Location loc, ReduceKind kind, Value x, Value y) {
   bool isFloat = isa<FloatType>(x.getType());
-  switch (kind) {
-  case ReduceKind::sum:
-    return isFloat ? Value(arith::AddFOp::create(b, loc, x, y))
-                   : Value(arith::AddIOp::create(b, loc, x, y));
-  case ReduceKind::max:
-    return isFloat ? Value(arith::MaximumFOp::create(b, loc, x, y))
-                   : Value(arith::MaxSIOp::create(b, loc, x, y));
-  case ReduceKind::min:
-    return isFloat ? Value(arith::MinimumFOp::create(b, loc, x, y))
-                   : Value(arith::MinSIOp::create(b, loc, x, y));
-  }
-  llvm_unreachable("reduce kinds");
+  vector::CombiningKind combining = vector::CombiningKind::ADD;
+  if (kind == ReduceKind::max)
+    combining = isFloat ? vector::CombiningKind::MAXIMUMF
+                        : vector::CombiningKind::MAXSI;
+  else if (kind == ReduceKind::min)
+    combining = isFloat ? vector::CombiningKind::MINIMUMF
+                        : vector::CombiningKind::MINSI;
+  return vector::makeArithReduction(b, loc, combining, x, y);
 }
 
 /// Lanes and warps of a blocked layout along `dim`: how many, and the

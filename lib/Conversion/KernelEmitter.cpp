@@ -136,19 +136,25 @@ Value lowering::expandThreadExpr(OpBuilder &b, Location loc, AffineExpr expr,
   }
 }
 
-SmallVector<Value> KernelEmitter::coordinatesOf(LayoutAttrInterface layout,
-                                                ArrayRef<int64_t> shape,
-                                                int64_t element) {
-  AffineMap map = layout.getCoordinates(shape);
+SmallVector<Value> lowering::coordinatesOf(OpBuilder &b, Location loc,
+                                          AffineMap map, int64_t element,
+                                          Value thread) {
   SmallVector<Value> coords;
   for (AffineExpr expr : map.getResults()) {
     AffineExpr atElement = simplifyAffineExpr(
-        expr.replace(getAffineDimExpr(1, ctx),
-                     getAffineConstantExpr(element, ctx)),
+        expr.replace(getAffineDimExpr(1, b.getContext()),
+                     getAffineConstantExpr(element, b.getContext())),
         2, 0);
-    coords.push_back(expandThreadExpr(b, tid.getLoc(), atElement, tid));
+    coords.push_back(expandThreadExpr(b, loc, atElement, thread));
   }
   return coords;
+}
+
+SmallVector<Value> KernelEmitter::coordinatesOf(LayoutAttrInterface layout,
+                                                ArrayRef<int64_t> shape,
+                                                int64_t element) {
+  return lowering::coordinatesOf(b, tid.getLoc(), layout.getCoordinates(shape),
+                                 element, tid);
 }
 
 
@@ -272,7 +278,9 @@ Value lowering::loadRun(OpBuilder &b, Location loc, Value memref,
   auto vecType = VectorType::get({width}, elt);
   int64_t rank = indices.size();
   auto [whole, row] = inBounds(b, loc, memref, indices, width);
-  int64_t bytes = width * elt.getIntOrFloatBitWidth() / 8;
+  // The widest global access is 16 bytes (ld/st.v4.b32): a longer vector
+  // is several, each needing 16-byte alignment only.
+  int64_t bytes = std::min<int64_t>(16, width * elt.getIntOrFloatBitWidth() / 8);
   Value fast = width > 1 ? arith::AndIOp::create(
                                b, loc, whole,
                                isAligned(b, loc, memref, indices, bytes))
@@ -316,7 +324,9 @@ void lowering::storeRun(OpBuilder &b, Location loc, Value run, Value memref,
   int64_t width = vecType.getNumElements();
   int64_t rank = indices.size();
   Type elt = vecType.getElementType();
-  int64_t bytes = width * elt.getIntOrFloatBitWidth() / 8;
+  // The widest global access is 16 bytes (ld/st.v4.b32): a longer vector
+  // is several, each needing 16-byte alignment only.
+  int64_t bytes = std::min<int64_t>(16, width * elt.getIntOrFloatBitWidth() / 8);
   auto [whole, row] = inBounds(b, loc, memref, indices, width);
   Value cols = memref::DimOp::create(b, loc, memref, rank - 1);
   if (pastEnd) {
@@ -575,48 +585,7 @@ void KernelEmitter::emitScalarOp(Operation *op, IRMapping &mapping) {
 
 void KernelEmitter::storeVectorChecked(Value vector, Value dest,
                                        ArrayRef<Value> indices) {
-  int64_t rank = indices.size();
-  int64_t width = cast<VectorType>(vector.getType()).getNumElements();
-  Value row = indices[rank - 2], col = indices[rank - 1];
-  Value rowIn = ult(row, memref::DimOp::create(b, dest, rank - 2));
-  Value cols = memref::DimOp::create(b, dest, rank - 1);
-  // The start in bounds too: a negative column plus the width could wrap
-  // around to a small end.
-  Value vecIn = andi(ult(col, cols),
-                     arith::CmpIOp::create(b, arith::CmpIPredicate::ule,
-                                           add(col, idx(width)), cols));
-  if (options.storePastEnd) {
-    // The planted bug: every row and every vector counts as in bounds.
-    Value yes = arith::ConstantIntOp::create(b, 1, 1);
-    rowIn = vecIn = yes;
-    cols = idx(std::numeric_limits<int32_t>::max());
-  }
-  auto meta = memref::ExtractStridedMetadataOp::create(b, dest);
-  Value element = meta.getOffset();
-  for (int64_t d = 0; d < rank; ++d)
-    element = add(element, mul(indices[d], meta.getStrides()[d]));
-  int64_t eltBytes =
-      cast<MemRefType>(dest.getType()).getElementTypeBitWidth() / 8;
-  Value address = add(memref::ExtractAlignedPointerAsIndexOp::create(b, dest),
-                      mul(element, idx(eltBytes)));
-  Value aligned = eq(rem(address, idx(16)), idx(0));
-  auto whole = scf::IfOp::create(b, andi(andi(rowIn, vecIn), aligned),
-                                 /*withElseRegion=*/true);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(whole.thenBlock());
-  vector::StoreOp::create(b, vector, dest, indices, /*nontemporal=*/false,
-                          llvm::MaybeAlign(16));
-  b.setInsertionPointToStart(whole.elseBlock());
-  ifThen(rowIn, [&] {
-    for (int64_t j = 0; j < width; ++j) {
-      SmallVector<Value> at(indices.begin(), indices.end());
-      at[rank - 1] = add(col, idx(j));
-      ifThen(ult(at[rank - 1], cols), [&] {
-        Value e = vector::ExtractOp::create(b, vector, ArrayRef<int64_t>{j});
-        memref::StoreOp::create(b, e, dest, at);
-      });
-    }
-  });
+  storeRun(b, b.getLoc(), vector, dest, indices, options.storePastEnd);
 }
 
 void KernelEmitter::allocateSharedMemory() {

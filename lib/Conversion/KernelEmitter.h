@@ -122,6 +122,12 @@ constexpr const char *kFastMathOnly =
 FailureOr<Value> emitFastMath(OpBuilder &b, Location loc, Operation *op,
                               Value x);
 
+/// The coordinates of element `element` of thread `thread` under a
+/// layout's coordinate map (LayoutAttrInterface::getCoordinates), as index
+/// values.
+SmallVector<Value> coordinatesOf(OpBuilder &b, Location loc, AffineMap map,
+                                 int64_t element, Value thread);
+
 /// Rejects ops a lowering never expects to see (unbound parameters).
 LogicalResult checkSpecialized(KernelOp kernel);
 
