@@ -4,7 +4,7 @@
 # development and CI.
 #
 # TILE_STATIC_LLVM=ON: against the static libMLIR*.a and only the static LLVM
-# components that the NVPTX path needs, so `tile-run`/`tile-opt` depend on libc,
+# components that the NVPTX path and the host JIT need, so `tile-run`/`tile-opt` depend on libc,
 # libm, libz and libzstd alone and can be carried to the GPU machine. Every
 # imported MLIR target names the shared "LLVM" in its INTERFACE_LINK_LIBRARIES;
 # we rewrite that entry to the static component list.
@@ -14,7 +14,9 @@ if(TILE_STATIC_LLVM)
     Core Support TargetParser Analysis TransformUtils Passes IRReader
     AsmParser BitReader BitWriter Linker MC MCParser Object Option
     FrontendOffloading FrontendOpenMP
-    NVPTXCodeGen NVPTXDesc NVPTXInfo)
+    NVPTXCodeGen NVPTXDesc NVPTXInfo
+    # The host JIT of the CPU path (tile-run --target cpu).
+    OrcJIT ExecutionEngine X86CodeGen X86AsmParser X86Desc X86Info)
   llvm_map_components_to_libnames(TILE_LLVM_STATIC_LIBS ${TILE_LLVM_COMPONENTS})
   foreach(target IN LISTS MLIR_EXPORTED_TARGETS)
     if(TARGET ${target})
@@ -51,4 +53,10 @@ set(TILE_PIPELINE_MLIR_LIBS
   MLIRGPUToLLVMIRTranslation MLIRLLVMToLLVMIRTranslation MLIRNVVMToLLVMIRTranslation
   MLIRParser MLIRPass MLIRTransforms MLIRIndexDialect MLIRUBDialect MLIRTensorDialect
   MLIRFuncDialect MLIRMathDialect
+  # The CPU path (tile-to-cpu).
+  MLIRLinalgDialect MLIRLinalgTransforms MLIRBufferizationDialect
+  MLIRBufferizationTransforms MLIRBufferizationPipelines MLIRArithTransforms
+  MLIRMemRefTransforms MLIRTensorTransforms MLIRSCFTransforms
+  MLIRControlFlowTransforms MLIRMathToLibm MLIRAffineToStandard
+  MLIRSCFToControlFlow
 )

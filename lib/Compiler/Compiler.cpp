@@ -2,6 +2,7 @@
 
 #include "tile/Compiler/Compiler.h"
 
+#include "tile/Compiler/HostKernel.h"
 #include "tile/Compiler/Registration.h"
 #include "tile/Conversion/Passes.h"
 #include "tile/Dialect/Tile/TileOps.h"
@@ -362,11 +363,13 @@ KernelSource::configSpace(const Bindings &problemSizes) const {
   return out;
 }
 
-Expected<LaunchInfo>
-KernelSource::compile(const Bindings &config,
-                            const CompileOptions &options) const {
-  initializeNVPTXTarget();
-  Session s(text, bufferName);
+/// Parses the kernel again in `s`, applies the retyping that
+/// setOperandType/setOutputType asked for and binds `config`.
+static Expected<mlir::tile::KernelOp>
+specializeIn(Session &s, const std::string &bufferName,
+             const std::string &kernel, const std::string &retypeFrom,
+             const std::string &retypeTo, const std::string &outputType,
+             const Bindings &config) {
   auto found = s.parseKernel(bufferName, kernel);
   if (!found)
     return found.takeError();
@@ -401,6 +404,19 @@ KernelSource::compile(const Bindings &config,
   }
   if (failed(mlir::tile::specializeKernel(*found, config)))
     return s.error("cannot specialize @" + kernel);
+  return *found;
+}
+
+Expected<LaunchInfo>
+KernelSource::compile(const Bindings &config,
+                            const CompileOptions &options) const {
+  initializeNVPTXTarget();
+  Session s(text, bufferName);
+  auto found = specializeIn(s, bufferName, kernel, retypeFrom, retypeTo,
+                            outputType, config);
+  if (!found)
+    return found.takeError();
+  OwningOpRef<ModuleOp> &module = s.module;
 
   PassManager lower(&s.context);
   if (options.printIRAfterAll) {
@@ -486,6 +502,35 @@ KernelSource::compile(const Bindings &config,
   if (info.ptx.empty())
     return makeError("internal error: no PTX was produced for @" + kernel);
   return info;
+}
+
+Expected<std::unique_ptr<HostKernel>>
+KernelSource::compileForHost(const Bindings &config,
+                             const CompileOptions &options) const {
+  Session s(text, bufferName);
+  auto found = specializeIn(s, bufferName, kernel, retypeFrom, retypeTo,
+                            outputType, config);
+  if (!found)
+    return found.takeError();
+  LaunchInfo info;
+  info.kernelName = kernel;
+  info.args = argList;
+  for (NamedAttribute entry : found->getConfigAttr())
+    info.config[entry.getName()] = cast<IntegerAttr>(entry.getValue()).getInt();
+  for (const ParamInfo &p : paramList)
+    info.paramNames.push_back(p.name);
+  for (Attribute g : found->getGrid())
+    info.grid.push_back(cast<mlir::tile::ExprAttr>(g).getText().str());
+
+  PassManager lower(&s.context);
+  if (options.printIRAfterAll) {
+    s.context.disableMultithreading();
+    lower.enableIRPrinting();
+  }
+  buildCpuPipeline(lower);
+  if (failed(lower.run(*s.module)))
+    return s.error("cannot lower @" + kernel + " for the host");
+  return HostKernel::create(*s.module, std::move(info), options.optLevel);
 }
 
 } // namespace tile

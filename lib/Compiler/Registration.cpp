@@ -7,6 +7,7 @@
 #include "tile/Transforms/Passes.h"
 
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVM.h"
@@ -22,6 +23,20 @@
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVM.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Transforms/BufferDeallocationOpInterfaceImpl.h"
+#include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/ControlFlow/Transforms/BufferDeallocationOpInterfaceImpl.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/MemRef/Transforms/AllocationOpInterfaceImpl.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/BufferDeallocationOpInterfaceImpl.h"
+#include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -52,14 +67,33 @@
 
 using namespace mlir;
 
+// From mlir/Dialect/Linalg/Passes.h, which cannot be included here: it
+// includes mlir/Dialect/SCF/Utils/Utils.h, whose function mlir::tile()
+// clashes with our namespace mlir::tile.
+namespace mlir {
+std::unique_ptr<Pass> createConvertElementwiseToLinalgPass();
+std::unique_ptr<Pass> createLinalgElementwiseOpFusionPass();
+std::unique_ptr<Pass> createConvertLinalgToLoopsPass();
+} // namespace mlir
+
 void ::tile::registerDialects(DialectRegistry &registry) {
   registry.insert<mlir::tile::TileDialect, arith::ArithDialect,
-                  cf::ControlFlowDialect, func::FuncDialect, gpu::GPUDialect,
-                  index::IndexDialect, LLVM::LLVMDialect, math::MathDialect,
+                  bufferization::BufferizationDialect, cf::ControlFlowDialect, func::FuncDialect, gpu::GPUDialect,
+                  index::IndexDialect, linalg::LinalgDialect,
+                  LLVM::LLVMDialect, math::MathDialect,
                   memref::MemRefDialect, NVVM::NVVMDialect,
                   nvgpu::NVGPUDialect, scf::SCFDialect, tensor::TensorDialect,
                   ub::UBDialect, vector::VectorDialect>();
   arith::registerConvertArithToLLVMInterface(registry);
+  // The CPU path: one-shot bufferization and buffer deallocation.
+  arith::registerBufferizableOpInterfaceExternalModels(registry);
+  arith::registerBufferDeallocationOpInterfaceExternalModels(registry);
+  cf::registerBufferDeallocationOpInterfaceExternalModels(registry);
+  linalg::registerBufferizableOpInterfaceExternalModels(registry);
+  memref::registerAllocationOpInterfaceExternalModels(registry);
+  scf::registerBufferizableOpInterfaceExternalModels(registry);
+  scf::registerBufferDeallocationOpInterfaceExternalModels(registry);
+  tensor::registerBufferizableOpInterfaceExternalModels(registry);
   cf::registerConvertControlFlowToLLVMInterface(registry);
   registerConvertFuncToLLVMInterface(registry);
   index::registerConvertIndexToLLVMInterface(registry);
@@ -76,7 +110,41 @@ void ::tile::registerDialects(DialectRegistry &registry) {
   registerNVVMDialectTranslation(registry);
 }
 
+void ::tile::buildCpuPipeline(OpPassManager &pm) {
+  pm.addPass(mlir::tile::createConvertTileToLinalg());
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(mlir::tile::createTileHostBufferize());
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(mlir::tile::createExpandHostFloatConversions());
+  arith::ArithExpandOpsPassOptions expand;
+  expand.includeBf16 = true;
+  pm.addPass(arith::createArithExpandOpsPass(expand));
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  // What LLVM has no intrinsic for (tanh) calls libm.
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
 namespace {
+struct TileToCPUOptions : public PassPipelineOptions<TileToCPUOptions> {
+  Option<std::string> config{*this, "config",
+                             llvm::cl::desc("NAME=VALUE,... (see "
+                                            "tile-specialize)"),
+                             llvm::cl::init("")};
+};
+
 struct TileToPTXOptions : public PassPipelineOptions<TileToPTXOptions> {
   Option<std::string> config{*this, "config",
                              llvm::cl::desc("NAME=VALUE,... (see "
@@ -106,6 +174,18 @@ void ::tile::registerPassesAndPipelines() {
   registerGpuModuleToBinaryPass();
   registerSCFToControlFlowPass();
   registerReconcileUnrealizedCastsPass();
+  PassPipelineRegistration<TileToCPUOptions>(
+      "tile-to-cpu",
+      "Specializes tile kernels for a config and lowers them through linalg "
+      "to host functions in the LLVM dialect (tile-specialize, "
+      "convert-tile-to-linalg, bufferization, loops; docs/cpu.md)",
+      [](OpPassManager &pm, const TileToCPUOptions &options) {
+        mlir::tile::TileSpecializeOptions specialize;
+        specialize.config = options.config;
+        pm.addNestedPass<mlir::tile::KernelOp>(
+            mlir::tile::createTileSpecialize(specialize));
+        buildCpuPipeline(pm);
+      });
   PassPipelineRegistration<TileToPTXOptions>(
       "tile-to-ptx",
       "Specializes tile kernels for a config and lowers them to PTX "

@@ -516,6 +516,71 @@ public:
     return llvm::Error::success();
   }
 
+  llvm::Expected<HostExpected>
+  expectOnHost(llvm::ArrayRef<std::vector<char>> inputs,
+               const Bindings &sizes) const override {
+    auto [M, N, K] = dims(sizes);
+    const auto &args = src.args();
+    bool nt = args[B].dimNames[0] == args[C].dimNames[1];
+    // A (M x K) and B as N x K (column j of the product contiguous), the
+    // dequantised values times the scales.
+    std::vector<float> a(size_t(M) * K), bt(size_t(N) * K);
+    convertElements(inputs[A].data(), args[A].elementType, a.data(),
+                    ElementType::F32, a.size());
+    for (float &x : a)
+      x *= scaleA();
+    for (int64_t k = 0; k < K; ++k)
+      for (int64_t j = 0; j < N; ++j) {
+        size_t at = nt ? size_t(j) * K + k : size_t(k) * N + j;
+        bt[size_t(j) * K + k] = static_cast<float>(
+            loadElement(inputs[B].data(), args[B].elementType, at) * scaleB());
+      }
+    // The epilogue's operands (bias: one per column; residual: M x N).
+    std::vector<double> operandMaxAbs(epilogue.steps.size(), 0);
+    std::vector<std::pair<const std::vector<char> *, ElementType>> operands;
+    for (size_t s = 0, k = 2; s < epilogue.steps.size(); ++s) {
+      if (!epilogue.takesOperand(s))
+        continue;
+      const std::vector<char> &data = inputs[k];
+      ElementType type = args[k].elementType;
+      operandMaxAbs[s] = maxAbs(data.data(), type,
+                                data.size() / elementSize(type));
+      operands.push_back({&data, type});
+      ++k;
+    }
+    HostExpected out;
+    out.values.assign(size_t(M) * N, 0);
+    std::vector<double> at(operands.size());
+    for (int64_t i = 0; i < M; ++i)
+      for (int64_t j = 0; j < N; ++j) {
+        double sum = 0;
+        const float *row = &a[size_t(i) * K], *col = &bt[size_t(j) * K];
+        for (int64_t k = 0; k < K; ++k)
+          sum += double(row[k]) * col[k];
+        if (hasEpilogue()) {
+          for (size_t o = 0, s = 0; s < epilogue.steps.size(); ++s) {
+            if (!epilogue.takesOperand(s))
+              continue;
+            bool bias = epilogue.steps[s] == kEpilogueBias;
+            at[o] = loadElement(operands[o].first->data(), operands[o].second,
+                                bias ? size_t(j) : size_t(i) * N + j);
+            ++o;
+          }
+          sum = epilogue.apply(sum, at.data());
+        }
+        out.values[size_t(i) * N + j] = static_cast<float>(sum);
+      }
+    std::vector<float> rowN = rowNorms(a.data(), ElementType::F32, M, K);
+    std::vector<float> colN = rowNorms(bt.data(), ElementType::F32, N, K);
+    ElementType in = args[A].elementType, outType = args[C].elementType;
+    out.bound = hasEpilogue()
+                    ? gemmEpilogueErrorBound(in, outType, K, epilogue.steps,
+                                             operandMaxAbs, rowN, colN)
+                    : gemmErrorBound(in, outType, K, rowN, colN);
+    out.bound.scale = options.toleranceScale;
+    return out;
+  }
+
   unsigned outputIndex() const override { return C; }
 
   llvm::Expected<Verdict> verify(const DeviceTensor &output,
@@ -881,6 +946,50 @@ public:
     return llvm::Error::success();
   }
 
+  llvm::Expected<HostExpected>
+  expectOnHost(llvm::ArrayRef<std::vector<char>> inputs,
+               const Bindings &sizes) const override {
+    AttentionProblem p = problem(sizes);
+    const auto &args = src.args();
+    size_t D = p.headDim;
+    auto dequantised = [&](unsigned which) {
+      const std::vector<char> &data = inputs[which];
+      ElementType type = args[which].elementType;
+      std::vector<float> v(data.size() / elementSize(type));
+      convertElements(data.data(), type, v.data(), ElementType::F32, v.size());
+      for (float &x : v)
+        x *= descale(which);
+      return v;
+    };
+    std::vector<float> q = dequantised(Q), k = dequantised(K),
+                       v = dequantised(V);
+    size_t rows = size_t(p.headCount()) * p.queryLen;
+    HostExpected out;
+    out.values.assign(rows * D, 0);
+    std::vector<float> rowScale(rows);
+    std::vector<double> row(D);
+    for (int64_t bh = 0; bh < p.headCount(); ++bh)
+      for (int64_t s = 0; s < p.queryLen; ++s) {
+        size_t r = size_t(bh) * p.queryLen + s;
+        double scaleOfRow = 0;
+        attentionRow(&q[r * D], &k[size_t(bh) * p.keyLen * D],
+                     &v[size_t(bh) * p.keyLen * D], p.visibleKeys(s), D,
+                     p.scale, row.data(), &scaleOfRow);
+        for (size_t d = 0; d < D; ++d)
+          out.values[r * D + d] = static_cast<float>(row[d]);
+        rowScale[r] = static_cast<float>(scaleOfRow);
+      }
+    double vMax = 0;
+    for (float x : v)
+      vMax = std::max(vMax, double(std::fabs(x)));
+    out.bound = attentionErrorBound(args[V].elementType, args[O].elementType,
+                                    vMax, std::move(rowScale));
+    out.bound.scale = options.toleranceScale;
+    out.check.tileRows = 64; // 64 query rows of one head
+    out.check.tileCols = D;
+    return out;
+  }
+
   unsigned outputIndex() const override { return O; }
 
   llvm::Expected<Verdict> verify(const DeviceTensor &output,
@@ -1219,6 +1328,26 @@ public:
     bound.scale = options.toleranceScale;
     return checkReference(stream, {});
   }
+  llvm::Expected<HostExpected>
+  expectOnHost(llvm::ArrayRef<std::vector<char>> inputs,
+               const Bindings &sizes) const override {
+    auto [rows, cols] = dims(sizes);
+    std::vector<float> x(size_t(rows) * cols);
+    convertElements(inputs[X].data(), src.args()[X].elementType, x.data(),
+                    ElementType::F32, x.size());
+    HostExpected out;
+    out.values.assign(x.size(), 0);
+    std::vector<double> y(cols);
+    for (int64_t r = 0; r < rows; ++r) {
+      softmaxRow(&x[size_t(r) * cols], cols, y.data());
+      for (int64_t j = 0; j < cols; ++j)
+        out.values[size_t(r) * cols + j] = static_cast<float>(y[j]);
+    }
+    out.bound = softmaxErrorBound(src.args()[Y].elementType, cols);
+    out.bound.scale = options.toleranceScale;
+    out.check = tiles(cols);
+    return out;
+  }
 };
 
 /// Y[r, :] = (X[r, :] - mean) / sqrt(var + eps) * W + B, as
@@ -1331,6 +1460,38 @@ public:
     bound = layerNormErrorBound(tensors[Y].type, C, {}, colScale);
     bound.scale = options.toleranceScale;
     return checkReference(stream, exactScale);
+  }
+
+  llvm::Expected<HostExpected>
+  expectOnHost(llvm::ArrayRef<std::vector<char>> inputs,
+               const Bindings &sizes) const override {
+    auto [rows, cols] = dims(sizes);
+    const auto &args = src.args();
+    auto floats = [&](unsigned which) {
+      const std::vector<char> &data = inputs[which];
+      ElementType type = args[which].elementType;
+      std::vector<float> v(data.size() / elementSize(type));
+      convertElements(data.data(), type, v.data(), ElementType::F32, v.size());
+      return v;
+    };
+    std::vector<float> x = floats(X), wv = floats(W), bv = floats(B);
+    HostExpected out;
+    out.values.assign(x.size(), 0);
+    std::vector<float> rowScale(rows), colScaleOf(cols);
+    for (int64_t j = 0; j < cols; ++j)
+      colScaleOf[j] = std::fabs(wv[j]) + std::fabs(bv[j]);
+    std::vector<double> y(cols);
+    for (int64_t r = 0; r < rows; ++r) {
+      rowScale[r] = static_cast<float>(layerNormRow(
+          &x[size_t(r) * cols], wv.data(), bv.data(), cols, eps(), y.data()));
+      for (int64_t j = 0; j < cols; ++j)
+        out.values[size_t(r) * cols + j] = static_cast<float>(y[j]);
+    }
+    out.bound = layerNormErrorBound(args[Y].elementType, cols,
+                                    std::move(rowScale), std::move(colScaleOf));
+    out.bound.scale = options.toleranceScale;
+    out.check = tiles(cols);
+    return out;
   }
 
   std::string description() const override {

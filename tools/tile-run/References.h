@@ -138,6 +138,21 @@ public:
   /// "O[0, 5, 100, 3]".
   virtual std::string where(size_t row, size_t col) const = 0;
 
+  /// The CPU target (tile-run --target cpu): every element of the output
+  /// computed exactly (in double, rounded to fp32) on the host from the
+  /// packed inputs (`inputs[i]`, row-major, for each input tensor i; empty
+  /// for the output and the scalars), with its bound and the tiles of the
+  /// outlier check. The same bounds as on the GPU: they cover the CPU's
+  /// fp32 arithmetic, which rounds to nearest (the tensor cores truncate).
+  struct HostExpected {
+    std::vector<float> values; // rows x cols, as where() numbers them
+    runtime::ErrorBound bound;
+    runtime::CheckOptions check;
+  };
+  virtual llvm::Expected<HostExpected>
+  expectOnHost(llvm::ArrayRef<std::vector<char>> inputs,
+               const Bindings &sizes) const = 0;
+
   /// The peer timed next to the kernel ("cuBLAS", "cuBLASLt"), or "" for
   /// none; known once prepare() ran.
   virtual std::string peerName() const { return ""; }

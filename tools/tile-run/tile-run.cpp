@@ -27,6 +27,7 @@
 #include "Watchdog.h"
 
 #include "tile/Compiler/Compiler.h"
+#include "tile/Compiler/HostKernel.h"
 #include "tile/Compiler/Ptxas.h"
 #include "tile/Runtime/CudaDriver.h"
 #include "tile/Runtime/HostData.h"
@@ -171,6 +172,25 @@ static cl::opt<std::string> chipOpt(
     cl::desc("GPU to compile for (sm_<major><minor>[a]); a kernel whose "
              "lowering needs instructions that chip lacks is a compile "
              "error. A run needs the GPU to be that chip"),
+    cl::cat(category));
+static cl::opt<std::string> targetOpt(
+    "target", cl::init("gpu"), cl::value_desc("gpu|cpu"),
+    cl::desc("Where the kernel runs: gpu (the default), or cpu: compiled "
+             "through linalg (pipeline tile-to-cpu), JIT-compiled and run on "
+             "this machine's cores, every output element checked against "
+             "the exact reference computed on the host; nothing is timed "
+             "(docs/cpu.md)"),
+    cl::cat(category));
+static cl::opt<unsigned> hostThreads(
+    "host-threads", cl::init(0), cl::value_desc("n"),
+    cl::desc("--target cpu: host threads running the programs of the grid "
+             "(default: every core)"),
+    cl::cat(category));
+static cl::opt<double> hostMemoryLimitGiB(
+    "host-memory-limit", cl::init(4.0), cl::value_desc("GiB"),
+    cl::desc("--target cpu: shapes whose tensors and reference need more "
+             "host memory than this are refused before anything is "
+             "allocated (default 4)"),
     cl::cat(category));
 static cl::opt<bool> compileOnly("compile-only",
                                  cl::desc("Compile (and run ptxas) only"),
@@ -546,6 +566,234 @@ void printTable(const std::vector<Measurement> &results,
 
 /// Runs one shape. Every config that fails counts in errorsSeen (compile
 /// failures only without --allow-compile-failures).
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                       start)
+      .count();
+}
+
+/// --target cpu: compiles each config for the host, runs it on the CPU
+/// over seeded inputs (the same values the GPU path uploads) with a NaN
+/// canary around every tensor and in its row padding, and checks every
+/// output element against the exact host reference (Reference::
+/// expectOnHost). Reports the run time of each config, but times nothing
+/// for comparison: the CPU path is for verification and debugging.
+void runShapeOnHost(KernelSource &src, Reference *reference,
+                    const std::string &shape, const Bindings &sizes,
+                    std::vector<Bindings> configs) {
+  auto record = [&](Measurement &m) {
+    if (!m.ok() && !(m.compileFailure && allowCompileFailures))
+      ++errorsSeen;
+    writeJson(src.name(), shape, dtypeLabel(src), "host CPU", m);
+    return m;
+  };
+  if (!reference) {
+    report("@" + src.name(),
+           makeError(src.reference().empty()
+                         ? "no reference to verify against: --target cpu "
+                           "checks a kernel against its reference too (set "
+                           "reference = \"gemm\", \"attention\", "
+                           "\"softmax\", \"layernorm\" or \"gemm+...\")"
+                         : "tile-run does not know reference = \"" +
+                               src.reference() + "\""));
+    return;
+  }
+  if (auto err = reference->checkKernel()) {
+    report("@" + src.name(), std::move(err));
+    return;
+  }
+
+  // Host memory: every tensor with its guard bands and padding, the packed
+  // inputs kept for the reference, and the reference's fp32 output and
+  // float copies of the inputs; refused before anything is allocated.
+  constexpr size_t kGuard = 4096;
+  std::vector<std::optional<GuardedLayout>> layouts;
+  uint64_t need = 0;
+  for (const KernelArgInfo &a : src.args()) {
+    if (!a.isTensor) {
+      layouts.push_back(std::nullopt);
+      continue;
+    }
+    std::vector<int64_t> dims;
+    for (const std::string &d : a.dimNames)
+      dims.push_back(sizes.lookup(d));
+    auto layout = makeGuardedLayout(a.elementType, dims, /*packed=*/false,
+                                    kGuard);
+    if (!layout) {
+      report(shape, makeError("tensor " + a.name +
+                              " has an extent that is not positive or a "
+                              "size that overflows"));
+      return;
+    }
+    uint64_t elems = layout->rows * layout->cols;
+    need += layout->totalBytes() + elems * (elementSize(a.elementType) + 4);
+    layouts.push_back(layout);
+  }
+  const uint64_t limit =
+      static_cast<uint64_t>(hostMemoryLimitGiB * (1ull << 30));
+  if (need > limit) {
+    llvm::outs() << llvm::formatv(
+        "the tensors of {0} and their reference need {1} of host memory, "
+        "over --host-memory-limit={2:F1} GiB; skipping this shape (use "
+        "smaller sizes or raise the limit)\n",
+        shape, gib(need), hostMemoryLimitGiB);
+    ++errorsSeen;
+    return;
+  }
+
+  reference->beginShape(sizes);
+  llvm::scope_exit endShape([&] { reference->endShape(); });
+  unsigned outIndex = reference->outputIndex();
+  std::vector<std::vector<char>> images(src.args().size()),
+      packedInputs(src.args().size());
+  std::vector<uint64_t> hashes(src.args().size(), 0);
+  std::vector<HostArg> args;
+  for (auto [i, a] : llvm::enumerate(src.args())) {
+    if (!a.isTensor) {
+      auto value = reference->scalarArgument(i, sizes);
+      if (!value) {
+        report("argument #" + llvm::Twine(i), value.takeError());
+        return;
+      }
+      args.push_back(HostArg::scalar(value->type, value->bits));
+      continue;
+    }
+    const GuardedLayout &layout = *layouts[i];
+    if (i != outIndex) {
+      std::vector<char> &host = packedInputs[i];
+      host.assign(layout.rows * layout.cols * elementSize(a.elementType), 0);
+      auto [lo, hi] = reference->inputRange(i);
+      fillRandom(host.data(), a.elementType, layout.rows * layout.cols,
+                 seed * 1000003ull + i, lo, hi);
+      images[i] = makeGuardedImage(layout, host.data());
+      hashes[i] = hashBytes(images[i].data(), images[i].size());
+    } else {
+      images[i] = makeGuardedImage(layout, nullptr);
+    }
+    std::vector<int64_t> extents, strides(a.dimNames.size(), 1);
+    for (const std::string &d : a.dimNames)
+      extents.push_back(sizes.lookup(d));
+    int64_t stride = static_cast<int64_t>(layout.pitch);
+    for (int d = static_cast<int>(extents.size()) - 2; d >= 0; --d) {
+      strides[d] = stride;
+      stride *= extents[d];
+    }
+    args.push_back(
+        HostArg::tensor(images[i].data() + kGuard, extents, strides));
+  }
+  const std::vector<char> poisoned = images[outIndex];
+
+  auto exactStart = std::chrono::steady_clock::now();
+  auto expected = reference->expectOnHost(packedInputs, sizes);
+  if (!expected) {
+    report("the host reference", expected.takeError());
+    return;
+  }
+  double exactSeconds = secondsSince(exactStart);
+  packedInputs.clear();
+
+  llvm::outs() << llvm::formatv("== @{0} {1} {2}: {3} config(s) on the host "
+                                "CPU\n",
+                                src.name(), shape, dtypeLabel(src),
+                                configs.size());
+  llvm::outs().flush();
+  const GuardedLayout &outLayout = *layouts[outIndex];
+  std::vector<Measurement> results;
+  Progress progress(llvm::errs(), "compiling and running on the host",
+                    configs.size(),
+                    llvm::sys::Process::StandardErrIsDisplayed());
+  for (const Bindings &config : configs) {
+    llvm::scope_exit stepped([&] { progress.step(""); });
+    Measurement m;
+    m.config = configText(src, config);
+    auto fail = [&](const std::string &status, std::string why) {
+      m.status = status;
+      m.detail = std::move(why);
+      llvm::errs() << "tile-run: config " << m.config << ": " << status
+                   << ": " << m.detail << "\n";
+      results.push_back(record(m));
+    };
+    CompileOptions options;
+    options.printIRAfterAll = printIR;
+    auto compileStart = std::chrono::steady_clock::now();
+    auto kernel = src.compileForHost(config, options);
+    if (!kernel) {
+      m.compileFailure = true;
+      fail("COMPILE FAILED", llvm::toString(kernel.takeError()));
+      continue;
+    }
+    double compileSeconds = secondsSince(compileStart);
+    m.config = configText(src, (*kernel)->info().config);
+    auto grid = evaluateGrid((*kernel)->info(), sizes);
+    if (!grid) {
+      fail("CANNOT LAUNCH", llvm::toString(grid.takeError()));
+      continue;
+    }
+    images[outIndex] = poisoned;
+    args[outIndex].data = images[outIndex].data() + kGuard;
+    auto runStart = std::chrono::steady_clock::now();
+    if (auto err = (*kernel)->run(
+            args, {(*grid)[0], (*grid)[1], (*grid)[2]}, hostThreads)) {
+      fail("RUN FAILED", llvm::toString(std::move(err)));
+      continue;
+    }
+    m.ms = secondsSince(runStart) * 1e3;
+    // Writes outside the output (its padding and guards) or into an input.
+    std::string outside;
+    CanaryReport canary =
+        checkCanaries(outLayout, images[outIndex].data());
+    if (!canary.ok())
+      outside = llvm::formatv("wrote outside {0}: {1} canary element(s) "
+                              "changed, first in the {2}",
+                              src.args()[outIndex].name, canary.damaged,
+                              canary.first)
+                    .str();
+    for (auto [i, image] : llvm::enumerate(images))
+      if (i != outIndex && !image.empty() &&
+          hashBytes(image.data(), image.size()) != hashes[i])
+        outside += (outside.empty() ? "" : "; ") + std::string("wrote into ") +
+                   src.args()[i].name + " (an input) or its guard bands";
+    OutputView view;
+    view.data = images[outIndex].data() + kGuard;
+    view.type = src.args()[outIndex].elementType;
+    view.rows = outLayout.rows;
+    view.cols = outLayout.cols;
+    view.pitch = outLayout.pitch;
+    Verdict verdict;
+    verdict.full = checkOutput(view, expected->values.data(), expected->bound,
+                               expected->check);
+    m.relError = verdict.full.relativeError;
+    m.maxRatio = verdict.full.maxRatio;
+    m.overBound = verdict.full.overBound;
+    m.nonFinite = verdict.full.nonFinite();
+    if (!verdict.ok() || !outside.empty()) {
+      std::string why = describeFailure(verdict, *reference);
+      if (!outside.empty())
+        why += (why.empty() ? "" : "; ") + outside;
+      fail("WRONG", why);
+      // Restore the inputs for the next config.
+      continue;
+    }
+    m.status = "ok";
+    llvm::outs() << llvm::formatv("{0,-60} compiled in {1:F1} s, ran in "
+                                  "{2:F3} s, max err/bound {3:F3}: verified\n",
+                                  m.config, compileSeconds, m.ms * 1e-3,
+                                  m.maxRatio);
+    results.push_back(record(m));
+  }
+  size_t ok = llvm::count_if(results, [](const Measurement &m) {
+    return m.ok();
+  });
+  size_t wrong = llvm::count_if(
+      results, [](const Measurement &m) { return m.status == "WRONG"; });
+  llvm::outs() << llvm::formatv(
+      "checked against: every element exact on the host ({0:F1} s)\n"
+      "configs: {1} ok, {2} wrong, {3} failed, of {4} (host CPU, not timed "
+      "for speed)\n",
+      exactSeconds, ok, wrong, results.size() - ok - wrong, results.size());
+  llvm::outs().flush();
+}
+
 void runShape(KernelSource &src, Reference *reference,
               const std::string &shapeText) {
   Bindings sizes;
@@ -601,6 +849,9 @@ void runShape(KernelSource &src, Reference *reference,
   for (Bindings &config : configs)
     for (const std::string &sym : src.tileSizeSymbols())
       config[sym] = sizes.lookup(sym);
+
+  if (targetOpt == "cpu")
+    return runShapeOnHost(src, reference, shape, sizes, std::move(configs));
 
   llvm::outs() << llvm::formatv("== @{0} {1} {2}: compiling {3} config(s)\n",
                                 src.name(), shape, dtypeLabel(src),
@@ -1094,9 +1345,24 @@ int main(int argc, char **argv) {
                     "factor (1 is the derived bound)\n";
     return 1;
   }
+  if (targetOpt != "gpu" && targetOpt != "cpu") {
+    llvm::errs() << "tile-run: error: --target " << targetOpt
+                 << ": unknown target (gpu, cpu)\n";
+    return 1;
+  }
+  if (targetOpt == "cpu" && compileOnly) {
+    llvm::errs() << "tile-run: error: --compile-only compiles for the GPU; "
+                    "--target cpu compiles and runs on the host\n";
+    return 1;
+  }
+  if (!(std::isfinite(hostMemoryLimitGiB) && hostMemoryLimitGiB > 0)) {
+    llvm::errs() << "tile-run: error: --host-memory-limit must be a positive "
+                    "number of GiB\n";
+    return 1;
+  }
   // A GPU that is not the chip compiled for cannot run the code: say so
   // before compiling anything.
-  if (!compileOnly) {
+  if (!compileOnly && targetOpt == "gpu") {
     if (auto driver = CudaDriver::get()) {
       if (auto dev = driver->deviceInfo()) {
         std::string gpuChip =

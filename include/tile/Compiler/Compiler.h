@@ -19,6 +19,8 @@
 
 namespace tile {
 
+class HostKernel;
+
 /// A tuning parameter of a kernel, as declared.
 struct ParamInfo {
   std::string name;
@@ -79,6 +81,13 @@ public:
   /// Specializes for `config`, lowers to PTX and describes the launch.
   llvm::Expected<LaunchInfo> compile(const Bindings &config,
                                      const CompileOptions &options = {}) const;
+
+  /// Specializes for `config` and lowers through linalg to host code
+  /// (pipeline tile-to-cpu), JIT-compiled (HostKernel.h); options.optLevel
+  /// is LLVM's, options.printIRAfterAll as for compile().
+  llvm::Expected<std::unique_ptr<HostKernel>>
+  compileForHost(const Bindings &config,
+                 const CompileOptions &options = {}) const;
 
 private:
   std::string text, bufferName, kernel, referenceName, retypeFrom, retypeTo,

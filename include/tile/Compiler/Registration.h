@@ -4,6 +4,7 @@
 
 namespace mlir {
 class DialectRegistry;
+class OpPassManager;
 } // namespace mlir
 
 namespace tile {
@@ -13,9 +14,13 @@ namespace tile {
 void registerDialects(mlir::DialectRegistry &registry);
 
 /// tile's passes, the upstream passes tile-opt exposes, and the named
-/// pipeline `tile-to-ptx`.
+/// pipelines `tile-to-ptx` and `tile-to-cpu`.
 void registerPassesAndPipelines();
 
+/// The CPU path after tile-specialize (docs/cpu.md): convert-tile-to-linalg,
+/// elementwise ops to linalg and fused, one-shot bufferization with
+/// deallocation, loops, the host's float conversions, and the LLVM dialect.
+void buildCpuPipeline(mlir::OpPassManager &pm);
 /// Initialises the NVPTX backend (and only it) once.
 void initializeNVPTXTarget();
 

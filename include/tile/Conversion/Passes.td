@@ -50,4 +50,56 @@ def ConvertTileToNVGPU : Pass<"convert-tile-to-nvgpu", "::mlir::ModuleOp"> {
   ];
 }
 
+def ConvertTileToLinalg : Pass<"convert-tile-to-linalg", "::mlir::ModuleOp"> {
+  let summary = "Lowers specialized tile kernels to host functions on tensors (linalg)";
+  let description = [{
+    The portable path (docs/cpu.md): each specialized `tile.kernel @k`
+    becomes two functions of the module:
+
+    - `func.func private @k.program(args..., pid_x, pid_y, pid_z, num_x,
+      num_y, num_z)`: one program of the launch grid, its tiles as tensors;
+    - `func.func @k(args..., num_x, num_y, num_z, first, last)`: runs the
+      programs `first` .. `last - 1` of the grid (x fastest), so that a
+      caller can split the grid between threads.
+
+    The ops: `tile.program_id`/`tile.num_programs` become the program
+    function's arguments, `tile.dim` a `memref.dim` (sizes bound at
+    specialization are constants already), `tile.splat` a `linalg.fill`,
+    `tile.iota` a `linalg.generic` of `linalg.index`, `tile.dot` a
+    `linalg.generic` contraction (operands extended to the accumulator's
+    type, the transpose in its indexing map), `tile.reduce` a `linalg.reduce`
+    from the kind's identity, `tile.broadcast` a `linalg.broadcast`,
+    `tile.load` a `memref.subview` of the in-bounds part padded with zeros
+    (`tensor.pad`), `tile.store` the in-bounds part of the tile
+    (`tensor.extract_slice`) materialized in a `memref.subview`; boxes whose
+    leading (dropped) coordinates are out of bounds read zeros and write
+    nothing. Elementwise `arith`/`math` ops on tiles stay as they are:
+    `convert-elementwise-to-linalg` takes them next (pipeline `tile-to-cpu`).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def ExpandHostFloatConversions : Pass<"tile-expand-host-float-conversions",
+                                      "::mlir::ModuleOp"> {
+  let summary = "Float conversions the host cannot do natively become calls";
+  let description = [{
+    For the CPU path: LLVM has no fp8 types and x86 no f16 arithmetic, so
+    scalar `arith.extf`/`arith.truncf` from or to f16, f8E4M3FN and f8E5M2
+    become calls of the runtime's conversion functions on the bits
+    (`tile_host_<type>_to_f32(iN) -> f32`, `tile_host_f32_to_<type>(f32) ->
+    iN`), which round as the GPU does (to nearest even; fp8 saturating to the
+    largest finite value, as `cvt.rn.satfinite`). Conversions through f32
+    are split (`f16 -> f8` goes `f16 -> f32 -> f8`). bf16 is left to
+    upstream's `arith-expand{include-bf16}`. The JIT binds the functions
+    (tile/Compiler/CpuKernel.h).
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect"];
+}
+
 #endif // TILE_CONVERSION_PASSES_TD

@@ -53,4 +53,19 @@ def TileAssignLayouts : Pass<"tile-assign-layouts", "::mlir::tile::KernelOp"> {
   }];
 }
 
+def TileHostBufferize : Pass<"tile-host-bufferize", "::mlir::ModuleOp"> {
+  let summary = "One-shot bufferization as the CPU path needs it";
+  let description = [{
+    Runs upstream's One-Shot Bufferize over the functions that
+    `convert-tile-to-linalg` made, with the options the CPU path needs:
+    function boundaries bufferized, loops allowed to yield new buffers
+    (attention's accumulators), and copies as `linalg.copy`, so that
+    `convert-linalg-to-loops` turns them into loops: a `memref.copy` of a
+    strided view would call `memrefCopy` of MLIR's C runner utilities,
+    which the JIT of a static tile-run does not have.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // TILE_TRANSFORMS_PASSES_TD
