@@ -636,7 +636,7 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
         "the tensors of {0} and their reference need {1} of host memory, "
         "over --host-memory-limit={2:F1} GiB; skipping this shape (use "
         "smaller sizes or raise the limit)\n",
-        shape, gib(need), hostMemoryLimitGiB);
+        shape, gib(need), static_cast<double>(hostMemoryLimitGiB));
     ++errorsSeen;
     return;
   }
@@ -1334,7 +1334,11 @@ int main(int argc, char **argv) {
       "on the CPU, and the row padding and guard bands of the tensors must\n"
       "keep their NaN canary. The exit status is 0 only when every config\n"
       "compiled, ran and verified.\n"
-      "Without a GPU it compiles every config and reports ptxas figures.\n");
+      "Without a GPU it compiles every config and reports ptxas figures.\n"
+      "--target cpu compiles the kernel through linalg for this machine,\n"
+      "runs it on its cores and checks every output element against the\n"
+      "exact reference computed on the host (docs/cpu.md); nothing is\n"
+      "timed.\n");
   if (iters == 0) {
     llvm::errs() << "tile-run: error: --iters must be at least 1 (the "
                     "median of no runs is no time)\n";
