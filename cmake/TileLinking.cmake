@@ -16,7 +16,8 @@ if(TILE_STATIC_LLVM)
     FrontendOffloading FrontendOpenMP
     NVPTXCodeGen NVPTXDesc NVPTXInfo
     # The host JIT of the CPU path (tile-run --target cpu).
-    OrcJIT ExecutionEngine X86CodeGen X86AsmParser X86Desc X86Info)
+    OrcJIT ExecutionEngine PerfJITEvents X86CodeGen X86AsmParser X86Desc
+    X86Info)
   llvm_map_components_to_libnames(TILE_LLVM_STATIC_LIBS ${TILE_LLVM_COMPONENTS})
   foreach(target IN LISTS MLIR_EXPORTED_TARGETS)
     if(TARGET ${target})
@@ -25,6 +26,9 @@ if(TILE_STATIC_LLVM)
         get_target_property(deps ${target} INTERFACE_LINK_LIBRARIES)
         if(deps)
           list(TRANSFORM deps REPLACE "^LLVM$" "${TILE_LLVM_STATIC_LIBS}")
+          # The ExecutionEngine targets also name the shared libMLIR.so: its
+          # static libraries are linked one by one here.
+          list(REMOVE_ITEM deps MLIR)
           set_target_properties(${target} PROPERTIES INTERFACE_LINK_LIBRARIES "${deps}")
         endif()
       endif()
