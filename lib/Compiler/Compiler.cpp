@@ -407,6 +407,22 @@ specializeIn(Session &s, const std::string &bufferName,
   return *found;
 }
 
+/// What a launch description knows before lowering: the kernel's name,
+/// arguments and parameters, and its full configuration (what was given
+/// plus the defaults), from a specialized kernel.
+static LaunchInfo describeKernel(mlir::tile::KernelOp kernel,
+                                 const std::vector<KernelArgInfo> &args,
+                                 const std::vector<ParamInfo> &params) {
+  LaunchInfo info;
+  info.kernelName = kernel.getSymName().str();
+  info.args = args;
+  for (NamedAttribute entry : kernel.getConfigAttr())
+    info.config[entry.getName()] = cast<IntegerAttr>(entry.getValue()).getInt();
+  for (const ParamInfo &p : params)
+    info.paramNames.push_back(p.name);
+  return info;
+}
+
 Expected<LaunchInfo>
 KernelSource::compile(const Bindings &config,
                             const CompileOptions &options) const {
@@ -433,14 +449,7 @@ KernelSource::compile(const Bindings &config,
   if (failed(lower.run(*module)))
     return s.error("cannot lower @" + kernel);
 
-  LaunchInfo info;
-  info.kernelName = kernel;
-  info.args = argList;
-  // The full configuration: what was given plus the defaults.
-  for (NamedAttribute entry : found->getConfigAttr())
-    info.config[entry.getName()] = cast<IntegerAttr>(entry.getValue()).getInt();
-  for (const ParamInfo &p : paramList)
-    info.paramNames.push_back(p.name);
+  LaunchInfo info = describeKernel(*found, argList, paramList);
   gpu::GPUFuncOp func;
   module->walk([&](gpu::GPUFuncOp f) {
     if (f.getName() == kernel)
@@ -512,13 +521,7 @@ KernelSource::compileForHost(const Bindings &config,
                             outputType, config);
   if (!found)
     return found.takeError();
-  LaunchInfo info;
-  info.kernelName = kernel;
-  info.args = argList;
-  for (NamedAttribute entry : found->getConfigAttr())
-    info.config[entry.getName()] = cast<IntegerAttr>(entry.getValue()).getInt();
-  for (const ParamInfo &p : paramList)
-    info.paramNames.push_back(p.name);
+  LaunchInfo info = describeKernel(*found, argList, paramList);
   for (Attribute g : found->getGrid())
     info.grid.push_back(cast<mlir::tile::ExprAttr>(g).getText().str());
 

@@ -53,26 +53,6 @@ void initializeHostTarget() {
   });
 }
 
-/// The bytes of a scalar argument as the JIT-compiled function reads them.
-size_t scalarBytes(ElementType t) {
-  switch (t) {
-  case ElementType::I1:
-  case ElementType::F8E4M3:
-  case ElementType::F8E5M2:
-    return 1;
-  case ElementType::BF16:
-  case ElementType::F16:
-    return 2;
-  case ElementType::F32:
-  case ElementType::I32:
-    return 4;
-  case ElementType::I64:
-  case ElementType::Index:
-    return 8;
-  }
-  return 8;
-}
-
 } // namespace
 
 HostArg HostArg::tensor(void *data, std::vector<int64_t> sizes,

@@ -2,6 +2,8 @@
 
 #include "References.h"
 
+#include "HostTensors.h"
+
 #include "tile/Runtime/AttentionReference.h"
 #include "tile/Runtime/Cublas.h"
 #include "tile/Runtime/GemmEpilogue.h"
@@ -1506,6 +1508,201 @@ private:
   std::vector<float> w, b; // W and B as uploaded
 };
 
+//===----------------------------------------------------------------------===//
+// --reference cpu: the same program on the host CPU
+//===----------------------------------------------------------------------===//
+
+/// Scales u(coarsest tensor type) rms(c) into the consistency bound of
+/// --reference cpu (docs/cpu.md: measured on the H100, bench/RESULTS.md).
+constexpr double kProgramAtol = 2;
+
+class CpuProgramReference : public Reference {
+public:
+  CpuProgramReference(const KernelSource &src, const ReferenceOptions &options,
+                      std::unique_ptr<Reference> inner, unsigned out)
+      : Reference(src), options(options), inner(std::move(inner)), out(out) {}
+
+  std::string shapeLabel(const std::string &shapeText) const override {
+    return inner ? inner->shapeLabel(shapeText) : shapeText;
+  }
+  llvm::Error expandShape(Bindings &sizes) const override {
+    return inner ? inner->expandShape(sizes) : llvm::Error::success();
+  }
+  llvm::Error checkKernel() const override {
+    if (inner)
+      return inner->checkKernel();
+    for (const KernelArgInfo &a : src.args())
+      if (!a.isTensor)
+        return makeError("--reference cpu: @" + src.name() +
+                         " has the scalar argument " + a.name +
+                         ", which only a reference tile-run knows can set; "
+                         "give the kernel one (reference = \"...\")");
+    return llvm::Error::success();
+  }
+  double flops(const Bindings &sizes) const override {
+    return inner ? inner->flops(sizes) : 0;
+  }
+  double bytes(const Bindings &sizes) const override {
+    return inner ? inner->bytes(sizes) : 0;
+  }
+  uint64_t deviceBytes(const Bindings &) const override { return 0; }
+  uint64_t hostBytes(const Bindings &sizes) const override {
+    auto tensors = HostTensors::bytes(src, sizes);
+    uint64_t total = tensors ? *tensors : 0;
+    // The kept inputs and the expected output in fp32: at most twice the
+    // tensors again.
+    return 3 * total;
+  }
+  void beginShape(const Bindings &sizes) override {
+    shapeSizes = sizes;
+    inputs.assign(src.args().size(), {});
+    if (inner)
+      inner->beginShape(sizes);
+  }
+  void endShape() override {
+    inputs = {};
+    expected = {};
+    if (inner)
+      inner->endShape();
+  }
+  std::pair<double, double> inputRange(unsigned argIndex) const override {
+    return inner ? inner->inputRange(argIndex)
+                 : std::pair<double, double>{-1.0, 1.0};
+  }
+  void noteInput(unsigned argIndex, const std::vector<char> &packed) override {
+    inputs[argIndex] = packed;
+  }
+  llvm::Expected<ArgValue>
+  scalarArgument(unsigned argIndex, const Bindings &sizes) const override {
+    if (inner)
+      return inner->scalarArgument(argIndex, sizes);
+    return Reference::scalarArgument(argIndex, sizes);
+  }
+
+  llvm::Error prepare(CudaDriver &, Stream &, llvm::ArrayRef<DeviceTensor>,
+                      const Bindings &sizes) override {
+    auto start = std::chrono::steady_clock::now();
+    // The default config; problem sizes that size tiles come from the shape.
+    Bindings config;
+    for (const std::string &sym : src.tileSizeSymbols())
+      config[sym] = sizes.lookup(sym);
+    auto kernel = src.compileForHost(config);
+    if (!kernel)
+      return withContext("--reference cpu: compiling @" + src.name() +
+                             " for the host",
+                         kernel.takeError());
+    configUsed = (*kernel)->info().config;
+    std::vector<ArgValue> scalars(src.args().size());
+    for (auto [i, a] : llvm::enumerate(src.args()))
+      if (!a.isTensor) {
+        auto value = scalarArgument(i, sizes);
+        if (!value)
+          return value.takeError();
+        scalars[i] = *value;
+      }
+    auto tensors = HostTensors::create(src, sizes, inputs, scalars, out);
+    if (!tensors)
+      return withContext("--reference cpu", tensors.takeError());
+    if (auto err = tensors->run(**kernel, sizes, /*threads=*/0))
+      return withContext("--reference cpu: running @" + src.name() +
+                             " on the host",
+                         std::move(err));
+    std::string damage = tensors->damage(src);
+    if (!damage.empty())
+      return makeError("--reference cpu: the host execution of @" +
+                       src.name() + " " + damage +
+                       "; nothing can be verified");
+    expected = tensors->outputFloats();
+    runtime::OutputView view = tensors->output();
+    rows = view.rows;
+    cols = view.cols;
+    double sumSquares = 0;
+    size_t nonFinite = 0;
+    for (float x : expected) {
+      if (!std::isfinite(x))
+        ++nonFinite;
+      else
+        sumSquares += double(x) * x;
+    }
+    if (nonFinite)
+      return makeError("--reference cpu: the host execution of @" +
+                       src.name() + " gives " + llvm::Twine(nonFinite) +
+                       " non-finite element(s); nothing can be verified");
+    rms = expected.empty() ? 0 : std::sqrt(sumSquares / expected.size());
+    double coarsest = 0;
+    for (const KernelArgInfo &a : src.args())
+      if (a.isTensor && isFloatType(a.elementType))
+        coarsest = std::max(coarsest, unitRoundoff(a.elementType));
+    bound = ErrorBound();
+    bound.rtol = 2 * unitRoundoff(view.type);
+    bound.atol = kProgramAtol * coarsest * rms;
+    bound.floor = 1e-30;
+    bound.scale = options.toleranceScale;
+    seconds = secondsSince(start);
+    inputs = {};
+    return llvm::Error::success();
+  }
+
+  unsigned outputIndex() const override { return out; }
+
+  llvm::Expected<Verdict> verify(const DeviceTensor &output,
+                                 Stream &) override {
+    std::vector<size_t> all(rows);
+    for (size_t r = 0; r < rows; ++r)
+      all[r] = r;
+    auto packed = output.downloadRows(all);
+    if (!packed)
+      return packed.takeError();
+    runtime::OutputView view;
+    view.data = packed->data();
+    view.type = output.type;
+    view.rows = rows;
+    view.cols = cols;
+    view.pitch = cols;
+    Verdict verdict;
+    verdict.full = checkOutput(view, expected.data(), bound);
+    return verdict;
+  }
+
+  llvm::Expected<HostExpected>
+  expectOnHost(llvm::ArrayRef<std::vector<char>>,
+               const Bindings &) const override {
+    return makeError("--reference cpu checks GPU runs; on the CPU, the "
+                     "kernel's own reference checks it");
+  }
+
+  std::string where(size_t row, size_t col) const override {
+    if (inner)
+      return inner->where(row, col);
+    return llvm::formatv("{0}[{1}, {2}]", src.args()[out].name, row, col)
+        .str();
+  }
+
+  std::string description() const override {
+    std::string config;
+    for (const auto &entry : configUsed)
+      config += (config.empty() ? "" : ",") + entry.getKey().str() + "=" +
+                std::to_string(entry.getValue());
+    return llvm::formatv("every element against the same program run on the "
+                         "host CPU ({0}; {1:F1} s), consistency bound {2:E1} "
+                         "|c| + {3:E1} (= {4} u rms(c))",
+                         config, seconds, bound.rtol, bound.atol,
+                         kProgramAtol)
+        .str();
+  }
+
+private:
+  ReferenceOptions options;
+  std::unique_ptr<Reference> inner;
+  unsigned out;
+  Bindings shapeSizes, configUsed;
+  std::vector<std::vector<char>> inputs;
+  std::vector<float> expected;
+  size_t rows = 0, cols = 0;
+  double rms = 0, seconds = 0;
+  ErrorBound bound;
+};
+
 } // namespace
 
 llvm::Expected<std::unique_ptr<Reference>>
@@ -1578,4 +1775,26 @@ tile::makeReference(const KernelSource &src, const ReferenceOptions &options) {
   if (name == "layernorm")
     return std::make_unique<LayerNormReference>(src, options);
   return nullptr;
+}
+
+llvm::Expected<std::unique_ptr<Reference>>
+tile::makeCpuProgramReference(const KernelSource &src,
+                              const ReferenceOptions &options,
+                              std::unique_ptr<Reference> inner) {
+  unsigned out = 0, outputs = 0;
+  for (auto [i, a] : llvm::enumerate(src.args()))
+    if (a.isTensor && a.isOutput) {
+      out = i;
+      ++outputs;
+    }
+  if (outputs != 1)
+    return makeError("--reference cpu: @" + src.name() + " writes " +
+                     llvm::Twine(outputs) +
+                     " tensors; the CPU reference checks kernels with one "
+                     "output");
+  if (inner && inner->outputIndex() != out)
+    return makeError("--reference cpu: internal error: the output is not "
+                     "the reference's");
+  return std::make_unique<CpuProgramReference>(src, options, std::move(inner),
+                                               out);
 }

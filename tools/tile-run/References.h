@@ -174,6 +174,20 @@ protected:
 llvm::Expected<std::unique_ptr<Reference>>
 makeReference(const KernelSource &src, const ReferenceOptions &options);
 
+/// --reference cpu: the kernel's own program, compiled for the host CPU
+/// (its default config), run there over the same inputs, as the reference
+/// of the GPU configs; `inner` is the kernel's own reference when tile-run
+/// knows it (for the scalar arguments, the input ranges, the flops and the
+/// element names), else null (then the kernel may have no scalars). Every
+/// element is checked under a consistency bound, not a derived one: the
+/// two executions round the output each (2 u(out) |c|) and may differ by
+/// kProgramAtol u(coarsest tensor type) rms(c) from their fp32 arithmetic
+/// and the roundings of intermediate tiles (docs/cpu.md).
+llvm::Expected<std::unique_ptr<Reference>>
+makeCpuProgramReference(const KernelSource &src,
+                        const ReferenceOptions &options,
+                        std::unique_ptr<Reference> inner);
+
 /// "over the bound" and friends for a Verdict, with element names from
 /// `reference`; "" when the verdict is ok.
 std::string describeFailure(const Verdict &verdict, const Reference &reference);

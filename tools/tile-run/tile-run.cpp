@@ -22,6 +22,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "DeviceTensor.h"
+#include "HostTensors.h"
 #include "Progress.h"
 #include "References.h"
 #include "Watchdog.h"
@@ -180,6 +181,14 @@ static cl::opt<std::string> targetOpt(
              "this machine's cores, every output element checked against "
              "the exact reference computed on the host; nothing is timed "
              "(docs/cpu.md)"),
+    cl::cat(category));
+static cl::opt<std::string> referenceOpt(
+    "reference", cl::init(""), cl::value_desc("cpu"),
+    cl::desc("cpu: check the GPU configs against the same tile program run "
+             "on the host CPU (its default config, through linalg) instead "
+             "of the kernel's own reference, under a consistency bound "
+             "(docs/cpu.md); for kernels that have no reference tile-run "
+             "knows"),
     cl::cat(category));
 static cl::opt<unsigned> hostThreads(
     "host-threads", cl::init(0), cl::value_desc("n"),
@@ -606,37 +615,27 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
   // Host memory: every tensor with its guard bands and padding, the packed
   // inputs kept for the reference, and the reference's fp32 output and
   // float copies of the inputs; refused before anything is allocated.
-  constexpr size_t kGuard = 4096;
-  std::vector<std::optional<GuardedLayout>> layouts;
-  uint64_t need = 0;
-  for (const KernelArgInfo &a : src.args()) {
-    if (!a.isTensor) {
-      layouts.push_back(std::nullopt);
-      continue;
-    }
-    std::vector<int64_t> dims;
-    for (const std::string &d : a.dimNames)
-      dims.push_back(sizes.lookup(d));
-    auto layout = makeGuardedLayout(a.elementType, dims, /*packed=*/false,
-                                    kGuard);
-    if (!layout) {
-      report(shape, makeError("tensor " + a.name +
-                              " has an extent that is not positive or a "
-                              "size that overflows"));
-      return;
-    }
-    uint64_t elems = layout->rows * layout->cols;
-    need += layout->totalBytes() + elems * (elementSize(a.elementType) + 4);
-    layouts.push_back(layout);
+  auto tensorBytes = HostTensors::bytes(src, sizes);
+  if (!tensorBytes) {
+    report(shape, makeError("a tensor has an extent that is not positive or "
+                            "a size that overflows"));
+    return;
   }
-  const uint64_t limit =
-      static_cast<uint64_t>(hostMemoryLimitGiB * (1ull << 30));
-  if (need > limit) {
+  uint64_t need = *tensorBytes;
+  for (const KernelArgInfo &a : src.args()) {
+    uint64_t elems = 1;
+    for (const std::string &d : a.dimNames)
+      elems *= static_cast<uint64_t>(sizes.lookup(d));
+    if (a.isTensor)
+      need += elems * (elementSize(a.elementType) + 4);
+  }
+  const double limitGiB = hostMemoryLimitGiB;
+  if (need > static_cast<uint64_t>(limitGiB * (1ull << 30))) {
     llvm::outs() << llvm::formatv(
         "the tensors of {0} and their reference need {1} of host memory, "
         "over --host-memory-limit={2:F1} GiB; skipping this shape (use "
         "smaller sizes or raise the limit)\n",
-        shape, gib(need), static_cast<double>(hostMemoryLimitGiB));
+        shape, gib(need), limitGiB);
     ++errorsSeen;
     return;
   }
@@ -644,10 +643,8 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
   reference->beginShape(sizes);
   llvm::scope_exit endShape([&] { reference->endShape(); });
   unsigned outIndex = reference->outputIndex();
-  std::vector<std::vector<char>> images(src.args().size()),
-      packedInputs(src.args().size());
-  std::vector<uint64_t> hashes(src.args().size(), 0);
-  std::vector<HostArg> args;
+  std::vector<std::vector<char>> packedInputs(src.args().size());
+  std::vector<ArgValue> scalars(src.args().size());
   for (auto [i, a] : llvm::enumerate(src.args())) {
     if (!a.isTensor) {
       auto value = reference->scalarArgument(i, sizes);
@@ -655,33 +652,26 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
         report("argument #" + llvm::Twine(i), value.takeError());
         return;
       }
-      args.push_back(HostArg::scalar(value->type, value->bits));
+      scalars[i] = *value;
       continue;
     }
-    const GuardedLayout &layout = *layouts[i];
-    if (i != outIndex) {
-      std::vector<char> &host = packedInputs[i];
-      host.assign(layout.rows * layout.cols * elementSize(a.elementType), 0);
-      auto [lo, hi] = reference->inputRange(i);
-      fillRandom(host.data(), a.elementType, layout.rows * layout.cols,
-                 seed * 1000003ull + i, lo, hi);
-      images[i] = makeGuardedImage(layout, host.data());
-      hashes[i] = hashBytes(images[i].data(), images[i].size());
-    } else {
-      images[i] = makeGuardedImage(layout, nullptr);
-    }
-    std::vector<int64_t> extents, strides(a.dimNames.size(), 1);
+    if (i == outIndex)
+      continue;
+    size_t count = 1;
     for (const std::string &d : a.dimNames)
-      extents.push_back(sizes.lookup(d));
-    int64_t stride = static_cast<int64_t>(layout.pitch);
-    for (int d = static_cast<int>(extents.size()) - 2; d >= 0; --d) {
-      strides[d] = stride;
-      stride *= extents[d];
-    }
-    args.push_back(
-        HostArg::tensor(images[i].data() + kGuard, extents, strides));
+      count *= static_cast<size_t>(sizes.lookup(d));
+    std::vector<char> &host = packedInputs[i];
+    host.assign(count * elementSize(a.elementType), 0);
+    auto [lo, hi] = reference->inputRange(i);
+    fillRandom(host.data(), a.elementType, count, seed * 1000003ull + i, lo,
+               hi);
   }
-  const std::vector<char> poisoned = images[outIndex];
+  auto tensors =
+      HostTensors::create(src, sizes, packedInputs, scalars, outIndex);
+  if (!tensors) {
+    report(shape, tensors.takeError());
+    return;
+  }
 
   auto exactStart = std::chrono::steady_clock::now();
   auto expected = reference->expectOnHost(packedInputs, sizes);
@@ -697,7 +687,6 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
                                 src.name(), shape, dtypeLabel(src),
                                 configs.size());
   llvm::outs().flush();
-  const GuardedLayout &outLayout = *layouts[outIndex];
   std::vector<Measurement> results;
   Progress progress(llvm::errs(), "compiling and running on the host",
                     configs.size(),
@@ -724,41 +713,15 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
     }
     double compileSeconds = secondsSince(compileStart);
     m.config = configText(src, (*kernel)->info().config);
-    auto grid = evaluateGrid((*kernel)->info(), sizes);
-    if (!grid) {
-      fail("CANNOT LAUNCH", llvm::toString(grid.takeError()));
-      continue;
-    }
-    images[outIndex] = poisoned;
-    args[outIndex].data = images[outIndex].data() + kGuard;
     auto runStart = std::chrono::steady_clock::now();
-    if (auto err = (*kernel)->run(
-            args, {(*grid)[0], (*grid)[1], (*grid)[2]}, hostThreads)) {
+    if (auto err = tensors->run(**kernel, sizes, hostThreads)) {
       fail("RUN FAILED", llvm::toString(std::move(err)));
       continue;
     }
     m.ms = secondsSince(runStart) * 1e3;
     // Writes outside the output (its padding and guards) or into an input.
-    std::string outside;
-    CanaryReport canary =
-        checkCanaries(outLayout, images[outIndex].data());
-    if (!canary.ok())
-      outside = llvm::formatv("wrote outside {0}: {1} canary element(s) "
-                              "changed, first in the {2}",
-                              src.args()[outIndex].name, canary.damaged,
-                              canary.first)
-                    .str();
-    for (auto [i, image] : llvm::enumerate(images))
-      if (i != outIndex && !image.empty() &&
-          hashBytes(image.data(), image.size()) != hashes[i])
-        outside += (outside.empty() ? "" : "; ") + std::string("wrote into ") +
-                   src.args()[i].name + " (an input) or its guard bands";
-    OutputView view;
-    view.data = images[outIndex].data() + kGuard;
-    view.type = src.args()[outIndex].elementType;
-    view.rows = outLayout.rows;
-    view.cols = outLayout.cols;
-    view.pitch = outLayout.pitch;
+    std::string outside = tensors->damage(src);
+    OutputView view = tensors->output();
     Verdict verdict;
     verdict.full = checkOutput(view, expected->values.data(), expected->bound,
                                expected->check);
@@ -771,7 +734,6 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
       if (!outside.empty())
         why += (why.empty() ? "" : "; ") + outside;
       fail("WRONG", why);
-      // Restore the inputs for the next config.
       continue;
     }
     m.status = "ok";
@@ -1457,6 +1419,25 @@ int main(int argc, char **argv) {
   if (!reference) {
     report(reference.takeError());
     return 1;
+  }
+  if (!referenceOpt.empty()) {
+    if (referenceOpt != "cpu") {
+      llvm::errs() << "tile-run: error: --reference " << referenceOpt
+                   << ": unknown reference (cpu)\n";
+      return 1;
+    }
+    if (targetOpt == "cpu") {
+      llvm::errs() << "tile-run: error: --reference cpu checks GPU runs "
+                      "against the CPU; with --target cpu the kernel's own "
+                      "reference checks it\n";
+      return 1;
+    }
+    reference = makeCpuProgramReference(**src, referenceOptions,
+                                        std::move(*reference));
+    if (!reference) {
+      report(reference.takeError());
+      return 1;
+    }
   }
   if (shapes.empty()) {
     std::string sizes;
