@@ -4,6 +4,7 @@
 
 #include "tile/Compiler/HostKernel.h"
 #include "tile/Compiler/Registration.h"
+#include "tile/Runtime/HostData.h"
 #include "tile/Conversion/Passes.h"
 #include "tile/Dialect/Tile/TileOps.h"
 #include "tile/Support/SourceFile.h"
@@ -212,6 +213,24 @@ KernelSource::fromString(const std::string &text,
     info.elementType = *et;
     src->argList.push_back(info);
   }
+  // Intermediate roundings: by their unit roundoff, the widest mantissa
+  // is the finest (f32 23 bits, bf16 7, fp8 2 or 3).
+  kernel->walk([&](arith::TruncFOp trunc) {
+    bool onlyStored = llvm::all_of(trunc->getUsers(), [](Operation *user) {
+      return isa<mlir::tile::StoreOp>(user);
+    });
+    auto type = toElementType(getElementTypeOrSelf(trunc.getType()));
+    auto mantissa = [](Type t) {
+      return cast<FloatType>(t).getFPMantissaWidth();
+    };
+    if (onlyStored || !type)
+      return;
+    if (!src->intermediateType ||
+        mantissa(getElementTypeOrSelf(trunc.getType())) <
+            mantissa(floatTypeNamed(trunc.getContext(),
+                                    elementTypeName(*src->intermediateType))))
+      src->intermediateType = type;
+  });
   kernel->walk([&](Operation *op) {
     for (Type t : op->getResultTypes()) {
       auto tensor = dyn_cast<RankedTensorType>(t);
@@ -227,6 +246,15 @@ KernelSource::fromString(const std::string &text,
     }
   });
   return src;
+}
+
+std::optional<ElementType> KernelSource::coarsestIntermediateType() const {
+  // setOperandType renames the operand type everywhere, intermediates too.
+  if (intermediateType && !retypeTo.empty() &&
+      retypeFrom == elementTypeName(*intermediateType))
+    if (auto to = ::tile::runtime::parseElementType(retypeTo))
+      return to;
+  return intermediateType;
 }
 
 ElementType KernelSource::dtype() const {

@@ -181,8 +181,9 @@ makeReference(const KernelSource &src, const ReferenceOptions &options);
 /// element names), else null (then the kernel may have no scalars). Every
 /// element is checked under a consistency bound, not a derived one: the
 /// two executions round the output each (2 u(out) |c|) and may differ by
-/// kProgramAtol u(coarsest tensor type) rms(c) from their fp32 arithmetic
-/// and the roundings of intermediate tiles (docs/cpu.md).
+/// kProgramAtol u rms(row of c), u the coarsest intermediate rounding of
+/// the program (KernelSource::coarsestIntermediateType) or 2^-16 for fp32
+/// arithmetic alone (docs/cpu.md).
 llvm::Expected<std::unique_ptr<Reference>>
 makeCpuProgramReference(const KernelSource &src,
                         const ReferenceOptions &options,

@@ -14,6 +14,7 @@
 #include "llvm/Support/Error.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,12 @@ public:
   /// Problem sizes that size tiles (e.g. the head dimension D of attention):
   /// a configuration must bind them, so tile-run takes them from --shape.
   const std::vector<std::string> &tileSizeSymbols() const { return tileSizeList; }
+  /// The coarsest float type the program rounds an intermediate tile to
+  /// (an arith.truncf whose result is used by more than tile.store, e.g.
+  /// attention's P before P V), after setOperandType; nullopt when it
+  /// rounds only what it stores.
+  std::optional<ElementType> coarsestIntermediateType() const;
+
   /// Problem-size symbols, in the order the arguments name them.
   const std::vector<std::string> &problemSizes() const { return sizeList; }
 
@@ -97,6 +104,7 @@ private:
   std::vector<KernelArgInfo> argList;
   std::vector<std::string> sizeList;
   std::vector<std::string> tileSizeList;
+  std::optional<ElementType> intermediateType;
 };
 
 } // namespace tile
