@@ -213,6 +213,11 @@ KernelSource::fromString(const std::string &text,
     info.elementType = *et;
     src->argList.push_back(info);
   }
+  kernel->walk([&](mlir::tile::DotOp dot) {
+    if (isa<Float8E4M3FNType, Float8E5M2Type>(
+            getElementTypeOrSelf(dot.getLhs().getType())))
+      src->float8Dot = true;
+  });
   // Intermediate roundings: by their unit roundoff, the widest mantissa
   // is the finest (f32 23 bits, bf16 7, fp8 2 or 3).
   kernel->walk([&](arith::TruncFOp trunc) {

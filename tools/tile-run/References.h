@@ -180,7 +180,7 @@ makeReference(const KernelSource &src, const ReferenceOptions &options);
 /// knows it (for the scalar arguments, the input ranges, the flops and the
 /// element names), else null (then the kernel may have no scalars). Every
 /// element is checked under a consistency bound, not a derived one: the
-/// two executions round the output each (2 u(out) |c|) and may differ by
+/// two executions round the output each (3 u(out) |c|) and may differ by
 /// kProgramAtol u rms(row of c), u the coarsest intermediate rounding of
 /// the program (KernelSource::coarsestIntermediateType) or 2^-16 for fp32
 /// arithmetic alone (docs/cpu.md).

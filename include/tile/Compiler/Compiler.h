@@ -67,6 +67,10 @@ public:
   /// rounds only what it stores.
   std::optional<ElementType> coarsestIntermediateType() const;
 
+  /// Whether a tile.dot of the program multiplies fp8 tiles (the tensor
+  /// cores then accumulate with about 2^-13 precision).
+  bool hasFloat8Dot() const { return float8Dot; }
+
   /// Problem-size symbols, in the order the arguments name them.
   const std::vector<std::string> &problemSizes() const { return sizeList; }
 
@@ -105,6 +109,7 @@ private:
   std::vector<std::string> sizeList;
   std::vector<std::string> tileSizeList;
   std::optional<ElementType> intermediateType;
+  bool float8Dot = false;
 };
 
 } // namespace tile
