@@ -362,4 +362,73 @@ TEST(RowVerify, ExactRows) {
     EXPECT_EQ(zi, 0.0);
 }
 
+
+
+//===----------------------------------------------------------------------===//
+// rmsnorm (rmsNormErrorBound): an fp32 kernel passes, wrong ones fail
+//===----------------------------------------------------------------------===//
+
+enum class RmsBug { None, NoWeight, MeanOverBlock, LargeEps };
+
+/// Y = X rsqrt(mean(X^2) + eps) W: exact (double) when `exact`, else as an
+/// fp32 kernel computes it (one running sum, rsqrt with its 2^-22 error).
+std::vector<float> rmsNorm(const std::vector<float> &x,
+                           const std::vector<float> &w, size_t rows,
+                           size_t cols, bool exact, RmsBug bug = RmsBug::None) {
+  std::vector<float> y(rows * cols);
+  for (size_t r = 0; r < rows; ++r) {
+    const float *row = &x[r * cols];
+    double rstd;
+    if (exact) {
+      double sq = 0;
+      for (size_t j = 0; j < cols; ++j)
+        sq += double(row[j]) * row[j];
+      rstd = 1.0 / std::sqrt(sq / double(cols) + 1e-6);
+    } else {
+      float sq = 0;
+      for (size_t j = 0; j < cols; ++j)
+        sq += row[j] * row[j];
+      float n = bug == RmsBug::MeanOverBlock ? 1024.0f : float(cols);
+      float eps = bug == RmsBug::LargeEps ? 1e-5f : 1e-6f;
+      rstd = approx(1.0f / std::sqrt(sq * (1.0f / n) + eps), r);
+    }
+    for (size_t j = 0; j < cols; ++j) {
+      float v = exact ? static_cast<float>(double(row[j]) * rstd * w[j])
+                      : static_cast<float>(row[j] * float(rstd));
+      y[r * cols + j] = exact || bug == RmsBug::NoWeight ? v : v * w[j];
+    }
+  }
+  return y;
+}
+
+TEST(RowVerify, RmsNormBoundPassesCorrectAndRejectsWrongOutputs) {
+  const size_t rows = 64, cols = 1000;
+  std::vector<float> x(rows * cols), w(cols);
+  fillRandom(x.data(), ElementType::F32, x.size(), 5, kRmsNormInputLo,
+             kRmsNormInputHi);
+  fillRandom(w.data(), ElementType::F32, w.size(), 6, kSoftmaxInputLo,
+             kSoftmaxInputHi);
+  // The inputs as bf16 would give them.
+  for (float &v : x)
+    v = bf16ToFloat(floatToBF16(v));
+  for (float &v : w)
+    v = bf16ToFloat(floatToBF16(v));
+  std::vector<float> ref = rmsNorm(x, w, rows, cols, /*exact=*/true);
+  for (ElementType type : kOutTypes) {
+    SCOPED_TRACE(elementTypeName(type));
+    auto check = [&](RmsBug bug) {
+      std::vector<char> out =
+          rounded(rmsNorm(x, w, rows, cols, /*exact=*/false, bug), type);
+      return checkOutput({out.data(), type, rows, cols, cols}, ref.data(),
+                         rmsNormErrorBound(type, cols));
+    };
+    CheckResult good = check(RmsBug::None);
+    EXPECT_TRUE(good.ok()) << good.failure();
+    EXPECT_LT(good.maxRatio, 0.75);
+    for (RmsBug bug :
+         {RmsBug::NoWeight, RmsBug::MeanOverBlock, RmsBug::LargeEps})
+      EXPECT_FALSE(check(bug).ok()) << static_cast<int>(bug);
+  }
+}
+
 } // namespace

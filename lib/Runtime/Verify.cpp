@@ -151,6 +151,11 @@ ErrorBound tile::runtime::softmaxErrorBound(ElementType outType,
   return b;
 }
 
+ErrorBound tile::runtime::rmsNormErrorBound(ElementType outType,
+                                            int64_t cols) {
+  return softmaxErrorBound(outType, cols);
+}
+
 ErrorBound tile::runtime::layerNormErrorBound(ElementType outType,
                                               int64_t cols,
                                               std::vector<float> rowScale,

@@ -144,6 +144,24 @@ MUTANTS = {
         "(wrong when C is not BLOCK_C)",
         [("  %dev_m = arith.select %in_row, %dev, %zero_t : !m_tile, !f_tile",
           "  %dev_m = arith.select %in_row, %dev, %dev : !m_tile, !f_tile")]),
+    "rmsnorm-no-weight": (
+        "rmsnorm.mlir",
+        "W is not applied",
+        [("  %y_f = arith.mulf %norm, %w_b : !f_tile",
+          "  %y_f = arith.mulf %norm, %norm : !f_tile\n"
+          "  %unused = arith.addf %w_b, %w_b : !f_tile")]),
+    "rmsnorm-mean-over-block": (
+        "rmsnorm.mlir",
+        "the mean of squares divides by BLOCK_C, not C (wrong when C is not "
+        "BLOCK_C)",
+        [("  %C_i32 = arith.index_cast %C : index to i32",
+          "  %bc = tile.param \"BLOCK_C\"\n"
+          "  %C_i32 = arith.index_cast %bc : index to i32")]),
+    "rmsnorm-wrong-eps": (
+        "rmsnorm.mlir",
+        "eps is 1e-5, not 1e-6",
+        [("  %eps = arith.constant 1.0e-6 : f32",
+          "  %eps = arith.constant 1.0e-5 : f32")]),
     "gemm_bias_gelu-no-bias": (
         "gemm_epilogue.mlir",
         "@gemm_bias_gelu does not add the bias (run with --kernel "

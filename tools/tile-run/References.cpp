@@ -1509,6 +1509,189 @@ private:
 };
 
 //===----------------------------------------------------------------------===//
+// rmsnorm: every element exact on the host, uploaded
+//===----------------------------------------------------------------------===//
+
+/// Y[r, :] = X[r, :] / sqrt(mean(X[r, :]^2) + eps) * W with eps =
+/// kRmsNormEps (the constant of kernels/rmsnorm.mlir; a kernel with another
+/// fails the check, it cannot pass it). A row op this cheap needs no GPU
+/// reference kernel: every element is computed exactly (double) on the
+/// host, uploaded in fp32 and the output checked on the device.
+constexpr double kRmsNormEps = 1e-6;
+
+class RmsNormReference : public Reference {
+public:
+  enum Arg { X, W, Y };
+
+  RmsNormReference(const KernelSource &src, const ReferenceOptions &options)
+      : Reference(src), options(options) {}
+
+  llvm::Error checkKernel() const override {
+    const auto &args = src.args();
+    auto rank = [&](unsigned i, size_t r) {
+      return args[i].isTensor && args[i].dimNames.size() == r;
+    };
+    bool ok = args.size() == 3 && rank(X, 2) && rank(W, 1) && rank(Y, 2) &&
+              args[Y].dimNames == args[X].dimNames &&
+              args[W].dimNames[0] == args[X].dimNames[1] &&
+              args[Y].isOutput && !args[X].isOutput && !args[W].isOutput;
+    if (!ok)
+      return makeError("reference \"rmsnorm\" needs the arguments (X: R x "
+                       "C, W: C, Y: R x C, written by the kernel), in that "
+                       "order, for Y[r, :] = X[r, :] / sqrt(mean(X[r, :]^2) "
+                       "+ 1e-6) * W; fix the signature of @" +
+                       src.name() + ", or its reference attribute");
+    return llvm::Error::success();
+  }
+  /// Nominal: square, sum, scale, weight (tile-run reports GB/s).
+  double flops(const Bindings &sizes) const override {
+    auto [R, C] = dims(sizes);
+    return 4.0 * R * C;
+  }
+  /// X read and Y written once (W left out, as for layernorm).
+  double bytes(const Bindings &sizes) const override {
+    auto [R, C] = dims(sizes);
+    return double(R) * C *
+           (elementSize(src.args()[X].elementType) +
+            elementSize(src.args()[Y].elementType));
+  }
+  uint64_t deviceBytes(const Bindings &sizes) const override {
+    auto [R, C] = dims(sizes);
+    return uint64_t(R) * C * 4 + (uint64_t(R) / 64 + 1) * (C / 64 + 1) *
+                                     sizeof(TileStats);
+  }
+  uint64_t hostBytes(const Bindings &sizes) const override {
+    auto [R, C] = dims(sizes);
+    // X and W as floats, the expected Y.
+    return uint64_t(R) * C * 8 + uint64_t(C) * 4;
+  }
+  /// X small enough that eps matters (RowReference.h), W with unit
+  /// variance.
+  std::pair<double, double> inputRange(unsigned argIndex) const override {
+    if (argIndex == X)
+      return {kRmsNormInputLo, kRmsNormInputHi};
+    return {kSoftmaxInputLo, kSoftmaxInputHi};
+  }
+  void beginShape(const Bindings &sizes) override {
+    std::tie(R, C) = dims(sizes);
+  }
+  void endShape() override {
+    x = w = {};
+    expected.reset();
+  }
+  void noteInput(unsigned argIndex, const std::vector<char> &packed) override {
+    if (argIndex != X && argIndex != W)
+      return;
+    std::vector<float> &v = argIndex == X ? x : w;
+    ElementType type = src.args()[argIndex].elementType;
+    v.assign(packed.size() / elementSize(type), 0);
+    convertElements(packed.data(), type, v.data(), ElementType::F32,
+                    v.size());
+  }
+
+  llvm::Expected<HostExpected>
+  expectOnHost(llvm::ArrayRef<std::vector<char>> inputs,
+               const Bindings &sizes) const override {
+    auto [rows, cols] = dims(sizes);
+    auto floats = [&](unsigned which) {
+      ElementType type = src.args()[which].elementType;
+      std::vector<float> v(inputs[which].size() / elementSize(type));
+      convertElements(inputs[which].data(), type, v.data(), ElementType::F32,
+                      v.size());
+      return v;
+    };
+    HostExpected out;
+    out.values = exactRows(floats(X), floats(W), rows, cols);
+    out.bound = bound(cols);
+    out.check = rowTiles(cols);
+    return out;
+  }
+
+  llvm::Error prepare(CudaDriver &drv, Stream &stream,
+                      llvm::ArrayRef<DeviceTensor>,
+                      const Bindings &) override {
+    auto start = std::chrono::steady_clock::now();
+    auto kernelsOr = ReferenceKernels::get(drv);
+    if (!kernelsOr)
+      return kernelsOr.takeError();
+    kernels = &*kernelsOr;
+    auto values = upload(drv, exactRows(x, w, R, C));
+    if (!values)
+      return withContext("the rmsnorm reference", values.takeError());
+    expected.emplace(std::move(*values));
+    x = w = {};
+    seconds = secondsSince(start);
+    return checkReferenceFinite(*kernels, *expected, R, C, nullptr, nullptr,
+                                stream, *this, "rmsnorm reference");
+  }
+
+  unsigned outputIndex() const override { return Y; }
+
+  llvm::Expected<Verdict> verify(const DeviceTensor &output,
+                                 Stream &stream) override {
+    Verdict v;
+    auto full = checkOnDevice(*kernels, output, *expected, nullptr, nullptr,
+                              bound(C), rowTiles(C), stream);
+    if (!full)
+      return full.takeError();
+    v.full = *full;
+    return v;
+  }
+
+  std::string where(size_t row, size_t col) const override {
+    return llvm::formatv("{0}[{1}, {2}]", src.args()[Y].name, row, col)
+        .str();
+  }
+  std::string description() const override {
+    return llvm::formatv("every element exact (double) on the host, "
+                         "uploaded ({0:F1} s); eps {1}",
+                         seconds, kRmsNormEps)
+        .str();
+  }
+
+private:
+  std::pair<int64_t, int64_t> dims(const Bindings &sizes) const {
+    const auto &d = src.args()[X].dimNames;
+    return {sizes.lookup(d[0]), sizes.lookup(d[1])};
+  }
+  ErrorBound bound(int64_t cols) const {
+    ErrorBound b = rmsNormErrorBound(src.args()[Y].elementType, cols);
+    b.scale = options.toleranceScale;
+    return b;
+  }
+  static CheckOptions rowTiles(int64_t cols) {
+    CheckOptions check;
+    check.tileCols = 64;
+    check.tileRows =
+        std::max<size_t>(64, (4096 + static_cast<size_t>(cols) - 1) / cols);
+    return check;
+  }
+  static std::vector<float> exactRows(const std::vector<float> &xv,
+                                      const std::vector<float> &wv,
+                                      int64_t rows, int64_t cols) {
+    std::vector<float> y(size_t(rows) * cols);
+    for (int64_t r = 0; r < rows; ++r) {
+      const float *row = &xv[size_t(r) * cols];
+      double squares = 0;
+      for (int64_t j = 0; j < cols; ++j)
+        squares += double(row[j]) * row[j];
+      double rstd = 1.0 / std::sqrt(squares / double(cols) + kRmsNormEps);
+      for (int64_t j = 0; j < cols; ++j)
+        y[size_t(r) * cols + j] =
+            static_cast<float>(double(row[j]) * rstd * wv[j]);
+    }
+    return y;
+  }
+
+  ReferenceOptions options;
+  int64_t R = 0, C = 0;
+  std::vector<float> x, w;
+  ReferenceKernels *kernels = nullptr;
+  std::optional<DeviceBuffer> expected;
+  double seconds = 0;
+};
+
+//===----------------------------------------------------------------------===//
 // --reference cpu: the same program on the host CPU
 //===----------------------------------------------------------------------===//
 
@@ -1786,6 +1969,8 @@ tile::makeReference(const KernelSource &src, const ReferenceOptions &options) {
     return std::make_unique<SoftmaxReference>(src, options);
   if (name == "layernorm")
     return std::make_unique<LayerNormReference>(src, options);
+  if (name == "rmsnorm")
+    return std::make_unique<RmsNormReference>(src, options);
   return nullptr;
 }
 

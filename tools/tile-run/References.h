@@ -40,6 +40,9 @@
 //                exact: up to 64 rows by tile/Runtime/RowReference.h. No
 //                peer; memory-bound, so bytes() is set and tile-run reports
 //                GB/s (X read and Y written once) instead of TFLOP/s.
+//   "rmsnorm":   Y[r, :] = X[r, :] / sqrt(mean(X[r, :]^2) + 1e-6) * W (X, W,
+//                Y). Every element exact (double) on the host, uploaded and
+//                checked on the device; GB/s as for layernorm.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TILE_TOOLS_TILE_RUN_REFERENCES_H

@@ -602,7 +602,8 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
                          ? "no reference to verify against: --target cpu "
                            "checks a kernel against its reference too (set "
                            "reference = \"gemm\", \"attention\", "
-                           "\"softmax\", \"layernorm\" or \"gemm+...\")"
+                           "\"softmax\", \"layernorm\", \"rmsnorm\" or "
+                           "\"gemm+...\")"
                          : "tile-run does not know reference = \"" +
                                src.reference() + "\""));
     return;
@@ -920,7 +921,9 @@ void runShape(KernelSource &src, Reference *reference,
                      "reference = \"attention\" on one with arguments Q, K, "
                      "V, O, scale, causal, reference = \"softmax\" on one "
                      "with X, Y, or reference = \"layernorm\" on one with "
-                     "X, W, B, Y, eps); nothing is timed unverified" +
+                     "X, W, B, Y, eps, reference = \"rmsnorm\" on one with X, W, Y; "
+                     "or check it against its own program on the CPU with "
+                     "--reference cpu); nothing is timed unverified" +
                      std::string(hasScalars
                                      ? "; its scalar arguments could not be "
                                        "set either: tile-run sets scalars "

@@ -38,6 +38,9 @@ double layerNormRow(const float *x, const float *w, const float *b,
 constexpr double kSoftmaxInputLo = -1.7320508075688772,
                  kSoftmaxInputHi = 1.7320508075688772;
 constexpr double kLayerNormInputLo = -0.005, kLayerNormInputHi = 0.015;
+/// RMSNorm's X: mean(X^2) = 8.3e-6, so that its eps (1e-6) moves every
+/// output by about 6% (at unit variance a wrong eps would not show).
+constexpr double kRmsNormInputLo = -0.005, kRmsNormInputHi = 0.005;
 constexpr double kLayerNormAffineLo = -1.7320508075688772,
                  kLayerNormAffineHi = 1.7320508075688772;
 

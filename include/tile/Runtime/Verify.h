@@ -100,6 +100,13 @@ ErrorBound attentionErrorBound(ElementType pType, ElementType outType,
 /// walk (about u(f32) sqrt(cols / 3) for one running sum, the worst order).
 ErrorBound softmaxErrorBound(ElementType outType, int64_t cols);
 
+/// How far Y = X rsqrt(mean(X^2) + eps) W over rows of `cols` values may
+/// be from the exact result when the kernel works in fp32 and writes
+/// `outType`: softmaxErrorBound's form, since every error is relative to
+/// the element again (products only; the fp32 sum of squares of `cols`
+/// positive terms moves rsqrt by at most half its relative error).
+ErrorBound rmsNormErrorBound(ElementType outType, int64_t cols);
+
 /// How far Y = (X - mean) rsqrt(var + eps) W + B over rows of `cols` values
 /// may be from the exact result when the kernel works in fp32 and writes
 /// `outType`:
