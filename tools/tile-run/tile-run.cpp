@@ -190,6 +190,13 @@ static cl::opt<std::string> referenceOpt(
              "(docs/cpu.md); for kernels that have no reference tile-run "
              "knows"),
     cl::cat(category));
+static cl::opt<bool> noVerify(
+    "no-verify",
+    cl::desc("--target cpu: run a kernel that has no reference tile-run "
+             "knows (and no scalar arguments) without checking its output, "
+             "for debugging; its tensors' canaries are still checked. "
+             "Reports NOT VERIFIED"),
+    cl::cat(category));
 static cl::opt<unsigned> hostThreads(
     "host-threads", cl::init(0), cl::value_desc("n"),
     cl::desc("--target cpu: host threads running the programs of the grid "
@@ -581,6 +588,71 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+/// --target cpu --no-verify, for a kernel without a reference: runs each
+/// config over inputs uniform in [-1, 1) and checks only the canaries.
+void runUnverifiedOnHost(KernelSource &src, const std::string &shape,
+                         const Bindings &sizes, std::vector<Bindings> configs) {
+  unsigned outIndex = 0, outputs = 0;
+  for (auto [i, a] : llvm::enumerate(src.args())) {
+    if (!a.isTensor) {
+      report("@" + src.name(),
+             makeError("--no-verify: the scalar argument " + a.name +
+                       " can only be set by a reference tile-run knows"));
+      return;
+    }
+    if (a.isOutput) {
+      outIndex = i;
+      ++outputs;
+    }
+  }
+  if (outputs != 1) {
+    report("@" + src.name(),
+           makeError("--no-verify runs kernels with one output tensor"));
+    return;
+  }
+  std::vector<std::vector<char>> inputs(src.args().size());
+  for (auto [i, a] : llvm::enumerate(src.args())) {
+    if (i == outIndex)
+      continue;
+    size_t count = 1;
+    for (const std::string &d : a.dimNames)
+      count *= static_cast<size_t>(sizes.lookup(d));
+    inputs[i].assign(count * elementSize(a.elementType), 0);
+    fillRandom(inputs[i].data(), a.elementType, count, seed * 1000003ull + i,
+               -1.0, 1.0);
+  }
+  auto bytes = HostTensors::bytes(src, sizes);
+  if (!bytes || *bytes > static_cast<uint64_t>(static_cast<double>(
+                             hostMemoryLimitGiB) * (1ull << 30))) {
+    report(shape, makeError("the tensors do not fit --host-memory-limit"));
+    return;
+  }
+  auto tensors = HostTensors::create(src, sizes, inputs, {}, outIndex);
+  if (!tensors) {
+    report(shape, tensors.takeError());
+    return;
+  }
+  for (const Bindings &config : configs) {
+    auto kernel = src.compileForHost(config);
+    if (!kernel) {
+      report("config " + configText(src, config), kernel.takeError());
+      continue;
+    }
+    std::string name = configText(src, (*kernel)->info().config);
+    if (auto err = tensors->run(**kernel, sizes, hostThreads)) {
+      report("config " + name, std::move(err));
+      continue;
+    }
+    std::string damage = tensors->damage(src);
+    if (!damage.empty()) {
+      report("config " + name, makeError(damage));
+      continue;
+    }
+    llvm::outs() << name << ": ran on the host CPU; NOT VERIFIED "
+                 << "(--no-verify: no reference)\n";
+  }
+}
+
 /// --target cpu: compiles each config for the host, runs it on the CPU
 /// over seeded inputs (the same values the GPU path uploads) with a NaN
 /// canary around every tensor and in its row padding, and checks every
@@ -596,6 +668,8 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
     writeJson(src.name(), shape, dtypeLabel(src), "host CPU", m);
     return m;
   };
+  if (!reference && noVerify)
+    return runUnverifiedOnHost(src, shape, sizes, std::move(configs));
   if (!reference) {
     report("@" + src.name(),
            makeError(src.reference().empty()
@@ -603,7 +677,7 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
                            "checks a kernel against its reference too (set "
                            "reference = \"gemm\", \"attention\", "
                            "\"softmax\", \"layernorm\", \"rmsnorm\" or "
-                           "\"gemm+...\")"
+                           "\"gemm+...\"; --no-verify runs it unchecked)"
                          : "tile-run does not know reference = \"" +
                                src.reference() + "\""));
     return;
