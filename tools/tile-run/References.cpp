@@ -1643,10 +1643,12 @@ public:
         .str();
   }
   std::string description() const override {
-    return llvm::formatv("every element exact (double) on the host, "
-                         "uploaded ({0:F1} s); eps {1}",
-                         seconds, kRmsNormEps)
-        .str();
+    char text[96];
+    std::snprintf(text, sizeof(text),
+                  "every element exact (double) on the host, uploaded "
+                  "(%.1f s); eps %g",
+                  seconds, kRmsNormEps);
+    return text;
   }
 
 private:
