@@ -476,7 +476,6 @@ KernelSource::compile(const Bindings &config,
       mlir::tile::createTileAssignLayouts());
   mlir::tile::ConvertTileToNVGPUOptions convert;
   convert.testMutation = options.testMutation;
-  convert.exp2Emulation = options.exp2Emulation;
   convert.chip = options.chip;
   convert.features = options.features;
   lower.addPass(mlir::tile::createConvertTileToNVGPU(convert));

@@ -348,10 +348,7 @@ private:
   Value allTrue(Value mask);
   LogicalResult emitSelect(arith::SelectOp op);
   LogicalResult emitElementwise(Operation *op);
-  /// `element`: the index of the thread's fragment element (which exp2s
-  /// are emulated, LoweringOptions::exp2EmulationEvery).
-  Value emitScalarClone(Operation *op, ArrayRef<Value> operands,
-                        int64_t element);
+  Value emitScalarClone(Operation *op, ArrayRef<Value> operands);
   LogicalResult emitReduce(ReduceOp op);
   Value packAccumulator(ArrayRef<Value> elems, int64_t slice, int64_t cols);
   void unpackAccumulator(Value acc, int64_t cols, std::vector<Value> &out);
@@ -480,7 +477,7 @@ Value AttentionEmitter::elementAt(Value tile, int64_t i, int64_t cols) {
         return Value();
       operands.push_back(e);
     }
-    result = emitScalarClone(def, operands, i);
+    result = emitScalarClone(def, operands);
   } else {
     if (def)
       def->emitOpError() << "is not supported on integer tiles by the "
@@ -634,48 +631,10 @@ LogicalResult AttentionEmitter::emitSelect(arith::SelectOp op) {
   return success();
 }
 
-/// 2^x on the FMA and integer pipes (FlashAttention-4's emulation of the
-/// SFU): n = rint(x) by the 1.5 * 2^23 trick, f = x - n in [-0.5, 0.5],
-/// 2^f by a degree-4 polynomial (least squares on [-0.5, 0.5]: within
-/// 2.7e-6 relative), 2^n added to the exponent bits. x is clamped to
-/// [-127, 127] first (the softmax's x <= 0; 2^-127 is 0 to the ftz ex2).
-static Value exp2Polynomial(OpBuilder &b, Location loc, Value x) {
-  Type f32 = b.getF32Type(), i32 = b.getI32Type();
-  auto cf = [&](float v) -> Value {
-    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
-  };
-  auto ci = [&](int32_t v) -> Value {
-    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
-  };
-  x = arith::MaximumFOp::create(b, loc, x, cf(-127.0f));
-  x = arith::MinimumFOp::create(b, loc, x, cf(127.0f));
-  const float magic = 12582912.0f; // 1.5 * 2^23: adding it rounds to int
-  Value t = arith::AddFOp::create(b, loc, x, cf(magic));
-  Value n = arith::SubFOp::create(b, loc, t, cf(magic));
-  Value f = arith::SubFOp::create(b, loc, x, n);
-  const float c[] = {0.9999991655349731f, 0.6931219696998596f,
-                     0.24024981260299683f, 0.05591712146997452f,
-                     0.009560519829392433f};
-  Value p = cf(c[4]);
-  for (int k = 3; k >= 0; --k)
-    p = math::FmaOp::create(b, loc, p, f, cf(c[k]));
-  Value tBits = arith::BitcastOp::create(b, loc, i32, t);
-  Value nInt = arith::SubIOp::create(b, loc, tBits, ci(0x4B400000));
-  Value shifted = arith::ShLIOp::create(b, loc, nInt, ci(23));
-  Value pBits = arith::BitcastOp::create(b, loc, i32, p);
-  Value bits = arith::AddIOp::create(b, loc, pBits, shifted);
-  return arith::BitcastOp::create(b, loc, f32, bits);
-}
-
 /// `op` on scalars: math.exp2 of f32 as the approximate ex2 of the SFU
 /// (what flash-attention kernels use), anything else cloned.
 Value AttentionEmitter::emitScalarClone(Operation *op,
-                                        ArrayRef<Value> operands,
-                                        int64_t element) {
-  int64_t every = options.exp2EmulationEvery;
-  if (isa<math::Exp2Op>(op) && operands[0].getType().isF32() && every > 0 &&
-      element % every == every - 1)
-    return exp2Polynomial(b, op->getLoc(), operands[0]);
+                                        ArrayRef<Value> operands) {
   if (isa<math::Exp2Op>(op) && operands[0].getType().isF32())
     return LLVM::CallIntrinsicOp::create(
                b, b.getF32Type(), b.getStringAttr("llvm.nvvm.ex2.approx.ftz.f32"),
@@ -720,7 +679,7 @@ LogicalResult AttentionEmitter::emitElementwise(Operation *op) {
     SmallVector<Value> operands;
     for (auto [operand, elems] : llvm::zip(op->getOperands(), tileOperands))
       operands.push_back(elems.empty() ? map.lookup(operand) : elems[i]);
-    f.elems.push_back(emitScalarClone(op, operands, i));
+    f.elems.push_back(emitScalarClone(op, operands));
   }
   fragments[result] = std::move(f);
   return success();

@@ -149,11 +149,6 @@ struct LoweringOptions {
   /// test-mutation=store-past-end), a planted bug that tile-run's verifier
   /// must catch (bench/gpu_mutation_test.sh).
   bool storePastEnd = false;
-  /// Experiment (the pass's exp2-emulation=N): in the attention lowering,
-  /// every Nth math.exp2 of a thread's fragment is a polynomial on the FMA
-  /// and integer pipes instead of ex2 on the SFU (FlashAttention-4's split
-  /// of the exponentials); 0: none.
-  int64_t exp2EmulationEvery = 0;
 };
 } // namespace mlir::tile
 

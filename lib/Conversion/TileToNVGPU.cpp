@@ -776,11 +776,6 @@ struct ConvertTileToNVGPUPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     LoweringOptions options;
-    if (exp2Emulation < 0) {
-      module.emitError() << "exp2-emulation must be 0 (off) or positive";
-      return signalPassFailure();
-    }
-    options.exp2EmulationEvery = exp2Emulation;
     if (testMutation == "store-past-end") {
       options.storePastEnd = true;
     } else if (!testMutation.empty()) {

@@ -238,11 +238,6 @@ static cl::opt<bool> printIR("print-ir-after-all",
                              cl::cat(category));
 // Hidden: plants a known bug in the generated code to show that the
 // verifier catches it (bench/gpu_mutation_test.sh, docs/verification.md).
-static cl::opt<int64_t> exp2Emulation(
-    "exp2-emulation", cl::init(0), cl::Hidden, cl::value_desc("n"),
-    cl::desc("Experiment: every nth exp2 of the attention lowering as a "
-             "polynomial on the FMA pipes instead of the SFU (0: none)"),
-    cl::cat(category));
 static cl::opt<std::string> testMutation(
     "test-mutation", cl::Hidden,
     cl::desc("For testing the verifier only: compile with a planted bug "
@@ -336,7 +331,6 @@ std::vector<Compiled> compileAll(const KernelSource &src,
       CompileOptions options;
       options.printIRAfterAll = printIR && i == 0;
       options.testMutation = testMutation;
-      options.exp2Emulation = exp2Emulation;
       options.chip = chipOpt;
       auto info = src.compile(configs[i], options);
       if (!info) {

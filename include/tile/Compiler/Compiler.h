@@ -34,9 +34,6 @@ struct CompileOptions {
   int optLevel = 3;
   /// Print the IR after each pass (to stderr).
   bool printIRAfterAll = false;
-  /// Experiment: every Nth exp2 of the attention lowering as a polynomial
-  /// (convert-tile-to-nvgpu's exp2-emulation), 0 for none.
-  int64_t exp2Emulation = 0;
   /// For testing the verifier only: a bug to plant in the generated code
   /// (convert-tile-to-nvgpu's test-mutation option), "" for none.
   std::string testMutation;

@@ -36,10 +36,6 @@ def ConvertTileToNVGPU : Pass<"convert-tile-to-nvgpu", "::mlir::ModuleOp"> {
            "lowering needs instructions the chip lacks is rejected">,
     Option<"features", "features", "std::string", /*default=*/"\"+ptx80\"",
            "Target features, with the PTX ISA version (+ptx<NN>)">,
-    Option<"exp2Emulation", "exp2-emulation", "int64_t", /*default=*/"0",
-           "Experiment: in the attention lowering, every Nth exp2 of a "
-           "thread computed by a degree-4 polynomial on the FMA pipes "
-           "instead of the SFU's ex2 (0: none)">,
     Option<"testMutation", "test-mutation", "std::string", /*default=*/"\"\"",
            "For testing the verifier only: plant a known bug in the "
            "generated code. store-past-end: tile.store skips its bounds "
