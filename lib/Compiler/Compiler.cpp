@@ -21,6 +21,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
 
@@ -440,6 +441,27 @@ specializeIn(Session &s, const std::string &bufferName,
   return *found;
 }
 
+/// The IR before and after every pass of `pm`, one file each under
+/// `dir`/`stage` (nothing when `dir` is empty): upstream's IR printing to a
+/// file tree; `specialized`, when given, is written first as
+/// `dir`/0-specialized.mlir (tile-specialize runs before any pass manager).
+static void dumpIRTo(PassManager &pm, const std::string &dir,
+                     llvm::StringRef stage, ModuleOp specialized) {
+  if (dir.empty())
+    return;
+  if (specialized) {
+    std::error_code ec = llvm::sys::fs::create_directories(dir);
+    llvm::raw_fd_ostream os(dir + "/0-specialized.mlir", ec);
+    if (!ec)
+      specialized.print(os);
+  }
+  auto always = [](Pass *, Operation *) { return true; };
+  pm.enableIRPrintingToFileTree(always, always, /*printModuleScope=*/true,
+                                /*printAfterOnlyOnChange=*/false,
+                                /*printAfterOnlyOnFailure=*/false,
+                                (dir + "/" + stage).str());
+}
+
 /// What a launch description knows before lowering: the kernel's name,
 /// arguments and parameters, and its full configuration (what was given
 /// plus the defaults), from a specialized kernel.
@@ -472,6 +494,7 @@ KernelSource::compile(const Bindings &config,
     s.context.disableMultithreading();
     lower.enableIRPrinting();
   }
+  dumpIRTo(lower, options.irDumpDir, "1-to-nvgpu", *module);
   lower.addNestedPass<mlir::tile::KernelOp>(
       mlir::tile::createTileAssignLayouts());
   mlir::tile::ConvertTileToNVGPUOptions convert;
@@ -527,6 +550,7 @@ KernelSource::compile(const Bindings &config,
   PassManager toPTX(&s.context);
   if (options.printIRAfterAll)
     toPTX.enableIRPrinting();
+  dumpIRTo(toPTX, options.irDumpDir, "2-to-ptx", {});
   gpu::GPUToNVVMPipelineOptions nvvm;
   nvvm.cubinChip = options.chip;
   nvvm.cubinFeatures = options.features;
@@ -563,6 +587,7 @@ KernelSource::compileForHost(const Bindings &config,
     s.context.disableMultithreading();
     lower.enableIRPrinting();
   }
+  dumpIRTo(lower, options.irDumpDir, "cpu", *s.module);
   buildCpuPipeline(lower);
   if (failed(lower.run(*s.module)))
     return s.error("cannot lower @" + kernel + " for the host");

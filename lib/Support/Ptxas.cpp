@@ -4,6 +4,7 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/Regex.h"
 #include "llvm/Support/raw_ostream.h"
@@ -24,7 +25,8 @@ std::string tile::findPtxas() {
 
 llvm::Expected<PtxasReport> tile::runPtxas(const std::string &ptxas,
                                            const std::string &ptx,
-                                           const std::string &arch) {
+                                           const std::string &arch,
+                                           const std::string &cubinPath) {
   auto fail = [](const llvm::Twine &msg) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
   };
@@ -52,7 +54,9 @@ llvm::Expected<PtxasReport> tile::runPtxas(const std::string &ptxas,
   if (auto buf = llvm::MemoryBuffer::getFile(log))
     report.log = (*buf)->getBuffer().str();
   llvm::sys::fs::remove(input);
-  llvm::sys::fs::remove(output);
+  if (rc != 0 || cubinPath.empty() ||
+      llvm::sys::fs::rename(output, cubinPath))
+    llvm::sys::fs::remove(output);
   llvm::sys::fs::remove(log);
   if (rc != 0)
     return fail("ptxas " + archFlag + " failed" +
@@ -71,4 +75,35 @@ llvm::Expected<PtxasReport> tile::runPtxas(const std::string &ptxas,
   if (llvm::Regex("([0-9]+) bytes smem").match(report.log, &m))
     m[1].getAsInteger(10, report.sharedBytes);
   return report;
+}
+
+llvm::Expected<std::string> tile::disassembleCubin(const std::string &ptxas,
+                                                  const std::string &cubin) {
+  auto fail = [](const llvm::Twine &msg) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+  };
+  std::string dir = llvm::sys::path::parent_path(ptxas).str();
+  auto tool = llvm::sys::findProgramByName("cuobjdump", {dir});
+  if (!tool)
+    tool = llvm::sys::findProgramByName("cuobjdump");
+  if (!tool)
+    return fail("no cuobjdump next to ptxas or on PATH");
+  llvm::SmallString<128> out;
+  if (llvm::sys::fs::createTemporaryFile("tile", "sass", out))
+    return fail("cannot create a temporary file for cuobjdump");
+  llvm::SmallVector<llvm::StringRef> args = {*tool, "-sass", cubin};
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, out.str(),
+                                                out.str()};
+  std::string execError;
+  int rc = llvm::sys::ExecuteAndWait(*tool, args, std::nullopt, redirects, 60,
+                                     0, &execError);
+  std::string text;
+  if (auto buf = llvm::MemoryBuffer::getFile(out))
+    text = (*buf)->getBuffer().str();
+  llvm::sys::fs::remove(out);
+  if (rc != 0)
+    return fail("cuobjdump -sass failed" +
+                (execError.empty() ? "" : " (" + execError + ")") + ": " +
+                text);
+  return text;
 }

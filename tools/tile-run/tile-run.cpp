@@ -44,13 +44,16 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cmath>
 #include <fstream>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -173,6 +176,13 @@ static cl::opt<std::string> chipOpt(
     cl::desc("GPU to compile for (sm_<major><minor>[a]); a kernel whose "
              "lowering needs instructions that chip lacks is a compile "
              "error. A run needs the GPU to be that chip"),
+    cl::cat(category));
+static cl::opt<std::string> dumpDir(
+    "dump-dir", cl::init(""), cl::value_desc("dir"),
+    cl::desc("Write, per config, the IR before and after every pass (ir/), "
+             "the PTX (kernel.ptx), ptxas -v's report (ptxas.txt), the cubin "
+             "and its SASS (sass.txt, where cuobjdump exists) under "
+             "dir/<kernel>/<config>/; $TILE_DUMP_DIR does the same"),
     cl::cat(category));
 static cl::opt<std::string> targetOpt(
     "target", cl::init("gpu"), cl::value_desc("gpu|cpu"),
@@ -316,6 +326,39 @@ std::string configText(const KernelSource &src, const Bindings &config) {
 
 /// Compiles every config on `jobs` threads. PTX that ptxas rejects is a
 /// failed compile.
+/// --dump-dir, else $TILE_DUMP_DIR, else "" (no dumps).
+std::string dumpDirectory() {
+  if (!dumpDir.empty())
+    return dumpDir;
+  if (const char *env = std::getenv("TILE_DUMP_DIR"))
+    return env;
+  return "";
+}
+
+/// dir/<kernel>/<config>: the config as tile-run prints it, with the
+/// characters a file name should not have replaced.
+std::string configDumpDirectory(const std::string &root,
+                                const KernelSource &src,
+                                const Bindings &config) {
+  std::string name = configText(src, config);
+  for (char &c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '=' || c == ',' || c == '_' || c == '-'))
+      c = '_';
+  llvm::SmallString<256> path(root);
+  llvm::sys::path::append(path, src.name(), name);
+  return path.str().str();
+}
+
+/// Writes `text` to `path`; false when it cannot.
+bool writeDumpFile(const std::string &path, const std::string &text) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    return false;
+  os << text;
+  return !os.has_error();
+}
+
 std::vector<Compiled> compileAll(const KernelSource &src,
                                  const std::vector<Bindings> &configs) {
   std::vector<Compiled> out(configs.size());
@@ -325,6 +368,17 @@ std::vector<Compiled> compileAll(const KernelSource &src,
   std::string ptxas = findPtxas();
   Progress progress(llvm::errs(), "compiling", configs.size(),
                     llvm::sys::Process::StandardErrIsDisplayed());
+  const std::string dumpRoot = dumpDirectory();
+  std::mutex dumpMutex;
+  bool dumpWarned = false;
+  // Reports a dump that could not be written, once; the run goes on.
+  auto dumpFailed = [&](const llvm::Twine &what) {
+    std::lock_guard<std::mutex> lock(dumpMutex);
+    if (!dumpWarned)
+      llvm::errs() << "tile-run: warning: --dump-dir: " << what
+                   << "; going on without (further) dumps\n";
+    dumpWarned = true;
+  };
   auto work = [&] {
     for (size_t i; (i = next++) < configs.size();) {
       out[i].config = configs[i];
@@ -332,21 +386,48 @@ std::vector<Compiled> compileAll(const KernelSource &src,
       options.printIRAfterAll = printIR && i == 0;
       options.testMutation = testMutation;
       options.chip = chipOpt;
+      std::string dir;
+      if (!dumpRoot.empty() && !dumpWarned) {
+        dir = configDumpDirectory(dumpRoot, src, configs[i]);
+        if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+          dumpFailed("cannot create " + dir + " (" + ec.message() + ")");
+          dir.clear();
+        } else {
+          options.irDumpDir = dir + "/ir";
+        }
+      }
       auto info = src.compile(configs[i], options);
       if (!info) {
         out[i].error = llvm::toString(info.takeError());
         continue;
       }
       out[i].info = std::move(*info);
+      if (!dir.empty() && !writeDumpFile(dir + "/kernel.ptx",
+                                         out[i].info->ptx))
+        dumpFailed("cannot write " + dir + "/kernel.ptx");
       if (!ptxas.empty()) {
-        auto rep = runPtxas(ptxas, out[i].info->ptx, chipOpt);
+        std::string cubin = dir.empty() ? "" : dir + "/kernel.cubin";
+        auto rep = runPtxas(ptxas, out[i].info->ptx, chipOpt, cubin);
         if (rep) {
           out[i].ptxas = *rep;
+          if (!dir.empty()) {
+            writeDumpFile(dir + "/ptxas.txt", rep->log);
+            auto sass = disassembleCubin(ptxas, cubin);
+            writeDumpFile(dir + "/sass.txt",
+                          sass ? *sass
+                               : "no SASS: " +
+                                     llvm::toString(sass.takeError()) + "\n");
+          }
         } else {
           out[i].error = "ptxas rejects the PTX: " +
                          llvm::toString(rep.takeError());
+          if (!dir.empty())
+            writeDumpFile(dir + "/ptxas.txt", out[i].error);
           out[i].info.reset();
         }
+      } else if (!dir.empty()) {
+        writeDumpFile(dir + "/ptxas.txt", "no ptxas found: no report, no "
+                                          "cubin, no SASS\n");
       }
       progress.step();
     }
@@ -779,6 +860,14 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
     };
     CompileOptions options;
     options.printIRAfterAll = printIR;
+    if (std::string root = dumpDirectory(); !root.empty()) {
+      std::string dir = configDumpDirectory(root, src, config);
+      if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+        llvm::errs() << "tile-run: warning: --dump-dir: cannot create " << dir
+                     << " (" << ec.message() << "); no dump of this config\n";
+      else
+        options.irDumpDir = dir + "/ir";
+    }
     auto compileStart = std::chrono::steady_clock::now();
     auto kernel = src.compileForHost(config, options);
     if (!kernel) {

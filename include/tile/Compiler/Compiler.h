@@ -34,6 +34,9 @@ struct CompileOptions {
   int optLevel = 3;
   /// Print the IR after each pass (to stderr).
   bool printIRAfterAll = false;
+  /// When not empty: the IR before and after every pass, one file each, in
+  /// a tree under this directory (upstream's IR printing to a file tree).
+  std::string irDumpDir;
   /// For testing the verifier only: a bug to plant in the generated code
   /// (convert-tile-to-nvgpu's test-mutation option), "" for none.
   std::string testMutation;

@@ -26,10 +26,17 @@ struct PtxasReport {
 /// if none is found.
 std::string findPtxas();
 
-/// Assembles `ptx` for `arch` (e.g. sm_90a); fails with ptxas's log.
+/// Assembles `ptx` for `arch` (e.g. sm_90a); fails with ptxas's log. The
+/// cubin is kept at `cubinPath` when it is not empty.
 llvm::Expected<PtxasReport> runPtxas(const std::string &ptxasPath,
                                      const std::string &ptx,
-                                     const std::string &arch);
+                                     const std::string &arch,
+                                     const std::string &cubinPath = "");
+
+/// The SASS of a cubin by `cuobjdump -sass` (found next to ptxas, then on
+/// PATH); fails when there is none or it fails.
+llvm::Expected<std::string> disassembleCubin(const std::string &ptxasPath,
+                                             const std::string &cubinPath);
 
 } // namespace tile
 
