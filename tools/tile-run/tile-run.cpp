@@ -1457,7 +1457,9 @@ int main(int argc, char **argv) {
       "(the peer: cuBLAS's GEMM without the epilogue); an fp32 attention kernel\n"
       "for reference = \"attention\"; row kernels with double sums for\n"
       "reference = \"softmax\" and \"layernorm\", whose speed is reported\n"
-      "in GB/s) under a per-element bound derived from the types and sizes\n"
+      "in GB/s; every element exact on the host, uploaded, for\n"
+      "reference = \"rmsnorm\") under a per-element bound derived from the\n"
+      "types and sizes\n"
       "(docs/verification.md), a sample of elements with an exact reference\n"
       "on the CPU, and the row padding and guard bands of the tensors must\n"
       "keep their NaN canary. The exit status is 0 only when every config\n"
@@ -1466,7 +1468,8 @@ int main(int argc, char **argv) {
       "--target cpu compiles the kernel through linalg for this machine,\n"
       "runs it on its cores and checks every output element against the\n"
       "exact reference computed on the host (docs/cpu.md); nothing is\n"
-      "timed.\n");
+      "timed. --reference cpu checks GPU configs against that CPU run\n"
+      "instead, for kernels without a reference.\n");
   if (iters == 0) {
     llvm::errs() << "tile-run: error: --iters must be at least 1 (the "
                     "median of no runs is no time)\n";
