@@ -79,6 +79,11 @@ run softmax-store-past-end kernels/softmax.mlir $R --test-mutation=store-past-en
 run layernorm-no-bias $mut/layernorm-no-bias.mlir $R
 run layernorm-unmasked-variance $mut/layernorm-unmasked-variance.mlir $R
 run layernorm-store-past-end kernels/layernorm.mlir $R2 --test-mutation=store-past-end
+run control-rmsnorm kernels/rmsnorm.mlir $R
+run control-rmsnorm-2 kernels/rmsnorm.mlir $R2
+run rmsnorm-no-weight $mut/rmsnorm-no-weight.mlir $R
+run rmsnorm-mean-over-block $mut/rmsnorm-mean-over-block.mlir $R
+run rmsnorm-wrong-eps $mut/rmsnorm-wrong-eps.mlir $R
 # GEMMs with fused epilogues (kernels/gemm_epilogue.mlir).
 E="kernels/gemm_epilogue.mlir"
 run control-gemm-bias-gelu $E $G --kernel gemm_bias_gelu

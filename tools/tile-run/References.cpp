@@ -1067,6 +1067,17 @@ private:
 // host CPU
 //===----------------------------------------------------------------------===//
 
+/// The tiles of the outlier check of a row kernel's output: 64 x 64, or
+/// taller for short rows, so that a shape of 2^31 one-column rows has 2^19
+/// tiles, not 2^25.
+CheckOptions rowCheckTiles(int64_t cols) {
+  CheckOptions check;
+  check.tileCols = 64;
+  check.tileRows =
+      std::max<size_t>(64, (4096 + static_cast<size_t>(cols) - 1) / cols);
+  return check;
+}
+
 /// What the two row references share: X is R x C (the kernel's first
 /// argument) and Y like X, written by the kernel; the expected Y on the
 /// GPU, and a sample of rows computed exactly on the host from X as
@@ -1084,7 +1095,7 @@ public:
 
   uint64_t deviceBytes(const Bindings &sizes) const override {
     auto [R, C] = dims(sizes);
-    CheckOptions check = tiles(C);
+    CheckOptions check = rowCheckTiles(C);
     // The fp32 Y, the row and column scales, the check's tile statistics.
     return uint64_t(R) * C * 4 + (uint64_t(R) + C) * 4 +
            (uint64_t(R) / check.tileRows + 1) *
@@ -1132,7 +1143,7 @@ public:
                                  Stream &stream) override {
     return verifyBoth(*kernels, output, *expected,
                       rowScaleDev ? &*rowScaleDev : nullptr,
-                      colScaleDev ? &*colScaleDev : nullptr, bound, tiles(C),
+                      colScaleDev ? &*colScaleDev : nullptr, bound, rowCheckTiles(C),
                       sampleRows, points, stream);
   }
 
@@ -1174,16 +1185,6 @@ protected:
   static size_t sampleCount(int64_t rows, int64_t cols) {
     int64_t count = std::clamp<int64_t>((int64_t(1) << 18) / cols, 4, 64);
     return static_cast<size_t>(std::min(count, rows));
-  }
-
-  /// The tiles of the outlier check: 64 x 64, or taller for short rows, so
-  /// that a shape of 2^31 one-column rows has 2^19 tiles, not 2^25.
-  static CheckOptions tiles(int64_t cols) {
-    CheckOptions check;
-    check.tileCols = 64;
-    check.tileRows =
-        std::max<size_t>(64, (4096 + static_cast<size_t>(cols) - 1) / cols);
-    return check;
   }
 
   /// The reference kernels and the fp32 Y (and, `withRowScale`, a float a
@@ -1347,7 +1348,7 @@ public:
     }
     out.bound = softmaxErrorBound(src.args()[Y].elementType, cols);
     out.bound.scale = options.toleranceScale;
-    out.check = tiles(cols);
+    out.check = rowCheckTiles(cols);
     return out;
   }
 };
@@ -1492,7 +1493,7 @@ public:
     out.bound = layerNormErrorBound(args[Y].elementType, cols,
                                     std::move(rowScale), std::move(colScaleOf));
     out.bound.scale = options.toleranceScale;
-    out.check = tiles(cols);
+    out.check = rowCheckTiles(cols);
     return out;
   }
 
@@ -1603,7 +1604,7 @@ public:
     HostExpected out;
     out.values = exactRows(floats(X), floats(W), rows, cols);
     out.bound = bound(cols);
-    out.check = rowTiles(cols);
+    out.check = rowCheckTiles(cols);
     return out;
   }
 
@@ -1631,7 +1632,7 @@ public:
                                  Stream &stream) override {
     Verdict v;
     auto full = checkOnDevice(*kernels, output, *expected, nullptr, nullptr,
-                              bound(C), rowTiles(C), stream);
+                              bound(C), rowCheckTiles(C), stream);
     if (!full)
       return full.takeError();
     v.full = *full;
@@ -1660,13 +1661,6 @@ private:
     ErrorBound b = rmsNormErrorBound(src.args()[Y].elementType, cols);
     b.scale = options.toleranceScale;
     return b;
-  }
-  static CheckOptions rowTiles(int64_t cols) {
-    CheckOptions check;
-    check.tileCols = 64;
-    check.tileRows =
-        std::max<size_t>(64, (4096 + static_cast<size_t>(cols) - 1) / cols);
-    return check;
   }
   static std::vector<float> exactRows(const std::vector<float> &xv,
                                       const std::vector<float> &wv,
