@@ -99,7 +99,11 @@ struct AttentionPlan {
   /// fp8 only: Vᵀ, D rows of BLOCK_N key bytes in chunks of `vtSwizzle()`
   /// keys, in two buffers (one per block parity).
   int64_t vtSwizzle() const { return std::min(kSwizzleBytes, bn); }
-  int64_t vtBytes() const { return fp8() ? d * bn : 0; }
+  /// Whole chunks: with BLOCK_N = 160 or 192 the last chunk's rows hold
+  /// fewer keys than its swizzle span but still span it.
+  int64_t vtBytes() const {
+    return fp8() ? d * llvm::alignTo(bn, vtSwizzle()) : 0;
+  }
   int64_t vtOffset() const { return vOffset() + stages * kvStageBytes(); }
   int64_t sharedMemoryBytes() const {
     int64_t pipeline = qBytes() + 2 * stages * kvStageBytes() + 2 * vtBytes();
