@@ -499,7 +499,6 @@ KernelSource::compile(const Bindings &config,
       mlir::tile::createTileAssignLayouts());
   mlir::tile::ConvertTileToNVGPUOptions convert;
   convert.testMutation = options.testMutation;
-  convert.warpSpecialize = options.warpSpecialize;
   convert.chip = options.chip;
   convert.features = options.features;
   lower.addPass(mlir::tile::createConvertTileToNVGPU(convert));

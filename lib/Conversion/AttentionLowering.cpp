@@ -60,27 +60,8 @@ struct AttentionPlan {
   StoreOp store;
   Type operandType;
   int64_t bm = 0, bn = 0, d = 0, stages = 0, warpgroups = 0;
-  /// A producer warpgroup (after the `warpgroups` that compute) issues the
-  /// TMA loads and, for fp8, transposes V (LoweringOptions::warpSpecialize).
-  bool producer = false;
 
-  /// The threads that compute (hold the fragments).
-  int64_t consumerThreads() const { return warpgroups * 128; }
-  int64_t threads() const { return consumerThreads() + (producer ? 128 : 0); }
-  /// With a producer and two or more computing warpgroups, registers move
-  /// from the producer to them (setmaxnreg): a thread starts with
-  /// `launchRegisters()` (ptxas's .maxntid cap), the producer keeps
-  /// `producerRegisters()`, the others share the rest.
-  bool reallocatesRegisters() const { return producer && warpgroups >= 2; }
-  int64_t launchRegisters() const {
-    return std::min<int64_t>(255, 65536 / threads()) / 8 * 8;
-  }
-  int64_t producerRegisters() const { return fp8() ? 56 : 40; }
-  int64_t consumerRegisters() const {
-    return std::min<int64_t>(
-        240, (threads() * launchRegisters() - 128 * producerRegisters()) /
-                 consumerThreads() / 8 * 8);
-  }
+  int64_t threads() const { return warpgroups * 128; }
   int64_t rowsPerWarpgroup() const { return bm / warpgroups; }
   int64_t slices() const { return rowsPerWarpgroup() / kWarpgroupRows; }
   int64_t elemBytes() const { return operandType.getIntOrFloatBitWidth() / 8; }
@@ -146,11 +127,9 @@ LogicalResult checkStreamedLoad(KernelOp kernel, LoadOp load, StringRef role) {
   return success();
 }
 
-FailureOr<AttentionPlan> analyzeAttention(KernelOp kernel,
-                                          const LoweringOptions &options) {
+FailureOr<AttentionPlan> analyzeAttention(KernelOp kernel) {
   AttentionPlan plan;
   plan.kernel = kernel;
-  plan.producer = options.warpSpecialize;
   auto shape = launchShape(kernel, /*minStages=*/1);
   if (failed(shape))
     return failure();
@@ -251,10 +230,9 @@ FailureOr<AttentionPlan> analyzeAttention(KernelOp kernel,
   // 16-bit or four 8-bit values a register).
   int64_t pRegs = plan.bn / 2 / (4 / plan.elemBytes());
   int64_t inFlight = plan.slices() * std::max(plan.bn / 2, plan.d / 2 + pRegs);
-  if (failed(checkRegisterBudget(
-          plan.scoreDot, plan.threads(), inFlight,
-          "the S (BLOCK_M x BLOCK_N) or O (BLOCK_M x D) accumulators",
-          plan.reallocatesRegisters() ? plan.consumerRegisters() : 0)))
+  if (failed(checkRegisterBudget(plan.scoreDot, plan.threads(), inFlight,
+                                 "the S (BLOCK_M x BLOCK_N) or O (BLOCK_M x "
+                                 "D) accumulators")))
     return failure();
 
   auto lb = constantIndex(loop.getLowerBound());
@@ -386,30 +364,18 @@ private:
                             int64_t kSteps, StringRef shapeAndTypes,
                             StringRef immediates, Value matB,
                             function_ref<int64_t(int64_t)> bOffset);
-  void transposeV(Value vBase, Value vtBase, Value first, int64_t stride);
+  void transposeV(Value vBase, Value vtBase);
   Value vtBase();
   void prepareVt();
-  void emitProducerLoop();
-  void consumerBarrier();
   Value packBytes(ArrayRef<Value> bytes);
   LogicalResult emitStore(StoreOp op);
   LogicalResult emitLoop();
 
   AttentionPlan &plan;
   Value qFull, kFull, vFull, empty;
-  /// fp8: Vᵀ buffer `block % 2` is complete (every thread arrives, or
-  /// every producer thread).
+  /// fp8: Vᵀ buffer `block % 2` is complete (every thread arrives).
   Value vtFull;
-  /// fp8 with a producer: every computing warpgroup is done with Vᵀ buffer
-  /// `block % 2` (its leader arrives).
-  Value vtEmpty;
   Value wg, isThread0, isWgLeader;
-  /// With a producer (plan.producer): whether this thread is in it, and its
-  /// first thread (issues the TMA loads).
-  Value isProducer, isProducerLeader;
-  /// With a producer: the scf.if of the computing warpgroups, which holds
-  /// the loop and everything after it.
-  Operation *consumerBranch = nullptr;
   Value stage, phase, numBlocks, block;
   DenseMap<Value, Fragment> fragments;
   /// Per-element values of lazy tiles materialized at the current point.
@@ -837,17 +803,10 @@ LogicalResult AttentionEmitter::emitScoreDot(DotOp op) {
   }
   NVVM::WgmmaGroupSyncAlignedOp::create(b);
   // fp8: V's transpose runs on the CUDA cores while the tensor cores
-  // compute S (the producer's, if there is one).
-  if (plan.fp8() && !plan.producer)
+  // compute S.
+  if (plan.fp8())
     prepareVt();
   NVVM::WgmmaWaitGroupSyncOp::create(b, 0);
-  // fp8 with a producer: the producer has read V, S has read K: the stage
-  // may be refilled.
-  if (plan.fp8() && plan.producer)
-    ifThen(isWgLeader, [&] {
-      nvgpu::MBarrierArriveOp::create(b, nvgpu::MBarrierTokenType::get(ctx),
-                                      empty, stage);
-    });
   Fragment f;
   f.cols = cols;
   for (Value acc : accs)
@@ -917,8 +876,7 @@ LogicalResult AttentionEmitter::emitValueDot(DotOp op) {
 /// 32 different banks, and lanes of odd key groups load their row pair in
 /// the other order so that each 8-lane phase of a load reads 8 different
 /// rows mod 8, 8 different units.
-void AttentionEmitter::transposeV(Value vBase, Value vtBase, Value first,
-                                  int64_t stride) {
+void AttentionEmitter::transposeV(Value vBase, Value vtBase) {
   Type i32 = b.getI32Type();
   auto c32 = [&](int64_t v) {
     return arith::ConstantIntOp::create(b, i32, v).getResult();
@@ -928,7 +886,7 @@ void AttentionEmitter::transposeV(Value vBase, Value vtBase, Value first,
   int64_t tasks = (plan.d / 16) * lanesPerUnit;
   Value words = smemView(
       idx(0), {(plan.sharedMemoryBytes() - kSharedMemorySlack) / 4}, i32);
-  auto loop = scf::ForOp::create(b, first, idx(tasks), idx(stride));
+  auto loop = scf::ForOp::create(b, tid, idx(tasks), idx(plan.threads()));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(loop.getBody()->getTerminator());
   Value t = loop.getInductionVar();
@@ -1009,7 +967,7 @@ Value AttentionEmitter::vtBase() {
 void AttentionEmitter::prepareVt() {
   waitBarrier(vFull, stage, phase);
   Value vBase = add(idx(plan.vOffset()), mul(stage, idx(plan.kvStageBytes())));
-  transposeV(vBase, vtBase(), tid, plan.threads());
+  transposeV(vBase, vtBase());
   // The generic-proxy stores must be visible to wgmma (async proxy).
   NVVM::FenceProxyOp::create(
       b, NVVM::ProxyKind::async_shared,
@@ -1066,11 +1024,6 @@ LogicalResult AttentionEmitter::emitValueDotFp8(DotOp op) {
                          int64_t kByte = kk * 32;
                          return (kByte / span) * plan.d * span + kByte % span;
                        });
-  if (plan.producer)
-    ifThen(isWgLeader, [&] {
-      nvgpu::MBarrierArriveOp::create(b, nvgpu::MBarrierTokenType::get(ctx),
-                                      vtEmpty, rem(block, idx(2)));
-    });
   return success();
 }
 
@@ -1140,10 +1093,9 @@ LogicalResult AttentionEmitter::emitStore(StoreOp op) {
     return op.emitOpError() << "value is not available as a fragment";
   Type elt = op.getValue().getType().getElementType();
   int64_t cols = plan.d;
-  // Every wgmma has completed (wait_group 0) and every TMA load was consumed
-  // (a producer's reads of V end before its last vtFull arrival): the
-  // pipeline's shared memory is free once all computing threads are here.
-  consumerBarrier();
+  // Every wgmma has completed (wait_group 0) and every TMA load was consumed:
+  // the pipeline's shared memory is free once all threads are here.
+  gpu::BarrierOp::create(b);
   Value staged = smemView(idx(0), {plan.bm, cols}, elt);
   auto pairType = VectorType::get({2}, elt);
   for (int64_t i = 0, n = count(cols); i < n; i += 2) {
@@ -1152,12 +1104,12 @@ LogicalResult AttentionEmitter::emitStore(StoreOp op) {
     vector::StoreOp::create(b, pair, staged,
                             coordinatesOf(accLayout, {plan.bm, cols}, i));
   }
-  consumerBarrier();
+  gpu::BarrierOp::create(b);
 
   int64_t vectorWidth = 16 * 8 / elt.getIntOrFloatBitWidth();
   int64_t perRow = cols / vectorWidth;
   auto loop = scf::ForOp::create(b, tid, idx(plan.bm * perRow),
-                                 idx(plan.consumerThreads()));
+                                 idx(plan.threads()));
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(loop.getBody()->getTerminator());
   Value i = loop.getInductionVar();
@@ -1241,95 +1193,15 @@ LogicalResult AttentionEmitter::emitOp(Operation *op) {
   return op->emitOpError() << "is not supported by the attention lowering";
 }
 
-/// The producer warpgroup's loop: its first thread keeps STAGES - 1 blocks
-/// of K and V in flight (refilling a stage once every computing warpgroup
-/// has released it); for fp8 all its threads transpose each block's V into
-/// Vᵀ buffer `block % 2` once the computing warpgroups are done with the
-/// block two before, then arrive on vtFull. A named barrier of the
-/// producer's threads ends each block, so that no thread still reads V of
-/// the stage the next iteration refills.
-void AttentionEmitter::emitProducerLoop() {
-  Value prologueEnd = arith::MinUIOp::create(b, numBlocks, idx(plan.stages - 1));
-  auto prologue = scf::ForOp::create(b, idx(0), prologueEnd, idx(1));
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(prologue.getBody()->getTerminator());
-    ifThen(isProducerLeader, [&] { issueKV(prologue.getInductionVar()); });
-  }
-  auto forOp = scf::ForOp::create(b, idx(0), numBlocks, idx(1));
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPoint(forOp.getBody()->getTerminator());
-  block = forOp.getInductionVar();
-  Value refill = add(block, idx(plan.stages - 1));
-  ifThen(andi(isProducerLeader, ult(refill, numBlocks)), [&] {
-    Value reused = arith::CmpIOp::create(b, arith::CmpIPredicate::uge, refill,
-                                         idx(plan.stages));
-    ifThen(reused, [&] {
-      waitBarrier(empty, rem(refill, idx(plan.stages)),
-                  sub(div(refill, idx(plan.stages)), idx(1)));
-    });
-    issueKV(refill);
-  });
-  if (!plan.fp8())
-    return;
-  Value buffer = rem(block, idx(2));
-  ifThen(arith::CmpIOp::create(b, arith::CmpIPredicate::uge, block, idx(2)),
-         [&] { waitBarrier(vtEmpty, buffer, sub(div(block, idx(2)), idx(1))); });
-  Value s = rem(block, idx(plan.stages));
-  waitBarrier(vFull, s, div(block, idx(plan.stages)));
-  Value vBase = add(idx(plan.vOffset()), mul(s, idx(plan.kvStageBytes())));
-  transposeV(vBase, vtBase(), sub(tid, idx(plan.consumerThreads())), 128);
-  // The generic-proxy stores must be visible to wgmma (async proxy).
-  NVVM::FenceProxyOp::create(
-      b, NVVM::ProxyKind::async_shared,
-      NVVM::SharedSpaceAttr::get(ctx, NVVM::SharedSpace::shared_cta));
-  nvgpu::MBarrierArriveOp::create(b, nvgpu::MBarrierTokenType::get(ctx),
-                                  vtFull, buffer);
-  Type i32 = b.getI32Type();
-  NVVM::BarrierOp::create(b, Type(),
-                          arith::ConstantIntOp::create(b, i32, 1).getResult(),
-                          arith::ConstantIntOp::create(b, i32, 128).getResult(),
-                          NVVM::BarrierReductionAttr(), Value());
-}
-
-/// A barrier of the computing threads (all threads without a producer).
-void AttentionEmitter::consumerBarrier() {
-  if (!plan.producer) {
-    gpu::BarrierOp::create(b);
-    return;
-  }
-  Type i32 = b.getI32Type();
-  NVVM::BarrierOp::create(
-      b, Type(), arith::ConstantIntOp::create(b, i32, 2).getResult(),
-      arith::ConstantIntOp::create(b, i32, plan.consumerThreads()).getResult(),
-      NVVM::BarrierReductionAttr(), Value());
-}
-
 LogicalResult AttentionEmitter::emitLoop() {
   scf::ForOp loop = plan.loop;
   numBlocks = arith::CeilDivUIOp::create(b, map.lookup(loop.getUpperBound()),
                                          idx(plan.bn));
-  if (plan.producer) {
-    // The producer runs its own loop; the computing warpgroups run the
-    // kernel's loop and everything after it inside `consumerBranch`.
-    ifThen(isProducer, [&] {
-      if (plan.reallocatesRegisters())
-        NVVM::SetMaxRegisterOp::create(b, plan.producerRegisters(),
-                                       NVVM::SetMaxRegisterAction::decrease);
-      emitProducerLoop();
-    });
-    auto consumers = scf::IfOp::create(
-        b, ult(tid, idx(plan.consumerThreads())), /*withElseRegion=*/false);
-    consumerBranch = consumers;
-    b.setInsertionPoint(consumers.thenBlock()->getTerminator());
-    if (plan.reallocatesRegisters())
-      NVVM::SetMaxRegisterOp::create(b, plan.consumerRegisters(),
-                                     NVVM::SetMaxRegisterAction::increase);
-  } else {
-    // Blocks 0 .. STAGES-2 in flight before the loop.
-    Value prologueEnd = arith::MinUIOp::create(
-        b, numBlocks, idx(std::max<int64_t>(plan.stages - 1, 1)));
-    auto prologue = scf::ForOp::create(b, idx(0), prologueEnd, idx(1));
+  // Blocks 0 .. STAGES-2 in flight before the loop.
+  Value prologueEnd =
+      arith::MinUIOp::create(b, numBlocks, idx(std::max<int64_t>(plan.stages - 1, 1)));
+  auto prologue = scf::ForOp::create(b, idx(0), prologueEnd, idx(1));
+  {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(prologue.getBody()->getTerminator());
     ifThen(isThread0, [&] { issueKV(prologue.getInductionVar()); });
@@ -1378,7 +1250,7 @@ LogicalResult AttentionEmitter::emitLoop() {
 
     // Refill: block + STAGES - 1 goes into the stage block - 1 used, once
     // every warpgroup has released it.
-    if (plan.stages > 1 && !plan.producer) {
+    if (plan.stages > 1) {
       Value refill = add(block, idx(plan.stages - 1));
       ifThen(andi(isThread0, ult(refill, numBlocks)), [&] {
         Value notFirst = arith::CmpIOp::create(b, arith::CmpIPredicate::uge,
@@ -1394,13 +1266,11 @@ LogicalResult AttentionEmitter::emitLoop() {
     for (Operation &op : loop.getBody()->without_terminator())
       if (failed(emitOp(&op)))
         return failure();
-    // (fp8 with a producer released the stage after S.)
-    if (!(plan.fp8() && plan.producer))
-      ifThen(isWgLeader, [&] {
-        nvgpu::MBarrierArriveOp::create(b, nvgpu::MBarrierTokenType::get(ctx),
-                                        empty, stage);
-      });
-    if (plan.stages == 1 && !plan.producer) {
+    ifThen(isWgLeader, [&] {
+      nvgpu::MBarrierArriveOp::create(b, nvgpu::MBarrierTokenType::get(ctx),
+                                      empty, stage);
+    });
+    if (plan.stages == 1) {
       // One stage: the next block waits until every warpgroup is done.
       Value refill = add(block, idx(1));
       ifThen(andi(isThread0, ult(refill, numBlocks)), [&] {
@@ -1462,11 +1332,6 @@ LogicalResult AttentionEmitter::emit() {
   wg = div(tid, idx(128));
   isThread0 = eq(tid, idx(0));
   isWgLeader = eq(rem(tid, idx(128)), idx(0));
-  if (plan.producer) {
-    isProducer = arith::CmpIOp::create(b, arith::CmpIPredicate::uge, tid,
-                                       idx(plan.consumerThreads()));
-    isProducerLeader = eq(tid, idx(plan.consumerThreads()));
-  }
   accLayout = WgmmaAccLayoutAttr::get(ctx, plan.warpgroups);
   rowLayout = SliceLayoutAttr::get(ctx, 1, accLayout);
   // Every register tile (not Q, K, V: shared memory) is a fragment in the
@@ -1502,15 +1367,8 @@ LogicalResult AttentionEmitter::emit() {
   if (plan.fp8()) {
     vtFull = group(2);
     for (int64_t s = 0; s < 2; ++s)
-      nvgpu::MBarrierInitOp::create(b, vtFull,
-                                    idx(plan.producer ? 128 : plan.threads()),
-                                    idx(s), isThread0);
-    if (plan.producer) {
-      vtEmpty = group(2);
-      for (int64_t s = 0; s < 2; ++s)
-        nvgpu::MBarrierInitOp::create(b, vtEmpty, idx(plan.warpgroups), idx(s),
-                                      isThread0);
-    }
+      nvgpu::MBarrierInitOp::create(b, vtFull, idx(plan.threads()), idx(s),
+                                    isThread0);
   }
   for (int64_t s = 0; s < plan.stages; ++s) {
     nvgpu::MBarrierInitOp::create(b, kFull, idx(1), idx(s), isThread0);
@@ -1534,16 +1392,9 @@ LogicalResult AttentionEmitter::emit() {
     if (failed(emitOp(&op)))
       return failure();
   }
-  if (consumerBranch)
-    b.setInsertionPointAfter(consumerBranch);
   gpu::ReturnOp::create(b);
   func->setAttr("tile.launch",
                 launchAttr(plan.threads(), plan.sharedMemoryBytes()));
-  // setmaxnreg moves registers within the block's allocation: ptxas must
-  // give every thread the registers the computation above assumes.
-  if (plan.reallocatesRegisters())
-    func->setAttr(NVVM::NVVMDialect::getMaxnregAttrName(),
-                  b.getI32IntegerAttr(plan.launchRegisters()));
   return success();
 }
 
@@ -1552,7 +1403,7 @@ LogicalResult AttentionEmitter::emit() {
 LogicalResult mlir::tile::lowerAttentionKernel(KernelOp kernel,
                                                gpu::GPUModuleOp gpuModule,
                                                const LoweringOptions &options) {
-  auto plan = analyzeAttention(kernel, options);
+  auto plan = analyzeAttention(kernel);
   if (failed(plan))
     return failure();
   return AttentionEmitter(*plan, gpuModule, options).emit();

@@ -418,10 +418,8 @@ LogicalResult mlir::tile::lowering::checkLayout(Value tile,
 LogicalResult mlir::tile::lowering::checkRegisterBudget(Operation *op,
                                                        int64_t threads,
                                                        int64_t inFlight,
-                                                       StringRef what,
-                                                       int64_t cap) {
-  if (cap == 0)
-    cap = std::min<int64_t>(255, 65536 / std::max<int64_t>(threads, 1));
+                                                       StringRef what) {
+  int64_t cap = std::min<int64_t>(255, 65536 / std::max<int64_t>(threads, 1));
   // Descriptors, addresses and loop state need a few more.
   constexpr int64_t kOther = 16;
   if (inFlight + kOther <= cap)

@@ -75,11 +75,9 @@ LogicalResult checkLayout(Value tile, LayoutAttrInterface expected,
 /// registers a thread, `inFlight`) cannot fit the registers a thread of a
 /// `threads`-thread block has (65536 / threads, at most 255): ptxas can
 /// spill other values but not those, and would fail ("insufficient
-/// registers") after the whole pipeline ran. `cap`, when not 0, is the
-/// registers a thread has instead (after setmaxnreg).
+/// registers") after the whole pipeline ran.
 LogicalResult checkRegisterBudget(Operation *op, int64_t threads,
-                                  int64_t inFlight, StringRef what,
-                                  int64_t cap = 0);
+                                  int64_t inFlight, StringRef what);
 
 /// `expr` of the thread id `thread` (dimension 0 of a layout's coordinate
 /// map, the element already substituted) as index arithmetic, with the
@@ -151,10 +149,6 @@ struct LoweringOptions {
   /// test-mutation=store-past-end), a planted bug that tile-run's verifier
   /// must catch (bench/gpu_mutation_test.sh).
   bool storePastEnd = false;
-  /// Attention: a producer warpgroup issues the TMA loads (and, for fp8,
-  /// transposes V) while the other warpgroups compute (the pass's
-  /// warp-specialize option).
-  bool warpSpecialize = false;
 };
 } // namespace mlir::tile
 

@@ -254,12 +254,6 @@ static cl::opt<std::string> testMutation(
              "(store-past-end)"),
     cl::cat(category));
 
-static cl::opt<bool> warpSpecialize(
-    "warp-specialize",
-    cl::desc("Attention kernels: a producer warpgroup issues the TMA loads "
-             "(and transposes fp8 V) while the others compute"),
-    cl::cat(category));
-
 namespace {
 
 int errorsSeen = 0;
@@ -391,7 +385,6 @@ std::vector<Compiled> compileAll(const KernelSource &src,
       CompileOptions options;
       options.printIRAfterAll = printIR && i == 0;
       options.testMutation = testMutation;
-      options.warpSpecialize = warpSpecialize;
       options.chip = chipOpt;
       std::string dir;
       if (!dumpRoot.empty() && !dumpWarned) {

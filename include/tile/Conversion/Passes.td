@@ -36,11 +36,6 @@ def ConvertTileToNVGPU : Pass<"convert-tile-to-nvgpu", "::mlir::ModuleOp"> {
            "lowering needs instructions the chip lacks is rejected">,
     Option<"features", "features", "std::string", /*default=*/"\"+ptx80\"",
            "Target features, with the PTX ISA version (+ptx<NN>)">,
-    Option<"warpSpecialize", "warp-specialize", "bool", /*default=*/"false",
-           "Attention kernels: add a producer warpgroup that issues the TMA "
-           "loads of K and V (and, for fp8, transposes V) while the other "
-           "warpgroups compute; with two or more of them the producer gives "
-           "its registers to the others (setmaxnreg)">,
     Option<"testMutation", "test-mutation", "std::string", /*default=*/"\"\"",
            "For testing the verifier only: plant a known bug in the "
            "generated code. store-past-end: tile.store skips its bounds "
