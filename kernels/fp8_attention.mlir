@@ -43,10 +43,14 @@ tile.kernel @fp8_attention(
         // transposed copy) in shared memory.
         #tile.expr<"(BLOCK_M + 2 * BLOCK_N * STAGES + 2 * BLOCK_N) * D <= 227 * 1024">,
         // The fp32 score and output accumulators in registers: at most
-        // 192 a thread (of 255), and with ~72 more a thread within the 64K
-        // registers of a block (12 warps: 168 a thread); larger ones spill.
+        // 192 a thread (of 255), and with ~32 more a thread within the 64K
+        // registers of a block (12 warps: 168 a thread). Two configs this
+        // admits at D = 128 spill a little (ptxas 13.0): BLOCK_M = 192,
+        // BLOCK_N = 128, 12 warps (328 bytes), the fastest at D = 128 on the
+        // H100 by 14%, and BLOCK_M = 128, BLOCK_N = 256, 8 warps (248
+        // bytes); larger ones spill kilobytes (bench/RESULTS.md, session 6).
         #tile.expr<"BLOCK_M * (BLOCK_N + D) <= 192 * 32 * WARPS">,
-        #tile.expr<"BLOCK_M * (BLOCK_N + D) + 2304 * WARPS <= 65536">,
+        #tile.expr<"BLOCK_M * (BLOCK_N + D) + 1024 * WARPS <= 65536">,
         // Each warp owns 16 or 32 query rows (one or two 64-row slices per
         // warpgroup of 4 warps).
         #tile.expr<"BLOCK_M % (16 * WARPS) == 0">,

@@ -8,6 +8,12 @@
 // wgmma with A = P from registers and Vᵀ K-major. O is rounded to e4m3.
 
 // RUN: tile-opt %tile_src/kernels/fp8_attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2}),convert-tile-to-nvgpu)' | FileCheck %s
+// BLOCK_N = 160: a Vᵀ row's second 128-byte chunk holds 32 keys but spans
+// 128 bytes, so each Vᵀ buffer is D x 256 bytes: Q 8192 + K and V 2 x 2 x
+// 10240 + Vᵀ 2 x 16384 + 1024 slack (was 2 x 10240: buffer 0 overlapped 1).
+// RUN: sed -e 's/"BLOCK_N", \[128, 64, 256\]/"BLOCK_N", [160]/' %tile_src/kernels/fp8_attention.mlir | tile-opt --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=160,WARPS=8,STAGES=2}),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=N160
+// N160: shared_memory = 82944 : i64
+
 // CHECK: gpu.func @fp8_attention
 // CHECK-SAME: {arg = 0 : i64, box = array<i64: 1, 1, 128, 64>, kind = "tensormap", swizzle = 64 : i64}
 // CHECK-SAME: {arg = 2 : i64, box = array<i64: 1, 1, 128, 64>, kind = "tensormap", swizzle = 64 : i64}
