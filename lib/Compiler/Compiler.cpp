@@ -23,7 +23,10 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/xxhash.h"
 
 using namespace mlir;
 using llvm::Expected;
@@ -149,6 +152,17 @@ KernelSource::load(const std::string &path, const std::string &name) {
   if (!buffer)
     return buffer.takeError();
   return fromString((*buffer)->getBuffer().str(), path, name);
+}
+
+std::string KernelSource::contentHash() const {
+  std::string all;
+  for (const std::string *part :
+       {&text, &kernel, &retypeFrom, &retypeTo, &outputType})
+    all += *part + '\0';
+  std::string hash;
+  llvm::raw_string_ostream(hash)
+      << llvm::format_hex_no_prefix(llvm::xxh3_64bits(all), 16);
+  return hash;
 }
 
 Expected<std::unique_ptr<KernelSource>>

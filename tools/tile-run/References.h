@@ -85,8 +85,8 @@ class Reference {
 public:
   virtual ~Reference() = default;
 
-  /// The shape as printed and as keyed in --cache and --json: the user's
-  /// text plus whatever else changes the problem (",causal").
+  /// The shape as printed and as keyed in the tuning cache and --json: the
+  /// user's text plus whatever else changes the problem (",causal").
   virtual std::string shapeLabel(const std::string &shapeText) const {
     return shapeText;
   }

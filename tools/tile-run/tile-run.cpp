@@ -37,6 +37,7 @@
 #include "tile/Runtime/ReferenceKernels.h"
 #include "tile/Runtime/Timer.h"
 #include "tile/Support/Version.h"
+#include "tile/Tuner/TuningCache.h"
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/CommandLine.h"
@@ -236,11 +237,22 @@ static cl::opt<std::string> jsonOut("json",
                                              "(and gbps for memory-bound "
                                              "kernels: softmax, layernorm)"),
                                     cl::cat(category));
-static cl::opt<std::string> cacheFile(
-    "cache",
-    cl::desc("File of tuned configs: --tune records the best config of each "
-             "(kernel, shape, dtype, GPU) there; a run without --config or "
-             "--tune uses the recorded one"),
+static cl::opt<std::string> cacheDir(
+    "cache-dir", cl::value_desc("dir"),
+    cl::desc("The tuning cache: --tune records the best config of each "
+             "(kernel source, shape, dtype, GPU, compiler) there, and a run "
+             "without --config or --tune uses it (default: $TILE_CACHE_DIR, "
+             "else $XDG_CACHE_HOME/tile, else ~/.cache/tile)"),
+    cl::cat(category));
+static cl::opt<bool> noCache("no-cache",
+                             cl::desc("Neither read nor write the tuning "
+                                      "cache"),
+                             cl::cat(category));
+static cl::opt<bool> recordConfig(
+    "record-config",
+    cl::desc("Record --config in the tuning cache for this kernel, shape, "
+             "dtype and GPU once it verifies (with --compile-only: once it "
+             "compiles), as --tune records its best"),
     cl::cat(category));
 static cl::opt<bool> printIR("print-ir-after-all",
                              cl::desc("Print the IR after every pass of the "
@@ -276,37 +288,49 @@ llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-/// The tuning cache: one "key<TAB>config" line per (kernel, shape, dtype,
-/// GPU); later lines win.
-std::string cacheKey(const KernelSource &src, const std::string &shape,
-                     const std::string &dtype, const std::string &device) {
-  return src.name() + "|" + shape + "|" + dtype + "|" + device;
-}
+std::string dtypeLabel(const KernelSource &src);
 
-std::optional<std::string> cacheLookup(const std::string &key) {
-  auto buffer = llvm::MemoryBuffer::getFile(cacheFile);
-  if (!buffer)
+/// The tuning cache (lib/Tuner), unless --no-cache or no directory can be
+/// found; a planted bug's results are never recorded.
+std::optional<TuningCache> tuningCache() {
+  if (noCache)
     return std::nullopt;
-  std::optional<std::string> found;
-  llvm::SmallVector<llvm::StringRef> lines;
-  (*buffer)->getBuffer().split(lines, '\n', -1, false);
-  for (llvm::StringRef line : lines) {
-    auto [k, v] = line.split('\t');
-    if (k == key)
-      found = v.trim().str();
-  }
-  return found;
+  std::string dir = cacheDir.empty() ? TuningCache::defaultDirectory()
+                                     : std::string(cacheDir);
+  if (dir.empty())
+    return std::nullopt;
+  return TuningCache(dir);
 }
 
-void cacheStore(const std::string &key, const std::string &config) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(cacheFile, ec, llvm::sys::fs::OF_Append);
-  if (ec) {
-    llvm::errs() << "tile-run: warning: cannot write --cache " << cacheFile
-                 << ": " << ec.message() << "\n";
+TuningKey tuningKey(const KernelSource &src, const std::string &shape,
+                    const std::string &device) {
+  // The compiler: its version and commit, LLVM's, the chip it targets.
+  std::string compiler;
+  llvm::raw_string_ostream os(compiler);
+  printVersion(os, "tile");
+  os << " chip=" << (chipOpt.empty() ? "default" : chipOpt.getValue());
+  return {src.name(), src.contentHash(), shape, dtypeLabel(src), device,
+          compiler};
+}
+
+void cacheWarning(const llvm::Twine &message) {
+  llvm::errs() << "tile-run: warning: " << message << "\n";
+}
+
+/// Records `config` as the tuned config of `key` (a warning if it cannot).
+void cacheStore(const TuningKey &key, const std::string &config) {
+  if (!testMutation.empty())
+    return;
+  auto cache = tuningCache();
+  if (!cache)
+    return;
+  if (auto err = cache->store(key, config)) {
+    cacheWarning("tuning cache: " + llvm::toString(std::move(err)) +
+                 "; the config is not recorded");
     return;
   }
-  os << key << "\t" << config << "\n";
+  llvm::outs() << "recorded in the tuning cache: " << cache->entryPath(key)
+               << "\n";
 }
 
 struct Compiled {
@@ -925,7 +949,7 @@ void runShape(KernelSource &src, Reference *reference,
   Bindings sizes;
   if (!parseShape(src, reference, shapeText, sizes))
     return;
-  // How the shape is printed and keyed in --cache and --json.
+  // How the shape is printed and keyed in the tuning cache and --json.
   const std::string shape =
       reference ? reference->shapeLabel(shapeText) : shapeText;
   // Memory-bound kernels are measured by their bandwidth (every row of
@@ -944,7 +968,9 @@ void runShape(KernelSource &src, Reference *reference,
   } else {
     Bindings config;
     std::string configString = configOpt;
-    if (configString.empty() && !cacheFile.empty()) {
+    std::optional<TuningCache> cache =
+        configString.empty() ? tuningCache() : std::nullopt;
+    if (cache) {
       // --compile-only leaves the GPU alone: its key is "no GPU".
       auto drv = compileOnly ? llvm::Expected<CudaDriver &>(makeError("off"))
                              : CudaDriver::get();
@@ -957,10 +983,11 @@ void runShape(KernelSource &src, Reference *reference,
       } else {
         llvm::consumeError(drv.takeError());
       }
-      if (auto cached =
-              cacheLookup(cacheKey(src, shape, dtypeLabel(src), device))) {
+      TuningKey key = tuningKey(src, shape, device);
+      if (auto cached = cache->lookup(key, cacheWarning)) {
         llvm::outs() << "using the config tuned for this shape on " << device
-                     << " (" << cacheFile << "): " << *cached << "\n";
+                     << " (" << cache->entryPath(key) << "): " << *cached
+                     << "\n";
         configString = *cached;
       }
     }
@@ -1061,6 +1088,11 @@ void runShape(KernelSource &src, Reference *reference,
     }
     if (findPtxas().empty())
       llvm::outs() << "(ptxas not found: no register figures)\n";
+    // Without a GPU a config is as good as its compile: --compile-only
+    // --record-config pins one for compile-only runs (device "no GPU").
+    if (recordConfig && compileOnly && compiledOK == compiled.size())
+      cacheStore(tuningKey(src, shape, deviceName),
+                 configText(src, compiled.front().info->config));
     return;
   }
   if (compiledOK == 0)
@@ -1408,9 +1440,8 @@ void runShape(KernelSource &src, Reference *reference,
                                 "{3}\n",
                                 results.size() - wrong - failed, wrong, failed,
                                 results.size());
-  if (tune && anyOK && !cacheFile.empty())
-    cacheStore(cacheKey(src, shape, dtypeLabel(src), deviceName),
-               results.front().config);
+  if ((tune || recordConfig) && anyOK)
+    cacheStore(tuningKey(src, shape, deviceName), results.front().config);
   if (anyOK && !peer.empty())
     llvm::outs() << llvm::formatv(
         "best: {0}  {1:F1} TFLOP/s = {2:F2} x {4} ({3:F1})\n",
@@ -1483,6 +1514,12 @@ int main(int argc, char **argv) {
   if (targetOpt != "gpu" && targetOpt != "cpu") {
     llvm::errs() << "tile-run: error: --target " << targetOpt
                  << ": unknown target (gpu, cpu)\n";
+    return 1;
+  }
+  if (recordConfig && (configOpt.empty() || tune || noCache)) {
+    llvm::errs() << "tile-run: error: --record-config records the config "
+                    "given with --config in the tuning cache (--tune records "
+                    "its best by itself; --no-cache turns the cache off)\n";
     return 1;
   }
   if (targetOpt == "cpu" && compileOnly) {

@@ -54,6 +54,10 @@ public:
              const std::string &kernelName = "");
 
   const std::string &name() const { return kernel; }
+  /// A hash (16 hex digits) of the source text, the kernel's name and the
+  /// retyping (setOperandType, setOutputType): what a tuned config depends
+  /// on besides the shape, the GPU and the compiler.
+  std::string contentHash() const;
   const std::vector<ParamInfo> &params() const { return paramList; }
   const std::vector<std::string> &constraints() const { return constraintList; }
   const std::vector<KernelArgInfo> &args() const { return argList; }
