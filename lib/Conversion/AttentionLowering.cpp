@@ -896,8 +896,19 @@ void AttentionEmitter::transposeV(Value vBase, Value vtBase) {
   Value odd = rem(lane, idx(2));
   Value group = add(mul(div(lane, idx(8)), idx(2)), odd); // of 16 keys
   Value isOdd = eq(odd, idx(1));
-  // Byte offset of 16-byte unit `u` (of the row) in row `row` of a
-  // `span`-byte swizzled region of `rows`-row chunks at `base`.
+  // Addresses are computed in 32 bits, and so that few values depend on
+  // the thread only: LLVM hoists those out of the attention loop and keeps
+  // them live across it (20 of 64 bits each made ptxas spill 328 bytes at
+  // 168 registers a thread, BLOCK_M = 192 with 12 warps at D = 128).
+  auto to32 = [&](Value v) {
+    return arith::IndexCastUIOp::create(b, i32, v).getResult();
+  };
+  auto wordIndex = [&](Value byteOffset) {
+    Value word = arith::ShRUIOp::create(b, byteOffset, c32(2));
+    return arith::IndexCastUIOp::create(b, b.getIndexType(), word).getResult();
+  };
+  // Byte offset (i32) of byte `byte` of row `row` of a `span`-byte
+  // swizzled region of `rows`-row chunks at `base`.
   auto swizzled = [&](Value base, Value row, Value byte, int64_t span,
                       int64_t rows) {
     Value chunk = div(byte, idx(span));
@@ -906,22 +917,30 @@ void AttentionEmitter::transposeV(Value vBase, Value vtBase) {
     Value phase = arith::AndIOp::create(
         b, div(mul(row, idx(span)), idx(128)), idx(swizzleMask(span)));
     Value unitPos = arith::XOrIOp::create(b, u, phase);
-    return add(add(base, mul(chunk, idx(rows * span))),
-               add(mul(row, idx(span)),
-                   add(mul(unitPos, idx(16)), rem(within, idx(16)))));
+    Value inThread = add(mul(chunk, idx(rows * span)),
+                         add(mul(row, idx(span)),
+                             add(mul(unitPos, idx(16)), rem(within, idx(16)))));
+    return arith::AddIOp::create(b, to32(base), to32(inThread)).getResult();
   };
   Value keyBase = add(mul(group, idx(16)), mul(quad, idx(2)));
   Value dByte = mul(unit, idx(16));
   auto vecType = VectorType::get({4}, i32);
   SmallVector<Value> rows; // 4 words each: keys i = 0..3 of the quad
+  SmallVector<Value> rowOffsets;
   for (int64_t n = 0; n < 4; ++n) {
     // Row n of the task: keyBase + 8 (n / 2) + (n % 2), the pair swapped
-    // in odd groups.
-    Value pairBit = arith::XOrIOp::create(b, idx(n % 2), odd);
-    Value row = add(keyBase, add(idx(8 * (n / 2)), pairBit));
-    Value offset = swizzled(vBase, row, dByte, qkSpan, plan.bn);
-    rows.push_back(vector::LoadOp::create(b, vecType, words,
-                                          ValueRange{div(offset, idx(4))},
+    // in odd groups. Rows 8 apart have the same swizzle phase: row n + 2
+    // is 8 spans after row n.
+    if (n < 2) {
+      Value pairBit = arith::XOrIOp::create(b, idx(n % 2), odd);
+      rowOffsets.push_back(
+          swizzled(vBase, add(keyBase, pairBit), dByte, qkSpan, plan.bn));
+    } else {
+      rowOffsets.push_back(arith::AddIOp::create(b, rowOffsets[n - 2],
+                                                 c32(8 * qkSpan)));
+    }
+    Value word = wordIndex(rowOffsets[n]);
+    rows.push_back(vector::LoadOp::create(b, vecType, words, ValueRange{word},
                                           /*nontemporal=*/false,
                                           llvm::MaybeAlign(16)));
   }
@@ -936,6 +955,25 @@ void AttentionEmitter::transposeV(Value vBase, Value vtBase) {
         .getResult();
   };
   Value keyByte = add(mul(group, idx(16)), mul(quad, idx(4)));
+  // The 16 stores go to rows dByte + r (r = 4m + j) of Vᵀ. dByte is a
+  // multiple of 16, so row r's swizzle phase is a constant, and every other
+  // term of the address is a multiple of the span: the address is
+  // ((vtBase + f(thread)) ^ 16 phase(r)) + r span — one invariant value for
+  // the 16 stores, an xor and an immediate offset each.
+  Value vtThreadBase;
+  {
+    Value chunk = div(keyByte, idx(vtSpan));
+    Value within = rem(keyByte, idx(vtSpan));
+    Value inThread = add(mul(chunk, idx(plan.d * vtSpan)),
+                         add(mul(dByte, idx(vtSpan)), within));
+    vtThreadBase = arith::AddIOp::create(b, to32(vtBase), to32(inThread));
+  }
+  auto vtWord = [&](int64_t r) {
+    int64_t phase = (r * vtSpan / 128) & swizzleMask(vtSpan);
+    Value swizzledRow =
+        arith::XOrIOp::create(b, vtThreadBase, c32(16 * phase));
+    return wordIndex(arith::AddIOp::create(b, swizzledRow, c32(r * vtSpan)));
+  };
   for (int64_t m = 0; m < 4; ++m) {
     SmallVector<Value> w;
     for (Value r : rows)
@@ -945,10 +983,8 @@ void AttentionEmitter::transposeV(Value vBase, Value vtBase) {
     Value out[4] = {prmt(t0, t2, c32(0x5410)), prmt(t0, t2, c32(0x7632)),
                     prmt(t1, t3, c32(0x5410)), prmt(t1, t3, c32(0x7632))};
     for (int64_t j = 0; j < 4; ++j) {
-      Value dRow = add(dByte, idx(4 * m + j));
-      Value offset = swizzled(vtBase, dRow, keyByte, vtSpan, plan.d);
       memref::StoreOp::create(b, out[j], words,
-                              ValueRange{div(offset, idx(4))});
+                              ValueRange{vtWord(4 * m + j)});
     }
   }
 }
