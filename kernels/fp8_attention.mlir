@@ -44,11 +44,11 @@ tile.kernel @fp8_attention(
         #tile.expr<"(BLOCK_M + 2 * BLOCK_N * STAGES + 2 * BLOCK_N) * D <= 227 * 1024">,
         // The fp32 score and output accumulators in registers: at most
         // 192 a thread (of 255), and with ~32 more a thread within the 64K
-        // registers of a block (12 warps: 168 a thread). Two configs this
-        // admits at D = 128 spill a little (ptxas 13.0): BLOCK_M = 192,
-        // BLOCK_N = 128, 12 warps (328 bytes), the fastest at D = 128 on the
-        // H100 by 14%, and BLOCK_M = 128, BLOCK_N = 256, 8 warps (248
-        // bytes); larger ones spill kilobytes (bench/RESULTS.md, session 6).
+        // registers of a block (12 warps: 168 a thread). This admits
+        // BLOCK_M = 192, BLOCK_N = 128, 12 warps at D = 128, the fastest
+        // config there on the H100 (14% over the best 8-warp one), though
+        // ptxas 13.0 spills 52 bytes of it; larger tiles spill kilobytes
+        // (bench/RESULTS.md, session 6).
         #tile.expr<"BLOCK_M * (BLOCK_N + D) <= 192 * 32 * WARPS">,
         #tile.expr<"BLOCK_M * (BLOCK_N + D) + 1024 * WARPS <= 65536">,
         // Each warp owns 16 or 32 query rows (one or two 64-row slices per
