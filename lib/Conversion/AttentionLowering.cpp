@@ -898,8 +898,9 @@ void AttentionEmitter::transposeV(Value vBase, Value vtBase) {
   Value isOdd = eq(odd, idx(1));
   // Addresses are computed in 32 bits, and so that few values depend on
   // the thread only: LLVM hoists those out of the attention loop and keeps
-  // them live across it (20 of 64 bits each made ptxas spill 328 bytes at
-  // 168 registers a thread, BLOCK_M = 192 with 12 warps at D = 128).
+  // them live across it (twenty 64-bit ones made ptxas spill 328 bytes at
+  // 168 registers a thread, BLOCK_M = 192 with 12 warps at D = 128; now
+  // 52). This needs vBase and vtBase to be multiples of the swizzle span.
   auto to32 = [&](Value v) {
     return arith::IndexCastUIOp::create(b, i32, v).getResult();
   };
