@@ -28,6 +28,8 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/xxhash.h"
 
+#include <limits>
+
 using namespace mlir;
 using llvm::Expected;
 
@@ -233,23 +235,20 @@ KernelSource::fromString(const std::string &text,
             getElementTypeOrSelf(dot.getLhs().getType())))
       src->float8Dot = true;
   });
-  // Intermediate roundings: by their unit roundoff, the widest mantissa
-  // is the finest (f32 23 bits, bf16 7, fp8 2 or 3).
+  // Intermediate roundings: by their unit roundoff, the narrowest mantissa
+  // is the coarsest (f32 23 bits, bf16 7, fp8 2 or 3).
+  int coarsestMantissa = std::numeric_limits<int>::max();
   kernel->walk([&](arith::TruncFOp trunc) {
     bool onlyStored = llvm::all_of(trunc->getUsers(), [](Operation *user) {
       return isa<mlir::tile::StoreOp>(user);
     });
-    auto type = toElementType(getElementTypeOrSelf(trunc.getType()));
-    auto mantissa = [](Type t) {
-      return cast<FloatType>(t).getFPMantissaWidth();
-    };
-    if (onlyStored || !type)
+    auto floatType = cast<FloatType>(getElementTypeOrSelf(trunc.getType()));
+    auto type = toElementType(floatType);
+    if (onlyStored || !type ||
+        floatType.getFPMantissaWidth() >= coarsestMantissa)
       return;
-    if (!src->intermediateType ||
-        mantissa(getElementTypeOrSelf(trunc.getType())) <
-            mantissa(floatTypeNamed(trunc.getContext(),
-                                    elementTypeName(*src->intermediateType))))
-      src->intermediateType = type;
+    coarsestMantissa = floatType.getFPMantissaWidth();
+    src->intermediateType = type;
   });
   kernel->walk([&](Operation *op) {
     for (Type t : op->getResultTypes()) {

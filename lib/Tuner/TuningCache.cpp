@@ -121,33 +121,15 @@ llvm::Error TuningCache::store(const TuningKey &key,
   if (std::error_code ec = llvm::sys::fs::create_directories(dir))
     return fail("cannot create the tuning cache directory " + dir + ": " +
                 ec.message());
-  // A unique temporary file in the same directory, renamed over the entry
-  // (rename is atomic within a file system).
-  llvm::SmallString<256> model(dir);
-  llvm::sys::path::append(model, "entry-%%%%%%%%.tmp");
-  int fd = -1;
-  llvm::SmallString<256> temp;
-  if (std::error_code ec = llvm::sys::fs::createUniqueFile(model, fd, temp))
-    return fail("cannot write to the tuning cache directory " + dir + ": " +
-                ec.message());
-  {
-    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    os << kFormat << "\n"
-       << "key " << key.text() << "\n"
-       << "config " << config << "\n";
-    os.close();
-    if (os.has_error()) {
-      std::error_code ec = os.error();
-      os.clear_error();
-      llvm::sys::fs::remove(temp);
-      return fail("cannot write tuning cache entry " + temp + ": " +
-                  ec.message());
-    }
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
-    llvm::sys::fs::remove(temp);
-    return fail("cannot replace tuning cache entry " + path + ": " +
-                ec.message());
-  }
+  // LLVM writes a temporary file next to the entry and renames it over
+  // the entry (atomic within a file system).
+  if (llvm::Error err = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+        os << kFormat << "\n"
+           << "key " << key.text() << "\n"
+           << "config " << config << "\n";
+        return llvm::Error::success();
+      }))
+    return fail("cannot write tuning cache entry " + path + ": " +
+                llvm::toString(std::move(err)));
   return llvm::Error::success();
 }

@@ -1078,11 +1078,16 @@ CheckOptions rowCheckTiles(int64_t cols) {
   return check;
 }
 
-/// What the two row references share: X is R x C (the kernel's first
-/// argument) and Y like X, written by the kernel; the expected Y on the
-/// GPU, and a sample of rows computed exactly on the host from X as
-/// uploaded.
-class RowReferenceBase : public Reference {
+/// A packed tensor of `type` as floats.
+std::vector<float> toFloats(const std::vector<char> &packed, ElementType type) {
+  std::vector<float> v(packed.size() / elementSize(type));
+  convertElements(packed.data(), type, v.data(), ElementType::F32, v.size());
+  return v;
+}
+
+/// What every row kernel's reference shares: X is R x C (the kernel's
+/// first argument) and Y like X (argument `yIndex`), written by the kernel.
+class RowShapeReference : public Reference {
 public:
   /// X read and Y written once; W and B (C elements each) are left out, as
   /// the peers of ../shared/anchors.py count them.
@@ -1092,6 +1097,39 @@ public:
            (elementSize(src.args()[0].elementType) +
             elementSize(src.args()[yIndex].elementType));
   }
+  unsigned outputIndex() const override { return yIndex; }
+  std::string where(size_t row, size_t col) const override {
+    return llvm::formatv("{0}[{1}, {2}]", src.args()[yIndex].name, row, col)
+        .str();
+  }
+
+protected:
+  RowShapeReference(const KernelSource &src, const ReferenceOptions &options,
+                    unsigned yIndex)
+      : Reference(src), options(options), yIndex(yIndex) {}
+
+  /// Whether argument `i` is a tensor of `rank` named dimensions.
+  bool isTensorOfRank(unsigned i, size_t rank) const {
+    const KernelArgInfo &a = src.args()[i];
+    return a.isTensor && a.dimNames.size() == rank &&
+           llvm::none_of(a.dimNames,
+                         [](const std::string &d) { return d.empty(); });
+  }
+
+  std::pair<int64_t, int64_t> dims(const Bindings &sizes) const {
+    const auto &x = src.args()[0].dimNames;
+    return {sizes.lookup(x[0]), sizes.lookup(x[1])};
+  }
+
+  ReferenceOptions options;
+  unsigned yIndex;
+  int64_t R = 0, C = 0;
+};
+
+/// The softmax and layernorm references: the expected Y on the GPU, and a
+/// sample of rows computed exactly on the host from X as uploaded.
+class RowReferenceBase : public RowShapeReference {
+public:
 
   uint64_t deviceBytes(const Bindings &sizes) const override {
     auto [R, C] = dims(sizes);
@@ -1137,19 +1175,12 @@ public:
                       &xRows[i * C], ElementType::F32, C);
   }
 
-  unsigned outputIndex() const override { return yIndex; }
-
   llvm::Expected<Verdict> verify(const DeviceTensor &output,
                                  Stream &stream) override {
     return verifyBoth(*kernels, output, *expected,
                       rowScaleDev ? &*rowScaleDev : nullptr,
                       colScaleDev ? &*colScaleDev : nullptr, bound, rowCheckTiles(C),
                       sampleRows, points, stream);
-  }
-
-  std::string where(size_t row, size_t col) const override {
-    return llvm::formatv("{0}[{1}, {2}]", src.args()[yIndex].name, row, col)
-        .str();
   }
 
   std::string description() const override {
@@ -1164,20 +1195,7 @@ public:
 protected:
   RowReferenceBase(const KernelSource &src, const ReferenceOptions &options,
                    unsigned yIndex)
-      : Reference(src), options(options), yIndex(yIndex) {}
-
-  /// Whether argument `i` is a tensor of `rank` named dimensions.
-  bool isTensorOfRank(unsigned i, size_t rank) const {
-    const KernelArgInfo &a = src.args()[i];
-    return a.isTensor && a.dimNames.size() == rank &&
-           llvm::none_of(a.dimNames,
-                         [](const std::string &d) { return d.empty(); });
-  }
-
-  std::pair<int64_t, int64_t> dims(const Bindings &sizes) const {
-    const auto &x = src.args()[0].dimNames;
-    return {sizes.lookup(x[0]), sizes.lookup(x[1])};
-  }
+      : RowShapeReference(src, options, yIndex) {}
 
   /// Rows computed exactly: up to 64, fewer for long rows (2^18 elements
   /// in all, at least 4 rows); beginShape takes an eighth of them from the
@@ -1256,9 +1274,6 @@ protected:
     return llvm::Error::success();
   }
 
-  ReferenceOptions options;
-  unsigned yIndex;
-  int64_t R = 0, C = 0;
   ReferenceKernels *kernels = nullptr;
   std::vector<size_t> sampleRows; // the exact rows, sorted
   std::vector<float> xRows;       // their X, sampleRows.size() x C
@@ -1471,11 +1486,7 @@ public:
     auto [rows, cols] = dims(sizes);
     const auto &args = src.args();
     auto floats = [&](unsigned which) {
-      const std::vector<char> &data = inputs[which];
-      ElementType type = args[which].elementType;
-      std::vector<float> v(data.size() / elementSize(type));
-      convertElements(data.data(), type, v.data(), ElementType::F32, v.size());
-      return v;
+      return toFloats(inputs[which], args[which].elementType);
     };
     std::vector<float> x = floats(X), wv = floats(W), bv = floats(B);
     HostExpected out;
@@ -1520,19 +1531,17 @@ private:
 /// host, uploaded in fp32 and the output checked on the device.
 constexpr double kRmsNormEps = 1e-6;
 
-class RmsNormReference : public Reference {
+class RmsNormReference : public RowShapeReference {
 public:
   enum Arg { X, W, Y };
 
   RmsNormReference(const KernelSource &src, const ReferenceOptions &options)
-      : Reference(src), options(options) {}
+      : RowShapeReference(src, options, Y) {}
 
   llvm::Error checkKernel() const override {
     const auto &args = src.args();
-    auto rank = [&](unsigned i, size_t r) {
-      return args[i].isTensor && args[i].dimNames.size() == r;
-    };
-    bool ok = args.size() == 3 && rank(X, 2) && rank(W, 1) && rank(Y, 2) &&
+    bool ok = args.size() == 3 && isTensorOfRank(X, 2) &&
+              isTensorOfRank(W, 1) && isTensorOfRank(Y, 2) &&
               args[Y].dimNames == args[X].dimNames &&
               args[W].dimNames[0] == args[X].dimNames[1] &&
               args[Y].isOutput && !args[X].isOutput && !args[W].isOutput;
@@ -1548,13 +1557,6 @@ public:
   double flops(const Bindings &sizes) const override {
     auto [R, C] = dims(sizes);
     return 4.0 * R * C;
-  }
-  /// X read and Y written once (W left out, as for layernorm).
-  double bytes(const Bindings &sizes) const override {
-    auto [R, C] = dims(sizes);
-    return double(R) * C *
-           (elementSize(src.args()[X].elementType) +
-            elementSize(src.args()[Y].elementType));
   }
   uint64_t deviceBytes(const Bindings &sizes) const override {
     auto [R, C] = dims(sizes);
@@ -1583,11 +1585,8 @@ public:
   void noteInput(unsigned argIndex, const std::vector<char> &packed) override {
     if (argIndex != X && argIndex != W)
       return;
-    std::vector<float> &v = argIndex == X ? x : w;
-    ElementType type = src.args()[argIndex].elementType;
-    v.assign(packed.size() / elementSize(type), 0);
-    convertElements(packed.data(), type, v.data(), ElementType::F32,
-                    v.size());
+    (argIndex == X ? x : w) =
+        toFloats(packed, src.args()[argIndex].elementType);
   }
 
   llvm::Expected<HostExpected>
@@ -1595,11 +1594,7 @@ public:
                const Bindings &sizes) const override {
     auto [rows, cols] = dims(sizes);
     auto floats = [&](unsigned which) {
-      ElementType type = src.args()[which].elementType;
-      std::vector<float> v(inputs[which].size() / elementSize(type));
-      convertElements(inputs[which].data(), type, v.data(), ElementType::F32,
-                      v.size());
-      return v;
+      return toFloats(inputs[which], src.args()[which].elementType);
     };
     HostExpected out;
     out.values = exactRows(floats(X), floats(W), rows, cols);
@@ -1626,8 +1621,6 @@ public:
                                 stream, *this, "rmsnorm reference");
   }
 
-  unsigned outputIndex() const override { return Y; }
-
   llvm::Expected<Verdict> verify(const DeviceTensor &output,
                                  Stream &stream) override {
     Verdict v;
@@ -1639,10 +1632,6 @@ public:
     return v;
   }
 
-  std::string where(size_t row, size_t col) const override {
-    return llvm::formatv("{0}[{1}, {2}]", src.args()[Y].name, row, col)
-        .str();
-  }
   std::string description() const override {
     char text[96];
     std::snprintf(text, sizeof(text),
@@ -1653,10 +1642,6 @@ public:
   }
 
 private:
-  std::pair<int64_t, int64_t> dims(const Bindings &sizes) const {
-    const auto &d = src.args()[X].dimNames;
-    return {sizes.lookup(d[0]), sizes.lookup(d[1])};
-  }
   ErrorBound bound(int64_t cols) const {
     ErrorBound b = rmsNormErrorBound(src.args()[Y].elementType, cols);
     b.scale = options.toleranceScale;
@@ -1679,8 +1664,6 @@ private:
     return y;
   }
 
-  ReferenceOptions options;
-  int64_t R = 0, C = 0;
   std::vector<float> x, w;
   ReferenceKernels *kernels = nullptr;
   std::optional<DeviceBuffer> expected;

@@ -348,8 +348,6 @@ std::string configText(const KernelSource &src, const Bindings &config) {
   return text.empty() ? "(defaults)" : text;
 }
 
-/// Compiles every config on `jobs` threads. PTX that ptxas rejects is a
-/// failed compile.
 /// --dump-dir, else $TILE_DUMP_DIR, else "" (no dumps).
 std::string dumpDirectory() {
   if (!dumpDir.empty())
@@ -373,6 +371,21 @@ std::string configDumpDirectory(const std::string &root,
   return path.str().str();
 }
 
+/// Creates the dump directory of `config` under the --dump-dir root and
+/// points `options` at its ir/ subdirectory; returns the directory, or ""
+/// with `why` set when it cannot be created.
+std::string prepareConfigDump(const std::string &root, const KernelSource &src,
+                              const Bindings &config, CompileOptions &options,
+                              std::string &why) {
+  std::string dir = configDumpDirectory(root, src, config);
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    why = "cannot create " + dir + " (" + ec.message() + ")";
+    return "";
+  }
+  options.irDumpDir = dir + "/ir";
+  return dir;
+}
+
 /// Writes `text` to `path`; false when it cannot.
 bool writeDumpFile(const std::string &path, const std::string &text) {
   std::error_code ec;
@@ -383,6 +396,8 @@ bool writeDumpFile(const std::string &path, const std::string &text) {
   return !os.has_error();
 }
 
+/// Compiles every config on `jobs` threads. PTX that ptxas rejects is a
+/// failed compile.
 std::vector<Compiled> compileAll(const KernelSource &src,
                                  const std::vector<Bindings> &configs) {
   std::vector<Compiled> out(configs.size());
@@ -410,15 +425,11 @@ std::vector<Compiled> compileAll(const KernelSource &src,
       options.printIRAfterAll = printIR && i == 0;
       options.testMutation = testMutation;
       options.chip = chipOpt;
-      std::string dir;
+      std::string dir, why;
       if (!dumpRoot.empty() && !dumpWarned) {
-        dir = configDumpDirectory(dumpRoot, src, configs[i]);
-        if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
-          dumpFailed("cannot create " + dir + " (" + ec.message() + ")");
-          dir.clear();
-        } else {
-          options.irDumpDir = dir + "/ir";
-        }
+        dir = prepareConfigDump(dumpRoot, src, configs[i], options, why);
+        if (dir.empty())
+          dumpFailed(why);
       }
       auto info = src.compile(configs[i], options);
       if (!info) {
@@ -693,6 +704,27 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
+/// Seeded random contents (the same on every path, GPU or CPU, for one
+/// --seed) of every tensor argument but `outIndex`, each uniform in
+/// range(argument); scalars and the output stay empty.
+std::vector<std::vector<char>> randomInputs(
+    const KernelSource &src, const Bindings &sizes, unsigned outIndex,
+    llvm::function_ref<std::pair<double, double>(unsigned)> range) {
+  std::vector<std::vector<char>> inputs(src.args().size());
+  for (auto [i, a] : llvm::enumerate(src.args())) {
+    if (!a.isTensor || i == outIndex)
+      continue;
+    size_t count = 1;
+    for (const std::string &d : a.dimNames)
+      count *= static_cast<size_t>(sizes.lookup(d));
+    inputs[i].assign(count * elementSize(a.elementType), 0);
+    auto [lo, hi] = range(i);
+    fillRandom(inputs[i].data(), a.elementType, count, seed * 1000003ull + i,
+               lo, hi);
+  }
+  return inputs;
+}
+
 /// --target cpu --no-verify, for a kernel without a reference: runs each
 /// config over inputs uniform in [-1, 1) and checks only the canaries.
 void runUnverifiedOnHost(KernelSource &src, const std::string &shape,
@@ -715,17 +747,9 @@ void runUnverifiedOnHost(KernelSource &src, const std::string &shape,
            makeError("--no-verify runs kernels with one output tensor"));
     return;
   }
-  std::vector<std::vector<char>> inputs(src.args().size());
-  for (auto [i, a] : llvm::enumerate(src.args())) {
-    if (i == outIndex)
-      continue;
-    size_t count = 1;
-    for (const std::string &d : a.dimNames)
-      count *= static_cast<size_t>(sizes.lookup(d));
-    inputs[i].assign(count * elementSize(a.elementType), 0);
-    fillRandom(inputs[i].data(), a.elementType, count, seed * 1000003ull + i,
-               -1.0, 1.0);
-  }
+  std::vector<std::vector<char>> inputs = randomInputs(
+      src, sizes, outIndex,
+      [](unsigned) { return std::pair<double, double>(-1.0, 1.0); });
   auto bytes = HostTensors::bytes(src, sizes);
   if (!bytes || *bytes > static_cast<uint64_t>(static_cast<double>(
                              hostMemoryLimitGiB) * (1ull << 30))) {
@@ -823,29 +847,20 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
   reference->beginShape(sizes);
   llvm::scope_exit endShape([&] { reference->endShape(); });
   unsigned outIndex = reference->outputIndex();
-  std::vector<std::vector<char>> packedInputs(src.args().size());
   std::vector<ArgValue> scalars(src.args().size());
   for (auto [i, a] : llvm::enumerate(src.args())) {
-    if (!a.isTensor) {
-      auto value = reference->scalarArgument(i, sizes);
-      if (!value) {
-        report("argument #" + llvm::Twine(i), value.takeError());
-        return;
-      }
-      scalars[i] = *value;
+    if (a.isTensor)
       continue;
+    auto value = reference->scalarArgument(i, sizes);
+    if (!value) {
+      report("argument #" + llvm::Twine(i), value.takeError());
+      return;
     }
-    if (i == outIndex)
-      continue;
-    size_t count = 1;
-    for (const std::string &d : a.dimNames)
-      count *= static_cast<size_t>(sizes.lookup(d));
-    std::vector<char> &host = packedInputs[i];
-    host.assign(count * elementSize(a.elementType), 0);
-    auto [lo, hi] = reference->inputRange(i);
-    fillRandom(host.data(), a.elementType, count, seed * 1000003ull + i, lo,
-               hi);
+    scalars[i] = *value;
   }
+  std::vector<std::vector<char>> packedInputs =
+      randomInputs(src, sizes, outIndex,
+                   [&](unsigned i) { return reference->inputRange(i); });
   auto tensors =
       HostTensors::create(src, sizes, packedInputs, scalars, outIndex);
   if (!tensors) {
@@ -884,14 +899,10 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
     };
     CompileOptions options;
     options.printIRAfterAll = printIR;
-    if (std::string root = dumpDirectory(); !root.empty()) {
-      std::string dir = configDumpDirectory(root, src, config);
-      if (std::error_code ec = llvm::sys::fs::create_directories(dir))
-        llvm::errs() << "tile-run: warning: --dump-dir: cannot create " << dir
-                     << " (" << ec.message() << "); no dump of this config\n";
-      else
-        options.irDumpDir = dir + "/ir";
-    }
+    if (std::string root = dumpDirectory(), why; !root.empty() &&
+        prepareConfigDump(root, src, config, options, why).empty())
+      llvm::errs() << "tile-run: warning: --dump-dir: " << why
+                   << "; no dump of this config\n";
     auto compileStart = std::chrono::steady_clock::now();
     auto kernel = src.compileForHost(config, options);
     if (!kernel) {
@@ -1116,8 +1127,8 @@ void runShape(KernelSource &src, Reference *reference,
                      "reference = \"attention\" on one with arguments Q, K, "
                      "V, O, scale, causal, reference = \"softmax\" on one "
                      "with X, Y, or reference = \"layernorm\" on one with "
-                     "X, W, B, Y, eps, reference = \"rmsnorm\" on one with X, W, Y; "
-                     "or check it against its own program on the CPU with "
+                     "X, W, B, Y, eps, reference = \"rmsnorm\" on one "
+                     "with X, W, Y; or check it against its own program on the CPU with "
                      "--reference cpu); nothing is timed unverified" +
                      std::string(hasScalars
                                      ? "; its scalar arguments could not be "
