@@ -20,6 +20,18 @@ llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP", "P
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
+# The build (test/package: installing it, building a consumer against the
+# install, packing a release tarball).
+config.substitutions.append(("%tile_obj", config.tile_obj_root))
+config.substitutions.append(("%cmake_configure",
+    '"%s" -G "%s" -DCMAKE_MAKE_PROGRAM="%s" -DCMAKE_CXX_COMPILER="%s"' % (
+        config.cmake_command, config.cmake_generator,
+        config.cmake_make_program, config.cmake_cxx_compiler)))
+config.substitutions.append(("%cmake", '"%s"' % config.cmake_command))
+# examples/ built into bin/ (TILE_BUILD_EXAMPLES).
+if config.tile_build_examples:
+    config.available_features.add("examples")
+
 tool_dirs = [config.tile_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["tile-opt", "tile-run"], tool_dirs)
 

@@ -776,6 +776,7 @@ struct ConvertTileToNVGPUPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     LoweringOptions options;
+    options.pingpong = pingpong;
     if (testMutation == "store-past-end") {
       options.storePastEnd = true;
     } else if (!testMutation.empty()) {
