@@ -7,33 +7,12 @@
 # components that the NVPTX path and the host JIT need, so `tile-run`/`tile-opt` depend on libc,
 # libm, libz and libzstd alone and can be carried to the GPU machine. Every
 # imported MLIR target names the shared "LLVM" in its INTERFACE_LINK_LIBRARIES;
-# we rewrite that entry to the static component list.
+# we rewrite that entry to the static component list (cmake/TileStaticLLVM.cmake,
+# which the installed package runs too).
 
 if(TILE_STATIC_LLVM)
-  set(TILE_LLVM_COMPONENTS
-    Core Support TargetParser Analysis TransformUtils Passes IRReader
-    AsmParser BitReader BitWriter Linker MC MCParser Object Option
-    FrontendOffloading FrontendOpenMP
-    NVPTXCodeGen NVPTXDesc NVPTXInfo
-    # The host JIT of the CPU path (tile-run --target cpu).
-    OrcJIT ExecutionEngine PerfJITEvents X86CodeGen X86AsmParser X86Desc
-    X86Info)
-  llvm_map_components_to_libnames(TILE_LLVM_STATIC_LIBS ${TILE_LLVM_COMPONENTS})
-  foreach(target IN LISTS MLIR_EXPORTED_TARGETS)
-    if(TARGET ${target})
-      get_target_property(type ${target} TYPE)
-      if(type STREQUAL "STATIC_LIBRARY" OR type STREQUAL "INTERFACE_LIBRARY")
-        get_target_property(deps ${target} INTERFACE_LINK_LIBRARIES)
-        if(deps)
-          list(TRANSFORM deps REPLACE "^LLVM$" "${TILE_LLVM_STATIC_LIBS}")
-          # The ExecutionEngine targets also name the shared libMLIR.so: its
-          # static libraries are linked one by one here.
-          list(REMOVE_ITEM deps MLIR)
-          set_target_properties(${target} PROPERTIES INTERFACE_LINK_LIBRARIES "${deps}")
-        endif()
-      endif()
-    endif()
-  endforeach()
+  include(${CMAKE_CURRENT_LIST_DIR}/TileStaticLLVM.cmake)
+  tile_use_static_llvm()
   add_compile_definitions(TILE_STATIC_LLVM=1)
 endif()
 
