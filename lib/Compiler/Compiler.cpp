@@ -512,7 +512,6 @@ KernelSource::compile(const Bindings &config,
       mlir::tile::createTileAssignLayouts());
   mlir::tile::ConvertTileToNVGPUOptions convert;
   convert.testMutation = options.testMutation;
-  convert.pingpong = options.pingpong;
   convert.chip = options.chip;
   convert.features = options.features;
   lower.addPass(mlir::tile::createConvertTileToNVGPU(convert));

@@ -370,8 +370,6 @@ private:
   Value packBytes(ArrayRef<Value> bytes);
   LogicalResult emitStore(StoreOp op);
   LogicalResult emitLoop();
-  bool pingpong() const { return options.pingpong && plan.warpgroups > 1; }
-  void schedulerBarrier(bool arrive, Value warpgroup);
 
   AttentionPlan &plan;
   Value qFull, kFull, vFull, empty;
@@ -764,8 +762,6 @@ LogicalResult AttentionEmitter::emitScoreDot(DotOp op) {
   if (!op.getType().getElementType().isF32())
     return op.emitOpError() << "accumulator must be f32";
   waitBarrier(kFull, stage, phase);
-  if (pingpong())
-    schedulerBarrier(/*arrive=*/false, wg);
   // A zero splat accumulator needs no registers: scale-d = 0 on the first
   // wgmma ignores the input.
   bool zeroInit = false;
@@ -806,9 +802,6 @@ LogicalResult AttentionEmitter::emitScoreDot(DotOp op) {
     accs.push_back(d);
   }
   NVVM::WgmmaGroupSyncAlignedOp::create(b);
-  if (pingpong())
-    schedulerBarrier(/*arrive=*/true,
-                     rem(add(wg, idx(1)), idx(plan.warpgroups)));
   // fp8: V's transpose runs on the CUDA cores while the tensor cores
   // compute S.
   if (plan.fp8())
@@ -1237,22 +1230,6 @@ LogicalResult AttentionEmitter::emitOp(Operation *op) {
   return op->emitOpError() << "is not supported by the attention lowering";
 }
 
-/// Pingpong (FlashAttention-3's warp scheduler barriers): warpgroup w waits
-/// on named barrier 1 + w before it issues S = Q·Kᵀ and, once issued,
-/// arrives on the next warpgroup's, so the warpgroups issue in a ring and
-/// one's softmax overlaps the next one's wgmma. 256 threads: the waiting
-/// warpgroup and the one that arrives. Barrier 0 stays gpu.barrier's.
-void AttentionEmitter::schedulerBarrier(bool arrive, Value warpgroup) {
-  Type i32 = b.getI32Type();
-  Value id = arith::IndexCastUIOp::create(b, i32, add(warpgroup, idx(1)));
-  Value threads = arith::ConstantIntOp::create(b, i32, 256);
-  if (arrive)
-    NVVM::BarrierArriveOp::create(b, id, threads);
-  else
-    NVVM::BarrierOp::create(b, Type(), id, threads,
-                            NVVM::BarrierReductionAttr(), Value());
-}
-
 LogicalResult AttentionEmitter::emitLoop() {
   scf::ForOp loop = plan.loop;
   numBlocks = arith::CeilDivUIOp::create(b, map.lookup(loop.getUpperBound()),
@@ -1267,11 +1244,6 @@ LogicalResult AttentionEmitter::emitLoop() {
     ifThen(isThread0, [&] { issueKV(prologue.getInductionVar()); });
   }
   waitBarrier(qFull, idx(0), idx(0));
-  // The ring starts at warpgroup 0: the last one lets it go first (its
-  // last arrival in the loop is left unmatched when the block ends).
-  if (pingpong())
-    ifThen(eq(wg, idx(plan.warpgroups - 1)),
-           [&] { schedulerBarrier(/*arrive=*/true, idx(0)); });
 
   // Loop-carried tiles travel as their elements.
   SmallVector<Value> inits;

@@ -149,9 +149,6 @@ struct LoweringOptions {
   /// test-mutation=store-past-end), a planted bug that tile-run's verifier
   /// must catch (bench/gpu_mutation_test.sh).
   bool storePastEnd = false;
-  /// Attention: warpgroups take turns to issue S = Q K^T (the pass's
-  /// pingpong option).
-  bool pingpong = false;
 };
 } // namespace mlir::tile
 

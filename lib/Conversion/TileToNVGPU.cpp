@@ -776,7 +776,6 @@ struct ConvertTileToNVGPUPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     LoweringOptions options;
-    options.pingpong = pingpong;
     if (testMutation == "store-past-end") {
       options.storePastEnd = true;
     } else if (!testMutation.empty()) {

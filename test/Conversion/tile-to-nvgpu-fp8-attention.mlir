@@ -51,20 +51,3 @@
 // E5M2: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 32>, D[<f32>, <zero>], A[<e5m2>, <one>, <row>], B[<e5m2>, <one>, <col>]
 // E5M2: nvvm.convert.f32x2.to.f8x2 {{.*}} : vector<2xi8>(f8E5M2)
 // E5M2: wgmma.mma_async.sync.aligned.m64n128k32.f32.e5m2.e5m2
-
-// pingpong: the warpgroups take turns to issue S (named barriers 1 + w in a
-// ring of 256 threads); the last warpgroup lets warpgroup 0 go first.
-// RUN: tile-opt %tile_src/kernels/fp8_attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2}),convert-tile-to-nvgpu{pingpong})' | FileCheck %s --check-prefix=PINGPONG
-// PINGPONG: %[[T:.*]] = arith.constant 256 : i32
-// PINGPONG: nvvm.barrier.arrive id = %{{.*}} number_of_threads = %[[T]]
-// PINGPONG: scf.for
-// PINGPONG: nvvm.barrier id = %{{.*}} number_of_threads = %{{.*}}
-// PINGPONG-NOT: nvvm.wgmma.commit.group.sync.aligned
-// PINGPONG: nvvm.wgmma.mma_async
-// PINGPONG: nvvm.wgmma.commit.group.sync.aligned
-// PINGPONG-NOT: nvvm.wgmma
-// PINGPONG: nvvm.barrier.arrive id = %{{.*}} number_of_threads = %{{.*}}
-// PINGPONG: nvvm.wgmma.wait.group.sync.aligned 0
-// One warpgroup has no one to take turns with.
-// RUN: tile-opt %tile_src/kernels/fp8_attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=64,BLOCK_N=128,WARPS=4,STAGES=2}),convert-tile-to-nvgpu{pingpong})' | FileCheck %s --check-prefix=ONE-WG
-// ONE-WG-NOT: nvvm.barrier

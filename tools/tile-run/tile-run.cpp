@@ -266,13 +266,6 @@ static cl::opt<std::string> testMutation(
              "(store-past-end)"),
     cl::cat(category));
 
-static cl::opt<bool> pingpong(
-    "pingpong",
-    cl::desc("Attention kernels with two or more warpgroups: the warpgroups "
-             "take turns to issue S = Q K^T (convert-tile-to-nvgpu's "
-             "pingpong option)"),
-    cl::cat(category));
-
 namespace {
 
 int errorsSeen = 0;
@@ -431,7 +424,6 @@ std::vector<Compiled> compileAll(const KernelSource &src,
       CompileOptions options;
       options.printIRAfterAll = printIR && i == 0;
       options.testMutation = testMutation;
-      options.pingpong = pingpong;
       options.chip = chipOpt;
       std::string dir, why;
       if (!dumpRoot.empty() && !dumpWarned) {

@@ -40,8 +40,6 @@ struct CompileOptions {
   /// For testing the verifier only: a bug to plant in the generated code
   /// (convert-tile-to-nvgpu's test-mutation option), "" for none.
   std::string testMutation;
-  /// convert-tile-to-nvgpu's pingpong option (attention kernels).
-  bool pingpong = false;
 };
 
 /// One tile.kernel, parsed once and compiled for any number of configs.

@@ -36,11 +36,6 @@ def ConvertTileToNVGPU : Pass<"convert-tile-to-nvgpu", "::mlir::ModuleOp"> {
            "lowering needs instructions the chip lacks is rejected">,
     Option<"features", "features", "std::string", /*default=*/"\"+ptx80\"",
            "Target features, with the PTX ISA version (+ptx<NN>)">,
-    Option<"pingpong", "pingpong", "bool", /*default=*/"false",
-           "Attention kernels with two or more warpgroups: the warpgroups "
-           "take turns to issue S = Q K^T (named barriers in a ring, "
-           "FlashAttention-3's warp scheduler barriers), so that one "
-           "warpgroup's softmax runs while another's wgmma does">,
     Option<"testMutation", "test-mutation", "std::string", /*default=*/"\"\"",
            "For testing the verifier only: plant a known bug in the "
            "generated code. store-past-end: tile.store skips its bounds "
