@@ -17,6 +17,11 @@
 //   tile.reduce              in the thread, across lanes (shuffle xor), and
 //                            across warps (shared memory)
 //   tile.broadcast           a register shuffle from the slice's elements
+//   tile.transpose           nothing: the result's layout is the input's
+//                            with its dimensions swapped
+//   tile.convert_layout      through shared memory: each thread writes
+//                            what it holds, a barrier, each reads what it
+//                            will hold
 //   scf.for / scf.if         upstream's structural type conversion
 //
 // The patterns run under one dialect conversion on the gpu.func the kernel
@@ -139,6 +144,7 @@ struct LoweringState {
   Value tid;
   LoweringOptions options;
   DenseMap<Operation *, Value> reduceScratch;
+  DenseMap<Operation *, Value> convertScratch;
 };
 
 class DistributedTypeConverter : public TypeConverter {
@@ -456,6 +462,89 @@ struct BroadcastPattern : DistributedPattern<BroadcastOp> {
   }
 };
 
+/// tile.transpose moves nothing: checkSupported made sure that each thread
+/// holds, as element i of the result, element i of the input.
+struct TransposePattern : DistributedPattern<TransposeOp> {
+  using DistributedPattern::DistributedPattern;
+  LogicalResult
+  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
+/// Elements of a tile of `type` in a conversion's shared-memory scratch:
+/// row-major with the last dimension padded, so that the threads of a
+/// warp that hold one column (a transposed tile) write to different
+/// banks: a row pitch of an odd number of 32-bit words.
+int64_t convertPitch(RankedTensorType type) {
+  int64_t bytes = type.getElementTypeBitWidth() / 8;
+  int64_t pitch = type.getShape().back();
+  while ((pitch * bytes) % 4 != 0 || ((pitch * bytes) / 4) % 2 == 0)
+    ++pitch;
+  return pitch;
+}
+
+int64_t convertScratchElements(ConvertLayoutOp op) {
+  RankedTensorType type = op.getType();
+  return type.getNumElements() / type.getShape().back() * convertPitch(type);
+}
+
+struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
+  using DistributedPattern::DistributedPattern;
+  LogicalResult
+  matchAndRewrite(ConvertLayoutOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType inType = op.getInput().getType(), outType = op.getType();
+    ArrayRef<int64_t> shape = outType.getShape();
+    LayoutAttrInterface in = layoutOf(inType), out = layoutOf(outType);
+    int64_t pitch = convertPitch(outType);
+    Value scratch = state.convertScratch.lookup(op);
+    assert(scratch && "scratch allocated before the conversion");
+    if (state.options.convertAsIdentity &&
+        in.getElementsPerThread(shape) == out.getElementsPerThread(shape)) {
+      rewriter.replaceOp(op, adaptor.getInput());
+      return success();
+    }
+    auto slotOf = [&](AffineMap map, int64_t e) {
+      SmallVector<Value> c = coordinatesOf(rewriter, loc, map, e, state.tid);
+      Value flat = indexConstant(rewriter, loc, 0);
+      for (auto [i, ci] : llvm::enumerate(c)) {
+        int64_t extent = i + 1 == c.size() ? pitch : shape[i];
+        flat = arith::AddIOp::create(
+            rewriter, loc,
+            arith::MulIOp::create(rewriter, loc, flat,
+                                  indexConstant(rewriter, loc, extent)),
+            ci);
+      }
+      return flat;
+    };
+    AffineMap inMap = in.getCoordinates(shape), outMap = out.getCoordinates(shape);
+    // Replicated elements (a slice layout) are written by each replica,
+    // with the same value.
+    for (int64_t e = 0, n = in.getElementsPerThread(shape); e < n; ++e)
+      memref::StoreOp::create(
+          rewriter, loc,
+          vector::ExtractOp::create(rewriter, loc, adaptor.getInput(),
+                                    ArrayRef<int64_t>{e}),
+          scratch, ValueRange{slotOf(inMap, e)});
+    gpu::BarrierOp::create(rewriter, loc);
+    SmallVector<Value> elements;
+    for (int64_t e = 0, n = out.getElementsPerThread(shape); e < n; ++e)
+      elements.push_back(memref::LoadOp::create(rewriter, loc, scratch,
+                                                ValueRange{slotOf(outMap, e)}));
+    // The scratch may be written again (a conversion in a loop).
+    gpu::BarrierOp::create(rewriter, loc);
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
+        op, VectorType::get({static_cast<int64_t>(elements.size())},
+                            outType.getElementType()),
+        elements);
+    return success();
+  }
+};
+
 /// Any elementwise op on tiles: the same op on the threads' vectors.
 struct ElementwisePattern : ConversionPattern {
   ElementwisePattern(const TypeConverter &converter, MLIRContext *ctx)
@@ -532,6 +621,37 @@ LogicalResult checkSupported(Operation *op) {
   if (auto broadcast = dyn_cast<BroadcastOp>(op))
     return checkSlice(broadcast.getType(), broadcast.getInput().getType(),
                       broadcast.getDim());
+  if (auto transpose = dyn_cast<TransposeOp>(op)) {
+    // Element i of each thread must be the same element, transposed.
+    RankedTensorType in = transpose.getInput().getType(),
+                     out = transpose.getType();
+    LayoutAttrInterface inLayout = layoutOf(in), outLayout = layoutOf(out);
+    int64_t n = inLayout.getElementsPerThread(in.getShape());
+    bool same = n == outLayout.getElementsPerThread(out.getShape());
+    AffineMap inMap = inLayout.getCoordinates(in.getShape()),
+              outMap = outLayout.getCoordinates(out.getShape());
+    for (int64_t t = 0; same && t < inLayout.getNumThreads(); ++t)
+      for (int64_t e = 0; same && e < n; ++e) {
+        SmallVector<int64_t> a = coordsAt(inMap, t, e), c = coordsAt(outMap, t, e);
+        same = a[0] == c[1] && a[1] == c[0];
+      }
+    if (!same)
+      return op->emitOpError()
+             << "needs its result laid out as its input's layout with the "
+                "dimensions swapped (as tile-assign-layouts lays it out); got "
+             << in << " and " << out;
+    return success();
+  }
+  if (auto convert = dyn_cast<ConvertLayoutOp>(op)) {
+    Type elt = convert.getType().getElementType();
+    if (!elt.isIntOrFloat() || elt.getIntOrFloatBitWidth() < 8)
+      return op->emitOpError()
+             << "converts a tile of " << elt
+             << "; the register lowering converts integers and floats of 8 "
+                "bits or more (through shared memory): convert a mask with "
+                "arith.extui first";
+    return success();
+  }
   if (!touchesTiles || isa<SplatOp, IotaOp, scf::ForOp, scf::YieldOp,
                            scf::IfOp>(op))
     return success();
@@ -551,7 +671,8 @@ LogicalResult checkSupported(Operation *op) {
   if (!op->hasTrait<OpTrait::Elementwise>() || op->getNumResults() != 1)
     return op->emitOpError()
            << "is not supported on tiles by the register lowering of kernels "
-              "without tile.dot (tile.load/store/splat/iota/reduce/broadcast, "
+              "without tile.dot (tile.load/store/splat/iota/reduce/broadcast/"
+              "transpose/convert_layout, "
               "elementwise arith and math ops, scf.for and scf.if)";
   if (isa<math::MathDialect>(op->getDialect())) {
     if (!hasFastMath(op))
@@ -634,13 +755,21 @@ LogicalResult DistributedEmitter::emit() {
       scratchBytes += n * 4;
     }
   });
+  func.walk([&](ConvertLayoutOp op) {
+    int64_t n = convertScratchElements(op);
+    Type elt = op.getType().getElementType();
+    auto type = MemRefType::get({n}, elt, MemRefLayoutAttrInterface(),
+                                smemSpace());
+    state.convertScratch[op] = func.addWorkgroupAttribution(type, op.getLoc());
+    scratchBytes += n * (elt.getIntOrFloatBitWidth() / 8);
+  });
   // Static shared memory: 48 KiB a block without the opt-in.
   if (scratchBytes > 48 * 1024)
     return kernel.emitOpError()
            << "needs " << scratchBytes
-           << " bytes of shared memory for its reductions across warps, more "
-              "than the 48 KiB of static shared memory; reduce over fewer "
-              "warps or smaller tiles";
+           << " bytes of shared memory for its reductions across warps and "
+              "its layout conversions, more than the 48 KiB of static shared "
+              "memory; use fewer warps or smaller tiles";
 
   DistributedTypeConverter converter;
   ConversionTarget target(*ctx);
@@ -649,7 +778,8 @@ LogicalResult DistributedEmitter::emit() {
       [&](Operation *op) { return converter.isLegal(op); });
   RewritePatternSet patterns(ctx);
   patterns.add<SplatPattern, IotaPattern, LoadPattern, StorePattern,
-               ReducePattern, BroadcastPattern>(converter, ctx, state);
+               ReducePattern, BroadcastPattern, TransposePattern,
+               ConvertLayoutPattern>(converter, ctx, state);
   patterns.add<ElementwisePattern>(converter, ctx);
   scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                        target);

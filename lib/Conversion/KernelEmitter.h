@@ -149,6 +149,8 @@ struct LoweringOptions {
   /// test-mutation=store-past-end), a planted bug that tile-run's verifier
   /// must catch (bench/gpu_mutation_test.sh).
   bool storePastEnd = false;
+  /// test-mutation=convert-as-identity: tile.convert_layout moves nothing.
+  bool convertAsIdentity = false;
 };
 } // namespace mlir::tile
 

@@ -417,6 +417,32 @@ struct BroadcastToLinalg : OpConversionPattern<BroadcastOp> {
   }
 };
 
+struct TransposeToLinalg : OpConversionPattern<TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    Value empty = emptyLike(rewriter, op.getLoc(), type);
+    auto transpose = linalg::TransposeOp::create(
+        rewriter, op.getLoc(), adaptor.getInput(), empty,
+        ArrayRef<int64_t>{1, 0});
+    rewriter.replaceOp(op, transpose.getResult());
+    return success();
+  }
+};
+
+/// Layouts are the GPU's: on the host a conversion moves nothing.
+struct ConvertLayoutToIdentity : OpConversionPattern<ConvertLayoutOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConvertLayoutOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // The kernel as two functions
 //===----------------------------------------------------------------------===//
@@ -529,7 +555,8 @@ struct ConvertTileToLinalgPass
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     RewritePatternSet patterns(ctx);
     patterns.add<LoadToPad, StoreToMaterialize, SplatToFill, IotaToGeneric,
-                 DotToGeneric, ReduceToLinalg, BroadcastToLinalg>(ctx);
+                 DotToGeneric, ReduceToLinalg, BroadcastToLinalg,
+                 TransposeToLinalg, ConvertLayoutToIdentity>(ctx);
     if (failed(applyPartialConversion(module, target, std::move(patterns))))
       signalPassFailure();
   }

@@ -778,9 +778,11 @@ struct ConvertTileToNVGPUPass
     LoweringOptions options;
     if (testMutation == "store-past-end") {
       options.storePastEnd = true;
+    } else if (testMutation == "convert-as-identity") {
+      options.convertAsIdentity = true;
     } else if (!testMutation.empty()) {
       module.emitError() << "unknown test-mutation '" << testMutation
-                         << "' (known: store-past-end)";
+                         << "' (known: store-past-end, convert-as-identity)";
       return signalPassFailure();
     }
     SmallVector<KernelOp> kernels(module.getOps<KernelOp>());

@@ -1,8 +1,10 @@
 //===- AssignLayouts.cpp - a register layout for every tile ---------------===//
 //
 // Union-find over the tiles that must share a layout, then a fixpoint that
-// moves layouts across reductions and broadcasts (as slices), defaults for
-// groups nothing fixes, and the layouts written into the tensor types.
+// moves layouts across reductions and broadcasts (as slices) and
+// transposes (dimensions swapped), defaults for groups nothing fixes, the
+// layouts written into the tensor types, and tile.convert_layout where a
+// load or store would otherwise run across its contiguous dimension.
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,6 +50,7 @@ private:
   LogicalResult require(Value v, LayoutAttrInterface layout, Operation *op,
                         bool &changed);
   LayoutAttrInterface defaultLayout(RankedTensorType type, int64_t bits);
+  void coalesceMemoryAccesses();
 
   KernelOp kernel;
   MLIRContext *ctx;
@@ -72,6 +75,34 @@ LogicalResult LayoutAssignment::require(Value v, LayoutAttrInterface layout,
                            << layout << " and as " << slot
                            << ": a layout conversion, which is not "
                               "implemented yet";
+}
+
+/// `layout` with dimensions 0 and 1 swapped: what tile.transpose leaves
+/// (each thread keeps its elements), or null for a layout that is not
+/// blocked.
+BlockedLayoutAttr transposed(LayoutAttrInterface layout) {
+  auto blocked = dyn_cast_or_null<BlockedLayoutAttr>(layout);
+  if (!blocked || blocked.getSizePerThread().size() != 2)
+    return {};
+  auto swap = [](ArrayRef<int64_t> v) {
+    return SmallVector<int64_t>{v[1], v[0]};
+  };
+  SmallVector<int64_t> order;
+  for (int64_t d : blocked.getOrder())
+    order.push_back(1 - d);
+  return BlockedLayoutAttr::get(
+      blocked.getContext(), swap(blocked.getSizePerThread()),
+      swap(blocked.getThreadsPerWarp()), swap(blocked.getWarps()), order);
+}
+
+/// Whether a thread's adjacent elements of `type` (laid out blocked) run
+/// along its last dimension, the one contiguous in memory; else a load or
+/// store of it would move an element at a time across rows.
+bool runsAlongLastDim(RankedTensorType type) {
+  auto blocked = dyn_cast_or_null<BlockedLayoutAttr>(type.getEncoding());
+  if (!blocked || type.getRank() < 2 || type.getShape().back() == 1)
+    return true;
+  return blocked.getOrder().front() == type.getRank() - 1;
 }
 
 /// 16 bytes a thread (of `bits`-bit elements, the narrowest the group moves
@@ -188,6 +219,24 @@ LogicalResult LayoutAssignment::run() {
           ok = require(reduce.getResult(),
                        SliceLayoutAttr::get(ctx, reduce.getDim(), in), op,
                        changed);
+      } else if (auto transpose = dyn_cast<TransposeOp>(op)) {
+        for (auto [from, to] :
+             {std::make_pair(transpose.getInput(), transpose.getResult()),
+              std::make_pair(transpose.getResult(), transpose.getInput())}) {
+          LayoutAttrInterface known = layoutOf(from);
+          if (!known || layoutOf(to))
+            continue;
+          BlockedLayoutAttr swapped = transposed(known);
+          if (!swapped) {
+            op->emitOpError()
+                << "transposes a tile laid out as " << known
+                << ": only blocked layouts transpose in registers; transpose "
+                   "a tile loaded from memory or computed element-wise";
+            return WalkResult::interrupt();
+          }
+          ok = require(to, swapped, op, changed);
+          break;
+        }
       } else if (auto broadcast = dyn_cast<BroadcastOp>(op)) {
         if (auto out = layoutOf(broadcast.getResult()))
           ok = require(broadcast.getInput(),
@@ -276,7 +325,44 @@ LogicalResult LayoutAssignment::run() {
     v.setType(RankedTensorType::get(type.getShape(), type.getElementType(),
                                     layout));
   }
+  coalesceMemoryAccesses();
   return success();
+}
+
+/// A load or store whose tile's layout runs across the contiguous
+/// dimension (a transposed tile) moves it in the default layout instead,
+/// converted through shared memory: one conversion instead of an access
+/// per element.
+void LayoutAssignment::coalesceMemoryAccesses() {
+  auto coalesced = [&](RankedTensorType type) {
+    auto layout = defaultLayout(type, elementBits(type));
+    return layout ? RankedTensorType::get(type.getShape(),
+                                          type.getElementType(), layout)
+                  : RankedTensorType();
+  };
+  kernel.walk([&](Operation *op) {
+    OpBuilder b(op);
+    if (auto store = dyn_cast<StoreOp>(op)) {
+      auto type = cast<RankedTensorType>(store.getValue().getType());
+      if (runsAlongLastDim(type))
+        return;
+      if (RankedTensorType target = coalesced(type))
+        store.getValueMutable().assign(ConvertLayoutOp::create(
+            b, store.getLoc(), target, store.getValue()));
+    } else if (auto load = dyn_cast<LoadOp>(op)) {
+      auto type = cast<RankedTensorType>(load.getType());
+      if (runsAlongLastDim(type))
+        return;
+      RankedTensorType source = coalesced(type);
+      if (!source)
+        return;
+      b.setInsertionPointAfter(load);
+      load.getResult().setType(source);
+      auto convert = ConvertLayoutOp::create(b, load.getLoc(), type,
+                                             load.getResult());
+      load.getResult().replaceAllUsesExcept(convert.getResult(), convert);
+    }
+  });
 }
 
 struct TileAssignLayoutsPass

@@ -181,6 +181,17 @@ MUTANTS = {
         "@gemm_residual does not add R (run with --kernel gemm_residual)",
         [("  %y = arith.addf %sum, %r_f : !acc",
           "  %y = arith.maximumf %sum, %sum : !acc")]),
+    "transpose-unswapped-store": (
+        "transpose.mlir",
+        "the transposed tile is written at Y[r0, c0], not Y[c0, r0] (wrong "
+        "off the diagonal)",
+        [("  tile.store %y, %Y[%c0, %r0] : !y_tile -> memref<?x?xbf16>",
+          "  tile.store %y, %Y[%r0, %c0] : !y_tile -> memref<?x?xbf16>")]),
+    "transpose-unswapped-load": (
+        "transpose.mlir",
+        "the program reads X at [c0, r0], not [r0, c0]",
+        [("  %x = tile.load %X[%r0, %c0] : memref<?x?xbf16> -> !x_tile",
+          "  %x = tile.load %X[%c0, %r0] : memref<?x?xbf16> -> !x_tile")]),
 }
 
 

@@ -1670,6 +1670,113 @@ private:
   double seconds = 0;
 };
 
+/// Y[c, r] = X[r, c]: every element must equal its source exactly (a
+/// transpose rounds nothing), computed on the host, uploaded in fp32 and
+/// checked on the device with a zero bound.
+class TransposeReference : public RowShapeReference {
+public:
+  enum Arg { X, Y };
+
+  TransposeReference(const KernelSource &src, const ReferenceOptions &options)
+      : RowShapeReference(src, options, Y) {}
+
+  llvm::Error checkKernel() const override {
+    const auto &args = src.args();
+    bool ok = args.size() == 2 && isTensorOfRank(X, 2) &&
+              isTensorOfRank(Y, 2) &&
+              args[Y].dimNames[0] == args[X].dimNames[1] &&
+              args[Y].dimNames[1] == args[X].dimNames[0] &&
+              args[Y].isOutput && !args[X].isOutput &&
+              args[Y].elementType == args[X].elementType;
+    if (!ok)
+      return makeError("reference \"transpose\" needs the arguments (X: R "
+                       "x C, Y: C x R of X's element type, written by the "
+                       "kernel), in that order, for Y[c, r] = X[r, c]; fix "
+                       "the signature of @" +
+                       src.name() + ", or its reference attribute");
+    return llvm::Error::success();
+  }
+  double flops(const Bindings &) const override { return 0; }
+  uint64_t deviceBytes(const Bindings &sizes) const override {
+    auto [R, C] = dims(sizes);
+    return uint64_t(R) * C * 4 + (uint64_t(R) / 64 + 1) * (C / 64 + 1) *
+                                     sizeof(TileStats);
+  }
+  uint64_t hostBytes(const Bindings &sizes) const override {
+    auto [R, C] = dims(sizes);
+    return uint64_t(R) * C * 8; // X as floats, the expected Y
+  }
+  void beginShape(const Bindings &sizes) override {
+    std::tie(R, C) = dims(sizes);
+  }
+  void endShape() override {
+    x = {};
+    expected.reset();
+  }
+  void noteInput(unsigned argIndex, const std::vector<char> &packed) override {
+    if (argIndex == X)
+      x = toFloats(packed, src.args()[X].elementType);
+  }
+
+  llvm::Expected<HostExpected>
+  expectOnHost(llvm::ArrayRef<std::vector<char>> inputs,
+               const Bindings &sizes) const override {
+    auto [rows, cols] = dims(sizes);
+    HostExpected out;
+    out.values =
+        transposed(toFloats(inputs[X], src.args()[X].elementType), rows, cols);
+    out.check = rowCheckTiles(rows);
+    return out;
+  }
+
+  llvm::Error prepare(CudaDriver &drv, Stream &stream,
+                      llvm::ArrayRef<DeviceTensor>,
+                      const Bindings &) override {
+    auto kernelsOr = ReferenceKernels::get(drv);
+    if (!kernelsOr)
+      return kernelsOr.takeError();
+    kernels = &*kernelsOr;
+    auto values = upload(drv, transposed(x, R, C));
+    if (!values)
+      return withContext("the transpose reference", values.takeError());
+    expected.emplace(std::move(*values));
+    x = {};
+    return checkReferenceFinite(*kernels, *expected, C, R, nullptr, nullptr,
+                                stream, *this, "transpose reference");
+  }
+
+  llvm::Expected<Verdict> verify(const DeviceTensor &output,
+                                 Stream &stream) override {
+    Verdict v;
+    ErrorBound exact; // rtol = atol = floor = 0
+    auto full = checkOnDevice(*kernels, output, *expected, nullptr, nullptr,
+                              exact, rowCheckTiles(R), stream);
+    if (!full)
+      return full.takeError();
+    v.full = *full;
+    return v;
+  }
+
+  std::string description() const override {
+    return "every element equal to its source (exact, on the host, "
+           "uploaded)";
+  }
+
+private:
+  static std::vector<float> transposed(const std::vector<float> &xv,
+                                       int64_t rows, int64_t cols) {
+    std::vector<float> y(xv.size());
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        y[size_t(c) * rows + r] = xv[size_t(r) * cols + c];
+    return y;
+  }
+
+  std::vector<float> x;
+  ReferenceKernels *kernels = nullptr;
+  std::optional<DeviceBuffer> expected;
+};
+
 //===----------------------------------------------------------------------===//
 // --reference cpu: the same program on the host CPU
 //===----------------------------------------------------------------------===//
@@ -1950,6 +2057,8 @@ tile::makeReference(const KernelSource &src, const ReferenceOptions &options) {
     return std::make_unique<LayerNormReference>(src, options);
   if (name == "rmsnorm")
     return std::make_unique<RmsNormReference>(src, options);
+  if (name == "transpose")
+    return std::make_unique<TransposeReference>(src, options);
   return nullptr;
 }
 

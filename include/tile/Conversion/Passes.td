@@ -39,7 +39,9 @@ def ConvertTileToNVGPU : Pass<"convert-tile-to-nvgpu", "::mlir::ModuleOp"> {
     Option<"testMutation", "test-mutation", "std::string", /*default=*/"\"\"",
            "For testing the verifier only: plant a known bug in the "
            "generated code. store-past-end: tile.store skips its bounds "
-           "checks and writes whole vectors and rows past the tensor's end">
+           "checks and writes whole vectors and rows past the tensor's end; "
+           "convert-as-identity: tile.convert_layout keeps each thread's "
+           "elements where they are (as if the layouts were one)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",

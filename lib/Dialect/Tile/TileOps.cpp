@@ -446,6 +446,55 @@ LogicalResult BroadcastOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// tile.transpose, tile.convert_layout
+//===----------------------------------------------------------------------===//
+
+LogicalResult TransposeOp::verify() {
+  auto in = tileDimsOf(*this, getInput().getType(), "input");
+  auto out = tileDimsOf(*this, getResult().getType(), "result");
+  if (failed(in) || failed(out))
+    return failure();
+  if (in->size() != 2)
+    return emitOpError() << "transposes 2-d tiles, got a " << in->size()
+                         << "-d input";
+  SmallVector<TileDim> swapped{(*in)[1], (*in)[0]};
+  if (*out != swapped)
+    return emitOpError() << "result must be the input "
+                         << formatTileDims(*in) << " with its dimensions "
+                         << "swapped (" << formatTileDims(swapped)
+                         << "), got " << formatTileDims(*out);
+  if (getInput().getType().getElementType() !=
+      getResult().getType().getElementType())
+    return emitOpError() << "input and result element types differ: "
+                         << getInput().getType().getElementType() << " vs "
+                         << getResult().getType().getElementType();
+  return success();
+}
+
+LogicalResult ConvertLayoutOp::verify() {
+  auto in = tileDimsOf(*this, getInput().getType(), "input");
+  auto out = tileDimsOf(*this, getResult().getType(), "result");
+  if (failed(in) || failed(out))
+    return failure();
+  if (*in != *out)
+    return emitOpError() << "input " << formatTileDims(*in)
+                         << " and result " << formatTileDims(*out)
+                         << " must have the same shape";
+  if (getInput().getType().getElementType() !=
+      getResult().getType().getElementType())
+    return emitOpError() << "input and result element types differ: "
+                         << getInput().getType().getElementType() << " vs "
+                         << getResult().getType().getElementType();
+  return success();
+}
+
+OpFoldResult ConvertLayoutOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getResult().getType())
+    return getInput();
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
 // tile.splat, tile.iota
 //===----------------------------------------------------------------------===//
 

@@ -865,3 +865,47 @@ tile.kernel @workgroup_arg(%A: memref<?xf32, #gpu.address_space<workgroup>> {til
     attributes {grid = [#tile.expr<"1">]} {
   tile.return
 }
+
+// -----
+
+tile.kernel @transpose_rank(%A: memref<?x?x?xf32> {tile.shape = #tile.shape<N, N, N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %a = tile.load %A[%c0, %c0, %c0] : memref<?x?x?xf32> -> tensor<2x4x8xf32>
+  // expected-error @+1 {{'tile.transpose' op transposes 2-d tiles, got a 3-d input}}
+  %t = tile.transpose %a : tensor<2x4x8xf32> -> tensor<2x8x4xf32>
+  tile.return
+}
+
+// -----
+
+tile.kernel @transpose_shape(%A: memref<?x?xf32> {tile.shape = #tile.shape<N, N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %a = tile.load %A[%c0, %c0] : memref<?x?xf32> -> tensor<?x?xf32, #tile.shape<BM, BN>>
+  // expected-error @+1 {{'tile.transpose' op result must be the input BM x BN with its dimensions swapped (BN x BM), got BM x BN}}
+  %t = tile.transpose %a : tensor<?x?xf32, #tile.shape<BM, BN>> -> tensor<?x?xf32, #tile.shape<BM, BN>>
+  tile.return
+}
+
+// -----
+
+tile.kernel @convert_layout_shape(%A: memref<?x?xf32> {tile.shape = #tile.shape<N, N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %a = tile.load %A[%c0, %c0] : memref<?x?xf32> -> tensor<4x8xf32>
+  // expected-error @+1 {{'tile.convert_layout' op input 4 x 8 and result 8 x 4 must have the same shape}}
+  %t = tile.convert_layout %a : tensor<4x8xf32> -> tensor<8x4xf32>
+  tile.return
+}
+
+// -----
+
+tile.kernel @convert_layout_type(%A: memref<?x?xf32> {tile.shape = #tile.shape<N, N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %a = tile.load %A[%c0, %c0] : memref<?x?xf32> -> tensor<4x8xf32>
+  // expected-error @+1 {{'tile.convert_layout' op input and result element types differ: 'f32' vs 'bf16'}}
+  %t = tile.convert_layout %a : tensor<4x8xf32> -> tensor<4x8xbf16>
+  tile.return
+}

@@ -317,3 +317,19 @@ tile.kernel @elementwise(%x: memref<?x?xbf16> {tile.shape = #tile.shape<M, N>},
   tile.store %f8, %y[%c0, %c0] : !f8 -> memref<?x?xf8E4M3FN>
   tile.return
 }
+
+// tile.transpose and tile.convert_layout round-trip.
+// CHECK-LABEL: tile.kernel @transpose_convert
+// CHECK: tile.transpose {{.*}} : !BMxBNxbf16 -> !BNxBMxbf16
+// CHECK: tile.convert_layout {{.*}} : tensor<4x64xf32, #tile.blocked<size_per_thread = [1, 2], threads_per_warp = [1, 32], warps = [4, 1], order = [1, 0]>> -> tensor<4x64xf32, #tile.blocked<size_per_thread = [1, 1], threads_per_warp = [4, 8], warps = [1, 4], order = [0, 1]>>
+tile.kernel @transpose_convert(%x: memref<?x?xbf16> {tile.shape = #tile.shape<M, N>},
+                               %y: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {params = [#tile.param<"BM", [64]>, #tile.param<"BN", [32]>],
+                grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %t = tile.load %x[%c0, %c0] : memref<?x?xbf16> -> tensor<?x?xbf16, #tile.shape<BM, BN>>
+  %tt = tile.transpose %t : tensor<?x?xbf16, #tile.shape<BM, BN>> -> tensor<?x?xbf16, #tile.shape<BN, BM>>
+  %f = tile.load %y[%c0, %c0] : memref<?x?xf32> -> tensor<4x64xf32, #tile.blocked<size_per_thread = [1, 2], threads_per_warp = [1, 32], warps = [4, 1], order = [1, 0]>>
+  %g = tile.convert_layout %f : tensor<4x64xf32, #tile.blocked<size_per_thread = [1, 2], threads_per_warp = [1, 32], warps = [4, 1], order = [1, 0]>> -> tensor<4x64xf32, #tile.blocked<size_per_thread = [1, 1], threads_per_warp = [4, 8], warps = [1, 4], order = [0, 1]>>
+  tile.return
+}

@@ -244,6 +244,44 @@ def Tile_BroadcastOp : Tile_Op<"broadcast", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Tile_TransposeOp : Tile_Op<"transpose", [Pure]> {
+  let summary = "Swaps the two dimensions of a 2-d tile";
+  let description = [{
+    `%t = tile.transpose %x : !t_mn -> !t_nm` gives element `[j, i]` of the
+    result the value of element `[i, j]` of `%x` (M x N to N x M, the same
+    element type).
+
+    In registers it moves nothing: the result is laid out as the input's
+    blocked layout with its dimensions swapped (tile-assign-layouts), so
+    each thread keeps its elements. A store of the result then wants the
+    other dimension contiguous, and tile-assign-layouts puts a
+    `tile.convert_layout` in front of it (through shared memory).
+  }];
+  let arguments = (ins Tile_Tile:$input);
+  let results = (outs Tile_Tile:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Tile_ConvertLayoutOp : Tile_Op<"convert_layout", [Pure]> {
+  let summary = "The same tile in another register layout";
+  let description = [{
+    `%y = tile.convert_layout %x : tensor<64x64xbf16, #a> -> tensor<64x64xbf16, #b>`
+    holds the elements of `%x` (same shape, same element type) laid out as
+    `#b` instead of `#a`: a producer and a consumer that want different
+    layouts (e.g. a transposed tile and a store whose contiguous dimension
+    is the other one). tile-assign-layouts inserts it; the register
+    lowering moves the elements through shared memory (each thread writes
+    the elements it holds, a barrier, each thread reads the elements it
+    will hold). Without layouts (the CPU path) it is the identity.
+  }];
+  let arguments = (ins Tile_Tile:$input);
+  let results = (outs Tile_Tile:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 def Tile_SplatOp : Tile_Op<"splat", [Pure,
     TypesMatchWith<"the scalar's type is the tile's element type",
                    "result", "value", "::mlir::getElementTypeOrSelf($_self)">]> {
