@@ -19,6 +19,11 @@
 // The exit status is 0 only when every config compiled, ran and verified
 // (--allow-compile-failures excuses configs that do not compile or load).
 //
+// The sweep itself (the parallel compile, the run order, the ranking and
+// the tuning cache) is the library's (tile/Tuner/Tuner.h); tile-run
+// supplies the runner that loads, launches and checks each config, and
+// prints.
+//
 //===----------------------------------------------------------------------===//
 
 #include "DeviceTensor.h"
@@ -37,6 +42,7 @@
 #include "tile/Runtime/ReferenceKernels.h"
 #include "tile/Runtime/Timer.h"
 #include "tile/Support/Version.h"
+#include "tile/Tuner/Tuner.h"
 #include "tile/Tuner/TuningCache.h"
 
 #include "llvm/ADT/ScopeExit.h"
@@ -50,14 +56,10 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
-#include <atomic>
-#include <cctype>
 #include <cmath>
 #include <fstream>
-#include <mutex>
 #include <optional>
 #include <set>
-#include <thread>
 
 using namespace tile;
 using namespace tile::runtime;
@@ -263,7 +265,7 @@ static cl::opt<bool> printIR("print-ir-after-all",
 static cl::opt<std::string> testMutation(
     "test-mutation", cl::Hidden,
     cl::desc("For testing the verifier only: compile with a planted bug "
-             "(store-past-end)"),
+             "(store-past-end, convert-as-identity)"),
     cl::cat(category));
 
 namespace {
@@ -288,10 +290,8 @@ llvm::Error makeError(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-std::string dtypeLabel(const KernelSource &src);
-
 /// The tuning cache (lib/Tuner), unless --no-cache or no directory can be
-/// found; a planted bug's results are never recorded.
+/// found.
 std::optional<TuningCache> tuningCache() {
   if (noCache)
     return std::nullopt;
@@ -302,50 +302,8 @@ std::optional<TuningCache> tuningCache() {
   return TuningCache(dir);
 }
 
-TuningKey tuningKey(const KernelSource &src, const std::string &shape,
-                    const std::string &device) {
-  // The compiler: its version and commit, LLVM's, the chip it targets.
-  std::string compiler;
-  llvm::raw_string_ostream os(compiler);
-  printVersion(os, "tile");
-  os << " chip=" << (chipOpt.empty() ? "default" : chipOpt.getValue());
-  return {src.name(), src.contentHash(), shape, dtypeLabel(src), device,
-          compiler};
-}
-
 void cacheWarning(const llvm::Twine &message) {
   llvm::errs() << "tile-run: warning: " << message << "\n";
-}
-
-/// Records `config` as the tuned config of `key` (a warning if it cannot).
-void cacheStore(const TuningKey &key, const std::string &config) {
-  if (!testMutation.empty())
-    return;
-  auto cache = tuningCache();
-  if (!cache)
-    return;
-  if (auto err = cache->store(key, config)) {
-    cacheWarning("tuning cache: " + llvm::toString(std::move(err)) +
-                 "; the config is not recorded");
-    return;
-  }
-  llvm::outs() << "recorded in the tuning cache: " << cache->entryPath(key)
-               << "\n";
-}
-
-struct Compiled {
-  Bindings config;
-  std::optional<LaunchInfo> info;
-  std::string error;
-  std::optional<PtxasReport> ptxas;
-};
-
-std::string configText(const KernelSource &src, const Bindings &config) {
-  std::vector<std::string> order;
-  for (const ParamInfo &p : src.params())
-    order.push_back(p.name);
-  std::string text = formatBindings(config, order);
-  return text.empty() ? "(defaults)" : text;
 }
 
 /// --dump-dir, else $TILE_DUMP_DIR, else "" (no dumps).
@@ -357,18 +315,45 @@ std::string dumpDirectory() {
   return "";
 }
 
-/// dir/<kernel>/<config>: the config as tile-run prints it, with the
-/// characters a file name should not have replaced.
-std::string configDumpDirectory(const std::string &root,
-                                const KernelSource &src,
-                                const Bindings &config) {
-  std::string name = configText(src, config);
-  for (char &c : name)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '=' || c == ',' || c == '_' || c == '-'))
-      c = '_';
-  llvm::SmallString<256> path(root);
-  llvm::sys::path::append(path, src.name(), name);
-  return path.str().str();
+/// How the tuner compiles and reports, from the flags.
+TunerOptions tunerOptions() {
+  TunerOptions options;
+  options.compile.testMutation = testMutation;
+  options.compile.chip = chipOpt;
+  options.printIROfFirst = printIR;
+  options.jobs = jobs;
+  options.ptxas = findPtxas();
+  options.dumpDirectory = dumpDirectory();
+  return options;
+}
+
+/// Warnings of the tuner: the tuning cache's, and a dump that cannot be
+/// written.
+TunerHooks warningHooks() {
+  TunerHooks hooks;
+  hooks.warn = cacheWarning;
+  hooks.dumpFailed = [](const llvm::Twine &what) {
+    llvm::errs() << "tile-run: warning: --dump-dir: " << what
+                 << "; going on without (further) dumps\n";
+  };
+  return hooks;
+}
+
+/// Records `result` as the tuned config of `key` (a warning if it cannot;
+/// a planted bug's results are never recorded).
+void cacheStore(const Tuner &tuner, const TuningKey &key,
+                const ConfigResult &result) {
+  auto cache = tuningCache();
+  if (!cache)
+    return;
+  auto path = tuner.record(*cache, key, result);
+  if (!path) {
+    cacheWarning("tuning cache: " + llvm::toString(path.takeError()) +
+                 "; the config is not recorded");
+    return;
+  }
+  if (!path->empty())
+    llvm::outs() << "recorded in the tuning cache: " << *path << "\n";
 }
 
 /// Creates the dump directory of `config` under the --dump-dir root and
@@ -385,105 +370,6 @@ std::string prepareConfigDump(const std::string &root, const KernelSource &src,
   options.irDumpDir = dir + "/ir";
   return dir;
 }
-
-/// Writes `text` to `path`; false when it cannot.
-bool writeDumpFile(const std::string &path, const std::string &text) {
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec);
-  if (ec)
-    return false;
-  os << text;
-  return !os.has_error();
-}
-
-/// Compiles every config on `jobs` threads. PTX that ptxas rejects is a
-/// failed compile.
-std::vector<Compiled> compileAll(const KernelSource &src,
-                                 const std::vector<Bindings> &configs) {
-  std::vector<Compiled> out(configs.size());
-  std::atomic<size_t> next{0};
-  unsigned threads = jobs ? jobs : std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min<unsigned>(threads, configs.size());
-  std::string ptxas = findPtxas();
-  Progress progress(llvm::errs(), "compiling", configs.size(),
-                    llvm::sys::Process::StandardErrIsDisplayed());
-  const std::string dumpRoot = dumpDirectory();
-  std::mutex dumpMutex;
-  bool dumpWarned = false;
-  // Reports a dump that could not be written, once; the run goes on.
-  auto dumpFailed = [&](const llvm::Twine &what) {
-    std::lock_guard<std::mutex> lock(dumpMutex);
-    if (!dumpWarned)
-      llvm::errs() << "tile-run: warning: --dump-dir: " << what
-                   << "; going on without (further) dumps\n";
-    dumpWarned = true;
-  };
-  auto work = [&] {
-    for (size_t i; (i = next++) < configs.size();) {
-      out[i].config = configs[i];
-      CompileOptions options;
-      options.printIRAfterAll = printIR && i == 0;
-      options.testMutation = testMutation;
-      options.chip = chipOpt;
-      std::string dir, why;
-      if (!dumpRoot.empty() && !dumpWarned) {
-        dir = prepareConfigDump(dumpRoot, src, configs[i], options, why);
-        if (dir.empty())
-          dumpFailed(why);
-      }
-      auto info = src.compile(configs[i], options);
-      if (!info) {
-        out[i].error = llvm::toString(info.takeError());
-        continue;
-      }
-      out[i].info = std::move(*info);
-      if (!dir.empty() && !writeDumpFile(dir + "/kernel.ptx",
-                                         out[i].info->ptx))
-        dumpFailed("cannot write " + dir + "/kernel.ptx");
-      if (!ptxas.empty()) {
-        std::string cubin = dir.empty() ? "" : dir + "/kernel.cubin";
-        auto rep = runPtxas(ptxas, out[i].info->ptx, chipOpt, cubin);
-        if (rep) {
-          out[i].ptxas = *rep;
-          if (!dir.empty()) {
-            writeDumpFile(dir + "/ptxas.txt", rep->log);
-            auto sass = disassembleCubin(ptxas, cubin);
-            writeDumpFile(dir + "/sass.txt",
-                          sass ? *sass
-                               : "no SASS: " +
-                                     llvm::toString(sass.takeError()) + "\n");
-          }
-        } else {
-          out[i].error = "ptxas rejects the PTX: " +
-                         llvm::toString(rep.takeError());
-          if (!dir.empty())
-            writeDumpFile(dir + "/ptxas.txt", out[i].error);
-          out[i].info.reset();
-        }
-      } else if (!dir.empty()) {
-        writeDumpFile(dir + "/ptxas.txt", "no ptxas found: no report, no "
-                                          "cubin, no SASS\n");
-      }
-      progress.step();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t)
-    pool.emplace_back(work);
-  for (auto &t : pool)
-    t.join();
-  return out;
-}
-
-/// "bf16", or "bf16->f32" when the outputs have another type.
-std::string dtypeLabel(const KernelSource &src) {
-  std::string label = elementTypeName(src.dtype());
-  for (const KernelArgInfo &a : src.args())
-    if (a.isOutput && a.elementType != src.dtype())
-      return label + "->" + elementTypeName(a.elementType);
-  return label;
-}
-
 struct Measurement {
   std::string config;
   std::string status;
@@ -764,10 +650,10 @@ void runUnverifiedOnHost(KernelSource &src, const std::string &shape,
   for (const Bindings &config : configs) {
     auto kernel = src.compileForHost(config);
     if (!kernel) {
-      report("config " + configText(src, config), kernel.takeError());
+      report("config " + configLabel(src, config), kernel.takeError());
       continue;
     }
-    std::string name = configText(src, (*kernel)->info().config);
+    std::string name = configLabel(src, (*kernel)->info().config);
     if (auto err = tensors->run(**kernel, sizes, hostThreads)) {
       report("config " + name, std::move(err));
       continue;
@@ -889,7 +775,7 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
   for (const Bindings &config : configs) {
     llvm::scope_exit stepped([&] { progress.step(""); });
     Measurement m;
-    m.config = configText(src, config);
+    m.config = configLabel(src, config);
     auto fail = [&](const std::string &status, std::string why) {
       m.status = status;
       m.detail = std::move(why);
@@ -911,7 +797,7 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
       continue;
     }
     double compileSeconds = secondsSince(compileStart);
-    m.config = configText(src, (*kernel)->info().config);
+    m.config = configLabel(src, (*kernel)->info().config);
     auto runStart = std::chrono::steady_clock::now();
     if (auto err = tensors->run(**kernel, sizes, hostThreads)) {
       fail("RUN FAILED", llvm::toString(std::move(err)));
@@ -968,6 +854,8 @@ void runShape(KernelSource &src, Reference *reference,
   const double bytes = reference ? reference->bytes(sizes) : 0;
   const bool bandwidth = bytes > 0;
 
+  Tuner tuner(src, tunerOptions());
+  TunerHooks hooks = warningHooks();
   std::vector<Bindings> configs;
   if (tune) {
     configs = src.configSpace(sizes);
@@ -994,8 +882,8 @@ void runShape(KernelSource &src, Reference *reference,
       } else {
         llvm::consumeError(drv.takeError());
       }
-      TuningKey key = tuningKey(src, shape, device);
-      if (auto cached = cache->lookup(key, cacheWarning)) {
+      TuningKey key = makeTuningKey(src, shape, device, chipOpt);
+      if (auto cached = tuner.lookup(*cache, key, hooks)) {
         llvm::outs() << "using the config tuned for this shape on " << device
                      << " (" << cache->entryPath(key) << "): " << *cached
                      << "\n";
@@ -1021,30 +909,35 @@ void runShape(KernelSource &src, Reference *reference,
                                 src.name(), shape, dtypeLabel(src),
                                 configs.size());
   llvm::outs().flush();
-  std::vector<Compiled> compiled = compileAll(src, configs);
+  std::vector<ConfigResult> compiled;
+  {
+    Progress progress(llvm::errs(), "compiling", configs.size(),
+                      llvm::sys::Process::StandardErrIsDisplayed());
+    TunerHooks compiling = hooks;
+    compiling.compiled = [&](const ConfigResult &) { progress.step(); };
+    compiled = tuner.compile(configs, compiling);
+  }
 
-  // Every config gets a row: the failed compiles first.
-  std::vector<Measurement> results;
+  // Every config gets a row (--json, the exit status): the failed
+  // compiles first.
   std::string deviceName = "no GPU";
   auto record = [&](Measurement &m) {
     if (bandwidth && !m.gbps)
       m.gbps = 0;
     if (!m.ok() && !(m.compileFailure && allowCompileFailures))
       ++errorsSeen;
-    results.push_back(m);
     writeJson(src.name(), shape, dtypeLabel(src), deviceName, m);
   };
   size_t compiledOK = 0;
-  for (Compiled &c : compiled) {
-    if (c.info) {
+  for (ConfigResult &c : compiled) {
+    if (c.compiled()) {
       ++compiledOK;
       continue;
     }
-    llvm::errs() << "tile-run: config " << configText(src, c.config)
-                 << " does not compile:\n"
-                 << c.error << "\n";
+    llvm::errs() << "tile-run: config " << c.label << " does not compile:\n"
+                 << c.detail << "\n";
   }
-  if (!emitPTX.empty() && !compiled.empty() && compiled[0].info) {
+  if (!emitPTX.empty() && !compiled.empty() && compiled[0].compiled()) {
     std::error_code ec;
     llvm::raw_fd_ostream os(emitPTX, ec);
     if (ec)
@@ -1064,12 +957,12 @@ void runShape(KernelSource &src, Reference *reference,
   else
     llvm::consumeError(dev.takeError());
 
-  for (Compiled &c : compiled)
-    if (!c.info) {
+  for (ConfigResult &c : compiled)
+    if (!c.compiled()) {
       Measurement m;
-      m.config = configText(src, c.config);
-      m.status = "COMPILE FAILED";
-      m.detail = c.error;
+      m.config = c.label;
+      m.status = c.status;
+      m.detail = c.detail;
       m.compileFailure = true;
       record(m);
     }
@@ -1081,29 +974,28 @@ void runShape(KernelSource &src, Reference *reference,
     llvm::outs() << llvm::formatv("{0,-60} {1,5} {2,7} {3,9} {4,6} {5}\n",
                                   "config", "regs", "spill B", "smem B",
                                   "block", "status");
-    for (Compiled &c : compiled) {
-      if (!c.info) {
+    for (ConfigResult &c : compiled) {
+      if (!c.compiled()) {
         llvm::outs() << llvm::formatv("{0,-60} {1,5} {2,7} {3,9} {4,6} {5}\n",
-                                      configText(src, c.config), "-", "-", "-",
-                                      "-", "COMPILE FAILED");
+                                      c.label, "-", "-", "-", "-",
+                                      "COMPILE FAILED");
         continue;
       }
       llvm::outs() << llvm::formatv(
-          "{0,-60} {1,5} {2,7} {3,9} {4,6} {5}\n",
-          configText(src, c.info->config),
+          "{0,-60} {1,5} {2,7} {3,9} {4,6} {5}\n", c.label,
           c.ptxas ? std::to_string(c.ptxas->registers) : "-",
           c.ptxas ? std::to_string(c.ptxas->spillStoreBytes +
                                    c.ptxas->spillLoadBytes)
                   : "-",
           c.info->sharedMemoryBytes, c.info->blockThreads, "compiled");
     }
-    if (findPtxas().empty())
+    if (tuner.options().ptxas.empty())
       llvm::outs() << "(ptxas not found: no register figures)\n";
     // Without a GPU a config is as good as its compile: --compile-only
     // --record-config pins one for compile-only runs (device "no GPU").
     if (recordConfig && compileOnly && compiledOK == compiled.size())
-      cacheStore(tuningKey(src, shape, deviceName),
-                 configText(src, compiled.front().info->config));
+      cacheStore(tuner, makeTuningKey(src, shape, deviceName, chipOpt),
+                 compiled.front());
     return;
   }
   if (compiledOK == 0)
@@ -1146,8 +1038,8 @@ void runShape(KernelSource &src, Reference *reference,
   // Tensors read or written through TMA need 16-byte rows; the others can
   // be packed (--packed). All configs of a kernel lower the same way.
   std::set<unsigned> tmaArgs;
-  for (Compiled &c : compiled)
-    if (c.info)
+  for (ConfigResult &c : compiled)
+    if (c.compiled())
       for (const KernelParam &p : c.info->params)
         if (p.kind == KernelParam::Kind::TensorMap)
           tmaArgs.insert(p.argIndex);
@@ -1269,143 +1161,148 @@ void runShape(KernelSource &src, Reference *reference,
   std::vector<Module> modules;
   DeviceTensor &output = tensors[outIndex];
   Watchdog watchdog(kernelTimeout);
-  size_t toRun = llvm::count_if(compiled, [](const Compiled &c) {
-    return c.info.has_value();
-  });
-  Progress progress(llvm::errs(), "verifying and timing", toRun,
-                    llvm::sys::Process::StandardErrIsDisplayed());
-  double bestRate = 0; // TFLOP/s, or GB/s
-  for (Compiled &c : compiled) {
-    if (!c.info)
-      continue;
-    // Counted when this iteration ends, however it ends.
-    llvm::scope_exit stepped([&] {
-      progress.step(bestRate > 0 ? rateText(bestRate) : "");
-    });
-    Measurement m;
-    m.config = configText(src, c.info->config);
-    Watchdog::Scope watched(watchdog, "config " + m.config + " of " + shape);
+  // Armed from a config's launch until it is recorded, however it ends.
+  std::optional<Watchdog::Scope> watched;
+  // What the checks found, by the config's index (the tuner keeps the
+  // status and the timing).
+  std::vector<Measurement> checks(compiled.size());
+  std::optional<PreparedLaunch> prepared;
+  // Why nothing more can run after a fault, and the config that faulted.
+  std::string lostContext, lostConfig;
+  FunctionRunner runner(
+      [&](const ConfigResult &c) -> RunOutcome {
+        watched.emplace(watchdog, "config " + c.label + " of " + shape);
+        prepared.reset();
+        auto fail = [&](const std::string &status, llvm::Error err,
+                        bool compileFailure = false) {
+          return RunOutcome::failed(status, llvm::toString(std::move(err)),
+                                    compileFailure);
+        };
+        auto module = Module::loadPTX(drv, c.info->ptx);
+        if (!module)
+          return fail("LOAD FAILED", module.takeError(), true);
+        modules.push_back(std::move(*module));
+        auto fn = modules.back().getFunction(c.info->kernelName);
+        if (!fn)
+          return fail("LOAD FAILED", fn.takeError(), true);
+        auto launch = launcher.prepare(*fn, *c.info, args, sizes);
+        if (!launch)
+          return fail("CANNOT LAUNCH", launch.takeError());
+        prepared = std::move(*launch);
+        // Verify on the poisoned output, ordered on the kernel's stream,
+        // before any timing.
+        if (auto err = output.restore(drv, stream->get()))
+          return fail("CUDA ERROR", std::move(err));
+        if (auto err = prepared->enqueue(drv, stream->get()))
+          return fail("LAUNCH FAILED", std::move(err));
+        if (auto err = stream->synchronize()) {
+          RunOutcome outcome = fail("RUN FAILED", std::move(err));
+          // A fault in a kernel leaves the CUDA context unusable: nothing
+          // after it in this process would run, so say so instead of
+          // failing on.
+          if (auto lost = drv.synchronize()) {
+            lostContext = llvm::toString(std::move(lost));
+            lostConfig = c.label;
+            outcome.stop = true;
+          }
+          return outcome;
+        }
+        // Writes outside the output: its padding and guard bands, and the
+        // guard bands of every other tensor (all checked on the device).
+        std::string outside;
+        auto canary = output.checkCanaries(*kernels, stream->get());
+        if (!canary)
+          return fail("CUDA ERROR", canary.takeError());
+        if (!canary->ok())
+          outside = llvm::formatv("wrote outside {0}: {1} canary element(s) "
+                                  "changed, first in the {2}",
+                                  src.args()[outIndex].name, canary->damaged,
+                                  canary->first)
+                        .str();
+        for (auto [i, t] : llvm::enumerate(tensors)) {
+          if (i == outIndex || !t.buffer)
+            continue;
+          auto guards =
+              t.checkCanaries(*kernels, stream->get(), /*guardsOnly=*/true);
+          if (!guards)
+            return fail("CUDA ERROR", guards.takeError());
+          if (!guards->ok())
+            outside += llvm::formatv("{0}wrote outside {1}: {2} guard "
+                                     "element(s) changed, first {3}",
+                                     outside.empty() ? "" : "; ",
+                                     src.args()[i].name, guards->damaged,
+                                     guards->first)
+                           .str();
+        }
+        auto checked = reference->verify(output, *stream);
+        if (!checked)
+          return fail("CUDA ERROR", checked.takeError());
+        const Verdict &verdict = *checked;
+        Measurement &m = checks[c.index];
+        m.relError = verdict.full.relativeError;
+        m.maxRatio = std::max(verdict.full.maxRatio, verdict.sample.maxRatio);
+        m.overBound = verdict.full.overBound;
+        m.nonFinite = verdict.full.nonFinite();
+        if (!verdict.ok() || !outside.empty()) {
+          std::string why = describeFailure(verdict, *reference);
+          if (!outside.empty())
+            why += (why.empty() ? "" : "; ") + outside;
+          return RunOutcome::failed("WRONG", why);
+        }
+        return RunOutcome::passed();
+      },
+      [&](const ConfigResult &) {
+        return timer->time(
+            [&](CUstream s) { return prepared->enqueue(drv, s); });
+      });
+
+  // A row of the table from the tuner's result and the checks' figures.
+  auto measurement = [&](const ConfigResult &c) {
+    Measurement m = c.compiled() ? checks[c.index] : Measurement();
+    m.config = c.label;
+    m.status = c.status;
+    m.detail = c.detail;
+    m.compileFailure = c.compileFailure;
     if (c.ptxas) {
       m.regs = c.ptxas->registers;
       m.spills = c.ptxas->spillStoreBytes + c.ptxas->spillLoadBytes;
     }
-    auto fail = [&](const std::string &status, llvm::Error err) {
-      m.status = status;
-      m.detail = llvm::toString(std::move(err));
-      llvm::errs() << "tile-run: config " << m.config << ": " << status << ": "
-                   << m.detail << "\n";
-      record(m);
-    };
-    auto module = Module::loadPTX(drv, c.info->ptx);
-    if (!module) {
-      m.compileFailure = true;
-      fail("LOAD FAILED", module.takeError());
-      continue;
+    if (c.ok()) {
+      m.ms = c.timing.medianMs;
+      m.timing = c.timing;
+      m.tflops = flops / (m.ms * 1e-3) / 1e12;
+      if (bandwidth)
+        m.gbps = bytes / (m.ms * 1e-3) / 1e9;
     }
-    modules.push_back(std::move(*module));
-    auto fn = modules.back().getFunction(c.info->kernelName);
-    if (!fn) {
-      m.compileFailure = true;
-      fail("LOAD FAILED", fn.takeError());
-      continue;
-    }
-    auto prepared = launcher.prepare(*fn, *c.info, args, sizes);
-    if (!prepared) {
-      fail("CANNOT LAUNCH", prepared.takeError());
-      continue;
-    }
-    // Verify on the poisoned output, ordered on the kernel's stream, before
-    // any timing.
-    if (auto err = output.restore(drv, stream->get())) {
-      fail("CUDA ERROR", std::move(err));
-      continue;
-    }
-    if (auto err = prepared->enqueue(drv, stream->get())) {
-      fail("LAUNCH FAILED", std::move(err));
-      continue;
-    }
-    if (auto err = stream->synchronize()) {
-      fail("RUN FAILED", std::move(err));
-      // A fault in a kernel leaves the CUDA context unusable: nothing after
-      // it in this process would run, so say so instead of failing on.
-      if (auto lost = drv.synchronize()) {
-        size_t left = &compiled.back() - &c;
-        llvm::errs() << "tile-run: the CUDA context is lost after that fault ("
-                     << llvm::toString(std::move(lost)) << "); " << left
-                     << " config(s) of this shape and any later shapes were "
-                        "not run: run them in a new process, without config "
-                     << m.config << "\n";
-        contextLost = true;
-        ++errorsSeen;
-        break;
-      }
-      continue;
-    }
-    // Writes outside the output: its padding and guard bands, and the guard
-    // bands of every other tensor (all checked on the device).
-    std::string outside;
-    auto canary = output.checkCanaries(*kernels, stream->get());
-    if (!canary) {
-      fail("CUDA ERROR", canary.takeError());
-      continue;
-    }
-    if (!canary->ok())
-      outside = llvm::formatv("wrote outside {0}: {1} canary element(s) "
-                              "changed, first in the {2}",
-                              src.args()[outIndex].name, canary->damaged,
-                              canary->first)
-                    .str();
-    llvm::Error guardError = llvm::Error::success();
-    for (auto [i, t] : llvm::enumerate(tensors)) {
-      if (i == outIndex || !t.buffer)
-        continue;
-      auto guards = t.checkCanaries(*kernels, stream->get(), /*guardsOnly=*/true);
-      if (!guards) {
-        guardError = guards.takeError();
-        break;
-      }
-      if (!guards->ok())
-        outside += llvm::formatv("{0}wrote outside {1}: {2} guard element(s) "
-                                 "changed, first {3}",
-                                 outside.empty() ? "" : "; ",
-                                 src.args()[i].name, guards->damaged,
-                                 guards->first)
-                       .str();
-    }
-    if (guardError) {
-      fail("CUDA ERROR", std::move(guardError));
-      continue;
-    }
-    auto checked = reference->verify(output, *stream);
-    if (!checked) {
-      fail("CUDA ERROR", checked.takeError());
-      continue;
-    }
-    const Verdict &verdict = *checked;
-    m.relError = verdict.full.relativeError;
-    m.maxRatio = std::max(verdict.full.maxRatio, verdict.sample.maxRatio);
-    m.overBound = verdict.full.overBound;
-    m.nonFinite = verdict.full.nonFinite();
-    if (!verdict.ok() || !outside.empty()) {
-      std::string why = describeFailure(verdict, *reference);
-      if (!outside.empty())
-        why += (why.empty() ? "" : "; ") + outside;
-      fail("WRONG", makeError(why));
-      continue;
-    }
-    auto t = timer->time([&](CUstream s) { return prepared->enqueue(drv, s); });
-    if (!t) {
-      fail("TIMING FAILED", t.takeError());
-      continue;
-    }
-    m.ms = t->medianMs;
-    m.timing = *t;
-    m.tflops = flops / (m.ms * 1e-3) / 1e12;
-    if (bandwidth)
-      m.gbps = bytes / (m.ms * 1e-3) / 1e9;
-    m.status = "ok";
-    bestRate = std::max(bestRate, bandwidth ? *m.gbps : m.tflops);
+    if (bandwidth && !m.gbps)
+      m.gbps = 0;
+    return m;
+  };
+  Progress progress(llvm::errs(), "verifying and timing", compiledOK,
+                    llvm::sys::Process::StandardErrIsDisplayed());
+  double bestRate = 0; // TFLOP/s, or GB/s
+  TunerHooks running = hooks;
+  running.measured = [&](const ConfigResult &c) {
+    Measurement m = measurement(c);
+    if (m.ok())
+      bestRate = std::max(bestRate, bandwidth ? *m.gbps : m.tflops);
+    else
+      llvm::errs() << "tile-run: config " << m.config << ": " << m.status
+                   << ": " << m.detail << "\n";
     record(m);
+    watched.reset();
+    progress.step(bestRate > 0 ? rateText(bestRate) : "");
+  };
+  TuneResult tuned = tuner.measure(std::move(compiled), runner, running);
+  watched.reset();
+  if (!lostContext.empty()) {
+    llvm::errs() << "tile-run: the CUDA context is lost after that fault ("
+                 << lostContext << "); " << tuned.notRun
+                 << " config(s) of this shape and any later shapes were "
+                    "not run: run them in a new process, without config "
+                 << lostConfig << "\n";
+    contextLost = true;
+    ++errorsSeen;
   }
 
   // A kernel that wrote into an input invalidates what ran after it.
@@ -1427,12 +1324,10 @@ void runShape(KernelSource &src, Reference *reference,
                          "them one at a time with --config"));
     }
 
-  std::stable_sort(results.begin(), results.end(),
-                   [&](const Measurement &a, const Measurement &b) {
-                     if (bandwidth)
-                       return a.gbps.value_or(0) > b.gbps.value_or(0);
-                     return a.tflops > b.tflops;
-                   });
+  // The tuner's order: the configs that passed, fastest first.
+  std::vector<Measurement> results;
+  for (const ConfigResult &c : tuned.results)
+    results.push_back(measurement(c));
   bool anyOK = llvm::any_of(results, [](const Measurement &m) { return m.ok(); });
   if (!peer.empty())
     llvm::outs() << llvm::formatv("device: {0}; {1}: {2:F3} ms, {3:F1} "
@@ -1451,8 +1346,9 @@ void runShape(KernelSource &src, Reference *reference,
                                 "{3}\n",
                                 results.size() - wrong - failed, wrong, failed,
                                 results.size());
-  if ((tune || recordConfig) && anyOK)
-    cacheStore(tuningKey(src, shape, deviceName), results.front().config);
+  if ((tune || recordConfig) && tuned.best())
+    cacheStore(tuner, makeTuningKey(src, shape, deviceName, chipOpt),
+               *tuned.best());
   if (anyOK && !peer.empty())
     llvm::outs() << llvm::formatv(
         "best: {0}  {1:F1} TFLOP/s = {2:F2} x {4} ({3:F1})\n",

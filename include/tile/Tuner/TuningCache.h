@@ -1,8 +1,8 @@
 //===- TuningCache.h - Tuned configs kept between runs ----------*- C++ -*-===//
 //
 // Where `tile-run --tune` records the best config of a kernel for a shape,
-// and where a later run without --config finds it (docs/tools.md, "The
-// tuning cache"). One file per entry under `<directory>/configs/`, named by
+// and where a later run without --config finds it (docs/design.md,
+// "Runtime and tuner"). One file per entry under `<directory>/configs/`, named by
 // a hash of the entry's key and written by renaming a temporary file over
 // it: two processes that record at once leave one whole entry, never a mix.
 // A reader checks the format and the whole key, so a damaged file, a file
