@@ -94,4 +94,12 @@ run gemm_bias_gelu-no-bias $mut/gemm_bias_gelu-no-bias.mlir $G --kernel gemm_bia
 run gemm_bias_silu-exp-sign $mut/gemm_bias_silu-exp-sign.mlir $G --kernel gemm_bias_silu
 run gemm_residual-no-residual $mut/gemm_residual-no-residual.mlir $G --kernel gemm_residual
 run gemm_residual-store-past-end $E $G --kernel gemm_residual --test-mutation=store-past-end
+# The transpose: a layout conversion through shared memory.
+X=R=1000,C=333
+run control-transpose kernels/transpose.mlir $X
+run control-transpose-f16 kernels/transpose.mlir R=77,C=4097 --dtype f16
+run transpose-unswapped-store $mut/transpose-unswapped-store.mlir $X
+run transpose-unswapped-load $mut/transpose-unswapped-load.mlir $X
+run transpose-convert-as-identity kernels/transpose.mlir $X --test-mutation=convert-as-identity
+run transpose-store-past-end kernels/transpose.mlir $X --test-mutation=store-past-end
 python3 bench/summarize_mutants.py "$out/mutants.jsonl" | tee "$out/mutants.md"
