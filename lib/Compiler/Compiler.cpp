@@ -502,6 +502,9 @@ KernelSource::compile(const Bindings &config,
     return found.takeError();
   OwningOpRef<ModuleOp> &module = s.module;
 
+  // Before lowering: convert-tile-to-nvgpu erases the tile.kernel.
+  LaunchInfo info = describeKernel(*found, argList, paramList);
+
   PassManager lower(&s.context);
   if (options.printIRAfterAll) {
     s.context.disableMultithreading();
@@ -518,7 +521,6 @@ KernelSource::compile(const Bindings &config,
   if (failed(lower.run(*module)))
     return s.error("cannot lower @" + kernel);
 
-  LaunchInfo info = describeKernel(*found, argList, paramList);
   gpu::GPUFuncOp func;
   module->walk([&](gpu::GPUFuncOp f) {
     if (f.getName() == kernel)
