@@ -289,6 +289,77 @@ TEST(Tuner, ConsultsAndRecordsTheCache) {
   EXPECT_FALSE(llvm::sys::fs::exists(cache.entryPath(other)));
 }
 
+TEST(Tuner, CompiledKernelsRoundTripAndComeFromTheCache) {
+  // Every kind of parameter group: TMA and memref tensors, scalars,
+  // problem sizes, a tile size bound into the config (attention's D).
+  struct Kernel {
+    const char *file, *shape;
+  } kernels[] = {{"gemm.mlir", "M=64,N=64,K=64"},
+                 {"attention.mlir", "B=1,H=2,S_Q=128,S_KV=100,D=64"},
+                 {"softmax.mlir", "R=8,C=100"},
+                 {"fp8_gemm.mlir", "M=64,N=64,K=64"}};
+  TempDir dir;
+  TuningCache cache(std::string(dir.path));
+  for (const Kernel &k : kernels) {
+    SCOPED_TRACE(k.file);
+    auto src = KernelSource::load(kernelPath(k.file));
+    ASSERT_TRUE(bool(src)) << llvm::toString(src.takeError());
+    Bindings shape, config;
+    ASSERT_FALSE(llvm::errorToBool(parseBindings(k.shape, shape)));
+    for (const std::string &sym : (*src)->tileSizeSymbols())
+      config[sym] = shape.lookup(sym);
+    Tuner tuner(**src);
+    std::vector<ConfigResult> compiled = tuner.compile({config});
+    ASSERT_TRUE(compiled[0].compiled()) << compiled[0].detail;
+    const LaunchInfo &info = *compiled[0].info;
+    auto text = launchInfoToText(info);
+    ASSERT_TRUE(bool(text)) << llvm::toString(text.takeError());
+    auto back = launchInfoFromText(*text);
+    ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
+    auto again = launchInfoToText(*back);
+    ASSERT_TRUE(bool(again));
+    EXPECT_EQ(*text, *again);
+    EXPECT_EQ(back->params.size(), info.params.size());
+
+    // Recorded with its config, found, and used instead of a compile.
+    TuningKey key = makeTuningKey(**src, k.shape, "no GPU", "sm_90a");
+    ASSERT_FALSE(llvm::errorToBool(
+        tuner.record(cache, key, compiled[0]).takeError()));
+    auto label = tuner.lookup(cache, key);
+    ASSERT_TRUE(label);
+    EXPECT_EQ(*label, compiled[0].label);
+    auto cached = tuner.lookupKernel(cache, key, *label);
+    ASSERT_TRUE(cached);
+    EXPECT_EQ(cached->info.ptx, info.ptx);
+    Bindings again2;
+    ASSERT_FALSE(llvm::errorToBool(parseBindings(*label, again2)));
+    std::vector<ConfigResult> fromCache = tuner.compile({again2}, {}, &*cached);
+    ASSERT_TRUE(fromCache[0].compiled());
+    EXPECT_TRUE(fromCache[0].fromCache);
+    EXPECT_EQ(fromCache[0].label, compiled[0].label);
+    EXPECT_EQ(fromCache[0].info->ptx, info.ptx);
+    // Another config is compiled, not taken from the cache.
+    std::vector<ConfigResult> other = tuner.compile({config}, {}, &*cached);
+    EXPECT_EQ(other[0].fromCache,
+              configLabel(**src, config) == compiled[0].label);
+  }
+  // What only a compile gives (dumps) makes the tuner compile.
+  auto src = KernelSource::load(kernelPath("gemm.mlir"));
+  ASSERT_TRUE(bool(src));
+  TunerOptions dumping;
+  dumping.dumpDirectory = std::string(dir.path) + "/dumps";
+  Tuner tuner(**src, dumping);
+  EXPECT_FALSE(tuner.usesCachedKernels());
+  TuningKey key = makeTuningKey(**src, "M=64,N=64,K=64", "no GPU", "sm_90a");
+  auto label = tuner.lookup(cache, key);
+  ASSERT_TRUE(label);
+  auto cached = tuner.lookupKernel(cache, key, *label);
+  ASSERT_TRUE(cached);
+  Bindings config;
+  ASSERT_FALSE(llvm::errorToBool(parseBindings(*label, config)));
+  EXPECT_FALSE(tuner.compile({config}, {}, &*cached)[0].fromCache);
+}
+
 TEST(Tuner, Labels) {
   auto src = loadText(gemmText());
   ASSERT_TRUE(src);

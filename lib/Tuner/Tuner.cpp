@@ -80,9 +80,16 @@ bool writeFile(const std::string &path, const std::string &text) {
 Tuner::Tuner(const KernelSource &kernel, TunerOptions options)
     : source(kernel), opts(std::move(options)) {}
 
+bool Tuner::usesCachedKernels() const {
+  return opts.dumpDirectory.empty() && !opts.printIROfFirst &&
+         opts.compile.testMutation.empty();
+}
+
 std::vector<ConfigResult>
-Tuner::compile(const std::vector<Bindings> &configs,
-               const TunerHooks &hooks) const {
+Tuner::compile(const std::vector<Bindings> &configs, const TunerHooks &hooks,
+               const CachedKernel *cached) const {
+  if (!usesCachedKernels())
+    cached = nullptr;
   std::vector<ConfigResult> out(configs.size());
   if (configs.empty())
     return out;
@@ -104,6 +111,13 @@ Tuner::compile(const std::vector<Bindings> &configs,
     r.index = i;
     r.config = configs[i];
     r.label = configLabel(source, configs[i]);
+    if (cached && cached->config == r.label &&
+        configLabel(source, cached->info.config) == r.label) {
+      r.info = cached->info;
+      r.ptxas = cached->ptxas;
+      r.fromCache = true;
+      return;
+    }
     CompileOptions options = opts.compile;
     options.printIRAfterAll = opts.printIROfFirst && i == 0;
     options.irDumpDir.clear();
@@ -228,12 +242,36 @@ std::optional<std::string> Tuner::lookup(const TuningCache &cache,
   });
 }
 
+std::optional<CachedKernel>
+Tuner::lookupKernel(const TuningCache &cache, const TuningKey &key,
+                    const std::string &config, const TunerHooks &hooks) const {
+  auto kernel = cache.lookupKernel(key, config, [&](const llvm::Twine &m) {
+    if (hooks.warn)
+      hooks.warn(m);
+  });
+  // A kernel of another name is not this kernel's.
+  if (kernel && kernel->info.kernelName != source.name()) {
+    if (hooks.warn)
+      hooks.warn("tuning cache entry " + kernel->path + " holds kernel @" +
+                 kernel->info.kernelName + ", not @" + source.name() +
+                 "; compiling the config instead");
+    return std::nullopt;
+  }
+  return kernel;
+}
+
 llvm::Expected<std::string> Tuner::record(const TuningCache &cache,
                                           const TuningKey &key,
                                           const ConfigResult &result) const {
   // A planted bug's results are never recorded.
   if (!opts.compile.testMutation.empty())
     return std::string();
+  // The kernel first: a config entry is never newer than its kernel, and a
+  // kernel that cannot be written leaves nothing recorded.
+  if (result.compiled())
+    if (auto err = cache.storeKernel(key, result.label, *result.info,
+                                     result.ptxas))
+      return std::move(err);
   if (auto err = cache.store(key, result.label))
     return std::move(err);
   return cache.entryPath(key);

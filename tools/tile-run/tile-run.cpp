@@ -242,9 +242,10 @@ static cl::opt<std::string> jsonOut("json",
 static cl::opt<std::string> cacheDir(
     "cache-dir", cl::value_desc("dir"),
     cl::desc("The tuning cache: --tune records the best config of each "
-             "(kernel source, shape, dtype, GPU, compiler) there, and a run "
-             "without --config or --tune uses it (default: $TILE_CACHE_DIR, "
-             "else $XDG_CACHE_HOME/tile, else ~/.cache/tile)"),
+             "(kernel source, shape, dtype, GPU, compiler) there with its "
+             "compiled kernel, and a run without --config or --tune uses "
+             "it, compiling nothing (default: $TILE_CACHE_DIR, else "
+             "$XDG_CACHE_HOME/tile, else ~/.cache/tile)"),
     cl::cat(category));
 static cl::opt<bool> noCache("no-cache",
                              cl::desc("Neither read nor write the tuning "
@@ -857,6 +858,9 @@ void runShape(KernelSource &src, Reference *reference,
   Tuner tuner(src, tunerOptions());
   TunerHooks hooks = warningHooks();
   std::vector<Bindings> configs;
+  // The compiled kernel of the config found in the tuning cache, kept with
+  // it: a plain run then compiles nothing.
+  std::optional<CachedKernel> cachedKernel;
   if (tune) {
     configs = src.configSpace(sizes);
     if (configs.empty()) {
@@ -888,6 +892,12 @@ void runShape(KernelSource &src, Reference *reference,
                      << " (" << cache->entryPath(key) << "): " << *cached
                      << "\n";
         configString = *cached;
+        if (targetOpt == "gpu" && tuner.usesCachedKernels()) {
+          cachedKernel = tuner.lookupKernel(*cache, key, *cached, hooks);
+          if (cachedKernel)
+            llvm::outs() << "using its PTX from the tuning cache ("
+                         << cachedKernel->path << "): nothing to compile\n";
+        }
       }
     }
     if (auto err = parseBindings(configString, config)) {
@@ -905,9 +915,16 @@ void runShape(KernelSource &src, Reference *reference,
   if (targetOpt == "cpu")
     return runShapeOnHost(src, reference, shape, sizes, std::move(configs));
 
-  llvm::outs() << llvm::formatv("== @{0} {1} {2}: compiling {3} config(s)\n",
-                                src.name(), shape, dtypeLabel(src),
-                                configs.size());
+  if (cachedKernel)
+    llvm::outs() << llvm::formatv("== @{0} {1} {2}: {3} config(s), compiled "
+                                  "earlier\n",
+                                  src.name(), shape, dtypeLabel(src),
+                                  configs.size());
+  else
+    llvm::outs() << llvm::formatv("== @{0} {1} {2}: compiling {3} "
+                                  "config(s)\n",
+                                  src.name(), shape, dtypeLabel(src),
+                                  configs.size());
   llvm::outs().flush();
   std::vector<ConfigResult> compiled;
   {
@@ -915,7 +932,8 @@ void runShape(KernelSource &src, Reference *reference,
                       llvm::sys::Process::StandardErrIsDisplayed());
     TunerHooks compiling = hooks;
     compiling.compiled = [&](const ConfigResult &) { progress.step(); };
-    compiled = tuner.compile(configs, compiling);
+    compiled = tuner.compile(configs, compiling,
+                             cachedKernel ? &*cachedKernel : nullptr);
   }
 
   // Every config gets a row (--json, the exit status): the failed
@@ -987,7 +1005,8 @@ void runShape(KernelSource &src, Reference *reference,
           c.ptxas ? std::to_string(c.ptxas->spillStoreBytes +
                                    c.ptxas->spillLoadBytes)
                   : "-",
-          c.info->sharedMemoryBytes, c.info->blockThreads, "compiled");
+          c.info->sharedMemoryBytes, c.info->blockThreads,
+          c.fromCache ? "cached" : "compiled");
     }
     if (tuner.options().ptxas.empty())
       llvm::outs() << "(ptxas not found: no register figures)\n";

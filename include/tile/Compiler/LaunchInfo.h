@@ -11,6 +11,9 @@
 
 #include "tile/Support/SymbolicExpr.h"
 
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -80,6 +83,21 @@ struct LaunchInfo {
   /// Names of the tunable parameters in declaration order (for printing).
   std::vector<std::string> paramNames;
 };
+
+/// `info` as text, everything but the PTX: a version line
+/// (kLaunchInfoFormat), then one line a field, a kernel argument or a
+/// parameter group, then "end". What the tuning cache keeps beside a PTX
+/// and what `tile-run --export` writes (docs/api.md, "The LaunchInfo text").
+/// Names (arguments, symbols, config names) must not hold spaces, '=' or
+/// ','; an expression or name with a line break is an error.
+llvm::Expected<std::string> launchInfoToText(const LaunchInfo &info);
+
+/// Parses launchInfoToText's text (the PTX is left empty); an error names
+/// the line it stops at. Another version line is an error.
+llvm::Expected<LaunchInfo> launchInfoFromText(llvm::StringRef text);
+
+/// The first line of launchInfoToText.
+constexpr const char *kLaunchInfoFormat = "tile-launch-info 1";
 
 } // namespace tile
 

@@ -67,8 +67,11 @@ struct ConfigResult {
   std::string label;
   /// The compiled kernel; empty when it did not compile.
   std::optional<LaunchInfo> info;
-  /// ptxas -v's figures (when TunerOptions::ptxas is set).
+  /// ptxas -v's figures (when TunerOptions::ptxas is set, or kept with a
+  /// cached kernel).
   std::optional<PtxasReport> ptxas;
+  /// The kernel came from the tuning cache: nothing was compiled.
+  bool fromCache = false;
   /// "" (compiled, not run yet), "ok" (verified and timed), "COMPILE
   /// FAILED", "TIMING FAILED" or a runner's failure status ("WRONG",
   /// "LOAD FAILED", ...).
@@ -200,9 +203,17 @@ public:
 
   /// Compiles every config on options().jobs threads (each compile has its
   /// own MLIRContext). The results are in the order of `configs`, with
-  /// status "" (compiled) or "COMPILE FAILED".
+  /// status "" (compiled) or "COMPILE FAILED". A config that `cached`
+  /// (lookupKernel) was compiled for is not compiled again, unless
+  /// usesCachedKernels() says no: its result is the cached kernel
+  /// (fromCache).
   std::vector<ConfigResult> compile(const std::vector<Bindings> &configs,
-                                    const TunerHooks &hooks = {}) const;
+                                    const TunerHooks &hooks = {},
+                                    const CachedKernel *cached = nullptr) const;
+
+  /// Whether compile() takes a cached kernel: not when the options ask for
+  /// what only a compile gives (dumps, printed IR) or for a planted bug.
+  bool usesCachedKernels() const;
 
   /// Runs every compiled config through `runner`, in order: verify(), then
   /// time() if it passed. A runner's `stop` ends the sweep.
@@ -220,9 +231,18 @@ public:
                                     const TuningKey &key,
                                     const TunerHooks &hooks = {}) const;
 
-  /// Records `result` (compiled) as the tuned config of `key`: its
-  /// configLabel. Returns the entry's path. Configs compiled with a planted
-  /// bug (CompileOptions::testMutation) are never recorded: "" then.
+  /// The compiled kernel recorded for `key` with `config` (the label
+  /// lookup() returned); nullopt on a miss (damaged, or of another config:
+  /// a warning through `hooks.warn`).
+  std::optional<CachedKernel> lookupKernel(const TuningCache &cache,
+                                           const TuningKey &key,
+                                           const std::string &config,
+                                           const TunerHooks &hooks = {}) const;
+
+  /// Records `result` (compiled) as the tuned config of `key` (its label),
+  /// with its compiled kernel (PTX, LaunchInfo, ptxas's figures). Returns
+  /// the config entry's path. Configs compiled with a planted bug
+  /// (CompileOptions::testMutation) are never recorded: "" then.
   llvm::Expected<std::string> record(const TuningCache &cache,
                                      const TuningKey &key,
                                      const ConfigResult &result) const;

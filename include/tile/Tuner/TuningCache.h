@@ -7,11 +7,17 @@
 // it: two processes that record at once leave one whole entry, never a mix.
 // A reader checks the format and the whole key, so a damaged file, a file
 // of another tile version or a hash collision is a miss with a warning.
+// Beside each entry, under `<directory>/kernels/`, the compiled kernel of
+// the recorded config (PTX, LaunchInfo, ptxas's figures), tied to the key
+// and the config, so a run that finds the config compiles nothing.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef TILE_TUNER_TUNINGCACHE_H
 #define TILE_TUNER_TUNINGCACHE_H
+
+#include "tile/Compiler/LaunchInfo.h"
+#include "tile/Compiler/Ptxas.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/Twine.h"
@@ -29,6 +35,15 @@ struct TuningKey {
   std::string kernel, kernelHash, shape, dtype, device, compiler;
   /// One line, every field named: what an entry stores and is checked by.
   std::string text() const;
+};
+
+/// The compiled kernel of a recorded config: a run that finds the config
+/// loads it instead of compiling.
+struct CachedKernel {
+  std::string config; // the config it was compiled for (its label)
+  LaunchInfo info;    // with its PTX
+  std::optional<PtxasReport> ptxas; // ptxas's figures, when it ran (no log)
+  std::string path;   // the file it came from
 };
 
 class TuningCache {
@@ -56,8 +71,28 @@ public:
   /// (unwritable directory, full disk, a file where a directory should be).
   llvm::Error store(const TuningKey &key, const std::string &config) const;
 
+  /// The file that holds the compiled kernel of `key`'s config:
+  /// `<directory>/kernels/`, named like the config's entry.
+  std::string kernelPath(const TuningKey &key) const;
+
+  /// The kernel recorded for `key` compiled for `config`, or nullopt. A
+  /// missing file is a silent miss; a damaged one (format, key, sizes, the
+  /// PTX's checksum, the launch description) or one compiled for another
+  /// config is a miss that `warn` is told about.
+  std::optional<CachedKernel>
+  lookupKernel(const TuningKey &key, const std::string &config,
+               llvm::function_ref<void(const llvm::Twine &)> warn) const;
+
+  /// Records `info` (its PTX and launch description) and `ptxas`'s figures
+  /// as the compiled kernel of `key`'s `config`, atomically like store().
+  llvm::Error storeKernel(const TuningKey &key, const std::string &config,
+                          const LaunchInfo &info,
+                          const std::optional<PtxasReport> &ptxas) const;
+
   /// The first line of every entry file.
   static constexpr const char *kFormat = "tile-tuning-cache 1";
+  /// The first line of every compiled-kernel file.
+  static constexpr const char *kKernelFormat = "tile-compiled-kernel 1";
 
 private:
   std::string directory;
