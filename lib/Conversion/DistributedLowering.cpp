@@ -747,12 +747,21 @@ LogicalResult DistributedEmitter::emit() {
   state.tid = tid;
   state.options = options;
   int64_t scratchBytes = 0;
+  Operation *largest = nullptr; // the op that needs the most scratch
+  int64_t largestBytes = 0;
+  auto note = [&](Operation *op, int64_t bytes) {
+    scratchBytes += bytes;
+    if (bytes > largestBytes) {
+      largest = op;
+      largestBytes = bytes;
+    }
+  };
   func.walk([&](ReduceOp op) {
     if (int64_t n = reduceScratchElements(op)) {
       auto type = MemRefType::get({n}, op.getType().getElementType(),
                                   MemRefLayoutAttrInterface(), smemSpace());
       state.reduceScratch[op] = func.addWorkgroupAttribution(type, op.getLoc());
-      scratchBytes += n * 4;
+      note(op, n * 4);
     }
   });
   func.walk([&](ConvertLayoutOp op) {
@@ -761,15 +770,22 @@ LogicalResult DistributedEmitter::emit() {
     auto type = MemRefType::get({n}, elt, MemRefLayoutAttrInterface(),
                                 smemSpace());
     state.convertScratch[op] = func.addWorkgroupAttribution(type, op.getLoc());
-    scratchBytes += n * (elt.getIntOrFloatBitWidth() / 8);
+    note(op, n * (elt.getIntOrFloatBitWidth() / 8));
   });
-  // Static shared memory: 48 KiB a block without the opt-in.
-  if (scratchBytes > 48 * 1024)
-    return kernel.emitOpError()
-           << "needs " << scratchBytes
-           << " bytes of shared memory for its reductions across warps and "
-              "its layout conversions, more than the 48 KiB of static shared "
-              "memory; use fewer warps or smaller tiles";
+  // Static shared memory: 48 KiB a block without the opt-in. The ops in
+  // the gpu.func carry the kernel's locations.
+  if (scratchBytes > 48 * 1024) {
+    InFlightDiagnostic diag =
+        largest->emitOpError()
+        << "needs " << largestBytes << " of the kernel's " << scratchBytes
+        << " bytes of shared memory for reductions across warps and layout "
+           "conversions, more than the 48 KiB of static shared memory; ";
+    if (isa<ConvertLayoutOp>(largest))
+      diag << "use smaller tiles (a conversion stages the whole tile)";
+    else
+      diag << "reduce over fewer warps or smaller tiles";
+    return failure();
+  }
 
   DistributedTypeConverter converter;
   ConversionTarget target(*ctx);

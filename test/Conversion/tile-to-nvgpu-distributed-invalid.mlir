@@ -86,3 +86,19 @@ tile.kernel @reduce_twice(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>},
   tile.return
 }
 
+
+// -----
+
+// A conversion stages the whole tile in static shared memory (48 KiB):
+// 256 x 256 f32 does not fit; the error is at the conversion (which
+// tile-assign-layouts put at the store).
+tile.kernel @transpose_too_large(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>},
+                                 %Y: memref<?x?xf32> {tile.shape = #tile.shape<C, R>})
+    attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %x = tile.load %X[%c0, %c0] : memref<?x?xf32> -> tensor<256x256xf32>
+  %y = tile.transpose %x : tensor<256x256xf32> -> tensor<256x256xf32>
+  // expected-error @+1 {{'tile.convert_layout' op needs 263168 of the kernel's 263168 bytes of shared memory for reductions across warps and layout conversions, more than the 48 KiB of static shared memory; use smaller tiles (a conversion stages the whole tile)}}
+  tile.store %y, %Y[%c0, %c0] : tensor<256x256xf32> -> memref<?x?xf32>
+  tile.return
+}
