@@ -449,6 +449,16 @@ LogicalResult BroadcastOp::verify() {
 // tile.transpose, tile.convert_layout
 //===----------------------------------------------------------------------===//
 
+/// An op whose input and result tiles hold the same element type.
+static LogicalResult verifySameElementType(Operation *op, RankedTensorType in,
+                                           RankedTensorType out) {
+  if (in.getElementType() != out.getElementType())
+    return op->emitOpError() << "input and result element types differ: "
+                             << in.getElementType() << " vs "
+                             << out.getElementType();
+  return success();
+}
+
 LogicalResult TransposeOp::verify() {
   auto in = tileDimsOf(*this, getInput().getType(), "input");
   auto out = tileDimsOf(*this, getResult().getType(), "result");
@@ -463,12 +473,8 @@ LogicalResult TransposeOp::verify() {
                          << formatTileDims(*in) << " with its dimensions "
                          << "swapped (" << formatTileDims(swapped)
                          << "), got " << formatTileDims(*out);
-  if (getInput().getType().getElementType() !=
-      getResult().getType().getElementType())
-    return emitOpError() << "input and result element types differ: "
-                         << getInput().getType().getElementType() << " vs "
-                         << getResult().getType().getElementType();
-  return success();
+  return verifySameElementType(*this, getInput().getType(),
+                               getResult().getType());
 }
 
 LogicalResult ConvertLayoutOp::verify() {
@@ -480,12 +486,8 @@ LogicalResult ConvertLayoutOp::verify() {
     return emitOpError() << "input " << formatTileDims(*in)
                          << " and result " << formatTileDims(*out)
                          << " must have the same shape";
-  if (getInput().getType().getElementType() !=
-      getResult().getType().getElementType())
-    return emitOpError() << "input and result element types differ: "
-                         << getInput().getType().getElementType() << " vs "
-                         << getResult().getType().getElementType();
-  return success();
+  return verifySameElementType(*this, getInput().getType(),
+                               getResult().getType());
 }
 
 OpFoldResult ConvertLayoutOp::fold(FoldAdaptor) {
