@@ -360,6 +360,157 @@ TEST(Tuner, CompiledKernelsRoundTripAndComeFromTheCache) {
   EXPECT_FALSE(tuner.compile({config}, {}, &*cached)[0].fromCache);
 }
 
+TEST(Tuner, DropsConfigsOverTheDeviceLimitsBeforeLLVM) {
+  auto src = loadText(gemmText());
+  ASSERT_TRUE(src);
+  std::vector<Bindings> space = src->configSpace({});
+  TunerOptions options;
+  options.jobs = 2;
+  // What each config needs, compiled without limits.
+  std::vector<ConfigResult> all = Tuner(*src, options).compile(space);
+  // A made-up GPU: 100000 bytes of shared memory and 128 threads a block.
+  options.limits = DeviceLimits{"a small GPU", 100000, 128};
+  Tuner tuner(*src, options);
+  std::vector<ConfigResult> compiled = tuner.compile(space);
+  size_t dropped = 0, bySharedMemory = 0, byThreads = 0;
+  for (size_t i = 0; i < space.size(); ++i) {
+    ASSERT_TRUE(all[i].compiled()) << all[i].detail;
+    bool tooMuchMemory = all[i].info->sharedMemoryBytes > 100000;
+    bool tooManyThreads = all[i].info->blockThreads > 128;
+    const ConfigResult &c = compiled[i];
+    EXPECT_EQ(c.dropped(), tooMuchMemory || tooManyThreads) << c.label;
+    EXPECT_EQ(c.fits, !c.dropped());
+    if (!c.dropped()) {
+      EXPECT_TRUE(c.compiled());
+      continue;
+    }
+    ++dropped;
+    bySharedMemory += tooMuchMemory;
+    byThreads += tooManyThreads;
+    EXPECT_FALSE(c.compiled());
+    EXPECT_FALSE(c.compileFailure);
+    EXPECT_EQ(c.over.sharedMemoryBytes,
+              tooMuchMemory ? all[i].info->sharedMemoryBytes : 0);
+    EXPECT_EQ(c.over.threads, tooManyThreads ? all[i].info->blockThreads : 0);
+    EXPECT_NE(c.detail.find("on a small GPU"), std::string::npos) << c.detail;
+  }
+  ASSERT_GT(bySharedMemory, 0u);
+  ASSERT_GT(byThreads, 0u);
+  ASSERT_LT(dropped, space.size());
+  std::string line = tuner.describeDropped(compiled);
+  EXPECT_NE(line.find("dropped " + std::to_string(dropped) + " of " +
+                      std::to_string(space.size()) +
+                      " config(s) over the limits of a small GPU: " +
+                      std::to_string(bySharedMemory) +
+                      " need more shared memory than a block may use"),
+            std::string::npos)
+      << line;
+  EXPECT_NE(line.find(std::to_string(byThreads) +
+                      " need more threads than the 128 a block may have "
+                      "(up to 256; lower WARPS)"),
+            std::string::npos)
+      << line;
+  // Dropped configs are not run and not in the result.
+  size_t runs = 0;
+  FunctionRunner runner(
+      [&](const ConfigResult &c) {
+        EXPECT_FALSE(c.dropped());
+        ++runs;
+        return RunOutcome::passed();
+      },
+      [](const ConfigResult &c) -> llvm::Expected<runtime::TimingResult> {
+        return timing(fakeMs(c.info->config));
+      });
+  TuneResult result = tuner.measure(compiled, runner);
+  EXPECT_EQ(runs, space.size() - dropped);
+  EXPECT_EQ(result.results.size(), space.size() - dropped);
+  // Nothing dropped: no line.
+  EXPECT_EQ(Tuner(*src, TunerOptions()).describeDropped(all), "");
+}
+
+TEST(Tuner, DropsWhatTheLoweringsRefuseForSharedMemory) {
+  // The GEMM lowering refuses more than sm_90's 227 KiB itself: without
+  // the kernel's constraint, STAGES = 8 needs too much for most blocks.
+  std::string text = gemmText();
+  std::string from = "#tile.param<\"STAGES\", [4, 3, 5]>";
+  size_t at = text.find(from);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, from.size(), "#tile.param<\"STAGES\", [4, 8]>");
+  std::string constraint =
+      "#tile.expr<\"(BLOCK_M + BLOCK_N) * BLOCK_K * 2 * STAGES <= 227 * 1024\">,";
+  at = text.find(constraint);
+  ASSERT_NE(at, std::string::npos);
+  text.erase(at, constraint.size());
+  auto src = loadText(text);
+  ASSERT_TRUE(src);
+  TunerOptions options;
+  options.jobs = 2;
+  options.limits = DeviceLimits::forChip("sm_90a");
+  ASSERT_TRUE(options.limits);
+  Tuner tuner(*src, options);
+  std::vector<ConfigResult> compiled = tuner.compile(src->configSpace({}));
+  size_t dropped = 0;
+  for (const ConfigResult &c : compiled) {
+    EXPECT_NE(c.status, "COMPILE FAILED") << c.label << ": " << c.detail;
+    if (!c.dropped())
+      continue;
+    ++dropped;
+    EXPECT_EQ(c.config.lookup("STAGES"), 8);
+    EXPECT_GT(c.over.sharedMemoryBytes, 232448u);
+  }
+  EXPECT_GT(dropped, 0u);
+  std::string line = tuner.describeDropped(compiled);
+  EXPECT_NE(line.find("over the limits of sm_90a"), std::string::npos);
+  EXPECT_NE(line.find("STAGES"), std::string::npos) << line;
+
+  // The op-by-op lowering refuses more than 48 KiB of static shared
+  // memory: a transpose whose layout conversion stages 256 KiB.
+  auto transpose = loadText(R"mlir(
+!x = tensor<?x?xf32, #tile.shape<BR, BC>>
+!y = tensor<?x?xf32, #tile.shape<BC, BR>>
+tile.kernel @t(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>},
+               %Y: memref<?x?xf32> {tile.shape = #tile.shape<C, R>})
+    attributes {params = [#tile.param<"BR", [64, 512]>, #tile.param<"BC", [128]>],
+                grid = [#tile.expr<"cdiv(C, BC)">, #tile.expr<"cdiv(R, BR)">],
+                num_warps = #tile.expr<"32">} {
+  %bc = tile.param "BC"
+  %br = tile.param "BR"
+  %pc = tile.program_id x
+  %pr = tile.program_id y
+  %c0 = arith.muli %pc, %bc : index
+  %r0 = arith.muli %pr, %br : index
+  %x = tile.load %X[%r0, %c0] : memref<?x?xf32> -> !x
+  %y = tile.transpose %x : !x -> !y
+  tile.store %y, %Y[%c0, %r0] : !y -> memref<?x?xf32>
+  tile.return
+}
+)mlir");
+  ASSERT_TRUE(transpose);
+  Tuner small(*transpose, options);
+  std::vector<ConfigResult> two = small.compile(transpose->configSpace({}));
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_TRUE(two[0].compiled()) << two[0].detail;
+  EXPECT_TRUE(two[1].dropped()) << two[1].status << ": " << two[1].detail;
+  EXPECT_GE(two[1].over.sharedMemoryBytes, 512u * 128 * 4);
+  EXPECT_NE(small.describeDropped(two).find("lower BR"), std::string::npos)
+      << small.describeDropped(two);
+}
+
+TEST(Tuner, KnowsTheLimitsOfChips) {
+  auto sm90 = DeviceLimits::forChip("sm_90a");
+  ASSERT_TRUE(sm90);
+  EXPECT_EQ(sm90->maxSharedMemoryPerBlock, 232448u);
+  EXPECT_EQ(sm90->maxThreadsPerBlock, 1024u);
+  EXPECT_EQ(sm90->name, "sm_90a");
+  EXPECT_EQ(DeviceLimits::forChip("sm_90")->maxSharedMemoryPerBlock, 232448u);
+  EXPECT_EQ(DeviceLimits::forChip("sm_80")->maxSharedMemoryPerBlock,
+            163u * 1024);
+  EXPECT_EQ(DeviceLimits::forChip("sm_89")->maxSharedMemoryPerBlock,
+            99u * 1024);
+  EXPECT_FALSE(DeviceLimits::forChip("sm_75"));
+  EXPECT_FALSE(DeviceLimits::forChip("gfx942"));
+}
+
 TEST(Tuner, Labels) {
   auto src = loadText(gemmText());
   ASSERT_TRUE(src);

@@ -561,6 +561,9 @@ KernelSource::compile(const Bindings &config,
     }
     info.params.push_back(std::move(p));
   }
+  if (options.checkLaunch)
+    if (llvm::Error err = options.checkLaunch(info))
+      return std::move(err);
 
   PassManager toPTX(&s.context);
   if (options.printIRAfterAll)

@@ -6,8 +6,10 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Regex.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -63,7 +65,50 @@ TuningKey tile::makeTuningKey(const KernelSource &kernel,
           device, compiler};
 }
 
+std::optional<DeviceLimits> DeviceLimits::forChip(const std::string &chip) {
+  // CUDA C++ Programming Guide, "Technical Specifications per Compute
+  // Capability": shared memory per block (opt-in), threads per block.
+  llvm::StringRef c(chip);
+  c.consume_back("a");
+  c.consume_back("f");
+  uint64_t kib = 0;
+  if (c == "sm_90" || c == "sm_100" || c == "sm_103")
+    kib = 227;
+  else if (c == "sm_80" || c == "sm_87")
+    kib = 163;
+  else if (c == "sm_86" || c == "sm_89" || c == "sm_120" || c == "sm_121")
+    kib = 99;
+  else
+    return std::nullopt;
+  DeviceLimits limits;
+  limits.name = chip;
+  limits.maxSharedMemoryPerBlock = kib * 1024;
+  limits.maxThreadsPerBlock = 1024;
+  return limits;
+}
+
 namespace {
+
+/// The bytes of shared memory a lowering said a config needs when it
+/// refused it for needing more than a block may have. The lowerings check
+/// this themselves, before LLVM runs, so the launch description never
+/// shows such a config: GEMM and attention against sm_90's 227 KiB ("op
+/// needs N bytes of shared memory, more than the 232448 a block may use"),
+/// the op-by-op lowering against the 48 KiB a block may allocate
+/// statically ("op needs N of the kernel's T bytes of shared memory for
+/// ..., more than the 48 KiB of static shared memory"). Their wording is
+/// matched here (unittests/TunerTest.cpp and test/tools/prune.test hold it
+/// to both lowerings); nullopt for any other error.
+std::optional<uint64_t> refusedSharedMemory(llvm::StringRef error) {
+  static const llvm::Regex refusal("op needs ([0-9]+ of the kernel's )?"
+                                   "([0-9]+) bytes of shared memory[^\n]*"
+                                   "more than the ");
+  llvm::SmallVector<llvm::StringRef, 3> match;
+  uint64_t bytes = 0;
+  if (!refusal.match(error, &match) || match[2].getAsInteger(10, bytes))
+    return std::nullopt;
+  return bytes;
+}
 
 /// Writes `text` to `path`; false when it cannot.
 bool writeFile(const std::string &path, const std::string &text) {
@@ -137,9 +182,54 @@ Tuner::compile(const std::vector<Bindings> &configs, const TunerHooks &hooks,
       r.compileFailure = true;
       r.info.reset();
     };
+    const std::optional<DeviceLimits> &limits = opts.limits;
+    auto dropped = [&] {
+      r.status = "DROPPED";
+      r.fits = false;
+      r.info.reset();
+      r.label = configLabel(source, configs[i]);
+      std::string why;
+      if (r.over.sharedMemoryBytes)
+        why = llvm::formatv("needs {0} bytes of shared memory, more than the "
+                            "{1} a block may use on {2}",
+                            r.over.sharedMemoryBytes,
+                            limits->maxSharedMemoryPerBlock, limits->name);
+      if (r.over.threads)
+        why += llvm::formatv("{0}needs {1} threads, more than the {2} a "
+                             "block may have on {3}",
+                             why.empty() ? "" : "; ", r.over.threads,
+                             limits->maxThreadsPerBlock, limits->name)
+                   .str();
+      r.detail = why;
+    };
+    // What the lowering says the block needs, checked before LLVM runs.
+    if (limits)
+      options.checkLaunch = [&](const LaunchInfo &launch) -> llvm::Error {
+        if (limits->maxSharedMemoryPerBlock &&
+            launch.sharedMemoryBytes > limits->maxSharedMemoryPerBlock)
+          r.over.sharedMemoryBytes = launch.sharedMemoryBytes;
+        if (limits->maxThreadsPerBlock &&
+            launch.blockThreads > limits->maxThreadsPerBlock)
+          r.over.threads = launch.blockThreads;
+        if (r.over.sharedMemoryBytes || r.over.threads)
+          return llvm::createStringError("over the device's limits");
+        r.fits = true;
+        return llvm::Error::success();
+      };
     auto info = source.compile(configs[i], options);
-    if (!info)
-      return failed(llvm::toString(info.takeError()));
+    if (!info) {
+      std::string error = llvm::toString(info.takeError());
+      if (r.over.sharedMemoryBytes || r.over.threads)
+        return dropped();
+      if (limits)
+        if (auto bytes = refusedSharedMemory(error)) {
+          dropped();
+          r.over.sharedMemoryBytes = *bytes;
+          r.detail = std::move(error); // the lowering's limit, not the GPU's
+          return;
+        }
+      return failed(std::move(error));
+    }
     r.info = std::move(*info);
     r.label = configLabel(source, r.info->config);
     if (!dir.empty() && !writeFile(dir + "/kernel.ptx", r.info->ptx))
@@ -161,6 +251,14 @@ Tuner::compile(const std::vector<Bindings> &configs, const TunerHooks &hooks,
       return failed(std::move(error));
     }
     r.ptxas = *report;
+    // ptxas adds the static shared memory (mbarriers): the block needs both.
+    if (limits && limits->maxSharedMemoryPerBlock &&
+        r.info->sharedMemoryBytes + uint64_t(std::max(0, report->sharedBytes)) >
+            limits->maxSharedMemoryPerBlock) {
+      r.over.sharedMemoryBytes =
+          r.info->sharedMemoryBytes + uint64_t(std::max(0, report->sharedBytes));
+      dropped();
+    }
     if (!dir.empty()) {
       writeFile(dir + "/ptxas.txt", report->log);
       auto sass = disassembleCubin(opts.ptxas, cubin);
@@ -188,9 +286,10 @@ TuneResult Tuner::measure(std::vector<ConfigResult> compiled,
                           ConfigRunner &runner,
                           const TunerHooks &hooks) const {
   TuneResult result;
-  // Every config gets a row: the failed compiles first.
+  // Every config gets a row: the failed compiles first. Dropped configs
+  // are not the device's to run.
   for (ConfigResult &c : compiled)
-    if (!c.compiled())
+    if (!c.compiled() && !c.dropped())
       result.results.push_back(c);
   for (size_t i = 0; i < compiled.size(); ++i) {
     ConfigResult &c = compiled[i];
@@ -226,6 +325,103 @@ TuneResult Tuner::measure(std::vector<ConfigResult> compiled,
                      return a.ok() && a.timing.medianMs < b.timing.medianMs;
                    });
   return result;
+}
+
+std::string
+Tuner::describeDropped(const std::vector<ConfigResult> &compiled) const {
+  size_t dropped = 0, bySharedMemory = 0, byThreads = 0;
+  uint64_t maxBytes = 0;
+  unsigned maxThreads = 0;
+  for (const ConfigResult &c : compiled) {
+    if (!c.dropped())
+      continue;
+    ++dropped;
+    if (c.over.sharedMemoryBytes) {
+      ++bySharedMemory;
+      maxBytes = std::max(maxBytes, c.over.sharedMemoryBytes);
+    }
+    if (c.over.threads) {
+      ++byThreads;
+      maxThreads = std::max(maxThreads, c.over.threads);
+    }
+  }
+  if (!dropped || !opts.limits)
+    return "";
+  const std::vector<ParamInfo> &params = source.params();
+  // The parameters to lower for the configs `over` selects: those that,
+  // lowered alone, made one of them fit; else those whose largest value
+  // among them exceeds the largest among the configs that fit.
+  auto toLower = [&](llvm::function_ref<bool(const ConfigResult &)> over) {
+    std::vector<bool> named(params.size(), false);
+    bool any = false;
+    for (const ConfigResult &d : compiled) {
+      if (!d.dropped() || !over(d))
+        continue;
+      for (const ConfigResult &f : compiled) {
+        if (!f.fits)
+          continue;
+        size_t differing = 0, which = 0;
+        for (size_t p = 0; p < params.size(); ++p)
+          if (d.config.lookup(params[p].name) !=
+              f.config.lookup(params[p].name)) {
+            ++differing;
+            which = p;
+          }
+        if (differing == 1 && f.config.lookup(params[which].name) <
+                                  d.config.lookup(params[which].name))
+          named[which] = any = true;
+      }
+    }
+    if (!any)
+      for (size_t p = 0; p < params.size(); ++p) {
+        std::optional<int64_t> overMax, fitMax;
+        for (const ConfigResult &c : compiled) {
+          auto it = c.config.find(params[p].name);
+          if (it == c.config.end())
+            continue;
+          if (c.dropped() && over(c))
+            overMax = std::max(overMax.value_or(it->second), it->second);
+          else if (c.fits)
+            fitMax = std::max(fitMax.value_or(it->second), it->second);
+        }
+        if (overMax && fitMax && *overMax > *fitMax)
+          named[p] = any = true;
+      }
+    std::vector<std::string> names;
+    for (size_t p = 0; p < params.size(); ++p)
+      if (named[p])
+        names.push_back(params[p].name);
+    if (names.empty())
+      return std::string("lower the block sizes or stages");
+    std::string text = "lower " + names[0];
+    for (size_t n = 1; n < names.size(); ++n)
+      text += (n + 1 == names.size() ? " or " : ", ") + names[n];
+    return text;
+  };
+  const DeviceLimits &limits = *opts.limits;
+  std::string line =
+      llvm::formatv("dropped {0} of {1} config(s) over the limits of {2}",
+                    dropped, compiled.size(), limits.name);
+  std::string sep = ": ";
+  if (bySharedMemory) {
+    line += llvm::formatv("{0}{1} need more shared memory than a block may "
+                          "use (up to {2} bytes; {3})",
+                          sep, bySharedMemory, maxBytes,
+                          toLower([](const ConfigResult &c) {
+                            return c.over.sharedMemoryBytes != 0;
+                          }))
+                .str();
+    sep = "; ";
+  }
+  if (byThreads)
+    line += llvm::formatv("{0}{1} need more threads than the {2} a block may "
+                          "have (up to {3}; {4})",
+                          sep, byThreads, limits.maxThreadsPerBlock,
+                          maxThreads, toLower([](const ConfigResult &c) {
+                            return c.over.threads != 0;
+                          }))
+                .str();
+  return line;
 }
 
 TuneResult Tuner::tune(const std::vector<Bindings> &configs,

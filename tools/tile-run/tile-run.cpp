@@ -83,7 +83,9 @@ static cl::opt<std::string>
               cl::cat(category));
 static cl::opt<bool> tune("tune",
                           cl::desc("Verify and time every config of the "
-                                   "kernel's tuning space"),
+                                   "kernel's tuning space (configs over the "
+                                   "GPU's shared memory or threads a block "
+                                   "are dropped before they are compiled)"),
                           cl::cat(category));
 static cl::opt<std::string> dtypeOpt(
     "dtype",
@@ -326,6 +328,27 @@ TunerOptions tunerOptions() {
   options.ptxas = findPtxas();
   options.dumpDirectory = dumpDirectory();
   return options;
+}
+
+/// What a block may use on the GPU (through the driver), or without one
+/// (--compile-only, no GPU) on the chip compiled for: configs beyond it are
+/// dropped before they are compiled to PTX.
+std::optional<DeviceLimits> deviceLimits() {
+  if (!compileOnly) {
+    if (auto driver = CudaDriver::get()) {
+      if (auto dev = driver->deviceInfo()) {
+        if (dev->maxSharedMemoryPerBlockOptin > 0 && dev->maxThreadsPerBlock > 0)
+          return DeviceLimits{dev->name,
+                              uint64_t(dev->maxSharedMemoryPerBlockOptin),
+                              unsigned(dev->maxThreadsPerBlock)};
+      } else {
+        llvm::consumeError(dev.takeError());
+      }
+    } else {
+      llvm::consumeError(driver.takeError());
+    }
+  }
+  return DeviceLimits::forChip(chipOpt);
 }
 
 /// Warnings of the tuner: the tuning cache's, and a dump that cannot be
@@ -692,7 +715,7 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
                          ? "no reference to verify against: --target cpu "
                            "checks a kernel against its reference too (set "
                            "reference = \"gemm\", \"attention\", "
-                           "\"softmax\", \"layernorm\", \"rmsnorm\" or "
+                           "\"softmax\", \"layernorm\", \"rmsnorm\", \"transpose\" or "
                            "\"gemm+...\"; --no-verify runs it unchecked)"
                          : "tile-run does not know reference = \"" +
                                src.reference() + "\""));
@@ -855,7 +878,10 @@ void runShape(KernelSource &src, Reference *reference,
   const double bytes = reference ? reference->bytes(sizes) : 0;
   const bool bandwidth = bytes > 0;
 
-  Tuner tuner(src, tunerOptions());
+  TunerOptions options = tunerOptions();
+  if (targetOpt == "gpu")
+    options.limits = deviceLimits();
+  Tuner tuner(src, options);
   TunerHooks hooks = warningHooks();
   std::vector<Bindings> configs;
   // The compiled kernel of the config found in the tuning cache, kept with
@@ -946,14 +972,33 @@ void runShape(KernelSource &src, Reference *reference,
       ++errorsSeen;
     writeJson(src.name(), shape, dtypeLabel(src), deviceName, m);
   };
-  size_t compiledOK = 0;
+  size_t compiledOK = 0, droppedCount = 0;
   for (ConfigResult &c : compiled) {
     if (c.compiled()) {
       ++compiledOK;
       continue;
     }
+    if (c.dropped()) {
+      ++droppedCount;
+      continue;
+    }
     llvm::errs() << "tile-run: config " << c.label << " does not compile:\n"
                  << c.detail << "\n";
+  }
+  // Configs over the GPU's limits are not the run's: one line says so.
+  if (std::string line = tuner.describeDropped(compiled); !line.empty())
+    llvm::outs() << line << "\n";
+  if (droppedCount == compiled.size()) {
+    report("@" + src.name(),
+           makeError(compiled.size() == 1
+                         ? "config " + compiled[0].label +
+                               " is over the limits of " +
+                               tuner.options().limits->name + ":\n" +
+                               compiled[0].detail
+                         : "every config of " + shape +
+                               " is over the limits of " +
+                               tuner.options().limits->name));
+    return;
   }
   if (!emitPTX.empty() && !compiled.empty() && compiled[0].compiled()) {
     std::error_code ec;
@@ -976,7 +1021,7 @@ void runShape(KernelSource &src, Reference *reference,
     llvm::consumeError(dev.takeError());
 
   for (ConfigResult &c : compiled)
-    if (!c.compiled()) {
+    if (!c.compiled() && !c.dropped()) {
       Measurement m;
       m.config = c.label;
       m.status = c.status;
@@ -987,12 +1032,15 @@ void runShape(KernelSource &src, Reference *reference,
 
   if (noGpu) {
     llvm::outs() << (compileOnly ? "compile only" : "no GPU found (" + *noGpu + ")")
-                 << ": compiled " << compiledOK << " of " << compiled.size()
+                 << ": compiled " << compiledOK << " of "
+                 << compiled.size() - droppedCount
                  << " config(s); nothing run\n";
     llvm::outs() << llvm::formatv("{0,-60} {1,5} {2,7} {3,9} {4,6} {5}\n",
                                   "config", "regs", "spill B", "smem B",
                                   "block", "status");
     for (ConfigResult &c : compiled) {
+      if (c.dropped())
+        continue;
       if (!c.compiled()) {
         llvm::outs() << llvm::formatv("{0,-60} {1,5} {2,7} {3,9} {4,6} {5}\n",
                                       c.label, "-", "-", "-", "-",

@@ -13,6 +13,7 @@
 
 #include "llvm/Support/Error.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +41,12 @@ struct CompileOptions {
   /// For testing the verifier only: a bug to plant in the generated code
   /// (convert-tile-to-nvgpu's test-mutation option), "" for none.
   std::string testMutation;
+  /// Called with the launch description (grid, block, shared memory,
+  /// parameters; no PTX yet) as soon as the tile program is lowered to the
+  /// gpu dialect, before LLVM and the NVPTX backend run: an error stops the
+  /// compile and compile() returns it. The tuner drops configs over the
+  /// device's limits this way (tile/Tuner/Tuner.h).
+  std::function<llvm::Error(const LaunchInfo &)> checkLaunch;
 };
 
 /// One tile.kernel, parsed once and compiled for any number of configs.

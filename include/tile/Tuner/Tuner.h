@@ -29,6 +29,7 @@
 #include "llvm/ADT/Twine.h"
 #include "llvm/Support/Error.h"
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -56,6 +57,29 @@ std::string configDumpDirectory(const std::string &root,
 TuningKey makeTuningKey(const KernelSource &kernel, const std::string &shape,
                         const std::string &device, const std::string &chip);
 
+/// What a GPU allows one block: configs beyond it are dropped before they
+/// are compiled to PTX (TunerOptions::limits).
+struct DeviceLimits {
+  /// For messages: the GPU's name, or the chip.
+  std::string name;
+  /// Dynamic shared memory a block may opt in to, in bytes
+  /// (CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN).
+  uint64_t maxSharedMemoryPerBlock = 0;
+  /// CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK.
+  unsigned maxThreadsPerBlock = 0;
+
+  /// The documented limits of `chip` (sm_90a: 227 KiB = 232448 bytes, 1024
+  /// threads; sm_80: 163 KiB; sm_86/89/120: 99 KiB; sm_100: 227 KiB), for
+  /// compiling without a GPU; nullopt for a chip it does not know.
+  static std::optional<DeviceLimits> forChip(const std::string &chip);
+};
+
+/// How far over the limits a dropped config is (0: within).
+struct OverLimits {
+  uint64_t sharedMemoryBytes = 0; // what it needs, when over
+  unsigned threads = 0;           // what it needs, when over
+};
+
 /// One config through the sweep.
 struct ConfigResult {
   /// Position in the list given to Tuner::compile.
@@ -72,10 +96,14 @@ struct ConfigResult {
   std::optional<PtxasReport> ptxas;
   /// The kernel came from the tuning cache: nothing was compiled.
   bool fromCache = false;
-  /// "" (compiled, not run yet), "ok" (verified and timed), "COMPILE
-  /// FAILED", "TIMING FAILED" or a runner's failure status ("WRONG",
-  /// "LOAD FAILED", ...).
+  /// "" (compiled, not run yet), "ok" (verified and timed), "DROPPED"
+  /// (over the device's limits), "COMPILE FAILED", "TIMING FAILED" or a
+  /// runner's failure status ("WRONG", "LOAD FAILED", ...).
   std::string status;
+  /// What is over the limits of a DROPPED config.
+  OverLimits over;
+  /// The config was checked against TunerOptions::limits and fits.
+  bool fits = false;
   /// Why it failed: the compile error, the runner's detail.
   std::string detail;
   /// COMPILE FAILED, or a runner's failure that it counts as one (a PTX the
@@ -86,6 +114,7 @@ struct ConfigResult {
 
   bool compiled() const { return info.has_value(); }
   bool ok() const { return status == "ok"; }
+  bool dropped() const { return status == "DROPPED"; }
 };
 
 /// What running one config found.
@@ -175,11 +204,20 @@ struct TunerOptions {
   /// before and after every pass (ir/), kernel.ptx, ptxas.txt, the cubin
   /// and sass.txt. "": no dumps.
   std::string dumpDirectory;
+  /// Configs whose block needs more shared memory or threads than this
+  /// are dropped (status DROPPED) as soon as the lowering to the gpu
+  /// dialect says what they need, before LLVM runs; none: no check.
+  /// Registers are not checked: only ptxas knows them, and it fits them to
+  /// the block (the PTX carries .maxntid), spilling rather than exceeding
+  /// the SM's register file; the lowerings refuse accumulators that cannot
+  /// fit a thread's registers.
+  std::optional<DeviceLimits> limits;
 };
 
 /// The configs of a sweep after they ran.
 struct TuneResult {
-  /// Every config that did not compile, then every config that ran, in
+  /// Every config that did not compile (dropped ones aside), then every
+  /// config that ran, in
   /// run order; then ordered: those that passed, fastest first, ahead of
   /// the others (whose order is kept).
   std::vector<ConfigResult> results;
@@ -215,8 +253,15 @@ public:
   /// what only a compile gives (dumps, printed IR) or for a planted bug.
   bool usesCachedKernels() const;
 
+  /// One line saying how many of `compiled` were dropped for exceeding
+  /// options().limits, how far, and which parameters to lower (those that,
+  /// lowered alone, made a dropped config fit; else those whose values the
+  /// dropped configs exceed); "" when none was.
+  std::string describeDropped(const std::vector<ConfigResult> &compiled) const;
+
   /// Runs every compiled config through `runner`, in order: verify(), then
-  /// time() if it passed. A runner's `stop` ends the sweep.
+  /// time() if it passed; dropped configs are left out of the result. A
+  /// runner's `stop` ends the sweep.
   TuneResult measure(std::vector<ConfigResult> compiled, ConfigRunner &runner,
                      const TunerHooks &hooks = {}) const;
 
