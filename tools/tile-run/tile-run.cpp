@@ -41,11 +41,13 @@
 #include "tile/Runtime/Module.h"
 #include "tile/Runtime/ReferenceKernels.h"
 #include "tile/Runtime/Timer.h"
+#include "tile/Support/SourceFile.h"
 #include "tile/Support/Version.h"
 #include "tile/Tuner/Tuner.h"
 #include "tile/Tuner/TuningCache.h"
 
 #include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -56,6 +58,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <optional>
@@ -241,6 +244,16 @@ static cl::opt<std::string> jsonOut("json",
                                              "(and gbps for memory-bound "
                                              "kernels: softmax, layernorm)"),
                                     cl::cat(category));
+static cl::opt<std::string> reproDir(
+    "repro", cl::value_desc("dir"),
+    cl::desc("Write what reproduces each config that fails (does not "
+             "compile, load or launch, or is WRONG) and the chosen one (the "
+             "best; or the one config run or compiled) under "
+             "dir/<kernel>/<shape>/<config>/: the kernel source, "
+             "command.sh (reruns just that config), repro.txt (status, "
+             "error, config, shape, dtypes, flags, seed), version.txt, and "
+             "the PTX and launch description when it compiled"),
+    cl::cat(category));
 static cl::opt<std::string> cacheDir(
     "cache-dir", cl::value_desc("dir"),
     cl::desc("The tuning cache: --tune records the best config of each "
@@ -272,6 +285,11 @@ static cl::opt<std::string> testMutation(
     cl::cat(category));
 
 namespace {
+
+/// This process's command line (main fills it) and executable, for the
+/// commands --repro writes.
+std::vector<std::string> commandLine;
+std::string executablePath;
 
 int errorsSeen = 0;
 bool contextLost = false; // a kernel fault made the CUDA context unusable
@@ -394,6 +412,201 @@ std::string prepareConfigDump(const std::string &root, const KernelSource &src,
   options.irDumpDir = dir + "/ir";
   return dir;
 }
+//===----------------------------------------------------------------------===//
+// --repro: what reproduces one config
+//===----------------------------------------------------------------------===//
+
+/// `s` as one word for sh.
+std::string shellQuote(llvm::StringRef s) {
+  if (!s.empty() &&
+      s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                          "0123456789_-./=,:+@%") == llvm::StringRef::npos)
+    return s.str();
+  std::string out = "'";
+  for (char c : s)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+/// This run's arguments without the kernel file and those that choose
+/// shapes or configs or write files: what a rerun of one config keeps.
+std::vector<std::string> keptArguments() {
+  static const std::set<std::string> dropped = {
+      "shape", "config", "tune",  "record-config", "json",
+      "emit-ptx", "dump-dir", "repro"};
+  auto options = cl::getRegisteredOptions();
+  std::vector<std::string> kept;
+  bool positionalSeen = false;
+  for (size_t i = 1; i < commandLine.size(); ++i) {
+    llvm::StringRef arg = commandLine[i];
+    if (arg == "--") { // what follows is positional
+      i = commandLine.size();
+      break;
+    }
+    if (!arg.starts_with("-") || arg == "-") {
+      if (!positionalSeen) { // the kernel file
+        positionalSeen = true;
+        continue;
+      }
+      kept.push_back(arg.str());
+      continue;
+    }
+    llvm::StringRef name = arg.ltrim('-');
+    bool hasValue = name.contains('=');
+    name = name.split('=').first;
+    auto it = options.find(name);
+    bool takesNext = !hasValue && it != options.end() &&
+                     it->second->getValueExpectedFlag() == cl::ValueRequired &&
+                     i + 1 < commandLine.size();
+    if (dropped.count(name.str())) {
+      i += takesNext;
+      continue;
+    }
+    kept.push_back(arg.str());
+    if (takesNext)
+      kept.push_back(commandLine[++i]);
+  }
+  return kept;
+}
+
+/// The shell command that reruns `config` (parameters only: problem sizes
+/// come from --shape) at `shapeText` on the kernel file `kernelFile` (a
+/// shell word, already quoted as needed).
+std::string rerunCommand(const std::string &kernelFile,
+                         const std::string &shapeText,
+                         const std::string &config) {
+  std::string cmd = shellQuote(executablePath) + " " + kernelFile +
+                    " --shape " + shellQuote(shapeText);
+  if (!config.empty())
+    cmd += " --config " + shellQuote(config);
+  for (const std::string &arg : keptArguments())
+    cmd += " " + shellQuote(arg);
+  return cmd;
+}
+
+/// One config to write a reproduction of.
+struct ReproCase {
+  Bindings config;        // the full config (or as given, when it failed early)
+  std::string label;      // as tile-run prints it
+  std::string status;     // "COMPILE FAILED", "WRONG", ..., or "ok"
+  std::string detail;     // why it failed
+  std::string why;        // "failed", or why it was chosen
+  const LaunchInfo *info = nullptr; // when it compiled for the GPU
+};
+
+/// Writes dir/<kernel>/<shape>/<config>/ for `c` (--repro) and says where;
+/// a warning when it cannot.
+void writeRepro(const KernelSource &src, const std::string &shapeText,
+                const std::string &shape, const std::string &device,
+                const ReproCase &c) {
+  if (reproDir.empty())
+    return;
+  auto warn = [&](const llvm::Twine &what) {
+    llvm::errs() << "tile-run: warning: --repro: " << what
+                 << "; no reproduction of config " << c.label << "\n";
+  };
+  auto safe = [](std::string name) {
+    for (char &ch : name)
+      if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '=' ||
+            ch == ',' || ch == '_' || ch == '-' || ch == '.'))
+        ch = '_';
+    return name;
+  };
+  llvm::SmallString<256> dir(reproDir.getValue());
+  llvm::sys::fs::make_absolute(dir);
+  llvm::sys::path::append(dir, safe(src.name()), safe(shape), safe(c.label));
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+    return warn("cannot create " + dir + " (" + ec.message() + ")");
+  auto path = [&](llvm::StringRef file) { return (dir + "/" + file).str(); };
+  auto write = [&](llvm::StringRef file, llvm::StringRef text,
+                   bool executable = false) {
+    std::error_code ec;
+    {
+      llvm::raw_fd_ostream os(path(file), ec);
+      if (!ec) {
+        os << text;
+        os.close();
+        if (os.has_error())
+          ec = os.error();
+      }
+    }
+    if (!ec && executable)
+      ec = llvm::sys::fs::setPermissions(
+          path(file), llvm::sys::fs::perms(llvm::sys::fs::all_read |
+                                           llvm::sys::fs::all_exe |
+                                           llvm::sys::fs::owner_write));
+    if (ec)
+      warn("cannot write " + path(file) + " (" + ec.message() + ")");
+    return !ec;
+  };
+  // The kernel file as it was read (every kernel of it: --kernel picks).
+  auto source = readSource(inputFile);
+  if (!source)
+    return warn("cannot read the kernel again (" +
+                llvm::toString(source.takeError()) + ")");
+  if (!write("kernel.mlir", (*source)->getBuffer()))
+    return;
+  // Parameters only: problem sizes bound into the config come from --shape.
+  Bindings params;
+  for (const ParamInfo &p : src.params())
+    if (auto it = c.config.find(p.name); it != c.config.end())
+      params[p.name] = it->second;
+  std::string config = params.empty() ? "" : configLabel(src, params);
+  std::string command =
+      rerunCommand("\"$(dirname \"$0\")/kernel.mlir\"", shapeText, config);
+  std::string version;
+  {
+    llvm::raw_string_ostream os(version);
+    printVersion(os, "tile-run");
+  }
+  std::string original;
+  for (const std::string &arg : commandLine)
+    original += (original.empty() ? "" : " ") + shellQuote(arg);
+  llvm::SmallString<256> cwd;
+  llvm::sys::fs::current_path(cwd);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "tile-run --repro: config " << c.label << " of @" << src.name()
+     << " at " << shape << " (" << c.why << ")\n\n"
+     << "status:  " << c.status << "\n";
+  if (!c.detail.empty())
+    os << "error:\n  "
+       << llvm::join(llvm::split(llvm::StringRef(c.detail).rtrim(), '\n'),
+                     "\n  ")
+       << "\n";
+  os << "kernel:  @" << src.name() << " of " << inputFile
+     << " (copied to kernel.mlir; source hash " << src.contentHash() << ")\n"
+     << "config:  " << c.label << "\n"
+     << "shape:   " << shape << " (--shape " << shapeText << ")\n"
+     << "dtype:   " << dtypeLabel(src) << "\n"
+     << "target:  " << targetOpt.getValue() << ", " << chipOpt.getValue()
+     << "\n"
+     << "device:  " << device << "\n"
+     << "seed:    " << seed.getValue() << "\n"
+     << "flags:   " << original << "\n"
+     << "         (in " << cwd << ")\n"
+     << "rerun:   sh command.sh, which runs\n  " << command << "\n\n"
+     << version;
+  if (!write("repro.txt", text) || !write("version.txt", version) ||
+      !write("command.sh",
+             "#!/bin/sh\n# Reruns config " + c.label + " of @" + src.name() +
+                 " at " + shape + " (tile-run --repro; it was " + c.status +
+                 "). See repro.txt.\nexec " + command + "\n",
+             /*executable=*/true))
+    return;
+  if (c.info) {
+    auto launch = launchInfoToText(*c.info);
+    if (!write("kernel.ptx", c.info->ptx) ||
+        !write("launch.txt", launch ? *launch
+                                    : "cannot describe the launch: " +
+                                          llvm::toString(launch.takeError()) +
+                                          "\n"))
+      return;
+  }
+  llvm::outs() << "repro of " << c.label << " (" << c.status << "): " << dir
+               << "\n";
+}
+
 struct Measurement {
   std::string config;
   std::string status;
@@ -699,8 +912,8 @@ void runUnverifiedOnHost(KernelSource &src, const std::string &shape,
 /// expectOnHost). Reports the run time of each config, but times nothing
 /// for comparison: the CPU path is for verification and debugging.
 void runShapeOnHost(KernelSource &src, Reference *reference,
-                    const std::string &shape, const Bindings &sizes,
-                    std::vector<Bindings> configs) {
+                    const std::string &shapeText, const std::string &shape,
+                    const Bindings &sizes, std::vector<Bindings> configs) {
   auto record = [&](Measurement &m) {
     if (!m.ok() && !(m.compileFailure && allowCompileFailures))
       ++errorsSeen;
@@ -796,16 +1009,20 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
   Progress progress(llvm::errs(), "compiling and running on the host",
                     configs.size(),
                     llvm::sys::Process::StandardErrIsDisplayed());
+  // What --repro writes once the shape is done.
+  std::vector<ReproCase> repros;
   for (const Bindings &config : configs) {
     llvm::scope_exit stepped([&] { progress.step(""); });
     Measurement m;
     m.config = configLabel(src, config);
+    Bindings fullConfig = config;
     auto fail = [&](const std::string &status, std::string why) {
       m.status = status;
       m.detail = std::move(why);
       llvm::errs() << "tile-run: config " << m.config << ": " << status
                    << ": " << m.detail << "\n";
       results.push_back(record(m));
+      repros.push_back({fullConfig, m.config, status, m.detail, "failed"});
     };
     CompileOptions options;
     options.printIRAfterAll = printIR;
@@ -822,6 +1039,7 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
     }
     double compileSeconds = secondsSince(compileStart);
     m.config = configLabel(src, (*kernel)->info().config);
+    fullConfig = (*kernel)->info().config;
     auto runStart = std::chrono::steady_clock::now();
     if (auto err = tensors->run(**kernel, sizes, hostThreads)) {
       fail("RUN FAILED", llvm::toString(std::move(err)));
@@ -851,6 +1069,8 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
                                   m.config, compileSeconds, m.ms * 1e-3,
                                   m.maxRatio);
     results.push_back(record(m));
+    if (configs.size() == 1)
+      repros.push_back({fullConfig, m.config, "ok", "", "the config run"});
   }
   size_t ok = llvm::count_if(results, [](const Measurement &m) {
     return m.ok();
@@ -862,6 +1082,8 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
       "configs: {1} ok, {2} wrong, {3} failed, of {4} (host CPU, not timed "
       "for speed)\n",
       exactSeconds, ok, wrong, results.size() - ok - wrong, results.size());
+  for (const ReproCase &c : repros)
+    writeRepro(src, shapeText, shape, "host CPU", c);
   llvm::outs().flush();
 }
 
@@ -939,7 +1161,8 @@ void runShape(KernelSource &src, Reference *reference,
       config[sym] = sizes.lookup(sym);
 
   if (targetOpt == "cpu")
-    return runShapeOnHost(src, reference, shape, sizes, std::move(configs));
+    return runShapeOnHost(src, reference, shapeText, shape, sizes,
+                          std::move(configs));
 
   if (cachedKernel)
     llvm::outs() << llvm::formatv("== @{0} {1} {2}: {3} config(s), compiled "
@@ -1058,6 +1281,14 @@ void runShape(KernelSource &src, Reference *reference,
     }
     if (tuner.options().ptxas.empty())
       llvm::outs() << "(ptxas not found: no register figures)\n";
+    for (ConfigResult &c : compiled)
+      if (!c.compiled() && !c.dropped())
+        writeRepro(src, shapeText, shape, deviceName,
+                   {c.config, c.label, c.status, c.detail, "failed", nullptr});
+      else if (c.compiled() && compiled.size() == 1)
+        writeRepro(src, shapeText, shape, deviceName,
+                   {c.info->config, c.label, "compiled", "",
+                    "the config compiled", &*c.info});
     // Without a GPU a config is as good as its compile: --compile-only
     // --record-config pins one for compile-only runs (device "no GPU").
     if (recordConfig && compileOnly && compiledOK == compiled.size())
@@ -1426,6 +1657,19 @@ void runShape(KernelSource &src, Reference *reference,
                  << rateText(bandwidth ? results.front().gbps.value_or(0)
                                        : results.front().tflops)
                  << "\n";
+  for (const ConfigResult &c : tuned.results) {
+    const LaunchInfo *info = c.compiled() ? &*c.info : nullptr;
+    Bindings config = c.compiled() ? c.info->config : c.config;
+    if (!c.ok())
+      writeRepro(src, shapeText, shape, deviceName,
+                 {config, c.label, c.status, c.detail, "failed", info});
+    else if (&c == tuned.best())
+      writeRepro(src, shapeText, shape, deviceName,
+                 {config, c.label, c.status, "",
+                  tuned.results.size() > 1 ? "the best of the configs run"
+                                           : "the config run",
+                  info});
+  }
   if (!peer.empty()) {
     Measurement ref;
     ref.config = peer;
@@ -1442,6 +1686,11 @@ void runShape(KernelSource &src, Reference *reference,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  commandLine.assign(argv, argv + argc);
+  executablePath = llvm::sys::fs::getMainExecutable(
+      argv[0], reinterpret_cast<void *>(&shellQuote));
+  if (executablePath.empty())
+    executablePath = argv[0];
   cl::SetVersionPrinter(
       [](llvm::raw_ostream &os) { tile::printVersion(os, "tile-run"); });
   cl::HideUnrelatedOptions(category);
