@@ -511,8 +511,10 @@ KernelSource::compile(const Bindings &config,
     lower.enableIRPrinting();
   }
   dumpIRTo(lower, options.irDumpDir, "1-to-nvgpu", *module);
+  mlir::tile::TileAssignLayoutsOptions assign;
+  assign.opLevelDots = options.opLevelDots;
   lower.addNestedPass<mlir::tile::KernelOp>(
-      mlir::tile::createTileAssignLayouts());
+      mlir::tile::createTileAssignLayouts(assign));
   mlir::tile::ConvertTileToNVGPUOptions convert;
   convert.testMutation = options.testMutation;
   convert.chip = options.chip;

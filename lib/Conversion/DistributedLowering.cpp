@@ -33,6 +33,7 @@
 #include "KernelEmitter.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -53,11 +54,18 @@ LayoutAttrInterface layoutOf(Type type) {
                 : LayoutAttrInterface();
 }
 
-/// The layouts this lowering computes in: blocked, or a slice of blocked.
+/// Whether `type` is a tile staged in shared memory (#tile.shared).
+bool isShared(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && isa_and_nonnull<SharedLayoutAttr>(tensor.getEncoding());
+}
+
+/// The layouts this lowering computes in: blocked, a slice of blocked, and
+/// the wgmma accumulator (tile.dot results, elementwise ops on them).
 bool isDistributed(LayoutAttrInterface layout) {
   if (!layout)
     return false;
-  if (isa<BlockedLayoutAttr>(layout))
+  if (isa<BlockedLayoutAttr, WgmmaAccLayoutAttr>(layout))
     return true;
   auto slice = dyn_cast<SliceLayoutAttr>(layout);
   return slice && isa<BlockedLayoutAttr>(slice.getParent());
@@ -145,6 +153,11 @@ struct LoweringState {
   LoweringOptions options;
   DenseMap<Operation *, Value> reduceScratch;
   DenseMap<Operation *, Value> convertScratch;
+  /// Dynamic shared memory (when tiles are staged in #tile.shared): the raw
+  /// buffer, the padding that aligns it to kAlign, the aligned region's
+  /// shared-window address, and each staging conversion's byte offset in it.
+  Value smem, smemPad, smemBase;
+  DenseMap<Operation *, int64_t> sharedOffset;
 };
 
 class DistributedTypeConverter : public TypeConverter {
@@ -152,6 +165,9 @@ public:
   DistributedTypeConverter() {
     addConversion([](Type t) { return t; });
     addConversion([](RankedTensorType t) -> std::optional<Type> {
+      // A staged tile is its shared-window address.
+      if (isShared(t))
+        return IndexType::get(t.getContext());
       LayoutAttrInterface layout = layoutOf(t);
       if (!isDistributed(layout))
         return std::nullopt;
@@ -498,6 +514,8 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType inType = op.getInput().getType(), outType = op.getType();
+    if (isShared(outType))
+      return stage(op, adaptor.getInput(), rewriter);
     ArrayRef<int64_t> shape = outType.getShape();
     LayoutAttrInterface in = layoutOf(inType), out = layoutOf(outType);
     int64_t pitch = convertPitch(outType);
@@ -541,6 +559,132 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
         op, VectorType::get({static_cast<int64_t>(elements.size())},
                             outType.getElementType()),
         elements);
+    return success();
+  }
+
+  /// Registers to #tile.shared: each thread writes its elements where TMA
+  /// would have put them (128-byte chunks of columns, rows of 128 bytes,
+  /// 16-byte units XORed with the row mod 8), then the generic-proxy
+  /// writes are fenced for wgmma (async proxy). Barriers before (the
+  /// buffer's previous readers are done: every warpgroup waited for its
+  /// wgmma) and after (every thread's share is written).
+  LogicalResult stage(ConvertLayoutOp op, Value input,
+                      ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    ArrayRef<int64_t> shape = type.getShape();
+    int64_t eltBytes = type.getElementTypeBitWidth() / 8;
+    int64_t swizzle = cast<SharedLayoutAttr>(type.getEncoding()).getSwizzle();
+    int64_t offset = state.sharedOffset.lookup(op);
+    auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
+    auto viewType = MemRefType::get({type.getNumElements()},
+                                    type.getElementType(),
+                                    MemRefLayoutAttrInterface(),
+                                    cast<MemRefType>(state.smem.getType())
+                                        .getMemorySpace());
+    Value view = memref::ViewOp::create(
+        rewriter, loc, viewType, state.smem,
+        arith::AddIOp::create(rewriter, loc, state.smemPad, c(offset)),
+        ValueRange());
+    gpu::BarrierOp::create(rewriter, loc);
+    LayoutAttrInterface in = layoutOf(op.getInput().getType());
+    AffineMap map = in.getCoordinates(shape);
+    for (int64_t e = 0, n = in.getElementsPerThread(shape); e < n; ++e) {
+      SmallVector<Value> rc = coordinatesOf(rewriter, loc, map, e, state.tid);
+      Value colByte = arith::MulIOp::create(rewriter, loc, rc[1], c(eltBytes));
+      Value chunk = arith::DivUIOp::create(rewriter, loc, colByte, c(swizzle));
+      Value within = arith::RemUIOp::create(rewriter, loc, colByte, c(swizzle));
+      Value phase = arith::MulIOp::create(
+          rewriter, loc, arith::RemUIOp::create(rewriter, loc, rc[0], c(8)),
+          c(16));
+      Value byte = arith::AddIOp::create(
+          rewriter, loc,
+          arith::AddIOp::create(
+              rewriter, loc,
+              arith::MulIOp::create(rewriter, loc, chunk,
+                                    c(shape[0] * swizzle)),
+              arith::MulIOp::create(rewriter, loc, rc[0], c(swizzle))),
+          arith::XOrIOp::create(rewriter, loc, within, phase));
+      memref::StoreOp::create(
+          rewriter, loc,
+          vector::ExtractOp::create(rewriter, loc, input,
+                                    ArrayRef<int64_t>{e}),
+          view,
+          ValueRange{arith::DivUIOp::create(rewriter, loc, byte,
+                                            c(eltBytes))});
+    }
+    NVVM::FenceProxyOp::create(
+        rewriter, loc, NVVM::ProxyKind::async_shared,
+        NVVM::SharedSpaceAttr::get(rewriter.getContext(),
+                                   NVVM::SharedSpace::shared_cta));
+    gpu::BarrierOp::create(rewriter, loc);
+    rewriter.replaceOp(
+        op, arith::AddIOp::create(rewriter, loc, state.smemBase, c(offset))
+                .getResult());
+    return success();
+  }
+};
+
+/// tile.dot with both operands staged in #tile.shared (K-major) and the
+/// accumulator in #tile.wgmma_acc: per 64-row slice of the warpgroup,
+/// wgmma m64nNk* over K in 32-byte steps (the matrix descriptors of the
+/// attention lowering's S = Q·Kᵀ), then wait; the accumulator's elements
+/// are the wgmma registers in order.
+struct DotPattern : DistributedPattern<DotOp> {
+  using DistributedPattern::DistributedPattern;
+  LogicalResult
+  matchAndRewrite(DotOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto lhs = cast<RankedTensorType>(op.getLhs().getType());
+    auto rhs = cast<RankedTensorType>(op.getRhs().getType());
+    RankedTensorType accType = op.getType();
+    auto layout = cast<WgmmaAccLayoutAttr>(accType.getEncoding());
+    int64_t m = accType.getShape()[0], n = accType.getShape()[1];
+    int64_t kBytes = lhs.getShape()[1] * (lhs.getElementTypeBitWidth() / 8);
+    int64_t span = cast<SharedLayoutAttr>(lhs.getEncoding()).getSwizzle();
+    int64_t rowsPerWarpgroup = m / layout.getWarpgroups();
+    int64_t slices = rowsPerWarpgroup / 64;
+    auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
+    Value wg = arith::DivUIOp::create(rewriter, loc, state.tid, c(128));
+    Value aBase = arith::AddIOp::create(
+        rewriter, loc, adaptor.getLhs(),
+        arith::MulIOp::create(rewriter, loc, wg, c(rowsPerWarpgroup * span)));
+    Value matA = wgmmaDescriptor(rewriter, loc, aBase, 16, 8 * span, span);
+    Value matB = wgmmaDescriptor(rewriter, loc, adaptor.getRhs(), 16,
+                                 8 * span, span);
+    Type f32 = rewriter.getF32Type();
+    auto structType = LLVM::LLVMStructType::getLiteral(
+        rewriter.getContext(), SmallVector<Type>(n / 2, f32));
+    beginWgmmaGroup(rewriter, loc);
+    SmallVector<Value> accs;
+    for (int64_t s = 0; s < slices; ++s) {
+      Value d = LLVM::UndefOp::create(rewriter, loc, structType);
+      for (int64_t i = 0; i < n / 2; ++i)
+        d = LLVM::InsertValueOp::create(
+            rewriter, loc, d,
+            vector::ExtractOp::create(rewriter, loc, adaptor.getAcc(),
+                                      ArrayRef<int64_t>{s * n / 2 + i}),
+            i);
+      // One wgmma reads 32 bytes of each row: k16 of 16-bit, k32 of fp8.
+      for (int64_t kByte = 0; kByte < kBytes; kByte += 32) {
+        int64_t chunk = kByte / span, within = kByte % span;
+        int64_t aOffset = chunk * m * span + s * 64 * span + within;
+        int64_t bOffset = chunk * rhs.getShape()[0] * span + within;
+        d = wgmmaFromShared(rewriter, loc, d, matA, aOffset, matB, bOffset,
+                            n, lhs.getElementType(), /*kMajorB=*/true);
+      }
+      accs.push_back(d);
+    }
+    NVVM::WgmmaGroupSyncAlignedOp::create(rewriter, loc);
+    NVVM::WgmmaWaitGroupSyncOp::create(rewriter, loc, 0);
+    SmallVector<Value> elems;
+    for (Value d : accs)
+      for (int64_t i = 0; i < n / 2; ++i)
+        elems.push_back(LLVM::ExtractValueOp::create(rewriter, loc, d, i));
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
+        op, VectorType::get({static_cast<int64_t>(elems.size())}, f32),
+        elems);
     return success();
   }
 };
@@ -587,7 +731,7 @@ LogicalResult checkSupported(Operation *op) {
                                       op->getResultTypes());
   bool touchesTiles = llvm::any_of(tileTypes, isTile);
   for (Type t : tileTypes)
-    if (isTile(t) && !isDistributed(layoutOf(t)))
+    if (isTile(t) && !isShared(t) && !isDistributed(layoutOf(t)))
       return op->emitOpError()
              << "has a tile of type " << t
              << " without a #tile.blocked layout (or a slice of one), which "
@@ -642,7 +786,33 @@ LogicalResult checkSupported(Operation *op) {
              << in << " and " << out;
     return success();
   }
+  if (auto dot = dyn_cast<DotOp>(op)) {
+    auto acc = dyn_cast_or_null<WgmmaAccLayoutAttr>(
+        dot.getType().getEncoding());
+    if (!isShared(dot.getLhs().getType()) ||
+        !isShared(dot.getRhs().getType()) || !dot.getTransposeRhs() || !acc)
+      return op->emitOpError()
+             << "needs both operands staged in #tile.shared (K-major: B as "
+                "N x K with transpose_rhs) and its accumulator laid out as "
+                "#tile.wgmma_acc (tile-assign-layouts{op-level-dots})";
+    RankedTensorType type = dot.getType();
+    int64_t m = type.getShape()[0], n = type.getShape()[1];
+    if (m % (64 * acc.getWarpgroups()) != 0 || n % 8 != 0 || n > 256)
+      return op->emitOpError()
+             << "computes a " << m << " x " << n << " tile; wgmma takes 64 "
+             << "rows a warpgroup slice (" << acc.getWarpgroups()
+             << " warpgroups) and N a multiple of 8 up to 256";
+    if (!wgmmaOperandType(dot.getLhs().getType().getElementType()))
+      return op->emitOpError() << "multiplies "
+                               << dot.getLhs().getType().getElementType()
+                               << "; wgmma takes bf16, f16, f8E4M3FN, f8E5M2";
+    return success();
+  }
   if (auto convert = dyn_cast<ConvertLayoutOp>(op)) {
+    if (isShared(convert.getInput().getType()))
+      return op->emitOpError()
+             << "reads a tile back from #tile.shared into registers, which "
+                "the register lowering does not do yet";
     Type elt = convert.getType().getElementType();
     if (!elt.isIntOrFloat() || elt.getIntOrFloatBitWidth() < 8)
       return op->emitOpError()
@@ -724,6 +894,20 @@ LogicalResult DistributedEmitter::emit() {
     return failure();
 
   createFunction({}, threads);
+  // Tiles staged in #tile.shared (tile.dot operands) live in dynamic shared
+  // memory, aligned to the 1024-byte swizzle atom, one buffer each.
+  int64_t sharedBytes = 0;
+  DenseMap<Operation *, int64_t> stagedOffsets; // kernel op -> byte offset
+  kernel.walk([&](ConvertLayoutOp op) {
+    if (!isShared(op.getType()))
+      return;
+    stagedOffsets[op] = sharedBytes;
+    RankedTensorType type = op.getType();
+    int64_t bytes = type.getNumElements() * (type.getElementTypeBitWidth() / 8);
+    sharedBytes += llvm::alignTo(bytes, kAlign);
+  });
+  if (sharedBytes)
+    allocateSharedMemory();
   for (Operation &op : kernel.getBody().front().without_terminator())
     b.clone(op, map);
   gpu::ReturnOp::create(b);
@@ -746,6 +930,23 @@ LogicalResult DistributedEmitter::emit() {
   LoweringState state;
   state.tid = tid;
   state.options = options;
+  if (sharedBytes) {
+    state.smem = smem;
+    state.smemPad = pad;
+    state.smemBase = smemBase;
+    // The clones of the staging conversions, in the same (walk) order.
+    SmallVector<Operation *> originals, clones;
+    kernel.walk([&](ConvertLayoutOp op) {
+      if (isShared(op.getType()))
+        originals.push_back(op);
+    });
+    func.walk([&](ConvertLayoutOp op) {
+      if (isShared(op.getType()))
+        clones.push_back(op);
+    });
+    for (auto [original, clone] : llvm::zip(originals, clones))
+      state.sharedOffset[clone] = stagedOffsets.lookup(original);
+  }
   int64_t scratchBytes = 0;
   Operation *largest = nullptr; // the op that needs the most scratch
   int64_t largestBytes = 0;
@@ -765,6 +966,8 @@ LogicalResult DistributedEmitter::emit() {
     }
   });
   func.walk([&](ConvertLayoutOp op) {
+    if (isShared(op.getType())) // staged in dynamic shared memory instead
+      return;
     int64_t n = convertScratchElements(op);
     Type elt = op.getType().getElementType();
     auto type = MemRefType::get({n}, elt, MemRefLayoutAttrInterface(),
@@ -795,7 +998,7 @@ LogicalResult DistributedEmitter::emit() {
   RewritePatternSet patterns(ctx);
   patterns.add<SplatPattern, IotaPattern, LoadPattern, StorePattern,
                ReducePattern, BroadcastPattern, TransposePattern,
-               ConvertLayoutPattern>(converter, ctx, state);
+               ConvertLayoutPattern, DotPattern>(converter, ctx, state);
   patterns.add<ElementwisePattern>(converter, ctx);
   scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                        target);
@@ -803,7 +1006,9 @@ LogicalResult DistributedEmitter::emit() {
     return kernel.emitOpError()
            << "could not be lowered op by op (see the error above); this is "
               "a bug of the register lowering";
-  func->setAttr("tile.launch", launchAttr(threads, 0));
+  func->setAttr("tile.launch",
+                launchAttr(threads, sharedBytes ? sharedBytes + kSharedMemorySlack
+                                                : 0));
   return success();
 }
 

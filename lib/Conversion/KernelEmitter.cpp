@@ -360,10 +360,13 @@ void KernelEmitter::publishBarrierInits() {
   gpu::BarrierOp::create(b);
 }
 
-void KernelEmitter::beginWgmma() {
+void KernelEmitter::beginWgmma() { beginWgmmaGroup(b, b.getLoc()); }
+
+void lowering::beginWgmmaGroup(OpBuilder &b, Location loc) {
   NVVM::SyncWarpOp::create(
-      b, arith::ConstantIntOp::create(b, b.getI32Type(), -1).getResult());
-  NVVM::WgmmaFenceAlignedOp::create(b);
+      b, loc,
+      arith::ConstantIntOp::create(b, loc, b.getI32Type(), -1).getResult());
+  NVVM::WgmmaFenceAlignedOp::create(b, loc);
 }
 
 nvgpu::TensorMapDescriptorType
@@ -386,17 +389,26 @@ KernelEmitter::tensorMapType(ArrayRef<int64_t> box, Type element,
 Value KernelEmitter::matrixDescriptor(Value byteOffset, int64_t leadingBytes,
                                       int64_t strideBytes,
                                       int64_t swizzleBytes) {
+  return wgmmaDescriptor(b, b.getLoc(), add(smemBase, byteOffset),
+                         leadingBytes, strideBytes, swizzleBytes);
+}
+
+Value lowering::wgmmaDescriptor(OpBuilder &b, Location loc, Value address,
+                                int64_t leadingBytes, int64_t strideBytes,
+                                int64_t swizzleBytes) {
   Type i64 = b.getI64Type();
-  auto c64 = [&](int64_t v) { return arith::ConstantIntOp::create(b, i64, v); };
+  auto c64 = [&](int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, i64, v);
+  };
   int64_t mode = swizzleBytes == 128 ? 1 : swizzleBytes == 64 ? 2 : 3;
   assert(llvm::is_contained({32, 64, 128}, swizzleBytes) && "swizzle span");
-  Value address =
-      arith::IndexCastUIOp::create(b, i64, add(smemBase, byteOffset));
+  Value address64 = arith::IndexCastUIOp::create(b, loc, i64, address);
   Value start = arith::AndIOp::create(
-      b, arith::ShRUIOp::create(b, address, c64(4)), c64(0x3FFF));
-  Value desc = arith::OrIOp::create(b, start, c64((leadingBytes >> 4) << 16));
-  desc = arith::OrIOp::create(b, desc, c64((strideBytes >> 4) << 32));
-  return arith::OrIOp::create(b, desc, c64(mode << 62));
+      b, loc, arith::ShRUIOp::create(b, loc, address64, c64(4)), c64(0x3FFF));
+  Value desc =
+      arith::OrIOp::create(b, loc, start, c64((leadingBytes >> 4) << 16));
+  desc = arith::OrIOp::create(b, loc, desc, c64((strideBytes >> 4) << 32));
+  return arith::OrIOp::create(b, loc, desc, c64(mode << 62));
 }
 
 LogicalResult mlir::tile::lowering::checkLayout(Value tile,
@@ -449,16 +461,25 @@ Value KernelEmitter::wgmmaShared(Value acc, Value matA, int64_t aOffset,
                                  Value matB, int64_t bOffset, int64_t n,
                                  Type operandType, bool kMajorB,
                                  bool ignoreAcc) {
+  return wgmmaFromShared(b, b.getLoc(), acc, matA, aOffset, matB, bOffset, n,
+                         operandType, kMajorB, ignoreAcc);
+}
+
+Value lowering::wgmmaFromShared(OpBuilder &b, Location loc, Value acc,
+                                Value matA, int64_t aOffset, Value matB,
+                                int64_t bOffset, int64_t n, Type operandType,
+                                bool kMajorB, bool ignoreAcc) {
   Type i64 = b.getI64Type();
   Value da = arith::AddIOp::create(
-      b, matA, arith::ConstantIntOp::create(b, i64, aOffset >> 4));
+      b, loc, matA, arith::ConstantIntOp::create(b, loc, i64, aOffset >> 4));
   Value db = arith::AddIOp::create(
-      b, matB, arith::ConstantIntOp::create(b, i64, bOffset >> 4));
+      b, loc, matB, arith::ConstantIntOp::create(b, loc, i64, bOffset >> 4));
   // The lowerings accept only operand types wgmmaOperandType() maps.
   NVVM::WGMMATypes type = *wgmmaOperandType(operandType);
   int64_t k = 32 / (operandType.getIntOrFloatBitWidth() / 8);
   return NVVM::WgmmaMmaAsyncOp::create(
-      b, acc.getType(), acc, da, db, NVVM::MMAShapeAttr::get(ctx, 64, n, k),
+      b, loc, acc.getType(), acc, da, db,
+      NVVM::MMAShapeAttr::get(b.getContext(), 64, n, k),
       type, type, NVVM::WGMMATypes::f32,
       ignoreAcc ? NVVM::WGMMAScaleOut::zero : NVVM::WGMMAScaleOut::one,
       NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,

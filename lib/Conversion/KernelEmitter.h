@@ -156,6 +156,20 @@ struct LoweringOptions {
 
 namespace mlir::tile::lowering {
 
+/// A wgmma shared-memory matrix descriptor (sm_90) for the operand at
+/// shared-window address `address`, swizzled over `swizzleBytes` (32, 64 or
+/// 128) as TMA writes it (KernelEmitter::matrixDescriptor for its layout).
+Value wgmmaDescriptor(OpBuilder &b, Location loc, Value address,
+                      int64_t leadingBytes, int64_t strideBytes,
+                      int64_t swizzleBytes = 128);
+/// One wgmma.mma_async m64nNk* from shared memory (KernelEmitter::
+/// wgmmaShared).
+Value wgmmaFromShared(OpBuilder &b, Location loc, Value acc, Value matA,
+                      int64_t aOffset, Value matB, int64_t bOffset, int64_t n,
+                      Type operandType, bool kMajorB, bool ignoreAcc = false);
+/// bar.warp.sync and wgmma.fence before a group of wgmma (beginWgmma).
+void beginWgmmaGroup(OpBuilder &b, Location loc);
+
 class KernelEmitter {
 protected:
   KernelEmitter(KernelOp kernel, gpu::GPUModuleOp gpuModule,

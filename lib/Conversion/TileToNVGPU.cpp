@@ -843,10 +843,18 @@ struct ConvertTileToNVGPUPass
       // O += P V) take the attention lowering; one the GEMM lowering, which
       // explains what it does not support. Those two still match a kernel
       // shape (issue 11: they are to become ordinary op patterns too).
+      // Dots whose operands tile-assign-layouts staged in #tile.shared
+      // (its op-level-dots option) are lowered op by op as well.
       int64_t dots = 0;
-      kernel.walk([&](DotOp) { ++dots; });
+      bool staged = false;
+      kernel.walk([&](DotOp dot) {
+        ++dots;
+        if (auto convert = dot.getLhs().getDefiningOp<ConvertLayoutOp>())
+          staged |= isa<SharedLayoutAttr>(convert.getType().getEncoding());
+      });
       LogicalResult lowered =
-          dots == 0   ? lowerDistributedKernel(kernel, gpuModule, options)
+          dots == 0 || staged
+              ? lowerDistributedKernel(kernel, gpuModule, options)
           : dots == 2 ? lowerAttentionKernel(kernel, gpuModule, options)
                       : lowerGemmKernel(kernel, gpuModule, options);
       if (failed(lowered) ||

@@ -34,8 +34,9 @@ int64_t elementBits(Type tile) {
 
 class LayoutAssignment {
 public:
-  LayoutAssignment(KernelOp kernel, int64_t warps)
-      : kernel(kernel), ctx(kernel.getContext()), warps(warps) {}
+  LayoutAssignment(KernelOp kernel, int64_t warps, bool opLevelDots)
+      : kernel(kernel), ctx(kernel.getContext()), warps(warps),
+        opLevelDots(opLevelDots) {}
 
   LogicalResult run();
 
@@ -51,10 +52,12 @@ private:
                         bool &changed);
   LayoutAttrInterface defaultLayout(RankedTensorType type, int64_t bits);
   void coalesceMemoryAccesses();
+  LogicalResult stageDotOperands();
 
   KernelOp kernel;
   MLIRContext *ctx;
   int64_t warps;
+  bool opLevelDots;
   llvm::EquivalenceClasses<Value> groups;
   DenseMap<Value, LayoutAttrInterface> layouts; // by group leader
   SmallVector<Value> tiles;
@@ -326,7 +329,54 @@ LogicalResult LayoutAssignment::run() {
                                     layout));
   }
   coalesceMemoryAccesses();
-  return success();
+  return opLevelDots ? stageDotOperands() : success();
+}
+
+/// op-level-dots: each tile.dot operand loaded from memory is loaded in the
+/// default blocked layout and converted to #tile.shared, which the register
+/// lowering's tile.dot reads. Both operands must be K-major.
+LogicalResult LayoutAssignment::stageDotOperands() {
+  auto shared = SharedLayoutAttr::get(ctx, 128);
+  WalkResult result = kernel.walk([&](DotOp dot) {
+    if (!dot.getTransposeRhs()) {
+      dot.emitOpError()
+          << "takes B as K x N (MN-major); op-level dots read both operands "
+             "K-major from #tile.shared: store B as N x K and use "
+             "transpose_rhs";
+      return WalkResult::interrupt();
+    }
+    for (OpOperand *operand : {&dot.getLhsMutable(), &dot.getRhsMutable()}) {
+      auto load = operand->get().getDefiningOp<LoadOp>();
+      auto type = cast<RankedTensorType>(operand->get().getType());
+      if (!load || type.getEncoding()) {
+        dot.emitOpError()
+            << "operand #" << operand->getOperandNumber()
+            << " is not a tile loaded from memory for the dot alone; "
+               "op-level dots stage loaded operands in shared memory";
+        return WalkResult::interrupt();
+      }
+      auto staged =
+          RankedTensorType::get(type.getShape(), type.getElementType(), shared);
+      if (failed(shared.verifyEncoding(type.getShape(), type.getElementType(),
+                                       [&] { return dot.emitOpError(); })))
+        return WalkResult::interrupt();
+      LayoutAttrInterface blocked =
+          defaultLayout(type, elementBits(type));
+      if (!blocked) {
+        dot.emitOpError() << "operand #" << operand->getOperandNumber()
+                          << " " << type << " has no blocked layout of "
+                          << warps << " warps";
+        return WalkResult::interrupt();
+      }
+      OpBuilder b(dot);
+      load.getResult().setType(RankedTensorType::get(
+          type.getShape(), type.getElementType(), blocked));
+      operand->set(ConvertLayoutOp::create(b, dot.getLoc(), staged,
+                                           load.getResult()));
+    }
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
 }
 
 /// A load or store whose tile's layout runs across the contiguous
@@ -367,6 +417,7 @@ void LayoutAssignment::coalesceMemoryAccesses() {
 
 struct TileAssignLayoutsPass
     : public mlir::tile::impl::TileAssignLayoutsBase<TileAssignLayoutsPass> {
+  using TileAssignLayoutsBase::TileAssignLayoutsBase;
   void runOnOperation() override {
     KernelOp kernel = getOperation();
     if (!kernel.isSpecialized()) {
@@ -387,7 +438,7 @@ struct TileAssignLayoutsPass
       }
       warps = *value;
     }
-    if (failed(LayoutAssignment(kernel, warps).run()))
+    if (failed(LayoutAssignment(kernel, warps, opLevelDots).run()))
       signalPassFailure();
   }
 };

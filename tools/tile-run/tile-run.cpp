@@ -284,6 +284,14 @@ static cl::opt<std::string> testMutation(
              "(store-past-end, convert-as-identity)"),
     cl::cat(category));
 
+static cl::opt<bool> opLevelDots(
+    "op-level-dots",
+    cl::desc("Compile tile.dot op by op (operands staged in shared memory "
+             "from registers, no TMA pipeline; experimental, issue 11) "
+             "instead of with the GEMM lowering; never recorded in the "
+             "tuning cache"),
+    cl::cat(category));
+
 namespace {
 
 /// This process's command line (main fills it) and executable, for the
@@ -340,6 +348,7 @@ std::string dumpDirectory() {
 TunerOptions tunerOptions() {
   TunerOptions options;
   options.compile.testMutation = testMutation;
+  options.compile.opLevelDots = opLevelDots;
   options.compile.chip = chipOpt;
   options.printIROfFirst = printIR;
   options.jobs = jobs;

@@ -47,6 +47,10 @@ struct CompileOptions {
   /// compile and compile() returns it. The tuner drops configs over the
   /// device's limits this way (tile/Tuner/Tuner.h).
   std::function<llvm::Error(const LaunchInfo &)> checkLaunch;
+  /// tile-assign-layouts' op-level-dots option: tile.dot operands staged
+  /// in #tile.shared and the dot lowered op by op by the register lowering,
+  /// not by the GEMM lowering (unpipelined: issue 11's first step).
+  bool opLevelDots = false;
 };
 
 /// One tile.kernel, parsed once and compiled for any number of configs.

@@ -44,13 +44,26 @@ def TileAssignLayouts : Pass<"tile-assign-layouts", "::mlir::tile::KernelOp"> {
       thread along the last dimension, a warp across it, the warps down
       the rows (and its slices follow).
 
+    - a `tile.transpose` lays its result out as its input's blocked layout
+      with the two dimensions swapped (or the input as its result's).
+
     A `tile.load` whose tile only feeds `tile.dot` operands is left without
-    a register layout: it lives in shared memory. The layout becomes the
-    tensor type's encoding. Where two layouts meet (a tile that would need a
-    conversion) the pass fails at the op: layout conversions are not
-    implemented yet. The lowerings do not read the encodings yet; the pass
-    is not part of the compile pipeline (`tile-opt --tile-assign-layouts`).
+    a register layout: the GEMM and attention lowerings load it into shared
+    memory themselves. With `op-level-dots` it gets the default blocked
+    layout instead and a `tile.convert_layout` to `#tile.shared` in front
+    of the dot (operands K-major: B as N x K, `transpose_rhs`), so that the
+    register lowering compiles the dot op by op. The layout becomes the
+    tensor type's encoding; then a load or store whose tile's layout runs
+    across its contiguous dimension moves it in the default layout, with a
+    `tile.convert_layout` between. Where two layouts meet in one group the
+    pass fails at the op.
   }];
+  let options = [
+    Option<"opLevelDots", "op-level-dots", "bool", /*default=*/"false",
+           "Lay out tile.dot operands loaded from memory in registers and "
+           "convert them to #tile.shared (for the register lowering) "
+           "instead of leaving them to the GEMM and attention lowerings">
+  ];
 }
 
 def TileHostBufferize : Pass<"tile-host-bufferize", "::mlir::ModuleOp"> {

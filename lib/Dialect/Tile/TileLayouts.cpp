@@ -365,3 +365,35 @@ AffineMap SliceLayoutAttr::getSliceCoordinates(int64_t,
                                                ArrayRef<int64_t>) const {
   return AffineMap();
 }
+
+//===----------------------------------------------------------------------===//
+// #tile.shared
+//===----------------------------------------------------------------------===//
+
+LogicalResult
+SharedLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                         int64_t swizzle) {
+  if (swizzle != 128)
+    return emitError() << "#tile.shared: swizzle = " << swizzle
+                       << " is not supported; use 128";
+  return success();
+}
+
+LogicalResult SharedLayoutAttr::verifyEncoding(
+    ArrayRef<int64_t> shape, Type elementType,
+    function_ref<InFlightDiagnostic()> emitError) const {
+  if (shape.size() != 2 || ShapedType::isDynamicShape(shape))
+    return emitError() << "a tensor laid out as " << *this
+                       << " needs a static 2-d shape";
+  if (!elementType.isIntOrFloat() || elementType.getIntOrFloatBitWidth() % 8)
+    return emitError() << "a tensor laid out as " << *this
+                       << " needs elements of whole bytes, got " << elementType;
+  int64_t rowBytes = shape[1] * (elementType.getIntOrFloatBitWidth() / 8);
+  if (rowBytes % getSwizzle() != 0 || shape[0] % 8 != 0)
+    return emitError() << "a " << shape[0] << " x " << shape[1] << " tile of "
+                       << elementType << " does not fill whole " << getSwizzle()
+                       << "-byte swizzle atoms (" << *this
+                       << "): rows a multiple of 8, a row a multiple of "
+                       << getSwizzle() << " bytes";
+  return success();
+}

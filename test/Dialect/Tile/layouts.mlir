@@ -95,3 +95,25 @@ func.func private @slice_of_slice(tensor<f32, #tile.slice<dim = 0, parent = #til
 // The rows of a wgmma slice must still be whole warpgroup slices.
 // expected-error @+1 {{#tile.wgmma_acc<warpgroups = 1> needs 64 or 128 rows a warpgroup, not 32 rows}}
 func.func private @slice_rows(tensor<32xf32, #tile.slice<dim = 1, parent = #tile.wgmma_acc<warpgroups = 1>>>)
+
+// -----
+
+// #tile.shared: whole 128-byte swizzle atoms (8 rows of 128 bytes).
+// CHECK-LABEL: @staged
+// CHECK-SAME: tensor<128x64xbf16, #tile.shared<swizzle = 128>>
+func.func private @staged(tensor<128x64xbf16, #tile.shared<swizzle = 128>>)
+
+// -----
+
+// expected-error @+1 {{#tile.shared: swizzle = 64 is not supported; use 128}}
+func.func private @swizzle_64(tensor<128x64xbf16, #tile.shared<swizzle = 64>>)
+
+// -----
+
+// expected-error @+1 {{a 128 x 32 tile of 'bf16' does not fill whole 128-byte swizzle atoms (#tile.shared<swizzle = 128>): rows a multiple of 8, a row a multiple of 128 bytes}}
+func.func private @short_rows(tensor<128x32xbf16, #tile.shared<swizzle = 128>>)
+
+// -----
+
+// expected-error @+1 {{a tensor laid out as #tile.shared<swizzle = 128> needs a static 2-d shape}}
+func.func private @rank3(tensor<2x8x64xbf16, #tile.shared<swizzle = 128>>)

@@ -230,4 +230,32 @@ def Tile_SliceLayoutAttr : Tile_Attr<"SliceLayout", "slice",
   let genVerifyDecl = 1;
 }
 
+def Tile_SharedLayoutAttr : Tile_Attr<"SharedLayout", "shared",
+    [DeclareAttrInterfaceMethods<VerifiableTensorEncoding>]> {
+  let summary = "A tile in shared memory, laid out as wgmma reads an operand";
+  let description = [{
+    `#tile.shared<swizzle = 128>`: a 2-d tile of R rows and K columns (K
+    contiguous: a K-major wgmma operand) in shared memory the way TMA
+    writes a box with a 128-byte swizzle and a wgmma matrix descriptor
+    reads it. The columns come in chunks of 128 bytes (64 bf16), one chunk
+    after the other, each R x 128 bytes; in a chunk, row r starts at byte
+    128 r and its 16-byte unit u lies at unit u XOR (r mod 8):
+
+    ```
+    byte of (r, c) = (c / W) 128 R + 128 r + ((16 u) XOR (16 (r mod 8))) + b
+      with W = 128 / element bytes columns a chunk, c mod W = u (16 / element
+      bytes) + b / element bytes
+    ```
+
+    Eight rows (1024 bytes) are one swizzle atom; the buffer starts at a
+    multiple of 1024 bytes. A tile converts to it from registers with
+    `tile.convert_layout` (the register lowering writes each thread's
+    elements at their swizzled places); `tile.dot` reads it through matrix
+    descriptors. Only the 128-byte swizzle exists so far.
+  }];
+  let parameters = (ins "int64_t":$swizzle);
+  let assemblyFormat = "`<` `swizzle` `=` $swizzle `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // TILE_ATTRS_TD

@@ -1,0 +1,38 @@
+// tile.dot op by op (tile-assign-layouts{op-level-dots}, issue 11's first
+// step; not the default): kernels/gemm_nt.mlir's operands are loaded in a
+// blocked layout (16-byte loads), staged in dynamic shared memory as
+// #tile.shared (the TMA 128-byte swizzle: barrier, one st.shared an
+// element, fence.proxy.async, barrier), multiplied by the register
+// lowering's tile.dot pattern (per 64-row slice, four m64n128k16 wgmma over
+// K = 64 from the staged buffers' descriptors, then wait), and C is stored
+// from the wgmma accumulator layout (pairs of bf16). No GEMM lowering, no
+// TMA pipeline: 2 x 16 KiB staged + 1 KiB of alignment slack.
+// RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=128,WARPS=8},tile-assign-layouts{op-level-dots}))' | FileCheck %s --check-prefix=LAYOUTS
+// RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=128,WARPS=8},tile-assign-layouts{op-level-dots}),convert-tile-to-nvgpu)' | FileCheck %s
+// RUN: not tile-opt %tile_src/kernels/gemm.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=128,WARPS=8},tile-assign-layouts{op-level-dots}))' 2>&1 | FileCheck %s --check-prefix=MN-MAJOR
+
+// LAYOUTS: %[[A:.*]] = tile.load {{.*}} -> tensor<128x64xbf16, #tile.blocked<size_per_thread = [1, 8], threads_per_warp = [4, 8], warps = [8, 1], order = [1, 0]>>
+// LAYOUTS: %[[SA:.*]] = tile.convert_layout %[[A]] : {{.*}} -> tensor<128x64xbf16, #tile.shared<swizzle = 128>>
+// LAYOUTS: tile.dot %[[SA]], {{.*}} {transpose_rhs} : tensor<128x64xbf16, #tile.shared<swizzle = 128>>, tensor<128x64xbf16, #tile.shared<swizzle = 128>> -> tensor<128x128xf32, #tile.wgmma_acc<warpgroups = 2>>
+// LAYOUTS: tile.store {{.*}} : tensor<128x128xbf16, #tile.wgmma_acc<warpgroups = 2>>
+
+// CHECK: gpu.func @gemm_nt
+// CHECK-NOT: workgroup(
+// CHECK-SAME: shared_memory = 33792 : i64
+// CHECK: gpu.dynamic_shared_memory
+// CHECK: scf.for {{.*}} -> (vector<64xf32>)
+// CHECK: vector.load {{.*}} vector<8xbf16>
+// CHECK: memref.view
+// CHECK-NEXT: gpu.barrier
+// CHECK: memref.store {{.*}} : memref<8192xbf16, #gpu.address_space<workgroup>>
+// CHECK: nvvm.fence.proxy {kind = #nvvm.proxy_kind<async.shared>, space = #nvvm.shared_space<cta>}
+// CHECK-NEXT: gpu.barrier
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
+// CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
+// CHECK: scf.yield
+// CHECK: vector.store {{.*}} vector<2xbf16>
+// CHECK: gpu.return
+
+// MN-MAJOR: error: 'tile.dot' op takes B as K x N (MN-major); op-level dots read both operands K-major from #tile.shared: store B as N x K and use transpose_rhs
