@@ -22,7 +22,7 @@ PACKAGES=(
   cmake ninja-build g++ lld
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libzstd-dev zlib1g-dev libgtest-dev
-  python3-matplotlib
+  python3-matplotlib xz-utils
 )
 # clang-22 compiles the fuzz build; libclang-rt-22-dev holds
 # libclang_rt.fuzzer, .asan and .ubsan, which -fsanitize=fuzzer,address,

@@ -90,7 +90,8 @@ if grep -qE 'lib(LLVM|MLIR)' <<<"$libs"; then
 fi
 max_version() { # max_version <prefix> <files...>: the newest <prefix>_x.y symbol version
   local prefix="$1"; shift
-  for f in "$@"; do objdump -T "$f"; done | grep -oE "\b${prefix}_[0-9]+(\.[0-9]+)+" |
+  # No such symbol (a libstdc++ linked in) is no error: "" then.
+  for f in "$@"; do objdump -T "$f"; done | { grep -oE "\b${prefix}_[0-9]+(\.[0-9]+)+" || true; } |
     sed "s/^${prefix}_//" | sort -uV | tail -1
 }
 glibc="$(max_version GLIBC "$bin_dir/tile-run" "$bin_dir/tile-opt")"

@@ -16,6 +16,12 @@ config.substitutions.append(("%tile_src", config.tile_src_root))
 config.substitutions.append(("%tile_bin", config.tile_tools_dir))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP", "PATH"])
+# tile-run's tuning cache: one directory for this run of the suite, never
+# the user's (~/.cache/tile), so no test reads a config or kernel that
+# another build recorded. Tests that test the cache set their own.
+config.environment["TILE_CACHE_DIR"] = os.path.join(
+    config.tile_obj_root, "test", "tuning-cache")
+config.environment.pop("XDG_CACHE_HOME", None)
 # `not` and `split-file` (used at the start of RUN lines) come from LLVM's tools.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()

@@ -497,6 +497,9 @@ struct TransposePattern : DistributedPattern<TransposeOp> {
 int64_t convertPitch(RankedTensorType type) {
   int64_t bytes = type.getElementTypeBitWidth() / 8;
   int64_t pitch = type.getShape().back();
+  // checkSupported admits 1, 2 and 4 bytes: within 8 steps the row is a
+  // whole, odd number of words.
+  assert(bytes >= 1 && bytes <= 4 && "8- to 32-bit elements");
   while ((pitch * bytes) % 4 != 0 || ((pitch * bytes) / 4) % 2 == 0)
     ++pitch;
   return pitch;
@@ -814,12 +817,13 @@ LogicalResult checkSupported(Operation *op) {
              << "reads a tile back from #tile.shared into registers, which "
                 "the register lowering does not do yet";
     Type elt = convert.getType().getElementType();
-    if (!elt.isIntOrFloat() || elt.getIntOrFloatBitWidth() < 8)
+    if (!elt.isIntOrFloat() || !llvm::is_contained({8u, 16u, 32u},
+                                                   elt.getIntOrFloatBitWidth()))
       return op->emitOpError()
              << "converts a tile of " << elt
-             << "; the register lowering converts integers and floats of 8 "
-                "bits or more (through shared memory): convert a mask with "
-                "arith.extui first";
+             << "; the register lowering converts integers and floats of 8, "
+                "16 or 32 bits (through shared memory): convert a mask with "
+                "arith.extui first, 64-bit values to 32 bits";
     return success();
   }
   if (!touchesTiles || isa<SplatOp, IotaOp, scf::ForOp, scf::YieldOp,

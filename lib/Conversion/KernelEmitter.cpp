@@ -424,7 +424,8 @@ LogicalResult mlir::tile::lowering::checkLayout(Value tile,
   return where->emitOpError()
          << "has a tile laid out as " << given << ", but the " << lowering
          << " computes it in " << expected
-         << "; a layout conversion is not implemented yet";
+         << "; this lowering converts no layouts: let tile-assign-layouts "
+            "lay the kernel out";
 }
 
 LogicalResult mlir::tile::lowering::checkRegisterBudget(Operation *op,

@@ -52,6 +52,7 @@ private:
                         bool &changed);
   LayoutAttrInterface defaultLayout(RankedTensorType type, int64_t bits);
   void coalesceMemoryAccesses();
+  LogicalResult reconcileTransposes();
   LogicalResult stageDotOperands();
 
   KernelOp kernel;
@@ -76,8 +77,10 @@ LogicalResult LayoutAssignment::require(Value v, LayoutAttrInterface layout,
     return success();
   return op->emitOpError() << "needs " << v.getType() << " laid out as "
                            << layout << " and as " << slot
-                           << ": a layout conversion, which is not "
-                              "implemented yet";
+                           << " in one group of tiles that share a layout; "
+                              "tile-assign-layouts converts only across "
+                              "tile.transpose and at loads and stores: "
+                              "insert a tile.convert_layout";
 }
 
 /// `layout` with dimensions 0 and 1 swapped: what tile.transpose leaves
@@ -328,8 +331,48 @@ LogicalResult LayoutAssignment::run() {
     v.setType(RankedTensorType::get(type.getShape(), type.getElementType(),
                                     layout));
   }
+  if (failed(reconcileTransposes()))
+    return failure();
+  // A conversion whose two sides got one layout (one written in the
+  // program, say) moves nothing.
+  kernel.walk([&](ConvertLayoutOp op) {
+    if (op.getInput().getType() == op.getType()) {
+      op.getResult().replaceAllUsesWith(op.getInput());
+      op.erase();
+    }
+  });
   coalesceMemoryAccesses();
   return opLevelDots ? stageDotOperands() : success();
+}
+
+/// A transpose whose input and result groups were fixed apart (e.g. x +
+/// transpose(x): both sides in one group) keeps each thread's elements:
+/// its result takes the input's layout transposed, and a
+/// tile.convert_layout goes to the layout the result's group has.
+LogicalResult LayoutAssignment::reconcileTransposes() {
+  WalkResult result = kernel.walk([&](TransposeOp op) {
+    auto in = cast<RankedTensorType>(op.getInput().getType());
+    auto out = cast<RankedTensorType>(op.getType());
+    BlockedLayoutAttr swapped =
+        transposed(dyn_cast_or_null<LayoutAttrInterface>(in.getEncoding()));
+    if (!swapped) {
+      op.emitOpError() << "transposes a tile laid out as " << in.getEncoding()
+                       << ": only blocked layouts transpose in registers; "
+                          "transpose a tile loaded from memory or computed "
+                          "element-wise";
+      return WalkResult::interrupt();
+    }
+    if (out.getEncoding() == swapped)
+      return WalkResult::advance();
+    OpBuilder b(op);
+    b.setInsertionPointAfter(op);
+    op.getResult().setType(
+        RankedTensorType::get(out.getShape(), out.getElementType(), swapped));
+    auto convert = ConvertLayoutOp::create(b, op.getLoc(), out, op.getResult());
+    op.getResult().replaceAllUsesExcept(convert.getResult(), convert);
+    return WalkResult::advance();
+  });
+  return failure(result.wasInterrupted());
 }
 
 /// op-level-dots: each tile.dot operand loaded from memory is loaded in the

@@ -108,3 +108,22 @@ tile.kernel @rows(%X: memref<?x?x?xf32> {tile.shape = #tile.shape<B, R, C>},
 // CHECK: arith.index_cast %{{.*}} : index to i32
 // CHECK: arith.constant 2147483647 : i32
 // CHECK: linalg.reduce { arith.minsi } ins(%{{.*}} : tensor<4x8xi32>) outs(%{{.*}} : tensor<8xi32>) dimensions = [0]
+
+// -----
+
+// tile.transpose is linalg.transpose; a layout conversion (layouts are the
+// GPU's) is nothing on the host.
+tile.kernel @transpose(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>},
+                       %Y: memref<?x?xf32> {tile.shape = #tile.shape<C, R>})
+    attributes {params = [], grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %x = tile.load %X[%c0, %c0] : memref<?x?xf32> -> tensor<4x8xf32>
+  %t = tile.transpose %x : tensor<4x8xf32> -> tensor<8x4xf32>
+  %c = tile.convert_layout %t : tensor<8x4xf32> -> tensor<8x4xf32>
+  tile.store %c, %Y[%c0, %c0] : tensor<8x4xf32> -> memref<?x?xf32>
+  tile.return
+}
+
+// CHECK-LABEL: func.func private @transpose_program(
+// CHECK: %[[T:.*]] = linalg.transpose ins(%{{.*}} : tensor<4x8xf32>) outs(%{{.*}} : tensor<8x4xf32>) permutation = [1, 0]
+// CHECK-NOT: tile.convert_layout

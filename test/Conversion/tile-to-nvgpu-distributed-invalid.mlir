@@ -102,3 +102,18 @@ tile.kernel @transpose_too_large(%X: memref<?x?xf32> {tile.shape = #tile.shape<R
   tile.store %y, %Y[%c0, %c0] : tensor<256x256xf32> -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// 64-bit elements do not go through the conversion scratch (its rows are
+// padded to an odd number of 32-bit words).
+tile.kernel @transpose_f64(%X: memref<?x?xf64> {tile.shape = #tile.shape<R, C>},
+                           %Y: memref<?x?xf64> {tile.shape = #tile.shape<C, R>})
+    attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %x = tile.load %X[%c0, %c0] : memref<?x?xf64> -> tensor<32x32xf64>
+  %y = tile.transpose %x : tensor<32x32xf64> -> tensor<32x32xf64>
+  // expected-error @+1 {{'tile.convert_layout' op converts a tile of 'f64'; the register lowering converts integers and floats of 8, 16 or 32 bits (through shared memory): convert a mask with arith.extui first, 64-bit values to 32 bits}}
+  tile.store %y, %Y[%c0, %c0] : tensor<32x32xf64> -> memref<?x?xf64>
+  tile.return
+}

@@ -66,3 +66,29 @@ tile.kernel @transpose_of_accumulator(%A: memref<?x?xbf16> {tile.shape = #tile.s
   tile.store %t, %Y[%c0, %c0] : tensor<64x64xf32> -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// x + transpose(x): the transpose's input and result share a group (one
+// layout), so the result is laid out as the input's transposed and
+// converted back; a conversion the program wrote between two tiles that
+// get one layout is dropped.
+// CHECK-LABEL: tile.kernel @transpose_same_group
+// CHECK: %[[X:.*]] = tile.load {{.*}} -> tensor<64x64xf32, #[[ROWS:tile.blocked<size_per_thread = \[1, 4\], threads_per_warp = \[2, 16\], warps = \[4, 1\], order = \[1, 0\]>]]>
+// CHECK: %[[T:.*]] = tile.transpose %[[X]] : tensor<64x64xf32, #[[ROWS]]> -> tensor<64x64xf32, #[[COLS:tile.blocked<size_per_thread = \[4, 1\], threads_per_warp = \[16, 2\], warps = \[1, 4\], order = \[0, 1\]>]]>
+// CHECK: %[[TC:.*]] = tile.convert_layout %[[T]] : tensor<64x64xf32, #[[COLS]]> -> tensor<64x64xf32, #[[ROWS]]>
+// CHECK: %[[S:.*]] = arith.addf %[[X]], %[[TC]] : tensor<64x64xf32, #[[ROWS]]>
+// CHECK-NOT: tile.convert_layout
+// CHECK: tile.store %[[S]]
+tile.kernel @transpose_same_group(%X: memref<?x?xf32> {tile.shape = #tile.shape<N, N>},
+                                  %Y: memref<?x?xf32> {tile.shape = #tile.shape<N, N>})
+    attributes {params = [], grid = [#tile.expr<"1">],
+                num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %x = tile.load %X[%c0, %c0] : memref<?x?xf32> -> tensor<64x64xf32>
+  %t = tile.transpose %x : tensor<64x64xf32> -> tensor<64x64xf32>
+  %s = arith.addf %x, %t : tensor<64x64xf32>
+  %c = tile.convert_layout %s : tensor<64x64xf32> -> tensor<64x64xf32>
+  tile.store %c, %Y[%c0, %c0] : tensor<64x64xf32> -> memref<?x?xf32>
+  tile.return
+}

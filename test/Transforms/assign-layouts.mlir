@@ -111,7 +111,7 @@ tile.kernel @conflict(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
   %b = tile.load %B[%c0, %c0] : memref<?x?xbf16> -> !b
   %d = tile.dot %a, %b, %init : !a, !b -> !c
   %cols = tile.reduce sum %d dim 0 : !c -> !v
-  // expected-error @+1 {{'tile.broadcast' op needs 'tensor<128xf32>' laid out as #tile.slice<dim = 1, parent = #tile.wgmma_acc<warpgroups = 1>> and as #tile.slice<dim = 0, parent = #tile.wgmma_acc<warpgroups = 1>>: a layout conversion, which is not implemented yet}}
+  // expected-error @+1 {{'tile.broadcast' op needs 'tensor<128xf32>' laid out as #tile.slice<dim = 1, parent = #tile.wgmma_acc<warpgroups = 1>> and as #tile.slice<dim = 0, parent = #tile.wgmma_acc<warpgroups = 1>> in one group of tiles that share a layout; tile-assign-layouts converts only across tile.transpose and at loads and stores: insert a tile.convert_layout}}
   %rows = tile.broadcast %cols dim 1 : !v -> !c
   %sum = arith.addf %d, %rows : !c
   tile.store %sum, %C[%c0, %c0] : !c -> memref<?x?xf32>
