@@ -43,6 +43,7 @@
 #include "tile/Runtime/Timer.h"
 #include "tile/Support/SourceFile.h"
 #include "tile/Support/Version.h"
+#include "tile/Tuner/Export.h"
 #include "tile/Tuner/Tuner.h"
 #include "tile/Tuner/TuningCache.h"
 
@@ -253,6 +254,15 @@ static cl::opt<std::string> reproDir(
              "command.sh (reruns just that config), repro.txt (status, "
              "error, config, shape, dtypes, flags, seed), version.txt, and "
              "the PTX and launch description when it compiled"),
+    cl::cat(category));
+static cl::opt<std::string> exportDir(
+    "export", cl::value_desc("dir"),
+    cl::desc("Write the chosen config (the best of --tune, or the one "
+             "config run; with --compile-only the one config compiled) as "
+             "files a C++ program builds with: <kernel>.ptx, <kernel>.cubin "
+             "(where ptxas is found), <kernel>.launch.txt, and <kernel>.h, "
+             "a header with a typed launch through the CUDA driver API "
+             "(docs/api.md, \"Exporting a kernel\"); one --shape"),
     cl::cat(category));
 static cl::opt<std::string> cacheDir(
     "cache-dir", cl::value_desc("dir"),
@@ -491,6 +501,37 @@ std::string rerunCommand(const std::string &kernelFile,
   for (const std::string &arg : keptArguments())
     cmd += " " + shellQuote(arg);
   return cmd;
+}
+
+/// --export: writes `c`'s compiled kernel under --export's directory.
+void exportChosen(const KernelSource &src, const std::string &shape,
+                  const std::string &device, const ConfigResult &c) {
+  if (exportDir.empty() || !c.compiled())
+    return;
+  ExportOptions options;
+  options.chip = chipOpt;
+  options.ptxas = findPtxas();
+  std::string version;
+  {
+    llvm::raw_string_ostream os(version);
+    printVersion(os, "tile");
+  }
+  options.notes.push_back("@" + src.name() + ", config " + c.label +
+                          ", chosen at " + shape + " (" + dtypeLabel(src) +
+                          ") on " + device + ".");
+  for (llvm::StringRef line : llvm::split(llvm::StringRef(version).rtrim(), '\n'))
+    options.notes.push_back("Exported by " + line.trim().str());
+  auto files = exportKernel(*c.info, exportDir, options);
+  if (!files) {
+    report("--export " + exportDir, files.takeError());
+    return;
+  }
+  llvm::outs() << "exported " << c.label << " to " << exportDir << ":";
+  for (const std::string &f : *files)
+    llvm::outs() << " " << llvm::sys::path::filename(f);
+  if (options.ptxas.empty())
+    llvm::outs() << " (no ptxas: no cubin)";
+  llvm::outs() << "\n";
 }
 
 /// One config to write a reproduction of.
@@ -1298,6 +1339,16 @@ void runShape(KernelSource &src, Reference *reference,
         writeRepro(src, shapeText, shape, deviceName,
                    {c.info->config, c.label, "compiled", "",
                     "the config compiled", &*c.info});
+    // Without a run, the one config compiled is the one chosen.
+    if (!exportDir.empty()) {
+      if (compiled.size() == 1)
+        exportChosen(src, shape, deviceName, compiled.front());
+      else
+        report("--export", makeError("nothing chosen among " +
+                                     llvm::Twine(compiled.size()) +
+                                     " configs without a run: export one "
+                                     "(--config), or tune on a GPU"));
+    }
     // Without a GPU a config is as good as its compile: --compile-only
     // --record-config pins one for compile-only runs (device "no GPU").
     if (recordConfig && compileOnly && compiledOK == compiled.size())
@@ -1666,6 +1717,8 @@ void runShape(KernelSource &src, Reference *reference,
                  << rateText(bandwidth ? results.front().gbps.value_or(0)
                                        : results.front().tflops)
                  << "\n";
+  if (tuned.best())
+    exportChosen(src, shape, deviceName, *tuned.best());
   for (const ConfigResult &c : tuned.results) {
     const LaunchInfo *info = c.compiled() ? &*c.info : nullptr;
     Bindings config = c.compiled() ? c.info->config : c.config;
@@ -1752,6 +1805,13 @@ int main(int argc, char **argv) {
     llvm::errs() << "tile-run: error: --record-config records the config "
                     "given with --config in the tuning cache (--tune records "
                     "its best by itself; --no-cache turns the cache off)\n";
+    return 1;
+  }
+  if (!exportDir.empty() && (targetOpt == "cpu" || shapes.size() > 1)) {
+    llvm::errs() << "tile-run: error: --export writes one config compiled "
+                    "for the GPU: give one --shape"
+                 << (targetOpt == "cpu" ? ", without --target cpu" : "")
+                 << "\n";
     return 1;
   }
   if (targetOpt == "cpu" && compileOnly) {
