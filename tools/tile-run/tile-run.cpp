@@ -451,8 +451,8 @@ std::string shellQuote(llvm::StringRef s) {
 /// shapes or configs or write files: what a rerun of one config keeps.
 std::vector<std::string> keptArguments() {
   static const std::set<std::string> dropped = {
-      "shape", "config", "tune",  "record-config", "json",
-      "emit-ptx", "dump-dir", "repro"};
+      "shape",    "config",   "tune",  "record-config", "json",
+      "emit-ptx", "dump-dir", "repro", "export"};
   auto options = cl::getRegisteredOptions();
   std::vector<std::string> kept;
   bool positionalSeen = false;
