@@ -56,10 +56,10 @@ TuningKey tile::makeTuningKey(const KernelSource &kernel,
                               const std::string &shape,
                               const std::string &device,
                               const std::string &chip) {
-  // The compiler: its version and commit, LLVM's, the chip it targets.
-  std::string compiler;
+  // The compiler: its version and commit (and, for a build from edited
+  // sources, the executable's hash), LLVM's, the chip it targets.
+  std::string compiler = compilerIdentity();
   llvm::raw_string_ostream os(compiler);
-  printVersion(os, "tile");
   os << " chip=" << (chip.empty() ? "default" : chip);
   return {kernel.name(), kernel.contentHash(), shape, dtypeLabel(kernel),
           device, compiler};
