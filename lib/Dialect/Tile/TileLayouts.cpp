@@ -385,11 +385,17 @@ LogicalResult SharedLayoutAttr::verifyEncoding(
   if (shape.size() != 2 || ShapedType::isDynamicShape(shape))
     return emitError() << "a tensor laid out as " << *this
                        << " needs a static 2-d shape";
-  if (!elementType.isIntOrFloat() || elementType.getIntOrFloatBitWidth() % 8)
+  int64_t bits =
+      elementType.isIntOrFloat() ? elementType.getIntOrFloatBitWidth() : 0;
+  if (bits % 8 || bits == 0 || getSwizzle() % (bits / 8) != 0)
     return emitError() << "a tensor laid out as " << *this
-                       << " needs elements of whole bytes, got " << elementType;
-  int64_t rowBytes = shape[1] * (elementType.getIntOrFloatBitWidth() / 8);
-  if (rowBytes % getSwizzle() != 0 || shape[0] % 8 != 0)
+                       << " needs elements of 1, 2, 4 ... bytes that divide "
+                          "the swizzle, got "
+                       << elementType;
+  // A row fills whole swizzle spans: columns a multiple of the elements a
+  // span holds (no product, which could overflow).
+  int64_t perSpan = getSwizzle() / (bits / 8);
+  if (shape[1] % perSpan != 0 || shape[0] % 8 != 0)
     return emitError() << "a " << shape[0] << " x " << shape[1] << " tile of "
                        << elementType << " does not fill whole " << getSwizzle()
                        << "-byte swizzle atoms (" << *this

@@ -117,3 +117,14 @@ func.func private @short_rows(tensor<128x32xbf16, #tile.shared<swizzle = 128>>)
 
 // expected-error @+1 {{a tensor laid out as #tile.shared<swizzle = 128> needs a static 2-d shape}}
 func.func private @rank3(tensor<2x8x64xbf16, #tile.shared<swizzle = 128>>)
+
+// -----
+
+// (found by the dialect fuzzer: the row's bytes overflowed int64)
+// expected-error @+1 {{a 128 x 9223372036854775807 tile of 'bf16' does not fill whole 128-byte swizzle atoms}}
+func.func private @huge_row(tensor<128x9223372036854775807xbf16, #tile.shared<swizzle = 128>>)
+
+// -----
+
+// expected-error @+1 {{a tensor laid out as #tile.shared<swizzle = 128> needs elements of 1, 2, 4 ... bytes that divide the swizzle, got 'i24'}}
+func.func private @odd_width(tensor<128x64xi24, #tile.shared<swizzle = 128>>)
