@@ -733,6 +733,19 @@ LogicalResult checkSupported(Operation *op) {
   auto tileTypes = llvm::concat<Type>(op->getOperandTypes(),
                                       op->getResultTypes());
   bool touchesTiles = llvm::any_of(tileTypes, isTile);
+  // Staged (#tile.shared) tiles come from tile.convert_layout and go to
+  // tile.dot only.
+  for (Type t : op->getResultTypes())
+    if (isShared(t) && !isa<ConvertLayoutOp>(op))
+      return op->emitOpError()
+             << "produces a tile laid out as #tile.shared; only "
+                "tile.convert_layout stages tiles in shared memory (for "
+                "tile.dot): let tile-assign-layouts{op-level-dots} do it";
+  for (Type t : op->getOperandTypes())
+    if (isShared(t) && !isa<DotOp>(op))
+      return op->emitOpError()
+             << "reads a tile laid out as #tile.shared; only tile.dot reads "
+                "staged tiles";
   for (Type t : tileTypes)
     if (isTile(t) && !isShared(t) && !isDistributed(layoutOf(t)))
       return op->emitOpError()

@@ -117,3 +117,4 @@ tile.kernel @transpose_f64(%X: memref<?x?xf64> {tile.shape = #tile.shape<R, C>},
   tile.store %y, %Y[%c0, %c0] : tensor<32x32xf64> -> memref<?x?xf64>
   tile.return
 }
+
