@@ -1524,19 +1524,112 @@ private:
 // rmsnorm: every element exact on the host, uploaded
 //===----------------------------------------------------------------------===//
 
+/// References cheap enough to compute exactly on the host for every
+/// element (no GPU reference kernel): the expected output is computed from
+/// the packed inputs in double, uploaded in fp32 and the kernel's output
+/// checked on the device. A subclass says how (expected()), within what
+/// (bound()) and the output's rows x cols.
+class HostExactReference : public RowShapeReference {
+public:
+  uint64_t deviceBytes(const Bindings &sizes) const override {
+    auto [R, C] = dims(sizes);
+    return uint64_t(R) * C * 4 + (uint64_t(R) / 64 + 1) * (C / 64 + 1) *
+                                     sizeof(TileStats);
+  }
+  void beginShape(const Bindings &sizes) override {
+    std::tie(R, C) = dims(sizes);
+  }
+  void endShape() override {
+    inputs.clear();
+    expectedBuffer.reset();
+  }
+  void noteInput(unsigned argIndex, const std::vector<char> &packed) override {
+    if (inputs.size() <= argIndex)
+      inputs.resize(argIndex + 1);
+    inputs[argIndex] = toFloats(packed, src.args()[argIndex].elementType);
+  }
+
+  llvm::Expected<HostExpected>
+  expectOnHost(llvm::ArrayRef<std::vector<char>> packed,
+               const Bindings &sizes) const override {
+    auto [rows, cols] = dims(sizes);
+    std::vector<std::vector<float>> floats(packed.size());
+    for (auto [i, p] : llvm::enumerate(packed))
+      if (!p.empty())
+        floats[i] = toFloats(p, src.args()[i].elementType);
+    HostExpected out;
+    out.values = expected(floats, rows, cols);
+    out.bound = bound(cols);
+    out.check = rowCheckTiles(outputCols(rows, cols));
+    return out;
+  }
+
+  llvm::Error prepare(CudaDriver &drv, Stream &stream,
+                      llvm::ArrayRef<DeviceTensor>,
+                      const Bindings &) override {
+    auto start = std::chrono::steady_clock::now();
+    auto kernelsOr = ReferenceKernels::get(drv);
+    if (!kernelsOr)
+      return kernelsOr.takeError();
+    kernels = &*kernelsOr;
+    auto values = upload(drv, expected(inputs, R, C));
+    if (!values)
+      return withContext("the " + name() + " reference", values.takeError());
+    expectedBuffer.emplace(std::move(*values));
+    inputs.clear();
+    seconds = secondsSince(start);
+    int64_t cols = outputCols(R, C);
+    return checkReferenceFinite(*kernels, *expectedBuffer, R * C / cols, cols,
+                                nullptr, nullptr, stream, *this,
+                                name() + " reference");
+  }
+
+  llvm::Expected<Verdict> verify(const DeviceTensor &output,
+                                 Stream &stream) override {
+    Verdict v;
+    auto full = checkOnDevice(*kernels, output, *expectedBuffer, nullptr,
+                              nullptr, bound(C), rowCheckTiles(outputCols(R, C)),
+                              stream);
+    if (!full)
+      return full.takeError();
+    v.full = *full;
+    return v;
+  }
+
+protected:
+  using RowShapeReference::RowShapeReference;
+
+  /// The expected output (rows x cols as where() numbers them) from the
+  /// inputs as floats (`floats[i]` for input tensor i), X being R x C.
+  virtual std::vector<float>
+  expected(const std::vector<std::vector<float>> &floats, int64_t rows,
+           int64_t cols) const = 0;
+  /// The bound of the check, X having `cols` columns.
+  virtual ErrorBound bound(int64_t cols) const = 0;
+  /// Columns of the output's rows x cols view (C: Y like X).
+  virtual int64_t outputCols(int64_t rows, int64_t cols) const { return cols; }
+  /// "rmsnorm", "transpose": for messages.
+  virtual std::string name() const = 0;
+
+  double seconds = 0;
+
+private:
+  std::vector<std::vector<float>> inputs;
+  ReferenceKernels *kernels = nullptr;
+  std::optional<DeviceBuffer> expectedBuffer;
+};
+
 /// Y[r, :] = X[r, :] / sqrt(mean(X[r, :]^2) + eps) * W with eps =
 /// kRmsNormEps (the constant of kernels/rmsnorm.mlir; a kernel with another
-/// fails the check, it cannot pass it). A row op this cheap needs no GPU
-/// reference kernel: every element is computed exactly (double) on the
-/// host, uploaded in fp32 and the output checked on the device.
+/// fails the check, it cannot pass it).
 constexpr double kRmsNormEps = 1e-6;
 
-class RmsNormReference : public RowShapeReference {
+class RmsNormReference : public HostExactReference {
 public:
   enum Arg { X, W, Y };
 
   RmsNormReference(const KernelSource &src, const ReferenceOptions &options)
-      : RowShapeReference(src, options, Y) {}
+      : HostExactReference(src, options, Y) {}
 
   llvm::Error checkKernel() const override {
     const auto &args = src.args();
@@ -1558,11 +1651,6 @@ public:
     auto [R, C] = dims(sizes);
     return 4.0 * R * C;
   }
-  uint64_t deviceBytes(const Bindings &sizes) const override {
-    auto [R, C] = dims(sizes);
-    return uint64_t(R) * C * 4 + (uint64_t(R) / 64 + 1) * (C / 64 + 1) *
-                                     sizeof(TileStats);
-  }
   uint64_t hostBytes(const Bindings &sizes) const override {
     auto [R, C] = dims(sizes);
     // X and W as floats, the expected Y.
@@ -1575,63 +1663,6 @@ public:
       return {kRmsNormInputLo, kRmsNormInputHi};
     return {kSoftmaxInputLo, kSoftmaxInputHi};
   }
-  void beginShape(const Bindings &sizes) override {
-    std::tie(R, C) = dims(sizes);
-  }
-  void endShape() override {
-    x = w = {};
-    expected.reset();
-  }
-  void noteInput(unsigned argIndex, const std::vector<char> &packed) override {
-    if (argIndex != X && argIndex != W)
-      return;
-    (argIndex == X ? x : w) =
-        toFloats(packed, src.args()[argIndex].elementType);
-  }
-
-  llvm::Expected<HostExpected>
-  expectOnHost(llvm::ArrayRef<std::vector<char>> inputs,
-               const Bindings &sizes) const override {
-    auto [rows, cols] = dims(sizes);
-    auto floats = [&](unsigned which) {
-      return toFloats(inputs[which], src.args()[which].elementType);
-    };
-    HostExpected out;
-    out.values = exactRows(floats(X), floats(W), rows, cols);
-    out.bound = bound(cols);
-    out.check = rowCheckTiles(cols);
-    return out;
-  }
-
-  llvm::Error prepare(CudaDriver &drv, Stream &stream,
-                      llvm::ArrayRef<DeviceTensor>,
-                      const Bindings &) override {
-    auto start = std::chrono::steady_clock::now();
-    auto kernelsOr = ReferenceKernels::get(drv);
-    if (!kernelsOr)
-      return kernelsOr.takeError();
-    kernels = &*kernelsOr;
-    auto values = upload(drv, exactRows(x, w, R, C));
-    if (!values)
-      return withContext("the rmsnorm reference", values.takeError());
-    expected.emplace(std::move(*values));
-    x = w = {};
-    seconds = secondsSince(start);
-    return checkReferenceFinite(*kernels, *expected, R, C, nullptr, nullptr,
-                                stream, *this, "rmsnorm reference");
-  }
-
-  llvm::Expected<Verdict> verify(const DeviceTensor &output,
-                                 Stream &stream) override {
-    Verdict v;
-    auto full = checkOnDevice(*kernels, output, *expected, nullptr, nullptr,
-                              bound(C), rowCheckTiles(C), stream);
-    if (!full)
-      return full.takeError();
-    v.full = *full;
-    return v;
-  }
-
   std::string description() const override {
     char text[96];
     std::snprintf(text, sizeof(text),
@@ -1642,14 +1673,15 @@ public:
   }
 
 private:
-  ErrorBound bound(int64_t cols) const {
+  std::string name() const override { return "rmsnorm"; }
+  ErrorBound bound(int64_t cols) const override {
     ErrorBound b = rmsNormErrorBound(src.args()[Y].elementType, cols);
     b.scale = options.toleranceScale;
     return b;
   }
-  static std::vector<float> exactRows(const std::vector<float> &xv,
-                                      const std::vector<float> &wv,
-                                      int64_t rows, int64_t cols) {
+  std::vector<float> expected(const std::vector<std::vector<float>> &in,
+                              int64_t rows, int64_t cols) const override {
+    const std::vector<float> &xv = in[X], &wv = in[W];
     std::vector<float> y(size_t(rows) * cols);
     for (int64_t r = 0; r < rows; ++r) {
       const float *row = &xv[size_t(r) * cols];
@@ -1663,22 +1695,16 @@ private:
     }
     return y;
   }
-
-  std::vector<float> x, w;
-  ReferenceKernels *kernels = nullptr;
-  std::optional<DeviceBuffer> expected;
-  double seconds = 0;
 };
 
 /// Y[c, r] = X[r, c]: every element must equal its source exactly (a
-/// transpose rounds nothing), computed on the host, uploaded in fp32 and
-/// checked on the device with a zero bound.
-class TransposeReference : public RowShapeReference {
+/// transpose rounds nothing): a zero bound.
+class TransposeReference : public HostExactReference {
 public:
   enum Arg { X, Y };
 
   TransposeReference(const KernelSource &src, const ReferenceOptions &options)
-      : RowShapeReference(src, options, Y) {}
+      : HostExactReference(src, options, Y) {}
 
   llvm::Error checkKernel() const override {
     const auto &args = src.args();
@@ -1697,84 +1723,28 @@ public:
     return llvm::Error::success();
   }
   double flops(const Bindings &) const override { return 0; }
-  uint64_t deviceBytes(const Bindings &sizes) const override {
-    auto [R, C] = dims(sizes);
-    return uint64_t(R) * C * 4 + (uint64_t(R) / 64 + 1) * (C / 64 + 1) *
-                                     sizeof(TileStats);
-  }
   uint64_t hostBytes(const Bindings &sizes) const override {
     auto [R, C] = dims(sizes);
     return uint64_t(R) * C * 8; // X as floats, the expected Y
   }
-  void beginShape(const Bindings &sizes) override {
-    std::tie(R, C) = dims(sizes);
-  }
-  void endShape() override {
-    x = {};
-    expected.reset();
-  }
-  void noteInput(unsigned argIndex, const std::vector<char> &packed) override {
-    if (argIndex == X)
-      x = toFloats(packed, src.args()[X].elementType);
-  }
-
-  llvm::Expected<HostExpected>
-  expectOnHost(llvm::ArrayRef<std::vector<char>> inputs,
-               const Bindings &sizes) const override {
-    auto [rows, cols] = dims(sizes);
-    HostExpected out;
-    out.values =
-        transposed(toFloats(inputs[X], src.args()[X].elementType), rows, cols);
-    out.check = rowCheckTiles(rows);
-    return out;
-  }
-
-  llvm::Error prepare(CudaDriver &drv, Stream &stream,
-                      llvm::ArrayRef<DeviceTensor>,
-                      const Bindings &) override {
-    auto kernelsOr = ReferenceKernels::get(drv);
-    if (!kernelsOr)
-      return kernelsOr.takeError();
-    kernels = &*kernelsOr;
-    auto values = upload(drv, transposed(x, R, C));
-    if (!values)
-      return withContext("the transpose reference", values.takeError());
-    expected.emplace(std::move(*values));
-    x = {};
-    return checkReferenceFinite(*kernels, *expected, C, R, nullptr, nullptr,
-                                stream, *this, "transpose reference");
-  }
-
-  llvm::Expected<Verdict> verify(const DeviceTensor &output,
-                                 Stream &stream) override {
-    Verdict v;
-    ErrorBound exact; // rtol = atol = floor = 0
-    auto full = checkOnDevice(*kernels, output, *expected, nullptr, nullptr,
-                              exact, rowCheckTiles(R), stream);
-    if (!full)
-      return full.takeError();
-    v.full = *full;
-    return v;
-  }
-
   std::string description() const override {
     return "every element equal to its source (exact, on the host, "
            "uploaded)";
   }
 
 private:
-  static std::vector<float> transposed(const std::vector<float> &xv,
-                                       int64_t rows, int64_t cols) {
+  std::string name() const override { return "transpose"; }
+  ErrorBound bound(int64_t) const override { return ErrorBound(); } // exact
+  int64_t outputCols(int64_t rows, int64_t) const override { return rows; }
+  std::vector<float> expected(const std::vector<std::vector<float>> &in,
+                              int64_t rows, int64_t cols) const override {
+    const std::vector<float> &xv = in[X];
     std::vector<float> y(xv.size());
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t c = 0; c < cols; ++c)
         y[size_t(c) * rows + r] = xv[size_t(r) * cols + c];
     return y;
   }
-
-  std::vector<float> x;
-  ReferenceKernels *kernels = nullptr;
-  std::optional<DeviceBuffer> expected;
 };
 
 //===----------------------------------------------------------------------===//
