@@ -102,4 +102,9 @@ run transpose-unswapped-store $mut/transpose-unswapped-store.mlir $X
 run transpose-unswapped-load $mut/transpose-unswapped-load.mlir $X
 run transpose-convert-as-identity kernels/transpose.mlir $X --test-mutation=convert-as-identity
 run transpose-store-past-end kernels/transpose.mlir $X --test-mutation=store-past-end
+# tile.dot op by op (--op-level-dots: staged operands, the register
+# lowering's dot).
+run control-gemm_nt-op-level kernels/gemm_nt.mlir $G --op-level-dots
+run gemm_nt-skip-k-block-op-level $mut/gemm_nt-skip-k-block.mlir $G2 --op-level-dots
+run gemm_nt-store-past-end-op-level kernels/gemm_nt.mlir $G --op-level-dots --test-mutation=store-past-end
 python3 bench/summarize_mutants.py "$out/mutants.jsonl" | tee "$out/mutants.md"
