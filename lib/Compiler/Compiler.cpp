@@ -515,6 +515,8 @@ KernelSource::compile(const Bindings &config,
   assign.opLevelDots = options.opLevelDots;
   lower.addNestedPass<mlir::tile::KernelOp>(
       mlir::tile::createTileAssignLayouts(assign));
+  lower.addNestedPass<mlir::tile::KernelOp>(
+      mlir::tile::createTilePipelineLoads());
   mlir::tile::ConvertTileToNVGPUOptions convert;
   convert.testMutation = options.testMutation;
   convert.chip = options.chip;

@@ -189,7 +189,8 @@ void ::tile::registerPassesAndPipelines() {
   PassPipelineRegistration<TileToPTXOptions>(
       "tile-to-ptx",
       "Specializes tile kernels for a config and lowers them to PTX "
-      "(tile-specialize, tile-assign-layouts, convert-tile-to-nvgpu, "
+      "(tile-specialize, tile-assign-layouts, tile-pipeline-loads, "
+      "convert-tile-to-nvgpu, "
       "gpu-lower-to-nvvm-pipeline)",
       [](OpPassManager &pm, const TileToPTXOptions &options) {
         mlir::tile::TileSpecializeOptions specialize;
@@ -198,6 +199,8 @@ void ::tile::registerPassesAndPipelines() {
             mlir::tile::createTileSpecialize(specialize));
         pm.addNestedPass<mlir::tile::KernelOp>(
             mlir::tile::createTileAssignLayouts());
+        pm.addNestedPass<mlir::tile::KernelOp>(
+            mlir::tile::createTilePipelineLoads());
         mlir::tile::ConvertTileToNVGPUOptions convert;
         convert.chip = options.chip;
         convert.features = options.features;

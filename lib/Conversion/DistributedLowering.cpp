@@ -22,6 +22,9 @@
 //   tile.convert_layout      through shared memory: each thread writes
 //                            what it holds, a barrier, each reads what it
 //                            will hold
+//   tile.ring_*              a ring of TMA destinations in dynamic shared
+//                            memory with "full" and "empty" mbarriers
+//                            (tile-pipeline-loads makes them)
 //   scf.for / scf.if         upstream's structural type conversion
 //
 // The patterns run under one dialect conversion on the gpu.func the kernel
@@ -158,12 +161,25 @@ struct LoweringState {
   /// shared-window address, and each staging conversion's byte offset in it.
   Value smem, smemPad, smemBase;
   DenseMap<Operation *, int64_t> sharedOffset;
+  /// Each ring (by its tile.ring_alloc in the gpu.func): where its buffers
+  /// start, their size, and its mbarrier groups.
+  struct Ring {
+    int64_t offset = 0, bufferBytes = 0, stages = 0;
+    Value full, empty;
+  };
+  DenseMap<Operation *, Ring> rings;
+  /// The memref that stands for a TMA-loaded kernel argument in the
+  /// gpu.func -> its descriptor (only tile.ring_put reads such arguments).
+  DenseMap<Value, Value> descriptorOf;
 };
 
 class DistributedTypeConverter : public TypeConverter {
 public:
   DistributedTypeConverter() {
     addConversion([](Type t) { return t; });
+    // A ring is the shared-window address of its first buffer.
+    addConversion(
+        [](RingType t) -> Type { return IndexType::get(t.getContext()); });
     addConversion([](RankedTensorType t) -> std::optional<Type> {
       // A staged tile is its shared-window address.
       if (isShared(t))
@@ -680,7 +696,9 @@ struct DotPattern : DistributedPattern<DotOp> {
       accs.push_back(d);
     }
     NVVM::WgmmaGroupSyncAlignedOp::create(rewriter, loc);
-    NVVM::WgmmaWaitGroupSyncOp::create(rewriter, loc, 0);
+    // An async dot's group stays in flight until a tile.dot_wait.
+    if (!op.getAsync())
+      NVVM::WgmmaWaitGroupSyncOp::create(rewriter, loc, 0);
     SmallVector<Value> elems;
     for (Value d : accs)
       for (int64_t i = 0; i < n / 2; ++i)
@@ -688,6 +706,210 @@ struct DotPattern : DistributedPattern<DotOp> {
     rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
         op, VectorType::get({static_cast<int64_t>(elems.size())}, f32),
         elems);
+    return success();
+  }
+};
+
+/// Bytes of one 128-byte-swizzled column chunk of a staged tile, and the
+/// columns it holds.
+struct Chunks {
+  int64_t count, columns, bytes;
+};
+Chunks chunksOf(RankedTensorType tile) {
+  int64_t eltBytes = tile.getElementTypeBitWidth() / 8;
+  int64_t span = cast<SharedLayoutAttr>(tile.getEncoding()).getSwizzle();
+  int64_t columns = span / eltBytes;
+  return {tile.getShape()[1] / columns, columns, tile.getShape()[0] * span};
+}
+
+/// The mbarrier parity to wait for: bit 0 of `phase`.
+Value parityOf(OpBuilder &b, Location loc, Value phase) {
+  return arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ne,
+      arith::RemUIOp::create(b, loc, phase, indexConstant(b, loc, 2)),
+      indexConstant(b, loc, 0));
+}
+
+template <typename Fn>
+void ifThen(OpBuilder &b, Location loc, Value cond, Fn &&body) {
+  auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  body();
+}
+
+constexpr int64_t kBarrierTicks = 10000000; // try_wait's suspend-time hint
+
+struct RingAllocPattern : DistributedPattern<RingAllocOp> {
+  using DistributedPattern::DistributedPattern;
+  LogicalResult
+  matchAndRewrite(RingAllocOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    const LoweringState::Ring &ring = state.rings.at(op);
+    rewriter.replaceOpWithNewOp<arith::AddIOp>(
+        op, state.smemBase, indexConstant(rewriter, op.getLoc(), ring.offset));
+    return success();
+  }
+};
+
+/// Thread 0: waits until buffer `index mod stages` is released by the
+/// readers of load `index - stages` (none for the first `stages` loads),
+/// expects its bytes on the buffer's "full" barrier and issues one TMA
+/// load a 128-byte column chunk (box rows x chunk columns, coordinates
+/// innermost first).
+struct RingPutPattern : DistributedPattern<RingPutOp> {
+  using DistributedPattern::DistributedPattern;
+  LogicalResult
+  matchAndRewrite(RingPutOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    const LoweringState::Ring &ring =
+        state.rings.at(op.getRing().getDefiningOp());
+    Value desc = state.descriptorOf.at(op.getSource());
+    RankedTensorType tile = op.getRing().getType().getTile();
+    Chunks chunks = chunksOf(tile);
+    auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
+    Value index = adaptor.getIndex();
+    Value isThread0 = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq, state.tid, c(0));
+    ifThen(rewriter, loc, isThread0, [&] {
+      Value slot = arith::RemUIOp::create(rewriter, loc, index, c(ring.stages));
+      Value use = arith::DivUIOp::create(rewriter, loc, index, c(ring.stages));
+      Value reused = arith::CmpIOp::create(rewriter, loc,
+                                           arith::CmpIPredicate::uge, index,
+                                           c(ring.stages));
+      ifThen(rewriter, loc, reused, [&] {
+        // The release of load index - stages completed phase use - 1.
+        nvgpu::MBarrierTryWaitParityOp::create(
+            rewriter, loc, ring.empty,
+            parityOf(rewriter, loc,
+                     arith::AddIOp::create(rewriter, loc, use, c(1))),
+            c(kBarrierTicks), slot);
+      });
+      nvgpu::MBarrierArriveExpectTxOp::create(rewriter, loc, ring.full,
+                                              c(ring.bufferBytes), slot,
+                                              Value());
+      auto boxType = MemRefType::get(
+          {tile.getShape()[0], chunks.columns}, tile.getElementType(),
+          MemRefLayoutAttrInterface(),
+          cast<MemRefType>(state.smem.getType()).getMemorySpace());
+      Value buffer = arith::AddIOp::create(
+          rewriter, loc, arith::AddIOp::create(rewriter, loc, state.smemPad,
+                                               c(ring.offset)),
+          arith::MulIOp::create(rewriter, loc, slot, c(ring.bufferBytes)));
+      ValueRange at = adaptor.getIndices();
+      for (int64_t k = 0; k < chunks.count; ++k) {
+        Value view = memref::ViewOp::create(
+            rewriter, loc, boxType, state.smem,
+            arith::AddIOp::create(rewriter, loc, buffer, c(k * chunks.bytes)),
+            ValueRange());
+        Value column = arith::AddIOp::create(rewriter, loc, at[1],
+                                             c(k * chunks.columns));
+        nvgpu::TmaAsyncLoadOp::create(rewriter, loc, view, ring.full, desc,
+                                      ValueRange{column, at[0]}, slot, Value(),
+                                      Value());
+      }
+    });
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// Every thread waits for the load's phase of the buffer's "full" barrier;
+/// the tile is the buffer's address.
+struct RingGetPattern : DistributedPattern<RingGetOp> {
+  using DistributedPattern::DistributedPattern;
+  LogicalResult
+  matchAndRewrite(RingGetOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    const LoweringState::Ring &ring =
+        state.rings.at(op.getRing().getDefiningOp());
+    auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
+    Value index = adaptor.getIndex();
+    Value slot = arith::RemUIOp::create(rewriter, loc, index, c(ring.stages));
+    Value use = arith::DivUIOp::create(rewriter, loc, index, c(ring.stages));
+    nvgpu::MBarrierTryWaitParityOp::create(rewriter, loc, ring.full,
+                                           parityOf(rewriter, loc, use),
+                                           c(kBarrierTicks), slot);
+    rewriter.replaceOpWithNewOp<arith::AddIOp>(
+        op, adaptor.getRing(),
+        arith::MulIOp::create(rewriter, loc, slot, c(ring.bufferBytes)));
+    return success();
+  }
+};
+
+/// Lane 0 of each warp arrives on the buffer's "empty" barrier (initialised
+/// for one arrival a warp) once the warp's lanes are past their reads.
+struct RingReleasePattern : DistributedPattern<RingReleaseOp> {
+  using DistributedPattern::DistributedPattern;
+  LogicalResult
+  matchAndRewrite(RingReleaseOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    const LoweringState::Ring &ring =
+        state.rings.at(op.getRing().getDefiningOp());
+    auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
+    NVVM::SyncWarpOp::create(
+        rewriter, loc,
+        arith::ConstantIntOp::create(rewriter, loc, rewriter.getI32Type(), -1)
+            .getResult());
+    Value lane0 = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq,
+        arith::RemUIOp::create(rewriter, loc, state.tid, c(32)), c(0));
+    Value slot = arith::RemUIOp::create(rewriter, loc, adaptor.getIndex(),
+                                        c(ring.stages));
+    ifThen(rewriter, loc, lane0, [&] {
+      nvgpu::MBarrierArriveOp::create(
+          rewriter, loc, nvgpu::MBarrierTokenType::get(rewriter.getContext()),
+          ring.empty, slot);
+    });
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// wgmma.wait_group as inline PTX that takes the accumulator's registers
+/// in and gives them out again ("+f", as Triton's lowering does): the
+/// values read after the wait are the asm's results, so LLVM cannot move
+/// a read of an in-flight wgmma's registers above the wait (nvvm's
+/// wait_group has no operands: LLVM hoisted the epilogue's conversions
+/// above it, and ptxas then serialized every wgmma of the loop).
+struct DotWaitPattern : DistributedPattern<DotWaitOp> {
+  using DistributedPattern::DistributedPattern;
+  LogicalResult
+  matchAndRewrite(DotWaitOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto vecType = cast<VectorType>(adaptor.getInput().getType());
+    int64_t n = vecType.getNumElements();
+    SmallVector<Value> regs;
+    std::string constraints;
+    for (int64_t i = 0; i < n; ++i) {
+      regs.push_back(vector::ExtractOp::create(rewriter, loc,
+                                               adaptor.getInput(),
+                                               ArrayRef<int64_t>{i}));
+      constraints += (i ? ",=f" : "=f");
+    }
+    for (int64_t i = 0; i < n; ++i)
+      constraints += "," + std::to_string(i);
+    auto structType = LLVM::LLVMStructType::getLiteral(
+        rewriter.getContext(),
+        SmallVector<Type>(n, vecType.getElementType()));
+    auto wait = LLVM::InlineAsmOp::create(
+        rewriter, loc, structType, regs,
+        rewriter.getStringAttr("wgmma.wait_group.sync.aligned " +
+                               std::to_string(op.getPending()) + ";"),
+        rewriter.getStringAttr(constraints), rewriter.getUnitAttr(),
+        UnitAttr(), LLVM::TailCallKindAttr(),
+        LLVM::AsmDialectAttr::get(rewriter.getContext(),
+                                  LLVM::AsmDialect::AD_ATT),
+        ArrayAttr());
+    SmallVector<Value> out;
+    for (int64_t i = 0; i < n; ++i)
+      out.push_back(
+          LLVM::ExtractValueOp::create(rewriter, loc, wait.getRes(), i));
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(op, vecType, out);
     return success();
   }
 };
@@ -736,11 +958,32 @@ LogicalResult checkSupported(Operation *op) {
   // Staged (#tile.shared) tiles come from tile.convert_layout and go to
   // tile.dot only.
   for (Type t : op->getResultTypes())
-    if (isShared(t) && !isa<ConvertLayoutOp>(op))
+    if (isShared(t) && !isa<ConvertLayoutOp, RingGetOp>(op))
       return op->emitOpError()
              << "produces a tile laid out as #tile.shared; only "
-                "tile.convert_layout stages tiles in shared memory (for "
-                "tile.dot): let tile-assign-layouts{op-level-dots} do it";
+                "tile.convert_layout and tile.ring_get stage tiles in shared "
+                "memory (for tile.dot): let tile-assign-layouts{op-level-dots} "
+                "and tile-pipeline-loads do it";
+  if (auto put = dyn_cast<RingPutOp>(op)) {
+    RankedTensorType tile = put.getRing().getType().getTile();
+    int64_t sourceRank = cast<MemRefType>(put.getSource().getType()).getRank();
+    if (tile.getShape()[0] > 256 || tile.getRank() != 2 || sourceRank != 2)
+      return op->emitOpError()
+             << "loads a " << tile.getShape()[0] << "-row tile of a rank-"
+             << sourceRank
+             << " source; the sm_90a lowering loads 2-d tiles of at most 256 "
+                "rows from 2-d sources (one TMA box a 128-byte column chunk)";
+    return success();
+  }
+  if (isa<RingAllocOp, RingGetOp, RingReleaseOp>(op))
+    return success();
+  if (auto wait = dyn_cast<DotWaitOp>(op)) {
+    if (!isa_and_nonnull<WgmmaAccLayoutAttr>(wait.getType().getEncoding()))
+      return op->emitOpError() << "waits for " << wait.getType()
+                               << "; async tile.dot results are laid out as "
+                                  "#tile.wgmma_acc";
+    return success();
+  }
   for (Type t : op->getOperandTypes())
     if (isShared(t) && !isa<DotOp>(op))
       return op->emitOpError()
@@ -910,21 +1153,99 @@ LogicalResult DistributedEmitter::emit() {
   if (unsupported.wasInterrupted())
     return failure();
 
-  createFunction({}, threads);
+  // Arguments that rings load (tile.ring_put) are passed as TMA
+  // descriptors, one box each: a 128-byte column chunk of the ring's tile.
+  llvm::MapVector<Value, nvgpu::TensorMapDescriptorType> tensorMaps;
+  WalkResult badSource = kernel.walk([&](RingPutOp put) {
+    auto arg = dyn_cast<BlockArgument>(put.getSource());
+    if (!arg || arg.getOwner()->getParentOp() != kernel) {
+      put.emitOpError() << "loads from a value that is not an argument of "
+                           "the kernel; the sm_90a lowering passes a ring's "
+                           "source as a TMA descriptor";
+      return WalkResult::interrupt();
+    }
+    RankedTensorType tile = put.getRing().getType().getTile();
+    auto type = tensorMapType({tile.getShape()[0], chunksOf(tile).columns},
+                              tile.getElementType());
+    auto [it, inserted] = tensorMaps.insert({arg, type});
+    if (!inserted && it->second != type) {
+      put.emitOpError() << "loads argument " << arg.getArgNumber()
+                        << " in another box than an earlier tile.ring_put; "
+                           "a TMA descriptor has one box";
+      return WalkResult::interrupt();
+    }
+    for (Operation *user : arg.getUsers())
+      if (!isa<RingPutOp>(user)) {
+        user->emitOpError()
+            << "reads argument " << arg.getArgNumber()
+            << ", which tile.ring_put loads through a TMA descriptor; "
+               "the sm_90a lowering passes it only as that descriptor";
+        return WalkResult::interrupt();
+      }
+    return WalkResult::advance();
+  });
+  if (badSource.wasInterrupted())
+    return failure();
+  createFunction(tensorMaps, threads);
+  LoweringState state;
+  // In the body, each such argument is a memref that stands for its
+  // descriptor; nothing but the ring_put patterns reads it.
+  for (auto &[arg, descriptor] : descriptors) {
+    Value standIn =
+        UnrealizedConversionCastOp::create(b, arg.getType(), descriptor)
+            .getResult(0);
+    map.map(arg, standIn);
+    state.descriptorOf[standIn] = descriptor;
+  }
   // Tiles staged in #tile.shared (tile.dot operands) live in dynamic shared
-  // memory, aligned to the 1024-byte swizzle atom, one buffer each.
+  // memory, aligned to the 1024-byte swizzle atom, one buffer each; rings
+  // after them, `stages` buffers each.
   int64_t sharedBytes = 0;
   DenseMap<Operation *, int64_t> stagedOffsets; // kernel op -> byte offset
+  auto bytesOf = [](RankedTensorType type) {
+    return llvm::alignTo(
+        type.getNumElements() * (type.getElementTypeBitWidth() / 8), kAlign);
+  };
   kernel.walk([&](ConvertLayoutOp op) {
     if (!isShared(op.getType()))
       return;
     stagedOffsets[op] = sharedBytes;
-    RankedTensorType type = op.getType();
-    int64_t bytes = type.getNumElements() * (type.getElementTypeBitWidth() / 8);
-    sharedBytes += llvm::alignTo(bytes, kAlign);
+    sharedBytes += bytesOf(op.getType());
   });
+  SmallVector<LoweringState::Ring> rings; // in walk order
+  kernel.walk([&](RingAllocOp op) {
+    RingType type = op.getType();
+    LoweringState::Ring ring;
+    ring.offset = sharedBytes;
+    ring.bufferBytes = bytesOf(type.getTile());
+    ring.stages = type.getStages();
+    sharedBytes += ring.bufferBytes * ring.stages;
+    rings.push_back(ring);
+  });
+  if (sharedBytes > kMaxSharedMemory)
+    return kernel.emitOpError()
+           << "stages " << sharedBytes
+           << " bytes of tile.dot operands in shared memory, more than the "
+           << kMaxSharedMemory
+           << " a block has on sm_90; use smaller tiles or fewer stages";
   if (sharedBytes)
     allocateSharedMemory();
+  if (!rings.empty()) {
+    Value isThread0 = eq(tid, idx(0));
+    for (LoweringState::Ring &ring : rings) {
+      auto group = nvgpu::MBarrierGroupType::get(ctx, smemSpace(), ring.stages);
+      ring.full = nvgpu::MBarrierCreateOp::create(b, group);
+      ring.empty = nvgpu::MBarrierCreateOp::create(b, group);
+      for (int64_t s = 0; s < ring.stages; ++s) {
+        nvgpu::MBarrierInitOp::create(b, ring.full, idx(1), idx(s), isThread0);
+        nvgpu::MBarrierInitOp::create(b, ring.empty, idx(*warps), idx(s),
+                                      isThread0);
+      }
+    }
+    for (auto &[arg, descriptor] : descriptors)
+      nvgpu::TmaPrefetchOp::create(b, descriptor, isThread0);
+    publishBarrierInits();
+  }
   for (Operation &op : kernel.getBody().front().without_terminator())
     b.clone(op, map);
   gpu::ReturnOp::create(b);
@@ -944,9 +1265,12 @@ LogicalResult DistributedEmitter::emit() {
     op->erase();
   }
 
-  LoweringState state;
   state.tid = tid;
   state.options = options;
+  {
+    unsigned i = 0;
+    func.walk([&](RingAllocOp op) { state.rings[op] = rings[i++]; });
+  }
   if (sharedBytes) {
     state.smem = smem;
     state.smemPad = pad;
@@ -1015,7 +1339,10 @@ LogicalResult DistributedEmitter::emit() {
   RewritePatternSet patterns(ctx);
   patterns.add<SplatPattern, IotaPattern, LoadPattern, StorePattern,
                ReducePattern, BroadcastPattern, TransposePattern,
-               ConvertLayoutPattern, DotPattern>(converter, ctx, state);
+               ConvertLayoutPattern, DotPattern, RingAllocPattern,
+               RingPutPattern, RingGetPattern, RingReleasePattern,
+               DotWaitPattern>(
+      converter, ctx, state);
   patterns.add<ElementwisePattern>(converter, ctx);
   scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                        target);
@@ -1023,6 +1350,8 @@ LogicalResult DistributedEmitter::emit() {
     return kernel.emitOpError()
            << "could not be lowered op by op (see the error above); this is "
               "a bug of the register lowering";
+  for (auto &[standIn, descriptor] : state.descriptorOf)
+    standIn.getDefiningOp()->erase();
   func->setAttr("tile.launch",
                 launchAttr(threads, sharedBytes ? sharedBytes + kSharedMemorySlack
                                                 : 0));

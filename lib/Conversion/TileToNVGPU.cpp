@@ -849,8 +849,8 @@ struct ConvertTileToNVGPUPass
       bool staged = false;
       kernel.walk([&](DotOp dot) {
         ++dots;
-        if (auto convert = dot.getLhs().getDefiningOp<ConvertLayoutOp>())
-          staged |= isa<SharedLayoutAttr>(convert.getType().getEncoding());
+        staged |= isa_and_nonnull<SharedLayoutAttr>(
+            dot.getLhs().getType().getEncoding());
       });
       LogicalResult lowered =
           dots == 0 || staged

@@ -66,6 +66,40 @@ def TileAssignLayouts : Pass<"tile-assign-layouts", "::mlir::tile::KernelOp"> {
   ];
 }
 
+def TilePipelineLoads : Pass<"tile-pipeline-loads", "::mlir::tile::KernelOp"> {
+  let summary = "Loads operands of tile.dot several loop iterations ahead";
+  let description = [{
+    Runs after `tile-assign-layouts{op-level-dots}`. In an `scf.for`, a
+    `tile.load` whose only use is a `tile.convert_layout` to `#tile.shared`
+    (a `tile.dot` operand staged in shared memory) is replaced by a ring of
+    `num_stages` buffers (the kernel's attribute, bound by the config):
+
+    ```
+    %r = tile.ring_alloc                      // before the loop
+    for j in [0, num_stages - 1):             // prologue
+      if lb + j * step < ub:  tile.ring_put %r[j], %src[indices at lb + j * step]
+    scf.for %iv = %lb to %ub step %step {
+      %i = (%iv - %lb) / %step
+      %t = tile.ring_get %r[%i]               // where the conversion was
+      ... uses of %t (tile.dot) ...
+      tile.ring_release %r[%i]                // after the last use
+      if %iv + (num_stages - 1) * step < ub:  // refill, at the end
+        tile.ring_put %r[%i + num_stages - 1], %src[indices then]
+    }
+    ```
+
+    The load's indices must be loop-invariant or pure functions of the
+    induction variable (they are recomputed for the iteration loaded); its
+    source must be a kernel argument that only such loads read, with one
+    tile type (sm_90a loads it with a TMA descriptor of that box). Other
+    loads stay as they are (staged synchronously by the register
+    lowering). A kernel without `num_stages`, or with fewer than 2, is
+    left alone.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def TileHostBufferize : Pass<"tile-host-bufferize", "::mlir::ModuleOp"> {
   let summary = "One-shot bufferization as the CPU path needs it";
   let description = [{

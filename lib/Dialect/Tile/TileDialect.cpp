@@ -18,6 +18,9 @@ using namespace mlir::tile;
 #define GET_ATTRDEF_CLASSES
 #include "tile/Dialect/Tile/TileAttrs.cpp.inc"
 
+#define GET_TYPEDEF_CLASSES
+#include "tile/Dialect/Tile/TileTypes.cpp.inc"
+
 namespace {
 /// Prints tiles as `!BLOCK_MxBLOCK_Nxf32` aliases instead of repeating
 /// `tensor<?x?xf32, #tile.shape<BLOCK_M, BLOCK_N>>` at every use.
@@ -50,6 +53,7 @@ void TileDialect::initialize() {
 #include "tile/Dialect/Tile/TileOps.cpp.inc"
       >();
   registerAttributes();
+  registerTypes();
 }
 
 void TileDialect::registerAttributes() {
@@ -246,4 +250,23 @@ std::string mlir::tile::formatTileDims(ArrayRef<TileDim> dims) {
     out += dim.str();
   }
   return out;
+}
+
+void TileDialect::registerTypes() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "tile/Dialect/Tile/TileTypes.cpp.inc"
+      >();
+}
+
+LogicalResult RingType::verify(function_ref<InFlightDiagnostic()> emitError,
+                               int64_t stages, RankedTensorType tile) {
+  if (stages < 1 || stages > 32)
+    return emitError() << "!tile.ring: " << stages
+                       << " stages; a ring has 1 to 32 buffers";
+  if (!isa_and_nonnull<SharedLayoutAttr>(tile.getEncoding()))
+    return emitError() << "!tile.ring holds tiles laid out in shared memory "
+                          "(#tile.shared), got "
+                       << tile;
+  return success();
 }

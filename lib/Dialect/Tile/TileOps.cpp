@@ -357,6 +357,23 @@ void StoreOp::getEffects(
 }
 
 //===----------------------------------------------------------------------===//
+// tile.ring_put, tile.ring_get
+//===----------------------------------------------------------------------===//
+
+LogicalResult RingPutOp::verify() {
+  return verifyBlockAccess(*this, getSource().getType(),
+                           getRing().getType().getTile(), getIndices().size(),
+                           "source");
+}
+
+LogicalResult RingGetOp::verify() {
+  if (getResult().getType() != getRing().getType().getTile())
+    return emitOpError() << "gives " << getResult().getType()
+                         << ", but the ring holds " << getRing().getType().getTile();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // tile.dot
 //===----------------------------------------------------------------------===//
 

@@ -17,6 +17,9 @@
 #define GET_ATTRDEF_CLASSES
 #include "tile/Dialect/Tile/TileAttrs.h.inc"
 
+#define GET_TYPEDEF_CLASSES
+#include "tile/Dialect/Tile/TileTypes.h.inc"
+
 namespace mlir::tile {
 
 /// One dimension of a tile: a static extent or a symbol.

@@ -21,8 +21,10 @@ def Tile_Dialect : Dialect {
     binds a configuration and turns these into static tensors.
   }];
   let useDefaultAttributePrinterParser = 1;
+  let useDefaultTypePrinterParser = 1;
   let extraClassDeclaration = [{
     void registerAttributes();
+    void registerTypes();
   }];
 }
 

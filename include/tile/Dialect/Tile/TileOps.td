@@ -4,6 +4,7 @@
 
 include "tile/Dialect/Tile/TileDialect.td"
 include "tile/Dialect/Tile/TileAttrs.td"
+include "tile/Dialect/Tile/TileTypes.td"
 include "mlir/IR/OpAsmInterface.td"
 include "mlir/IR/SymbolInterfaces.td"
 include "mlir/Interfaces/ControlFlowInterfaces.td"
@@ -202,14 +203,38 @@ def Tile_DotOp : Tile_Op<"dot", [Pure, AllTypesMatch<["acc", "result"]>]> {
 
     This is one warpgroup MMA (`wgmma`) sequence on sm_90 and `mma.sync` on
     sm_80: `transpose_rhs` selects the K-major layout of the B operand.
+
+    With `async` (set by tile-pipeline-loads) the product may still be
+    running when the op returns: its result may only be the accumulator of
+    the next `async` dot or the operand of `tile.dot_wait`, and its
+    operands (tiles in shared memory) must stay untouched until a
+    `tile.dot_wait` says the dot has completed.
   }];
   let arguments = (ins Tile_Tile:$lhs, Tile_Tile:$rhs, Tile_Tile:$acc,
-                       UnitAttr:$transpose_rhs);
+                       UnitAttr:$transpose_rhs, UnitAttr:$async);
   let results = (outs Tile_Tile:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs `,` $acc attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
   }];
   let hasVerifier = 1;
+}
+
+def Tile_DotWaitOp : Tile_Op<"dot_wait", [AllTypesMatch<["input", "result"]>]> {
+  let summary = "Waits until at most a number of async tile.dots run";
+  let description = [{
+    `%d = tile.dot_wait %acc {pending = 1} : !acc` returns when every
+    `async` `tile.dot` issued before it has completed except the last
+    `pending` ones (on sm_90a `wgmma.wait_group pending`). Its result is
+    its operand: with `pending = 0` a value any op may read, else still
+    only the accumulator of the next async dot. tile-pipeline-loads puts
+    one with `pending = 1` after each async dot of a loop (the dot of the
+    previous iteration is then done and its operands may be released) and
+    one with `pending = 0` after the loop.
+  }];
+  let arguments = (ins Tile_Tile:$input,
+                       ConfinedAttr<I64Attr, [IntNonNegative]>:$pending);
+  let results = (outs Tile_Tile:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
 def Tile_ReduceOp : Tile_Op<"reduce", [Pure]> {
@@ -280,6 +305,70 @@ def Tile_ConvertLayoutOp : Tile_Op<"convert_layout", [Pure]> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Loading ahead: rings of shared-memory buffers (tile-pipeline-loads)
+//===----------------------------------------------------------------------===//
+
+def Tile_RingAllocOp : Tile_Op<"ring_alloc"> {
+  let summary = "Shared-memory buffers for tiles loaded ahead";
+  let description = [{
+    `%r = tile.ring_alloc : !tile.ring<4, tensor<128x64xbf16, #tile.shared<swizzle = 128>>>`
+    reserves the ring's buffers and barriers for the rest of the kernel.
+    Made by tile-pipeline-loads, before the loop whose loads it moves
+    ahead.
+  }];
+  let results = (outs Tile_RingType:$ring);
+  let assemblyFormat = "attr-dict `:` type($ring)";
+}
+
+def Tile_RingPutOp : Tile_Op<"ring_put"> {
+  let summary = "Starts loading a tile into the next buffer of a ring";
+  let description = [{
+    `tile.ring_put %r[%i], %src[%m, %k] : !ring, memref<?x?xbf16>` starts an
+    asynchronous copy of the box at `[%m, %k]` of `%src` (the extent of the
+    ring's tile; zeros past the source's ends, as `tile.load`) into buffer
+    `%i mod stages`, once the readers of load `%i - stages` released it.
+    One thread issues it (on sm_90a a TMA load per 128-byte column chunk,
+    completing on the buffer's "full" mbarrier); the others go on.
+    Puts into one ring are numbered 0, 1, 2, ... in program order.
+  }];
+  let arguments = (ins Tile_RingType:$ring, Index:$index,
+                       AnyRankedOrUnrankedMemRef:$source,
+                       Variadic<Index>:$indices);
+  let assemblyFormat = [{
+    $ring `[` $index `]` `,` $source `[` $indices `]` attr-dict `:`
+    type($ring) `,` type($source)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_RingGetOp : Tile_Op<"ring_get"> {
+  let summary = "Waits for a ring's load and gives its tile";
+  let description = [{
+    `%t = tile.ring_get %r[%i] : !ring -> tensor<128x64xbf16, #tile.shared<swizzle = 128>>`
+    waits until load `%i` (`tile.ring_put %r[%i]`) has landed and gives
+    the tile in buffer `%i mod stages`, staged in shared memory for
+    `tile.dot`. The tile stays valid until `tile.ring_release %r[%i]`.
+  }];
+  let arguments = (ins Tile_RingType:$ring, Index:$index);
+  let results = (outs Tile_Tile:$result);
+  let assemblyFormat = [{
+    $ring `[` $index `]` attr-dict `:` type($ring) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Tile_RingReleaseOp : Tile_Op<"ring_release"> {
+  let summary = "Says that the readers of a ring's buffer are done";
+  let description = [{
+    `tile.ring_release %r[%i] : !ring`: every thread has finished reading
+    the tile of load `%i` (its `tile.dot`s have completed), so that load
+    `%i + stages` may overwrite buffer `%i mod stages`.
+  }];
+  let arguments = (ins Tile_RingType:$ring, Index:$index);
+  let assemblyFormat = "$ring `[` $index `]` attr-dict `:` type($ring)";
 }
 
 def Tile_SplatOp : Tile_Op<"splat", [Pure,

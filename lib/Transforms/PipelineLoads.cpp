@@ -1,0 +1,345 @@
+//===- PipelineLoads.cpp - tile.dot operands loaded iterations ahead ------===//
+//
+// The software pipelining of a GEMM main loop, as a rewrite of tile ops: a
+// loop-carried load of a dot operand that tile-assign-layouts staged in
+// shared memory (tile.load -> tile.convert_layout to #tile.shared) becomes
+// a ring of num_stages buffers, filled num_stages - 1 iterations ahead
+// (tile.ring_put), waited for where the conversion was (tile.ring_get) and
+// released after its last use (tile.ring_release). Triton's pipeliner does
+// the same to its local_alloc/async_copy ops; upstream's
+// scf::pipelineForLoop (which peels prologue and epilogue stages) is not
+// used because a ring keeps the loop whole: the puts past the end are
+// guarded instead, so the loop needs no trip count known here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "tile/Transforms/Passes.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::tile {
+#define GEN_PASS_DEF_TILEPIPELINELOADS
+#include "tile/Transforms/Passes.h.inc"
+} // namespace mlir::tile
+
+using namespace mlir;
+using namespace mlir::tile;
+
+namespace {
+
+bool isShared(Type t) {
+  auto tensor = dyn_cast<RankedTensorType>(t);
+  return tensor && isa_and_nonnull<SharedLayoutAttr>(tensor.getEncoding());
+}
+
+/// Whether `v` can be computed for another iteration of `loop`: defined
+/// outside it, its induction variable, or a pure op of its body (no
+/// regions) of such values. Iteration arguments cannot: they are only
+/// known for the current iteration.
+bool recomputable(Value v, scf::ForOp loop) {
+  if (v == loop.getInductionVar())
+    return true;
+  if (!loop->isAncestor(v.getParentRegion()->getParentOp()))
+    return true;
+  Operation *op = v.getDefiningOp();
+  if (!op || op->getBlock() != loop.getBody() || op->getNumRegions() != 0 ||
+      !isPure(op))
+    return false;
+  return llvm::all_of(op->getOperands(),
+                      [&](Value x) { return recomputable(x, loop); });
+}
+
+/// `v` (recomputable) at the iteration whose induction variable is `iv`:
+/// the ops of its backward slice in the body cloned with `iv` in place of
+/// the induction variable.
+Value recompute(OpBuilder &b, Value v, scf::ForOp loop, IRMapping &mapping) {
+  if (Value known = mapping.lookupOrNull(v))
+    return known;
+  Operation *op = v.getDefiningOp();
+  if (!op || op->getBlock() != loop.getBody())
+    return v; // defined outside the loop
+  for (Value x : op->getOperands())
+    recompute(b, x, loop, mapping);
+  Operation *clone = b.clone(*op, mapping);
+  return clone->getResult(cast<OpResult>(v).getResultNumber());
+}
+
+/// A load moved ahead: its conversion to #tile.shared and the ring that
+/// replaces both.
+struct Candidate {
+  LoadOp load;
+  ConvertLayoutOp convert;
+  Value ring;
+};
+
+class LoadPipeliner {
+public:
+  LoadPipeliner(KernelOp kernel, int64_t stages)
+      : kernel(kernel), stages(stages) {}
+  void run();
+
+private:
+  std::optional<Candidate> candidate(LoadOp load, scf::ForOp loop);
+  void pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads);
+  void emitPuts(OpBuilder &b, scf::ForOp loop, ArrayRef<Candidate> loads,
+                Value iv, Value index);
+  bool makeDotsAsync(scf::ForOp loop, ArrayRef<RingGetOp> gets, Value index);
+
+  KernelOp kernel;
+  int64_t stages;
+};
+
+std::optional<Candidate> LoadPipeliner::candidate(LoadOp load,
+                                                  scf::ForOp loop) {
+  if (!load->hasOneUse())
+    return std::nullopt;
+  auto convert = dyn_cast<ConvertLayoutOp>(*load->getUsers().begin());
+  if (!convert || convert->getBlock() != loop.getBody() ||
+      !isShared(convert.getType()))
+    return std::nullopt;
+  // A TMA box in two dimensions (sm_90a's ring_put).
+  if (load.getType().getRank() != 2 ||
+      cast<MemRefType>(load.getSource().getType()).getRank() != 2)
+    return std::nullopt;
+  if (!llvm::all_of(load.getIndices(),
+                    [&](Value v) { return recomputable(v, loop); }))
+    return std::nullopt;
+  return Candidate{load, convert, Value()};
+}
+
+void LoadPipeliner::run() {
+  llvm::MapVector<scf::ForOp, SmallVector<Candidate>> byLoop;
+  // Kernel argument -> the staged tile type its candidate loads read, or
+  // null when one of its uses is not such a load: a ring's source is
+  // loaded through a TMA descriptor of one box, which replaces the
+  // argument on sm_90a.
+  DenseMap<Value, Type> sourceTile;
+  kernel.walk([&](LoadOp load) {
+    auto loop = dyn_cast<scf::ForOp>(load->getParentOp());
+    // A ring counts its loads from 0 for the life of the kernel: a loop
+    // that runs more than once (inside another loop) would restart the
+    // count with its barriers' phases advanced.
+    if (loop && loop->getParentOfType<LoopLikeOpInterface>())
+      return;
+    std::optional<Candidate> c = loop ? candidate(load, loop) : std::nullopt;
+    if (c)
+      byLoop[loop].push_back(*c);
+  });
+  for (auto &[loop, loads] : byLoop)
+    for (Candidate &c : loads) {
+      Value src = c.load.getSource();
+      if (!isa<BlockArgument>(src) ||
+          cast<BlockArgument>(src).getOwner()->getParentOp() != kernel)
+        sourceTile[src] = Type();
+      else if (!sourceTile.count(src))
+        sourceTile[src] = c.convert.getType();
+      else if (sourceTile[src] != c.convert.getType())
+        sourceTile[src] = Type();
+    }
+  for (auto &[src, tile] : sourceTile) {
+    if (!tile)
+      continue;
+    for (Operation *user : src.getUsers()) {
+      auto load = dyn_cast<LoadOp>(user);
+      bool isCandidate = false;
+      if (load)
+        if (auto loop = dyn_cast<scf::ForOp>(load->getParentOp());
+            loop && byLoop.count(loop))
+          isCandidate = llvm::any_of(byLoop[loop], [&](const Candidate &c) {
+            return c.load == load;
+          });
+      if (!isCandidate)
+        tile = Type();
+    }
+  }
+  for (auto &[loop, loads] : byLoop) {
+    SmallVector<Candidate> kept;
+    for (Candidate &c : loads)
+      if (sourceTile.lookup(c.load.getSource()))
+        kept.push_back(c);
+    if (!kept.empty())
+      pipeline(loop, kept);
+  }
+}
+
+/// Puts the candidates' loads of the iteration at `iv` into their rings
+/// at `index`, if that iteration exists.
+void LoadPipeliner::emitPuts(OpBuilder &b, scf::ForOp loop,
+                             ArrayRef<Candidate> loads, Value iv,
+                             Value index) {
+  Location loc = loop.getLoc();
+  Value exists = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, iv,
+                                       loop.getUpperBound());
+  auto ifOp = scf::IfOp::create(b, loc, exists, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  IRMapping mapping;
+  mapping.map(loop.getInductionVar(), iv);
+  for (Candidate c : loads) {
+    SmallVector<Value> indices;
+    for (Value v : c.load.getIndices())
+      indices.push_back(recompute(b, v, loop, mapping));
+    RingPutOp::create(b, c.load.getLoc(), c.ring, index, c.load.getSource(),
+                      indices);
+  }
+}
+
+void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) {
+  OpBuilder b(loop);
+  Location loc = loop.getLoc();
+  Value lb = loop.getLowerBound(), step = loop.getStep();
+  for (Candidate &c : loads)
+    c.ring = RingAllocOp::create(
+        b, c.load.getLoc(),
+        RingType::get(kernel.getContext(), stages, c.convert.getType()));
+
+  // Prologue: loads 0 .. stages-2 in flight before the loop.
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value ahead = arith::ConstantIndexOp::create(b, loc, stages - 1);
+  auto prologue = scf::ForOp::create(b, loc, zero, ahead, one);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(prologue.getBody()->getTerminator());
+    Value j = prologue.getInductionVar();
+    Value iv = arith::AddIOp::create(
+        b, loc, lb, arith::MulIOp::create(b, loc, j, step));
+    emitPuts(b, loop, loads, iv, j);
+  }
+
+  // In the loop: the load number (iterations run lb, lb + step, ... with
+  // step > 0, so iv - lb is never negative), a get where each conversion
+  // was, a release after its last use, the refill at the end.
+  Block *body = loop.getBody();
+  b.setInsertionPointToStart(body);
+  Value iv = loop.getInductionVar();
+  Value index = arith::DivUIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, iv, lb), step);
+  SmallVector<RingGetOp> gets;
+  for (Candidate &c : loads) {
+    b.setInsertionPoint(c.convert);
+    auto get = RingGetOp::create(b, c.convert.getLoc(), c.convert.getType(),
+                                 c.ring, index);
+    c.convert.getResult().replaceAllUsesWith(get.getResult());
+    c.convert.erase();
+    c.load.erase();
+    gets.push_back(get);
+  }
+  if (!makeDotsAsync(loop, gets, index)) {
+    for (RingGetOp get : gets) {
+      Operation *last = get;
+      for (Operation *user : get->getUsers())
+        if (Operation *inBody = body->findAncestorOpInBlock(*user);
+            inBody && last->isBeforeInBlock(inBody))
+          last = inBody;
+      b.setInsertionPointAfter(last);
+      RingReleaseOp::create(b, get.getLoc(), get.getRing(), index);
+    }
+  }
+  b.setInsertionPoint(body->getTerminator());
+  Value nextIndex = arith::AddIOp::create(b, loc, index, ahead);
+  Value nextIv = arith::AddIOp::create(
+      b, loc, iv, arith::MulIOp::create(b, loc, ahead, step));
+  emitPuts(b, loop, loads, nextIv, nextIndex);
+}
+
+/// When every ring tile of `loop` is read only by tile.dots that
+/// accumulate into a loop-carried value (the accumulator an iteration
+/// argument, the result yielded in its place and used nowhere else), lets
+/// those dots run across iterations, as a GEMM main loop does:
+///
+///   %d = tile.dot %a, %b, %acc {async}
+///   %w = tile.dot_wait %d {pending = 1}   // the previous iteration's dot
+///   if (%i >= 1) tile.ring_release %r[%i - 1]   // is done: its buffers free
+///   scf.yield %w
+///   ...
+///   %sum = tile.dot_wait %loop_result {pending = 0}   // after the loop
+///
+/// The last iteration's buffers are never released: no load follows the
+/// loop. Returns false (nothing changed) otherwise.
+bool LoadPipeliner::makeDotsAsync(scf::ForOp loop, ArrayRef<RingGetOp> gets,
+                                  Value index) {
+  SetVector<DotOp> dots;
+  for (RingGetOp get : gets)
+    for (Operation *user : get->getUsers()) {
+      auto dot = dyn_cast<DotOp>(user);
+      if (!dot || dot->getBlock() != loop.getBody())
+        return false;
+      dots.insert(dot);
+    }
+  auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+  for (DotOp dot : dots) {
+    auto acc = dyn_cast<BlockArgument>(dot.getAcc());
+    if (!acc || acc.getOwner() != loop.getBody() || acc.getArgNumber() == 0 ||
+        !acc.hasOneUse() || !dot->hasOneUse() ||
+        *dot->getUsers().begin() != yield.getOperation() ||
+        yield.getOperand(acc.getArgNumber() - 1) != dot.getResult())
+      return false;
+  }
+  OpBuilder b(loop);
+  Location loc = loop.getLoc();
+  for (DotOp dot : dots) {
+    dot.setAsync(true);
+    b.setInsertionPointAfter(dot);
+    auto wait = DotWaitOp::create(b, dot.getLoc(), dot.getType(),
+                                  dot.getResult(), /*pending=*/1);
+    dot.getResult().replaceAllUsesExcept(wait.getResult(), wait);
+  }
+  b.setInsertionPoint(loop.getBody()->getTerminator());
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value notFirst =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, index, one);
+  auto ifOp = scf::IfOp::create(b, loc, notFirst, /*withElseRegion=*/false);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  Value previous = arith::SubIOp::create(b, loc, index, one);
+  for (RingGetOp get : gets)
+    RingReleaseOp::create(b, get.getLoc(), get.getRing(), previous);
+  b.setInsertionPointAfter(loop);
+  for (DotOp dot : dots) {
+    auto acc = cast<BlockArgument>(dot.getAcc());
+    Value result = loop.getResult(acc.getArgNumber() - 1);
+    auto wait = DotWaitOp::create(b, dot.getLoc(), result.getType(), result,
+                                  /*pending=*/0);
+    result.replaceAllUsesExcept(wait.getResult(), wait);
+  }
+  return true;
+}
+
+struct TilePipelineLoadsPass
+    : public mlir::tile::impl::TilePipelineLoadsBase<TilePipelineLoadsPass> {
+  void runOnOperation() override {
+    KernelOp kernel = getOperation();
+    ExprAttr expr = kernel.getNumStagesAttr();
+    if (!expr)
+      return;
+    if (!kernel.isSpecialized()) {
+      kernel.emitOpError() << "has unbound parameters; run tile-specialize "
+                              "before tile-pipeline-loads (num_stages)";
+      return signalPassFailure();
+    }
+    ::tile::Bindings config;
+    for (NamedAttribute entry : kernel.getConfigAttr())
+      config[entry.getName()] = cast<IntegerAttr>(entry.getValue()).getInt();
+    auto stages = expr.evaluate(config);
+    if (!stages) {
+      kernel.emitOpError() << "num_stages: " << llvm::toString(stages.takeError());
+      return signalPassFailure();
+    }
+    if (*stages < 2)
+      return;
+    if (*stages > 32) {
+      kernel.emitOpError() << "num_stages = " << *stages
+                           << " is more than 32 buffers a ring; bind fewer";
+      return signalPassFailure();
+    }
+    LoadPipeliner(kernel, *stages).run();
+  }
+};
+
+} // namespace
