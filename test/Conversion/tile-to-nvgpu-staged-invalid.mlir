@@ -9,8 +9,31 @@ tile.kernel @load_shared(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>},
                          %Y: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>})
     attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
   %c0 = arith.constant 0 : index
-  // expected-error @+1 {{'tile.load' op produces a tile laid out as #tile.shared; only tile.convert_layout stages tiles in shared memory (for tile.dot): let tile-assign-layouts{op-level-dots} do it}}
+  // expected-error @+1 {{'tile.load' op produces a tile laid out as #tile.shared; only tile.convert_layout and tile.ring_get stage tiles in shared memory (for tile.dot): let tile-assign-layouts{op-level-dots} and tile-pipeline-loads do it}}
   %x = tile.load %X[%c0, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16, #tile.shared<swizzle = 128>>
   tile.store %x, %Y[%c0, %c0] : tensor<64x64xbf16, #tile.shared<swizzle = 128>> -> memref<?x?xbf16>
+  tile.return
+}
+
+// -----
+
+// A ring's source becomes a TMA descriptor: the argument cannot also be
+// read as a memref (tile-pipeline-loads never makes this).
+!ring = !tile.ring<2, tensor<64x64xbf16, #tile.shared<swizzle = 128>>>
+!staged = tensor<64x64xbf16, #tile.shared<swizzle = 128>>
+!acc = tensor<64x64xf32, #tile.wgmma_acc<warpgroups = 1>>
+tile.kernel @ring_source_also_loaded(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>},
+                                     %Y: memref<?x?xf32> {tile.shape = #tile.shape<R, C>})
+    attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %r = tile.ring_alloc : !ring
+  tile.ring_put %r[%c0], %X[%c0, %c0] : !ring, memref<?x?xbf16>
+  // expected-error @+1 {{'tile.load' op reads argument 0, which tile.ring_put loads through a TMA descriptor; the sm_90a lowering passes it only as that descriptor}}
+  %x = tile.load %X[%c0, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16, #tile.blocked<size_per_thread = [1, 8], threads_per_warp = [4, 8], warps = [4, 1], order = [1, 0]>>
+  %t = tile.ring_get %r[%c0] : !ring -> !staged
+  %acc = tile.splat %zero : !acc
+  %d = tile.dot %t, %t, %acc {transpose_rhs} : !staged, !staged -> !acc
+  tile.store %d, %Y[%c0, %c0] : !acc -> memref<?x?xf32>
   tile.return
 }

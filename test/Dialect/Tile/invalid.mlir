@@ -909,3 +909,38 @@ tile.kernel @convert_layout_type(%A: memref<?x?xf32> {tile.shape = #tile.shape<N
   %t = tile.convert_layout %a : tensor<4x8xf32> -> tensor<4x8xbf16>
   tile.return
 }
+
+// -----
+
+!staged = tensor<64x64xbf16, #tile.shared<swizzle = 128>>
+// expected-error @+1 {{!tile.ring: 0 stages; a ring has 1 to 32 buffers}}
+func.func private @ring_stages() -> !tile.ring<0, tensor<64x64xbf16, #tile.shared<swizzle = 128>>>
+
+// -----
+
+// expected-error @+1 {{!tile.ring holds tiles laid out in shared memory (#tile.shared), got 'tensor<64x64xbf16>'}}
+func.func private @ring_registers() -> !tile.ring<2, tensor<64x64xbf16>>
+
+// -----
+
+!ring = !tile.ring<2, tensor<64x64xbf16, #tile.shared<swizzle = 128>>>
+tile.kernel @ring_get_type(%A: memref<?x?xbf16> {tile.shape = #tile.shape<N, N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %r = tile.ring_alloc : !ring
+  // expected-error @+1 {{'tile.ring_get' op gives 'tensor<64x128xbf16, #tile.shared<swizzle = 128>>', but the ring holds 'tensor<64x64xbf16, #tile.shared<swizzle = 128>>'}}
+  %t = tile.ring_get %r[%c0] : !ring -> tensor<64x128xbf16, #tile.shared<swizzle = 128>>
+  tile.return
+}
+
+// -----
+
+!ring = !tile.ring<2, tensor<64x64xbf16, #tile.shared<swizzle = 128>>>
+tile.kernel @ring_put_type(%A: memref<?x?xf16> {tile.shape = #tile.shape<N, N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %r = tile.ring_alloc : !ring
+  // expected-error @+1 {{'tile.ring_put' op tile element type 'bf16' differs from the source element type 'f16'}}
+  tile.ring_put %r[%c0], %A[%c0, %c0] : !ring, memref<?x?xf16>
+  tile.return
+}

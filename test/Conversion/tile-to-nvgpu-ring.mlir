@@ -1,0 +1,44 @@
+// The register lowering of tile-pipeline-loads' rings and async dots
+// (kernels/gemm_nt.mlir op by op, 128 x 128 x 64, 8 warps, 3 stages): A and
+// B become TMA descriptors with a 128 x 64 box (one 128-byte column chunk),
+// each ring 3 buffers of 16 KiB in dynamic shared memory with "full"
+// (one arrival: the TMA's expected bytes) and "empty" (one arrival a warp)
+// mbarriers; thread 0 issues the puts (waiting on "empty" for a reused
+// buffer), every thread waits on "full" for a get; the dot's wgmma group is
+// left in flight and waited for by inline PTX that passes the accumulator's
+// registers through (wait_group 1 in the loop, 0 after it); lane 0 of each
+// warp releases the previous iteration's buffers.
+// RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=3},tile-assign-layouts{op-level-dots},tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s
+
+// CHECK: gpu.func @gemm_nt(%arg0: !llvm.ptr, %arg1: !llvm.ptr, %arg2: memref<?x?xbf16>
+// CHECK-SAME: box = array<i64: 128, 64>, kind = "tensormap", swizzle = 128 : i64}
+// CHECK-SAME: box = array<i64: 128, 64>, kind = "tensormap", swizzle = 128 : i64}
+// CHECK-SAME: shared_memory = 99328 : i64
+// CHECK: %[[FULL_A:.*]] = nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>, num_barriers = 3>
+// CHECK: %[[EMPTY_A:.*]] = nvgpu.mbarrier.create
+// CHECK: nvgpu.mbarrier.init %[[FULL_A]][%{{.*}}], %c1
+// CHECK: nvgpu.mbarrier.init %[[EMPTY_A]][%{{.*}}], %c8
+// CHECK: nvgpu.tma.prefetch.descriptor
+// CHECK: nvvm.fence.mbarrier.init
+// CHECK-NEXT: gpu.barrier
+// The prologue: puts 0 and 1.
+// CHECK: scf.for
+// CHECK: scf.if
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[EMPTY_A]]
+// CHECK: nvgpu.mbarrier.arrive.expect_tx %[[FULL_A]][%{{.*}}], %c16384
+// CHECK: nvgpu.tma.async.load %{{.*}}, %[[FULL_A]]
+// The main loop.
+// CHECK: scf.for {{.*}} -> (vector<64xf32>)
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[FULL_A]]
+// CHECK: nvvm.wgmma.mma_async
+// CHECK: nvvm.wgmma.commit.group.sync.aligned
+// CHECK-NOT: nvvm.wgmma.wait.group.sync.aligned
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "wgmma.wait_group.sync.aligned 1;", "=f,{{.*}},63"
+// CHECK: nvvm.bar.warp.sync
+// CHECK: nvgpu.mbarrier.arrive %[[EMPTY_A]]
+// CHECK: nvgpu.mbarrier.try_wait.parity %[[EMPTY_A]]
+// CHECK: nvgpu.tma.async.load %{{.*}}, %[[FULL_A]]
+// CHECK: scf.yield
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "wgmma.wait_group.sync.aligned 0;"
+// CHECK-NOT: builtin.unrealized_conversion_cast {{.*}} to memref
+// CHECK: gpu.return

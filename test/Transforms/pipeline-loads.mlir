@@ -1,0 +1,151 @@
+// RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts{op-level-dots},tile-pipeline-loads))' | FileCheck %s
+// RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts{op-level-dots},tile-pipeline-loads))' | tile-opt -split-input-file -o /dev/null
+// tile-pipeline-loads: the dot operands of a K loop (tile.load -> staged in
+// #tile.shared) become rings of num_stages buffers: num_stages - 1 loads
+// issued before the loop, a get where each conversion was, a refill at the
+// end of each iteration for the iteration num_stages - 1 ahead (guarded:
+// none past the end), and, since the dot only accumulates into the
+// loop-carried value, the dot runs async: waited for one iteration later
+// (dot_wait pending 1), when the previous iteration's buffers are released,
+// and once more after the loop (pending 0).
+
+// CHECK-LABEL: tile.kernel @gemm
+// CHECK: %[[RA:[a-z0-9_]+]] = tile.ring_alloc : <3, tensor<128x64xbf16, #tile.shared<swizzle = 128>>>
+// CHECK: %[[RB:[a-z0-9_]+]] = tile.ring_alloc : <3, tensor<128x64xbf16, #tile.shared<swizzle = 128>>>
+// CHECK: scf.for %[[J:[a-z0-9_]+]] = %c0{{.*}} to %c2 step %c1
+// CHECK:   %[[JK:[a-z0-9_]+]] = arith.muli %[[J]], %c64
+// CHECK:   %[[K0:[a-z0-9_]+]] = arith.addi %c0{{.*}}, %[[JK]]
+// CHECK:   %[[IN:[a-z0-9_]+]] = arith.cmpi slt, %[[K0]], %[[K:[a-z0-9_]+]] : index
+// CHECK:   scf.if %[[IN]]
+// CHECK:     tile.ring_put %[[RA]][%[[J]]], %arg0[%[[M0:[a-z0-9_]+]], %[[K0]]]
+// CHECK:     tile.ring_put %[[RB]][%[[J]]], %arg1[%[[N0:[a-z0-9_]+]], %[[K0]]]
+// CHECK: %[[SUM:[a-z0-9_]+]] = scf.for %[[IV:[a-z0-9_]+]] = %c0{{.*}} to %[[K]] step %c64 iter_args(%[[ACC:[a-z0-9_]+]] = {{.*}})
+// CHECK:   %[[D:[a-z0-9_]+]] = arith.subi %[[IV]], %c0
+// CHECK:   %[[I:[a-z0-9_]+]] = arith.divui %[[D]], %c64
+// CHECK:   %[[A:[a-z0-9_]+]] = tile.ring_get %[[RA]][%[[I]]]
+// CHECK:   %[[B:[a-z0-9_]+]] = tile.ring_get %[[RB]][%[[I]]]
+// CHECK:   %[[P:[a-z0-9_]+]] = tile.dot %[[A]], %[[B]], %[[ACC]] {async, transpose_rhs}
+// CHECK:   %[[W:[a-z0-9_]+]] = tile.dot_wait %[[P]] {pending = 1 : i64}
+// CHECK:   %[[NOT_FIRST:[a-z0-9_]+]] = arith.cmpi uge, %[[I]], %c1{{.*}}
+// CHECK:   scf.if %[[NOT_FIRST]]
+// CHECK:     %[[PREV:[a-z0-9_]+]] = arith.subi %[[I]], %c1{{.*}}
+// CHECK:     tile.ring_release %[[RA]][%[[PREV]]]
+// CHECK:     tile.ring_release %[[RB]][%[[PREV]]]
+// CHECK:   %[[NEXT:[a-z0-9_]+]] = arith.addi %[[I]], %c2
+// CHECK:   %[[AHEAD:[a-z0-9_]+]] = arith.muli %c2{{.*}}, %c64
+// CHECK:   %[[KN:[a-z0-9_]+]] = arith.addi %[[IV]], %[[AHEAD]]
+// CHECK:   %[[MORE:[a-z0-9_]+]] = arith.cmpi slt, %[[KN]], %[[K]]
+// CHECK:   scf.if %[[MORE]]
+// CHECK:     tile.ring_put %[[RA]][%[[NEXT]]], %arg0[%[[M0]], %[[KN]]]
+// CHECK:     tile.ring_put %[[RB]][%[[NEXT]]], %arg1[%[[N0]], %[[KN]]]
+// CHECK:   scf.yield %[[W]]
+// CHECK: %[[DONE:[a-z0-9_]+]] = tile.dot_wait %[[SUM]] {pending = 0 : i64}
+// CHECK: arith.truncf %[[DONE]]
+tile.kernel @gemm(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                  %B: memref<?x?xbf16> {tile.shape = #tile.shape<N, K>},
+                  %C: memref<?x?xbf16> {tile.shape = #tile.shape<M, N>})
+    attributes {params = [], grid = [#tile.expr<"cdiv(M, 128)">],
+                num_warps = #tile.expr<"8">, num_stages = #tile.expr<"3">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %c128 = arith.constant 128 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %pid = tile.program_id x
+  %m0 = arith.muli %pid, %c128 : index
+  %init = tile.splat %zero : tensor<128x128xf32>
+  %sum = scf.for %k = %c0 to %K step %c64 iter_args(%acc = %init) -> (tensor<128x128xf32>) {
+    %a = tile.load %A[%m0, %k] : memref<?x?xbf16> -> tensor<128x64xbf16>
+    %b = tile.load %B[%c0, %k] : memref<?x?xbf16> -> tensor<128x64xbf16>
+    %d = tile.dot %a, %b, %acc {transpose_rhs} : tensor<128x64xbf16>, tensor<128x64xbf16> -> tensor<128x128xf32>
+    scf.yield %d : tensor<128x128xf32>
+  }
+  %c = arith.truncf %sum : tensor<128x128xf32> to tensor<128x128xbf16>
+  tile.store %c, %C[%m0, %c0] : tensor<128x128xbf16> -> memref<?x?xbf16>
+  tile.return
+}
+
+// -----
+
+// The product is also read in the loop (not only accumulated): the dot
+// stays synchronous and the buffers are released right after it, in the
+// same iteration. The load's column index is computed in the body from the
+// induction variable: the refill recomputes it for its iteration.
+// CHECK-LABEL: tile.kernel @sync_dot
+// CHECK: scf.for %[[IV:[a-z0-9_]+]] = {{.*}} iter_args
+// CHECK:   %[[I:[a-z0-9_]+]] = arith.divui
+// CHECK:   %[[COL:[a-z0-9_]+]] = arith.addi %[[IV]], %c64
+// CHECK:   %[[A:[a-z0-9_]+]] = tile.ring_get %[[RA:[a-z0-9_]+]][%[[I]]]
+// CHECK:   %[[P:[a-z0-9_]+]] = tile.dot %[[A]], {{.*}} {transpose_rhs}
+// CHECK:   tile.ring_release %{{.*}}[%[[I]]]
+// CHECK:   tile.ring_release %{{.*}}[%[[I]]]
+// CHECK:   %[[NEXT_IV:[a-z0-9_]+]] = arith.addi %[[IV]], %{{.*}}
+// CHECK:   scf.if
+// CHECK:     %[[NEXT_COL:[a-z0-9_]+]] = arith.addi %[[NEXT_IV]], %c64
+// CHECK:     tile.ring_put %[[RA]][{{.*}}], %arg0[%c0{{.*}}, %[[NEXT_COL]]]
+// CHECK-NOT: tile.dot_wait
+tile.kernel @sync_dot(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                      %B: memref<?x?xbf16> {tile.shape = #tile.shape<N, K>},
+                      %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {params = [], grid = [#tile.expr<"1">],
+                num_warps = #tile.expr<"4">, num_stages = #tile.expr<"2">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : tensor<64x64xf32>
+  %sum = scf.for %k = %c0 to %K step %c64 iter_args(%acc = %init) -> (tensor<64x64xf32>) {
+    %col = arith.addi %k, %c64 : index
+    %a = tile.load %A[%c0, %col] : memref<?x?xbf16> -> tensor<64x64xbf16>
+    %b = tile.load %B[%c0, %k] : memref<?x?xbf16> -> tensor<64x64xbf16>
+    %p = tile.dot %a, %b, %acc {transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    %e = math.exp2 %p : tensor<64x64xf32>
+    scf.yield %e : tensor<64x64xf32>
+  }
+  tile.store %sum, %C[%c0, %c0] : tensor<64x64xf32> -> memref<?x?xf32>
+  tile.return
+}
+
+// -----
+
+// Left alone: a load whose index is loop-carried (known only in its own
+// iteration), a source that is also read outside the loop (its TMA
+// descriptor would replace the argument), and a loop inside another loop
+// (a ring counts its loads once for the kernel).
+// CHECK-LABEL: tile.kernel @not_pipelined
+// CHECK-NOT: tile.ring
+// CHECK: tile.return
+tile.kernel @not_pipelined(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                           %B: memref<?x?xbf16> {tile.shape = #tile.shape<N, K>},
+                           %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {params = [], grid = [#tile.expr<"1">],
+                num_warps = #tile.expr<"4">, num_stages = #tile.expr<"3">} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : tensor<64x64xf32>
+  %sum:2 = scf.for %k = %c0 to %K step %c64 iter_args(%acc = %init, %row = %c0) -> (tensor<64x64xf32>, index) {
+    %a = tile.load %A[%row, %k] : memref<?x?xbf16> -> tensor<64x64xbf16>
+    %b = tile.load %B[%c0, %k] : memref<?x?xbf16> -> tensor<64x64xbf16>
+    %d = tile.dot %a, %b, %acc {transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    %next = arith.addi %row, %c1 : index
+    scf.yield %d, %next : tensor<64x64xf32>, index
+  }
+  %b0 = tile.load %B[%c0, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16>
+  %b0f = arith.extf %b0 : tensor<64x64xbf16> to tensor<64x64xf32>
+  %s = arith.addf %sum#0, %b0f : tensor<64x64xf32>
+  %outer = scf.for %r = %c0 to %c2 step %c1 iter_args(%o = %s) -> (tensor<64x64xf32>) {
+    %inner = scf.for %k = %c0 to %K step %c64 iter_args(%acc = %o) -> (tensor<64x64xf32>) {
+      %a = tile.load %A[%r, %k] : memref<?x?xbf16> -> tensor<64x64xbf16>
+      %b = tile.load %B[%r, %k] : memref<?x?xbf16> -> tensor<64x64xbf16>
+      %d = tile.dot %a, %b, %acc {transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+      scf.yield %d : tensor<64x64xf32>
+    }
+    scf.yield %inner : tensor<64x64xf32>
+  }
+  tile.store %outer, %C[%c0, %c0] : tensor<64x64xf32> -> memref<?x?xf32>
+  tile.return
+}
