@@ -71,7 +71,7 @@ bool isDistributed(LayoutAttrInterface layout) {
   if (isa<BlockedLayoutAttr, WgmmaAccLayoutAttr>(layout))
     return true;
   auto slice = dyn_cast<SliceLayoutAttr>(layout);
-  return slice && isa<BlockedLayoutAttr>(slice.getParent());
+  return slice && isa<BlockedLayoutAttr, WgmmaAccLayoutAttr>(slice.getParent());
 }
 
 /// Constant coordinates of element `e` of thread `t`.
@@ -81,24 +81,36 @@ SmallVector<int64_t> coordsAt(AffineMap map, int64_t t, int64_t e) {
 
 /// For each element of a `parent`-laid-out tile of `shape`, the element of
 /// the same thread in its slice along `dim` with the same other
-/// coordinates. Blocked coordinates are a thread part plus an element part
-/// (TileLayouts.cpp), so thread 0 decides for every thread.
-SmallVector<int64_t> sliceIndices(BlockedLayoutAttr parent, int64_t dim,
-                                  ArrayRef<int64_t> shape) {
+/// coordinates, if that index is the same in every thread (so that one
+/// register shuffle serves all): true of blocked layouts (a thread part
+/// plus an element part, TileLayouts.cpp) and of the wgmma accumulator.
+std::optional<SmallVector<int64_t>>
+sliceIndices(LayoutAttrInterface parent, int64_t dim, ArrayRef<int64_t> shape) {
   SmallVector<int64_t> sliceShape(shape);
   sliceShape.erase(sliceShape.begin() + dim);
   AffineMap full = parent.getCoordinates(shape);
   AffineMap slice = parent.getSliceCoordinates(dim, sliceShape);
+  int64_t sliceElements = parent.getSliceElementsPerThread(dim, sliceShape);
+  int64_t elements = parent.getElementsPerThread(shape);
   std::map<SmallVector<int64_t>, int64_t> bySliceCoords;
-  for (int64_t e = 0, n = parent.getSliceElementsPerThread(dim, sliceShape);
-       e < n; ++e)
+  for (int64_t e = 0; e < sliceElements; ++e)
     bySliceCoords[coordsAt(slice, 0, e)] = e;
   SmallVector<int64_t> out;
-  for (int64_t e = 0, n = parent.getElementsPerThread(shape); e < n; ++e) {
+  for (int64_t e = 0; e < elements; ++e) {
     SmallVector<int64_t> c = coordsAt(full, 0, e);
     c.erase(c.begin() + dim);
-    out.push_back(bySliceCoords.at(c));
+    auto it = bySliceCoords.find(c);
+    if (it == bySliceCoords.end())
+      return std::nullopt;
+    out.push_back(it->second);
   }
+  for (int64_t t = 1; t < parent.getNumThreads(); ++t)
+    for (int64_t e = 0; e < elements; ++e) {
+      SmallVector<int64_t> c = coordsAt(full, t, e);
+      c.erase(c.begin() + dim);
+      if (coordsAt(slice, t, out[e]) != c)
+        return std::nullopt;
+    }
   return out;
 }
 
@@ -164,7 +176,10 @@ struct LoweringState {
   /// Each ring (by its tile.ring_alloc in the gpu.func): where its buffers
   /// start, their size, and its mbarrier groups.
   struct Ring {
+    /// Start of buffer 0, bytes from one buffer to the next, and each
+    /// member tile's offset and size in a buffer.
     int64_t offset = 0, bufferBytes = 0, stages = 0;
+    SmallVector<int64_t> memberOffset, memberBytes;
     Value full, empty;
   };
   DenseMap<Operation *, Ring> rings;
@@ -370,7 +385,7 @@ struct ReducePattern : DistributedPattern<ReduceOp> {
     auto outType = op.getType();
     LayoutAttrInterface outLayout = layoutOf(outType);
     int64_t outElements = outLayout.getElementsPerThread(outType.getShape());
-    SmallVector<int64_t> slot = sliceIndices(parent, dim, inType.getShape());
+    SmallVector<int64_t> slot = *sliceIndices(parent, dim, inType.getShape());
     Type elt = inType.getElementType();
     ReduceKind kind = op.getKind();
 
@@ -485,9 +500,9 @@ struct BroadcastPattern : DistributedPattern<BroadcastOp> {
   matchAndRewrite(BroadcastOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto outType = op.getType();
-    auto parent = cast<BlockedLayoutAttr>(layoutOf(outType));
+    // checkSupported made sure the indices exist.
     SmallVector<int64_t> slot =
-        sliceIndices(parent, op.getDim(), outType.getShape());
+        *sliceIndices(layoutOf(outType), op.getDim(), outType.getShape());
     rewriter.replaceOpWithNewOp<vector::ShuffleOp>(
         op, adaptor.getInput(), adaptor.getInput(), slot);
     return success();
@@ -644,8 +659,9 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
   }
 };
 
-/// tile.dot with both operands staged in #tile.shared (K-major) and the
-/// accumulator in #tile.wgmma_acc: per 64-row slice of the warpgroup,
+/// tile.dot with both operands staged in #tile.shared (A K-major, B K-major
+/// or, as K x N of 16-bit types, MN-major) and the accumulator in
+/// #tile.wgmma_acc: per 64-row slice of the warpgroup,
 /// wgmma m64nNk* over K in 32-byte steps (the matrix descriptors of the
 /// attention lowering's S = Q·Kᵀ), then wait; the accumulator's elements
 /// are the wgmma registers in order.
@@ -670,7 +686,14 @@ struct DotPattern : DistributedPattern<DotOp> {
         rewriter, loc, adaptor.getLhs(),
         arith::MulIOp::create(rewriter, loc, wg, c(rowsPerWarpgroup * span)));
     Value matA = wgmmaDescriptor(rewriter, loc, aBase, 16, 8 * span, span);
-    Value matB = wgmmaDescriptor(rewriter, loc, adaptor.getRhs(), 16,
+    // B as N x K (transpose_rhs) is K-major like A. B as K x N is MN-major:
+    // its 128-byte column chunks (64 columns of N) lie K rows x 128 bytes
+    // apart (the leading byte offset), 8 k-rows 1024 bytes apart, and
+    // wgmma reads it transposed.
+    bool kMajorB = op.getTransposeRhs();
+    int64_t eltBytes = lhs.getElementTypeBitWidth() / 8;
+    Value matB = wgmmaDescriptor(rewriter, loc, adaptor.getRhs(),
+                                 kMajorB ? 16 : rhs.getShape()[0] * span,
                                  8 * span, span);
     Type f32 = rewriter.getF32Type();
     auto structType = LLVM::LLVMStructType::getLiteral(
@@ -689,9 +712,10 @@ struct DotPattern : DistributedPattern<DotOp> {
       for (int64_t kByte = 0; kByte < kBytes; kByte += 32) {
         int64_t chunk = kByte / span, within = kByte % span;
         int64_t aOffset = chunk * m * span + s * 64 * span + within;
-        int64_t bOffset = chunk * rhs.getShape()[0] * span + within;
+        int64_t bOffset = kMajorB ? chunk * rhs.getShape()[0] * span + within
+                                  : kByte / eltBytes * span;
         d = wgmmaFromShared(rewriter, loc, d, matA, aOffset, matB, bOffset,
-                            n, lhs.getElementType(), /*kMajorB=*/true);
+                            n, lhs.getElementType(), kMajorB);
       }
       accs.push_back(d);
     }
@@ -754,9 +778,9 @@ struct RingAllocPattern : DistributedPattern<RingAllocOp> {
 
 /// Thread 0: waits until buffer `index mod stages` is released by the
 /// readers of load `index - stages` (none for the first `stages` loads),
-/// expects its bytes on the buffer's "full" barrier and issues one TMA
-/// load a 128-byte column chunk (box rows x chunk columns, coordinates
-/// innermost first).
+/// arrives on the buffer's "full" barrier (one arrival a member) expecting
+/// the member's bytes and issues one TMA load a 128-byte column chunk (box
+/// rows x chunk columns, coordinates innermost first).
 struct RingPutPattern : DistributedPattern<RingPutOp> {
   using DistributedPattern::DistributedPattern;
   LogicalResult
@@ -766,7 +790,8 @@ struct RingPutPattern : DistributedPattern<RingPutOp> {
     const LoweringState::Ring &ring =
         state.rings.at(op.getRing().getDefiningOp());
     Value desc = state.descriptorOf.at(op.getSource());
-    RankedTensorType tile = op.getRing().getType().getTile();
+    int64_t member = op.getMember();
+    RankedTensorType tile = op.getRing().getType().getTiles()[member];
     Chunks chunks = chunksOf(tile);
     auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
     Value index = adaptor.getIndex();
@@ -787,15 +812,16 @@ struct RingPutPattern : DistributedPattern<RingPutOp> {
             c(kBarrierTicks), slot);
       });
       nvgpu::MBarrierArriveExpectTxOp::create(rewriter, loc, ring.full,
-                                              c(ring.bufferBytes), slot,
-                                              Value());
+                                              c(ring.memberBytes[member]),
+                                              slot, Value());
       auto boxType = MemRefType::get(
           {tile.getShape()[0], chunks.columns}, tile.getElementType(),
           MemRefLayoutAttrInterface(),
           cast<MemRefType>(state.smem.getType()).getMemorySpace());
       Value buffer = arith::AddIOp::create(
-          rewriter, loc, arith::AddIOp::create(rewriter, loc, state.smemPad,
-                                               c(ring.offset)),
+          rewriter, loc,
+          arith::AddIOp::create(rewriter, loc, state.smemPad,
+                                c(ring.offset + ring.memberOffset[member])),
           arith::MulIOp::create(rewriter, loc, slot, c(ring.bufferBytes)));
       ValueRange at = adaptor.getIndices();
       for (int64_t k = 0; k < chunks.count; ++k) {
@@ -816,7 +842,7 @@ struct RingPutPattern : DistributedPattern<RingPutOp> {
 };
 
 /// Every thread waits for the load's phase of the buffer's "full" barrier;
-/// the tile is the buffer's address.
+/// the tiles are their addresses in the buffer.
 struct RingGetPattern : DistributedPattern<RingGetOp> {
   using DistributedPattern::DistributedPattern;
   LogicalResult
@@ -832,9 +858,13 @@ struct RingGetPattern : DistributedPattern<RingGetOp> {
     nvgpu::MBarrierTryWaitParityOp::create(rewriter, loc, ring.full,
                                            parityOf(rewriter, loc, use),
                                            c(kBarrierTicks), slot);
-    rewriter.replaceOpWithNewOp<arith::AddIOp>(
-        op, adaptor.getRing(),
+    Value buffer = arith::AddIOp::create(
+        rewriter, loc, adaptor.getRing(),
         arith::MulIOp::create(rewriter, loc, slot, c(ring.bufferBytes)));
+    SmallVector<Value> tiles;
+    for (int64_t offset : ring.memberOffset)
+      tiles.push_back(arith::AddIOp::create(rewriter, loc, buffer, c(offset)));
+    rewriter.replaceOp(op, tiles);
     return success();
   }
 };
@@ -965,7 +995,7 @@ LogicalResult checkSupported(Operation *op) {
                 "memory (for tile.dot): let tile-assign-layouts{op-level-dots} "
                 "and tile-pipeline-loads do it";
   if (auto put = dyn_cast<RingPutOp>(op)) {
-    RankedTensorType tile = put.getRing().getType().getTile();
+    RankedTensorType tile = put.getRing().getType().getTiles()[put.getMember()];
     int64_t sourceRank = cast<MemRefType>(put.getSource().getType()).getRank();
     if (tile.getShape()[0] > 256 || tile.getRank() != 2 || sourceRank != 2)
       return op->emitOpError()
@@ -1009,21 +1039,33 @@ LogicalResult checkSupported(Operation *op) {
   // A reduction's result and a broadcast's operand must be the slice of
   // the other side's blocked layout along the op's dimension (what
   // tile-assign-layouts gives them): the patterns match elements by it.
-  auto checkSlice = [&](Type full, Type sliced,
-                        int64_t dim) -> LogicalResult {
-    auto parent = dyn_cast_or_null<BlockedLayoutAttr>(layoutOf(full));
-    if (parent && layoutOf(sliced) == SliceLayoutAttr::get(op->getContext(),
-                                                           dim, parent))
+  auto checkSlice = [&](Type full, Type sliced, int64_t dim,
+                        bool accParent) -> LogicalResult {
+    LayoutAttrInterface parent = layoutOf(full);
+    bool parentOk = isa_and_nonnull<BlockedLayoutAttr>(parent) ||
+                    (accParent && isa_and_nonnull<WgmmaAccLayoutAttr>(parent));
+    if (parentOk && layoutOf(sliced) == SliceLayoutAttr::get(op->getContext(),
+                                                             dim, parent))
       return success();
     return op->emitOpError()
            << "needs its 1-d side laid out as #tile.slice<dim = " << dim
-           << "> of its 2-d side's #tile.blocked layout (as "
-              "tile-assign-layouts lays them out); got "
-           << full << " and " << sliced;
+           << "> of its 2-d side's #tile.blocked"
+           << (accParent ? " or #tile.wgmma_acc" : "")
+           << " layout (as tile-assign-layouts lays them out); got " << full
+           << " and " << sliced;
   };
-  if (auto broadcast = dyn_cast<BroadcastOp>(op))
-    return checkSlice(broadcast.getType(), broadcast.getInput().getType(),
-                      broadcast.getDim());
+  if (auto broadcast = dyn_cast<BroadcastOp>(op)) {
+    RankedTensorType type = broadcast.getType();
+    if (failed(checkSlice(type, broadcast.getInput().getType(),
+                          broadcast.getDim(), /*accParent=*/true)))
+      return failure();
+    if (!sliceIndices(layoutOf(type), broadcast.getDim(), type.getShape()))
+      return op->emitOpError()
+             << "broadcasts into " << type
+             << ", whose threads do not hold their slice elements in one "
+                "order; the register lowering broadcasts with one shuffle";
+    return success();
+  }
   if (auto transpose = dyn_cast<TransposeOp>(op)) {
     // Element i of each thread must be the same element, transposed.
     RankedTensorType in = transpose.getInput().getType(),
@@ -1049,11 +1091,17 @@ LogicalResult checkSupported(Operation *op) {
     auto acc = dyn_cast_or_null<WgmmaAccLayoutAttr>(
         dot.getType().getEncoding());
     if (!isShared(dot.getLhs().getType()) ||
-        !isShared(dot.getRhs().getType()) || !dot.getTransposeRhs() || !acc)
+        !isShared(dot.getRhs().getType()) || !acc)
       return op->emitOpError()
-             << "needs both operands staged in #tile.shared (K-major: B as "
-                "N x K with transpose_rhs) and its accumulator laid out as "
-                "#tile.wgmma_acc (tile-assign-layouts{op-level-dots})";
+             << "needs both operands staged in #tile.shared and its "
+                "accumulator laid out as #tile.wgmma_acc "
+                "(tile-assign-layouts{op-level-dots})";
+    if (!dot.getTransposeRhs() && isFloat8(dot.getLhs().getType().getElementType()))
+      return op->emitOpError()
+             << "reads B as K x N (MN-major) of "
+             << dot.getLhs().getType().getElementType()
+             << "; fp8 wgmma reads B K-major only: store B as N x K and use "
+                "transpose_rhs";
     RankedTensorType type = dot.getType();
     int64_t m = type.getShape()[0], n = type.getShape()[1];
     if (m % (64 * acc.getWarpgroups()) != 0 || n % 8 != 0 || n > 256)
@@ -1087,7 +1135,7 @@ LogicalResult checkSupported(Operation *op) {
     return success();
   if (auto reduce = dyn_cast<ReduceOp>(op)) {
     if (failed(checkSlice(reduce.getInput().getType(), reduce.getType(),
-                          reduce.getDim())))
+                          reduce.getDim(), /*accParent=*/false)))
       return failure();
     Type elt = reduce.getType().getElementType();
     if (!elt.isF32() && !elt.isInteger(32))
@@ -1164,7 +1212,7 @@ LogicalResult DistributedEmitter::emit() {
                            "source as a TMA descriptor";
       return WalkResult::interrupt();
     }
-    RankedTensorType tile = put.getRing().getType().getTile();
+    RankedTensorType tile = put.getRing().getType().getTiles()[put.getMember()];
     auto type = tensorMapType({tile.getShape()[0], chunksOf(tile).columns},
                               tile.getElementType());
     auto [it, inserted] = tensorMaps.insert({arg, type});
@@ -1217,7 +1265,12 @@ LogicalResult DistributedEmitter::emit() {
     RingType type = op.getType();
     LoweringState::Ring ring;
     ring.offset = sharedBytes;
-    ring.bufferBytes = bytesOf(type.getTile());
+    for (RankedTensorType tile : type.getTiles()) {
+      ring.memberOffset.push_back(ring.bufferBytes);
+      ring.memberBytes.push_back(tile.getNumElements() *
+                                 (tile.getElementTypeBitWidth() / 8));
+      ring.bufferBytes += bytesOf(tile);
+    }
     ring.stages = type.getStages();
     sharedBytes += ring.bufferBytes * ring.stages;
     rings.push_back(ring);
@@ -1237,7 +1290,9 @@ LogicalResult DistributedEmitter::emit() {
       ring.full = nvgpu::MBarrierCreateOp::create(b, group);
       ring.empty = nvgpu::MBarrierCreateOp::create(b, group);
       for (int64_t s = 0; s < ring.stages; ++s) {
-        nvgpu::MBarrierInitOp::create(b, ring.full, idx(1), idx(s), isThread0);
+        nvgpu::MBarrierInitOp::create(b, ring.full,
+                                      idx(ring.memberOffset.size()), idx(s),
+                                      isThread0);
         nvgpu::MBarrierInitOp::create(b, ring.empty, idx(*warps), idx(s),
                                       isThread0);
       }

@@ -377,14 +377,16 @@ LogicalResult LayoutAssignment::reconcileTransposes() {
 
 /// op-level-dots: each tile.dot operand loaded from memory is loaded in the
 /// default blocked layout and converted to #tile.shared, which the register
-/// lowering's tile.dot reads. Both operands must be K-major.
+/// lowering's tile.dot reads: A and an N x K B (transpose_rhs) K-major, a
+/// K x N B MN-major (16-bit types only: fp8 wgmma reads K-major).
 LogicalResult LayoutAssignment::stageDotOperands() {
   auto shared = SharedLayoutAttr::get(ctx, 128);
   WalkResult result = kernel.walk([&](DotOp dot) {
-    if (!dot.getTransposeRhs()) {
+    Type elt = dot.getLhs().getType().getElementType();
+    if (!dot.getTransposeRhs() && isa<Float8E4M3FNType, Float8E5M2Type>(elt)) {
       dot.emitOpError()
-          << "takes B as K x N (MN-major); op-level dots read both operands "
-             "K-major from #tile.shared: store B as N x K and use "
+          << "takes B as K x N (MN-major) of " << elt
+          << "; fp8 wgmma reads B K-major only: store B as N x K and use "
              "transpose_rhs";
       return WalkResult::interrupt();
     }

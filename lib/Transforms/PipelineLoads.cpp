@@ -70,12 +70,13 @@ Value recompute(OpBuilder &b, Value v, scf::ForOp loop, IRMapping &mapping) {
   return clone->getResult(cast<OpResult>(v).getResultNumber());
 }
 
-/// A load moved ahead: its conversion to #tile.shared and the ring that
-/// replaces both.
+/// A load moved ahead: its conversion to #tile.shared, and the ring and
+/// member that replace both.
 struct Candidate {
   LoadOp load;
   ConvertLayoutOp convert;
   Value ring;
+  int64_t member = 0;
 };
 
 class LoadPipeliner {
@@ -89,7 +90,7 @@ private:
   void pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads);
   void emitPuts(OpBuilder &b, scf::ForOp loop, ArrayRef<Candidate> loads,
                 Value iv, Value index);
-  bool makeDotsAsync(scf::ForOp loop, ArrayRef<RingGetOp> gets, Value index);
+  bool makeDotsAsync(scf::ForOp loop, RingGetOp get, Value index);
 
   KernelOp kernel;
   int64_t stages;
@@ -186,7 +187,7 @@ void LoadPipeliner::emitPuts(OpBuilder &b, scf::ForOp loop,
     for (Value v : c.load.getIndices())
       indices.push_back(recompute(b, v, loop, mapping));
     RingPutOp::create(b, c.load.getLoc(), c.ring, index, c.load.getSource(),
-                      indices);
+                      indices, c.member);
   }
 }
 
@@ -194,10 +195,18 @@ void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) 
   OpBuilder b(loop);
   Location loc = loop.getLoc();
   Value lb = loop.getLowerBound(), step = loop.getStep();
+  // One ring for the loop: one pair of barriers a buffer for all the
+  // tiles an iteration loads.
+  SmallVector<RankedTensorType> tiles;
   for (Candidate &c : loads)
-    c.ring = RingAllocOp::create(
-        b, c.load.getLoc(),
-        RingType::get(kernel.getContext(), stages, c.convert.getType()));
+    tiles.push_back(c.convert.getType());
+  Value ring = RingAllocOp::create(
+      b, loads.front().load.getLoc(),
+      RingType::get(kernel.getContext(), stages, tiles));
+  for (auto [member, c] : llvm::enumerate(loads)) {
+    c.ring = ring;
+    c.member = member;
+  }
 
   // Prologue: loads 0 .. stages-2 in flight before the loop.
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
@@ -221,26 +230,27 @@ void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) 
   Value iv = loop.getInductionVar();
   Value index = arith::DivUIOp::create(
       b, loc, arith::SubIOp::create(b, loc, iv, lb), step);
-  SmallVector<RingGetOp> gets;
+  // One get, where the first conversion was.
+  ConvertLayoutOp first = loads.front().convert;
+  for (Candidate &c : loads)
+    if (c.convert->isBeforeInBlock(first))
+      first = c.convert;
+  b.setInsertionPoint(first);
+  SmallVector<Type> types(tiles.begin(), tiles.end());
+  auto get = RingGetOp::create(b, first.getLoc(), types, ring, index);
   for (Candidate &c : loads) {
-    b.setInsertionPoint(c.convert);
-    auto get = RingGetOp::create(b, c.convert.getLoc(), c.convert.getType(),
-                                 c.ring, index);
-    c.convert.getResult().replaceAllUsesWith(get.getResult());
+    c.convert.getResult().replaceAllUsesWith(get.getResult(c.member));
     c.convert.erase();
     c.load.erase();
-    gets.push_back(get);
   }
-  if (!makeDotsAsync(loop, gets, index)) {
-    for (RingGetOp get : gets) {
-      Operation *last = get;
-      for (Operation *user : get->getUsers())
-        if (Operation *inBody = body->findAncestorOpInBlock(*user);
-            inBody && last->isBeforeInBlock(inBody))
-          last = inBody;
-      b.setInsertionPointAfter(last);
-      RingReleaseOp::create(b, get.getLoc(), get.getRing(), index);
-    }
+  if (!makeDotsAsync(loop, get, index)) {
+    Operation *last = get;
+    for (Operation *user : get->getUsers())
+      if (Operation *inBody = body->findAncestorOpInBlock(*user);
+          inBody && last->isBeforeInBlock(inBody))
+        last = inBody;
+    b.setInsertionPointAfter(last);
+    RingReleaseOp::create(b, get.getLoc(), ring, index);
   }
   b.setInsertionPoint(body->getTerminator());
   Value nextIndex = arith::AddIOp::create(b, loc, index, ahead);
@@ -249,7 +259,7 @@ void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) 
   emitPuts(b, loop, loads, nextIv, nextIndex);
 }
 
-/// When every ring tile of `loop` is read only by tile.dots that
+/// When every tile of the ring `get` gives is read only by tile.dots that
 /// accumulate into a loop-carried value (the accumulator an iteration
 /// argument, the result yielded in its place and used nowhere else), lets
 /// those dots run across iterations, as a GEMM main loop does:
@@ -263,16 +273,15 @@ void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) 
 ///
 /// The last iteration's buffers are never released: no load follows the
 /// loop. Returns false (nothing changed) otherwise.
-bool LoadPipeliner::makeDotsAsync(scf::ForOp loop, ArrayRef<RingGetOp> gets,
+bool LoadPipeliner::makeDotsAsync(scf::ForOp loop, RingGetOp get,
                                   Value index) {
   SetVector<DotOp> dots;
-  for (RingGetOp get : gets)
-    for (Operation *user : get->getUsers()) {
-      auto dot = dyn_cast<DotOp>(user);
-      if (!dot || dot->getBlock() != loop.getBody())
-        return false;
-      dots.insert(dot);
-    }
+  for (Operation *user : get->getUsers()) {
+    auto dot = dyn_cast<DotOp>(user);
+    if (!dot || dot->getBlock() != loop.getBody())
+      return false;
+    dots.insert(dot);
+  }
   auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
   for (DotOp dot : dots) {
     auto acc = dyn_cast<BlockArgument>(dot.getAcc());
@@ -298,8 +307,7 @@ bool LoadPipeliner::makeDotsAsync(scf::ForOp loop, ArrayRef<RingGetOp> gets,
   auto ifOp = scf::IfOp::create(b, loc, notFirst, /*withElseRegion=*/false);
   b.setInsertionPointToStart(ifOp.thenBlock());
   Value previous = arith::SubIOp::create(b, loc, index, one);
-  for (RingGetOp get : gets)
-    RingReleaseOp::create(b, get.getLoc(), get.getRing(), previous);
+  RingReleaseOp::create(b, get.getLoc(), get.getRing(), previous);
   b.setInsertionPointAfter(loop);
   for (DotOp dot : dots) {
     auto acc = cast<BlockArgument>(dot.getAcc());

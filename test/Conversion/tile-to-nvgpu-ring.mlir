@@ -1,9 +1,9 @@
 // The register lowering of tile-pipeline-loads' rings and async dots
 // (kernels/gemm_nt.mlir op by op, 128 x 128 x 64, 8 warps, 3 stages): A and
 // B become TMA descriptors with a 128 x 64 box (one 128-byte column chunk),
-// each ring 3 buffers of 16 KiB in dynamic shared memory with "full"
-// (one arrival: the TMA's expected bytes) and "empty" (one arrival a warp)
-// mbarriers; thread 0 issues the puts (waiting on "empty" for a reused
+// one ring of 3 buffers of 2 x 16 KiB in dynamic shared memory with "full"
+// (one arrival a member: each expects its TMA's bytes) and "empty" (one
+// arrival a warp) mbarriers; thread 0 issues the puts (waiting on "empty" for a reused
 // buffer), every thread waits on "full" for a get; the dot's wgmma group is
 // left in flight and waited for by inline PTX that passes the accumulator's
 // registers through (wait_group 1 in the loop, 0 after it); lane 0 of each
@@ -16,8 +16,9 @@
 // CHECK-SAME: shared_memory = 99328 : i64
 // CHECK: %[[FULL_A:.*]] = nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>, num_barriers = 3>
 // CHECK: %[[EMPTY_A:.*]] = nvgpu.mbarrier.create
-// CHECK: nvgpu.mbarrier.init %[[FULL_A]][%{{.*}}], %c1
+// CHECK: nvgpu.mbarrier.init %[[FULL_A]][%{{.*}}], %c2
 // CHECK: nvgpu.mbarrier.init %[[EMPTY_A]][%{{.*}}], %c8
+// CHECK-NOT: nvgpu.mbarrier.create
 // CHECK: nvgpu.tma.prefetch.descriptor
 // CHECK: nvvm.fence.mbarrier.init
 // CHECK-NEXT: gpu.barrier
@@ -27,9 +28,12 @@
 // CHECK: nvgpu.mbarrier.try_wait.parity %[[EMPTY_A]]
 // CHECK: nvgpu.mbarrier.arrive.expect_tx %[[FULL_A]][%{{.*}}], %c16384
 // CHECK: nvgpu.tma.async.load %{{.*}}, %[[FULL_A]]
+// CHECK: nvgpu.mbarrier.arrive.expect_tx %[[FULL_A]][%{{.*}}], %c16384
+// CHECK: nvgpu.tma.async.load %{{.*}}, %[[FULL_A]]
 // The main loop.
 // CHECK: scf.for {{.*}} -> (vector<64xf32>)
 // CHECK: nvgpu.mbarrier.try_wait.parity %[[FULL_A]]
+// CHECK-NOT: nvgpu.mbarrier.try_wait.parity
 // CHECK: nvvm.wgmma.mma_async
 // CHECK: nvvm.wgmma.commit.group.sync.aligned
 // CHECK-NOT: nvvm.wgmma.wait.group.sync.aligned

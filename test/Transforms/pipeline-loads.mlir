@@ -1,7 +1,8 @@
 // RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts{op-level-dots},tile-pipeline-loads))' | FileCheck %s
 // RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts{op-level-dots},tile-pipeline-loads))' | tile-opt -split-input-file -o /dev/null
 // tile-pipeline-loads: the dot operands of a K loop (tile.load -> staged in
-// #tile.shared) become rings of num_stages buffers: num_stages - 1 loads
+// #tile.shared) become the members of a ring of num_stages buffers (one
+// pair of barriers a buffer for both): num_stages - 1 loads
 // issued before the loop, a get where each conversion was, a refill at the
 // end of each iteration for the iteration num_stages - 1 ahead (guarded:
 // none past the end), and, since the dot only accumulates into the
@@ -10,34 +11,31 @@
 // and once more after the loop (pending 0).
 
 // CHECK-LABEL: tile.kernel @gemm
-// CHECK: %[[RA:[a-z0-9_]+]] = tile.ring_alloc : <3, tensor<128x64xbf16, #tile.shared<swizzle = 128>>>
-// CHECK: %[[RB:[a-z0-9_]+]] = tile.ring_alloc : <3, tensor<128x64xbf16, #tile.shared<swizzle = 128>>>
+// CHECK: %[[R:[a-z0-9_]+]] = tile.ring_alloc : <3, tensor<128x64xbf16, #tile.shared<swizzle = 128>>, tensor<128x64xbf16, #tile.shared<swizzle = 128>>>
 // CHECK: scf.for %[[J:[a-z0-9_]+]] = %c0{{.*}} to %c2 step %c1
 // CHECK:   %[[JK:[a-z0-9_]+]] = arith.muli %[[J]], %c64
 // CHECK:   %[[K0:[a-z0-9_]+]] = arith.addi %c0{{.*}}, %[[JK]]
 // CHECK:   %[[IN:[a-z0-9_]+]] = arith.cmpi slt, %[[K0]], %[[K:[a-z0-9_]+]] : index
 // CHECK:   scf.if %[[IN]]
-// CHECK:     tile.ring_put %[[RA]][%[[J]]], %arg0[%[[M0:[a-z0-9_]+]], %[[K0]]]
-// CHECK:     tile.ring_put %[[RB]][%[[J]]], %arg1[%[[N0:[a-z0-9_]+]], %[[K0]]]
+// CHECK:     tile.ring_put %[[R]][%[[J]]], %arg0[%[[M0:[a-z0-9_]+]], %[[K0]]] :
+// CHECK:     tile.ring_put %[[R]][%[[J]]], %arg1[%[[N0:[a-z0-9_]+]], %[[K0]]] {member = 1 : i64}
 // CHECK: %[[SUM:[a-z0-9_]+]] = scf.for %[[IV:[a-z0-9_]+]] = %c0{{.*}} to %[[K]] step %c64 iter_args(%[[ACC:[a-z0-9_]+]] = {{.*}})
 // CHECK:   %[[D:[a-z0-9_]+]] = arith.subi %[[IV]], %c0
 // CHECK:   %[[I:[a-z0-9_]+]] = arith.divui %[[D]], %c64
-// CHECK:   %[[A:[a-z0-9_]+]] = tile.ring_get %[[RA]][%[[I]]]
-// CHECK:   %[[B:[a-z0-9_]+]] = tile.ring_get %[[RB]][%[[I]]]
-// CHECK:   %[[P:[a-z0-9_]+]] = tile.dot %[[A]], %[[B]], %[[ACC]] {async, transpose_rhs}
+// CHECK:   %[[AB:[a-z0-9_]+]]:2 = tile.ring_get %[[R]][%[[I]]]
+// CHECK:   %[[P:[a-z0-9_]+]] = tile.dot %[[AB]]#0, %[[AB]]#1, %[[ACC]] {async, transpose_rhs}
 // CHECK:   %[[W:[a-z0-9_]+]] = tile.dot_wait %[[P]] {pending = 1 : i64}
 // CHECK:   %[[NOT_FIRST:[a-z0-9_]+]] = arith.cmpi uge, %[[I]], %c1{{.*}}
 // CHECK:   scf.if %[[NOT_FIRST]]
 // CHECK:     %[[PREV:[a-z0-9_]+]] = arith.subi %[[I]], %c1{{.*}}
-// CHECK:     tile.ring_release %[[RA]][%[[PREV]]]
-// CHECK:     tile.ring_release %[[RB]][%[[PREV]]]
+// CHECK:     tile.ring_release %[[R]][%[[PREV]]]
 // CHECK:   %[[NEXT:[a-z0-9_]+]] = arith.addi %[[I]], %c2
 // CHECK:   %[[AHEAD:[a-z0-9_]+]] = arith.muli %c2{{.*}}, %c64
 // CHECK:   %[[KN:[a-z0-9_]+]] = arith.addi %[[IV]], %[[AHEAD]]
 // CHECK:   %[[MORE:[a-z0-9_]+]] = arith.cmpi slt, %[[KN]], %[[K]]
 // CHECK:   scf.if %[[MORE]]
-// CHECK:     tile.ring_put %[[RA]][%[[NEXT]]], %arg0[%[[M0]], %[[KN]]]
-// CHECK:     tile.ring_put %[[RB]][%[[NEXT]]], %arg1[%[[N0]], %[[KN]]]
+// CHECK:     tile.ring_put %[[R]][%[[NEXT]]], %arg0[%[[M0]], %[[KN]]] :
+// CHECK:     tile.ring_put %[[R]][%[[NEXT]]], %arg1[%[[N0]], %[[KN]]] {member = 1 : i64}
 // CHECK:   scf.yield %[[W]]
 // CHECK: %[[DONE:[a-z0-9_]+]] = tile.dot_wait %[[SUM]] {pending = 0 : i64}
 // CHECK: arith.truncf %[[DONE]]
@@ -75,14 +73,13 @@ tile.kernel @gemm(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
 // CHECK: scf.for %[[IV:[a-z0-9_]+]] = {{.*}} iter_args
 // CHECK:   %[[I:[a-z0-9_]+]] = arith.divui
 // CHECK:   %[[COL:[a-z0-9_]+]] = arith.addi %[[IV]], %c64
-// CHECK:   %[[A:[a-z0-9_]+]] = tile.ring_get %[[RA:[a-z0-9_]+]][%[[I]]]
-// CHECK:   %[[P:[a-z0-9_]+]] = tile.dot %[[A]], {{.*}} {transpose_rhs}
-// CHECK:   tile.ring_release %{{.*}}[%[[I]]]
-// CHECK:   tile.ring_release %{{.*}}[%[[I]]]
+// CHECK:   %[[AB:[a-z0-9_]+]]:2 = tile.ring_get %[[R:[a-z0-9_]+]][%[[I]]]
+// CHECK:   %[[P:[a-z0-9_]+]] = tile.dot %[[AB]]#0, %[[AB]]#1, {{.*}} {transpose_rhs}
+// CHECK:   tile.ring_release %[[R]][%[[I]]]
 // CHECK:   %[[NEXT_IV:[a-z0-9_]+]] = arith.addi %[[IV]], %{{.*}}
 // CHECK:   scf.if
 // CHECK:     %[[NEXT_COL:[a-z0-9_]+]] = arith.addi %[[NEXT_IV]], %c64
-// CHECK:     tile.ring_put %[[RA]][{{.*}}], %arg0[%c0{{.*}}, %[[NEXT_COL]]]
+// CHECK:     tile.ring_put %[[R]][{{.*}}], %arg0[%c0{{.*}}, %[[NEXT_COL]]]
 // CHECK-NOT: tile.dot_wait
 tile.kernel @sync_dot(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
                       %B: memref<?x?xbf16> {tile.shape = #tile.shape<N, K>},

@@ -260,13 +260,17 @@ void TileDialect::registerTypes() {
 }
 
 LogicalResult RingType::verify(function_ref<InFlightDiagnostic()> emitError,
-                               int64_t stages, RankedTensorType tile) {
+                               int64_t stages,
+                               ArrayRef<RankedTensorType> tiles) {
   if (stages < 1 || stages > 32)
     return emitError() << "!tile.ring: " << stages
                        << " stages; a ring has 1 to 32 buffers";
-  if (!isa_and_nonnull<SharedLayoutAttr>(tile.getEncoding()))
-    return emitError() << "!tile.ring holds tiles laid out in shared memory "
-                          "(#tile.shared), got "
-                       << tile;
+  if (tiles.empty())
+    return emitError() << "!tile.ring needs at least one member tile";
+  for (RankedTensorType tile : tiles)
+    if (!tile || !isa_and_nonnull<SharedLayoutAttr>(tile.getEncoding()))
+      return emitError() << "!tile.ring holds tiles laid out in shared "
+                            "memory (#tile.shared), got "
+                         << tile;
   return success();
 }

@@ -361,16 +361,24 @@ void StoreOp::getEffects(
 //===----------------------------------------------------------------------===//
 
 LogicalResult RingPutOp::verify() {
-  return verifyBlockAccess(*this, getSource().getType(),
-                           getRing().getType().getTile(), getIndices().size(),
-                           "source");
+  ArrayRef<RankedTensorType> tiles = getRing().getType().getTiles();
+  if (static_cast<uint64_t>(getMember()) >= tiles.size())
+    return emitOpError() << "puts member " << getMember() << " of a ring of "
+                         << tiles.size() << " member tile(s)";
+  return verifyBlockAccess(*this, getSource().getType(), tiles[getMember()],
+                           getIndices().size(), "source");
 }
 
 LogicalResult RingGetOp::verify() {
-  if (getResult().getType() != getRing().getType().getTile())
-    return emitOpError() << "gives " << getResult().getType()
-                         << ", but the ring holds " << getRing().getType().getTile();
-  return success();
+  ArrayRef<RankedTensorType> tiles = getRing().getType().getTiles();
+  SmallVector<Type> expected(tiles.begin(), tiles.end());
+  if (llvm::equal(getResults().getTypes(), expected))
+    return success();
+  InFlightDiagnostic diag = emitOpError() << "gives (";
+  llvm::interleaveComma(getResults().getTypes(), diag);
+  diag << "), but the ring holds (";
+  llvm::interleaveComma(expected, diag);
+  return diag << ")";
 }
 
 //===----------------------------------------------------------------------===//

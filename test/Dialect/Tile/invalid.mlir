@@ -928,7 +928,7 @@ tile.kernel @ring_get_type(%A: memref<?x?xbf16> {tile.shape = #tile.shape<N, N>}
     attributes {grid = [#tile.expr<"1">]} {
   %c0 = arith.constant 0 : index
   %r = tile.ring_alloc : !ring
-  // expected-error @+1 {{'tile.ring_get' op gives 'tensor<64x128xbf16, #tile.shared<swizzle = 128>>', but the ring holds 'tensor<64x64xbf16, #tile.shared<swizzle = 128>>'}}
+  // expected-error @+1 {{'tile.ring_get' op gives ('tensor<64x128xbf16, #tile.shared<swizzle = 128>>'), but the ring holds ('tensor<64x64xbf16, #tile.shared<swizzle = 128>>')}}
   %t = tile.ring_get %r[%c0] : !ring -> tensor<64x128xbf16, #tile.shared<swizzle = 128>>
   tile.return
 }
@@ -942,5 +942,17 @@ tile.kernel @ring_put_type(%A: memref<?x?xf16> {tile.shape = #tile.shape<N, N>})
   %r = tile.ring_alloc : !ring
   // expected-error @+1 {{'tile.ring_put' op tile element type 'bf16' differs from the source element type 'f16'}}
   tile.ring_put %r[%c0], %A[%c0, %c0] : !ring, memref<?x?xf16>
+  tile.return
+}
+
+// -----
+
+!ring = !tile.ring<2, tensor<64x64xbf16, #tile.shared<swizzle = 128>>>
+tile.kernel @ring_put_member(%A: memref<?x?xbf16> {tile.shape = #tile.shape<N, N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %r = tile.ring_alloc : !ring
+  // expected-error @+1 {{'tile.ring_put' op puts member 1 of a ring of 1 member tile(s)}}
+  tile.ring_put %r[%c0], %A[%c0, %c0] {member = 1} : !ring, memref<?x?xbf16>
   tile.return
 }

@@ -336,13 +336,14 @@ tile.kernel @transpose_convert(%x: memref<?x?xbf16> {tile.shape = #tile.shape<M,
 
 // Rings (tile-pipeline-loads), async dots and tile.dot_wait round-trip.
 // CHECK-LABEL: tile.kernel @rings
-// CHECK: %[[R:.*]] = tile.ring_alloc : <2, tensor<64x64xbf16, #tile.shared<swizzle = 128>>>
-// CHECK: tile.ring_put %[[R]][%{{.*}}], %arg0[%{{.*}}, %{{.*}}] : <2, tensor<64x64xbf16, #tile.shared<swizzle = 128>>>, memref<?x?xbf16>
-// CHECK: %[[T:.*]] = tile.ring_get %[[R]][%{{.*}}] : <2, tensor<64x64xbf16, #tile.shared<swizzle = 128>>> -> tensor<64x64xbf16, #tile.shared<swizzle = 128>>
-// CHECK: %[[D:.*]] = tile.dot %[[T]], %[[T]], %{{.*}} {async, transpose_rhs}
+// CHECK: %[[R:.*]] = tile.ring_alloc : <2, tensor<64x64xbf16, #tile.shared<swizzle = 128>>, tensor<64x64xbf16, #tile.shared<swizzle = 128>>>
+// CHECK: tile.ring_put %[[R]][%{{.*}}], %arg0[%{{.*}}, %{{.*}}] : <2, {{.*}}>, memref<?x?xbf16>
+// CHECK: tile.ring_put %[[R]][%{{.*}}], %arg0[%{{.*}}, %{{.*}}] {member = 1 : i64} : <2, {{.*}}>, memref<?x?xbf16>
+// CHECK: %[[T:.*]]:2 = tile.ring_get %[[R]][%{{.*}}] : <2, {{.*}}> -> tensor<64x64xbf16, #tile.shared<swizzle = 128>>, tensor<64x64xbf16, #tile.shared<swizzle = 128>>
+// CHECK: %[[D:.*]] = tile.dot %[[T]]#0, %[[T]]#1, %{{.*}} {async, transpose_rhs}
 // CHECK: tile.dot_wait %[[D]] {pending = 0 : i64} : tensor<64x64xf32, #tile.wgmma_acc<warpgroups = 1>>
-// CHECK: tile.ring_release %[[R]][%{{.*}}] : <2, tensor<64x64xbf16, #tile.shared<swizzle = 128>>>
-!ring = !tile.ring<2, tensor<64x64xbf16, #tile.shared<swizzle = 128>>>
+// CHECK: tile.ring_release %[[R]][%{{.*}}] : <2, {{.*}}>
+!ring = !tile.ring<2, tensor<64x64xbf16, #tile.shared<swizzle = 128>>, tensor<64x64xbf16, #tile.shared<swizzle = 128>>>
 !staged = tensor<64x64xbf16, #tile.shared<swizzle = 128>>
 !acc = tensor<64x64xf32, #tile.wgmma_acc<warpgroups = 1>>
 tile.kernel @rings(%x: memref<?x?xbf16> {tile.shape = #tile.shape<M, N>})
@@ -351,9 +352,10 @@ tile.kernel @rings(%x: memref<?x?xbf16> {tile.shape = #tile.shape<M, N>})
   %zero = arith.constant 0.0 : f32
   %r = tile.ring_alloc : !ring
   tile.ring_put %r[%c0], %x[%c0, %c0] : !ring, memref<?x?xbf16>
-  %t = tile.ring_get %r[%c0] : !ring -> !staged
+  tile.ring_put %r[%c0], %x[%c0, %c0] {member = 1} : !ring, memref<?x?xbf16>
+  %t:2 = tile.ring_get %r[%c0] : !ring -> !staged, !staged
   %acc = tile.splat %zero : !acc
-  %d = tile.dot %t, %t, %acc {transpose_rhs, async} : !staged, !staged -> !acc
+  %d = tile.dot %t#0, %t#1, %acc {transpose_rhs, async} : !staged, !staged -> !acc
   %w = tile.dot_wait %d {pending = 0} : !acc
   tile.ring_release %r[%c0] : !ring
   tile.return

@@ -326,17 +326,19 @@ def Tile_RingAllocOp : Tile_Op<"ring_alloc"> {
 def Tile_RingPutOp : Tile_Op<"ring_put"> {
   let summary = "Starts loading a tile into the next buffer of a ring";
   let description = [{
-    `tile.ring_put %r[%i], %src[%m, %k] : !ring, memref<?x?xbf16>` starts an
-    asynchronous copy of the box at `[%m, %k]` of `%src` (the extent of the
-    ring's tile; zeros past the source's ends, as `tile.load`) into buffer
-    `%i mod stages`, once the readers of load `%i - stages` released it.
-    One thread issues it (on sm_90a a TMA load per 128-byte column chunk,
-    completing on the buffer's "full" mbarrier); the others go on.
-    Puts into one ring are numbered 0, 1, 2, ... in program order.
+    `tile.ring_put %r[%i], %src[%m, %k] {member = 1} : !ring, memref<?x?xbf16>`
+    starts an asynchronous copy of the box at `[%m, %k]` of `%src` (the
+    extent of the ring's member tile `member`, 0 if not given; zeros past
+    the source's ends, as `tile.load`) into buffer `%i mod stages`, once
+    the readers of load `%i - stages` released it. One thread issues it
+    (on sm_90a a TMA load per 128-byte column chunk, completing on the
+    buffer's "full" mbarrier); the others go on. Loads into one ring are
+    numbered 0, 1, 2, ... in program order; load `%i` puts each member once.
   }];
   let arguments = (ins Tile_RingType:$ring, Index:$index,
                        AnyRankedOrUnrankedMemRef:$source,
-                       Variadic<Index>:$indices);
+                       Variadic<Index>:$indices,
+                       DefaultValuedAttr<ConfinedAttr<I64Attr, [IntNonNegative]>, "0">:$member);
   let assemblyFormat = [{
     $ring `[` $index `]` `,` $source `[` $indices `]` attr-dict `:`
     type($ring) `,` type($source)
@@ -347,15 +349,16 @@ def Tile_RingPutOp : Tile_Op<"ring_put"> {
 def Tile_RingGetOp : Tile_Op<"ring_get"> {
   let summary = "Waits for a ring's load and gives its tile";
   let description = [{
-    `%t = tile.ring_get %r[%i] : !ring -> tensor<128x64xbf16, #tile.shared<swizzle = 128>>`
-    waits until load `%i` (`tile.ring_put %r[%i]`) has landed and gives
-    the tile in buffer `%i mod stages`, staged in shared memory for
-    `tile.dot`. The tile stays valid until `tile.ring_release %r[%i]`.
+    `%a, %b = tile.ring_get %r[%i] : !ring -> !a_staged, !b_staged`
+    waits until load `%i` (the `tile.ring_put %r[%i]` of every member) has
+    landed and gives the member tiles in buffer `%i mod stages`, staged in
+    shared memory for `tile.dot`. They stay valid until
+    `tile.ring_release %r[%i]`.
   }];
   let arguments = (ins Tile_RingType:$ring, Index:$index);
-  let results = (outs Tile_Tile:$result);
+  let results = (outs Variadic<Tile_Tile>:$results);
   let assemblyFormat = [{
-    $ring `[` $index `]` attr-dict `:` type($ring) `->` type($result)
+    $ring `[` $index `]` attr-dict `:` type($ring) `->` type($results)
   }];
   let hasVerifier = 1;
 }
