@@ -296,10 +296,10 @@ static cl::opt<std::string> testMutation(
 
 static cl::opt<bool> opLevelDots(
     "op-level-dots",
-    cl::desc("Compile tile.dot op by op (operands staged in shared memory "
-             "from registers, no TMA pipeline; experimental, issue 11) "
-             "instead of with the GEMM lowering; never recorded in the "
-             "tuning cache"),
+    cl::desc("Compile tile.dot op by op (operands loaded ahead into "
+             "shared memory by TMA through tile-pipeline-loads' rings; not "
+             "the default yet, issue 11) instead of with the GEMM "
+             "lowering; never recorded in the tuning cache"),
     cl::cat(category));
 
 namespace {

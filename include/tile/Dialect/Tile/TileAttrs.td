@@ -234,10 +234,11 @@ def Tile_SharedLayoutAttr : Tile_Attr<"SharedLayout", "shared",
     [DeclareAttrInterfaceMethods<VerifiableTensorEncoding>]> {
   let summary = "A tile in shared memory, laid out as wgmma reads an operand";
   let description = [{
-    `#tile.shared<swizzle = 128>`: a 2-d tile of R rows and K columns (K
-    contiguous: a K-major wgmma operand) in shared memory the way TMA
-    writes a box with a 128-byte swizzle and a wgmma matrix descriptor
-    reads it. The columns come in chunks of 128 bytes (64 bf16), one chunk
+    `#tile.shared<swizzle = 128>`: a 2-d tile of R rows and K columns (the
+    columns contiguous) in shared memory the way TMA writes a box with a
+    128-byte swizzle and a wgmma matrix descriptor reads it: A (M x K) and
+    B as N x K are K-major operands, B as K x N an MN-major one (16-bit
+    types; wgmma reads it transposed). The columns come in chunks of 128 bytes (64 bf16), one chunk
     after the other, each R x 128 bytes; in a chunk, row r starts at byte
     128 r and its 16-byte unit u lies at unit u XOR (r mod 8):
 

@@ -4,7 +4,6 @@
 
 include "tile/Dialect/Tile/TileDialect.td"
 include "mlir/IR/AttrTypeBase.td"
-include "mlir/IR/BuiltinTypes.td"
 
 def Tile_RingType : TypeDef<Tile_Dialect, "Ring"> {
   let mnemonic = "ring";
@@ -28,8 +27,12 @@ def Tile_RingType : TypeDef<Tile_Dialect, "Ring"> {
     its members have landed: `tile.ring_get` waits for it) and "empty"
     (its readers are done: `tile.ring_release` signals it and the next
     `tile.ring_put`s into the buffer wait for it). One pair of barriers
-    serves all members: the tiles a loop iteration needs arrive together. tile-pipeline-loads creates rings; on sm_90a
-    a ring is `stages` TMA destinations with mbarriers.
+    serves all members: the tiles a loop iteration needs arrive together.
+    (When tile-pipeline-loads makes the loop's dots `async`, iteration `i`
+    releases buffer `i - 1` instead, after its `tile.dot_wait`.)
+
+    tile-pipeline-loads creates rings; on sm_90a a ring is `stages` TMA
+    destinations with mbarriers.
   }];
   let parameters = (ins "int64_t":$stages,
                         ArrayRefParameter<"::mlir::RankedTensorType">:$tiles);
