@@ -994,6 +994,39 @@ LogicalResult checkSupported(Operation *op) {
                 "tile.convert_layout and tile.ring_get stage tiles in shared "
                 "memory (for tile.dot): let tile-assign-layouts{op-level-dots} "
                 "and tile-pipeline-loads do it";
+  // Tiles in shared memory must fit it; checked here, without products
+  // that could overflow, before anything sizes buffers.
+  auto fitsSharedMemory = [&](RankedTensorType tile) -> LogicalResult {
+    ArrayRef<int64_t> shape = tile.getShape();
+    int64_t bytes = tile.getElementTypeBitWidth() / 8;
+    if (shape[0] <= kMaxSharedMemory && shape[1] <= kMaxSharedMemory &&
+        shape[0] * shape[1] <= kMaxSharedMemory / bytes)
+      return success();
+    return op->emitOpError()
+           << "stages a " << shape[0] << " x " << shape[1] << " tile of "
+           << tile.getElementType() << " in shared memory, more than the "
+           << kMaxSharedMemory << " bytes a block has on sm_90";
+  };
+  for (Type t : op->getResultTypes()) {
+    if (isShared(t) && failed(fitsSharedMemory(cast<RankedTensorType>(t))))
+      return failure();
+    if (auto ring = dyn_cast<RingType>(t))
+      for (RankedTensorType tile : ring.getTiles())
+        if (failed(fitsSharedMemory(tile)))
+          return failure();
+  }
+  // A ring is used where it is allocated: the patterns find its buffers
+  // and barriers from its tile.ring_alloc.
+  for (Value v : op->getOperands())
+    if (isa<RingType>(v.getType()) && !v.getDefiningOp<RingAllocOp>())
+      return op->emitOpError()
+             << "uses a ring that is not the result of a tile.ring_alloc "
+                "(a block or loop argument); the sm_90a lowering needs the "
+                "allocation in sight";
+  for (Type t : op->getResultTypes())
+    if (isa<RingType>(t) && !isa<RingAllocOp>(op))
+      return op->emitOpError()
+             << "produces a ring; only tile.ring_alloc makes rings";
   if (auto put = dyn_cast<RingPutOp>(op)) {
     RankedTensorType tile = put.getRing().getType().getTiles()[put.getMember()];
     int64_t sourceRank = cast<MemRefType>(put.getSource().getType()).getRank();

@@ -37,3 +37,33 @@ tile.kernel @ring_source_also_loaded(%X: memref<?x?xbf16> {tile.shape = #tile.sh
   tile.store %d, %Y[%c0, %c0] : !acc -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// A ring carried through a loop: its allocation is out of the lowering's
+// sight (tile-pipeline-loads never makes this).
+!ring = !tile.ring<2, tensor<64x64xbf16, #tile.shared<swizzle = 128>>>
+tile.kernel @ring_through_loop(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>})
+    attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = tile.ring_alloc : !ring
+  %s = scf.for %i = %c0 to %c1 step %c1 iter_args(%q = %r) -> (!ring) {
+    // expected-error @+1 {{'scf.yield' op uses a ring that is not the result of a tile.ring_alloc (a block or loop argument); the sm_90a lowering needs the allocation in sight}}
+    scf.yield %q : !ring
+  }
+  tile.ring_put %s[%c0], %X[%c0, %c0] : !ring, memref<?x?xbf16>
+  tile.return
+}
+
+// -----
+
+// A ring's tile larger than shared memory is refused before any size is
+// multiplied out.
+!ring = !tile.ring<2, tensor<4611686018427387904x64xbf16, #tile.shared<swizzle = 128>>>
+tile.kernel @ring_too_large(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>})
+    attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  // expected-error @+1 {{'tile.ring_alloc' op stages a 4611686018427387904 x 64 tile of 'bf16' in shared memory, more than the 232448 bytes a block has on sm_90}}
+  %r = tile.ring_alloc : !ring
+  tile.return
+}
