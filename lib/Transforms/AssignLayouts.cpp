@@ -382,6 +382,8 @@ LogicalResult LayoutAssignment::reconcileTransposes() {
 LogicalResult LayoutAssignment::stageDotOperands() {
   auto shared = SharedLayoutAttr::get(ctx, 128);
   WalkResult result = kernel.walk([&](DotOp dot) {
+    // A load that feeds both operands of the dot (x·xᵀ) is staged once.
+    DenseMap<Value, Value> stagedLoads;
     Type elt = dot.getLhs().getType().getElementType();
     if (!dot.getTransposeRhs() && isa<Float8E4M3FNType, Float8E5M2Type>(elt)) {
       dot.emitOpError()
@@ -391,6 +393,10 @@ LogicalResult LayoutAssignment::stageDotOperands() {
       return WalkResult::interrupt();
     }
     for (OpOperand *operand : {&dot.getLhsMutable(), &dot.getRhsMutable()}) {
+      if (Value staged = stagedLoads.lookup(operand->get())) {
+        operand->set(staged);
+        continue;
+      }
       auto load = operand->get().getDefiningOp<LoadOp>();
       auto type = cast<RankedTensorType>(operand->get().getType());
       if (!load || type.getEncoding()) {
@@ -416,8 +422,10 @@ LogicalResult LayoutAssignment::stageDotOperands() {
       OpBuilder b(dot);
       load.getResult().setType(RankedTensorType::get(
           type.getShape(), type.getElementType(), blocked));
-      operand->set(ConvertLayoutOp::create(b, dot.getLoc(), staged,
-                                           load.getResult()));
+      auto convert =
+          ConvertLayoutOp::create(b, dot.getLoc(), staged, load.getResult());
+      stagedLoads[load.getResult()] = convert.getResult();
+      operand->set(convert.getResult());
     }
     return WalkResult::advance();
   });

@@ -146,3 +146,29 @@ tile.kernel @not_pipelined(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>}
   tile.store %outer, %C[%c0, %c0] : tensor<64x64xf32> -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// One load feeding both operands (x·xᵀ) is staged once and piped as one
+// member of the ring.
+// CHECK-LABEL: tile.kernel @gram
+// CHECK: %[[R:[a-z0-9_]+]] = tile.ring_alloc : <2, tensor<64x64xbf16, #tile.shared<swizzle = 128>>>
+// CHECK: %[[X:[a-z0-9_]+]] = tile.ring_get %[[R]]
+// CHECK: tile.dot %[[X]], %[[X]], {{.*}} {async, transpose_rhs}
+tile.kernel @gram(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                  %C: memref<?x?xf32> {tile.shape = #tile.shape<M, M>})
+    attributes {params = [], grid = [#tile.expr<"1">],
+                num_warps = #tile.expr<"4">, num_stages = #tile.expr<"2">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : tensor<64x64xf32>
+  %sum = scf.for %k = %c0 to %K step %c64 iter_args(%acc = %init) -> (tensor<64x64xf32>) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> tensor<64x64xbf16>
+    %d = tile.dot %a, %a, %acc {transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    scf.yield %d : tensor<64x64xf32>
+  }
+  tile.store %sum, %C[%c0, %c0] : tensor<64x64xf32> -> memref<?x?xf32>
+  tile.return
+}
