@@ -4,7 +4,9 @@
 // tile-specialize),convert-tile-to-nvgpu)'` does: parse and verify as
 // tile-opt does, bind each kernel's default configuration (no config
 // string: every parameter takes its first candidate) and lower to the
-// gpu/nvgpu dialects, with MLIR's verifier after each pass. The NVVM/PTX
+// gpu/nvgpu dialects, with MLIR's verifier after each pass; then the same
+// specialized kernel the op-level way (tile-assign-layouts{op-level-dots},
+// tile-pipeline-loads, convert-tile-to-nvgpu). The NVVM/PTX
 // half of the pipeline is upstream code and is left out.
 //
 // A kernel the passes reject is fine (a diagnostic, swallowed here); a
@@ -52,12 +54,41 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (mlir::failed(mlir::verify(*module)))
     __builtin_trap(); // tile-specialize succeeded and left invalid IR
 
+  // The same kernel a second way, as `tile-run --op-level-dots` compiles
+  // it: layouts with dots staged in shared memory, loads piped through
+  // rings, then the lowering.
+  mlir::OwningOpRef<mlir::ModuleOp> opLevel = module->clone();
+
   mlir::PassManager lower(&session.context);
   lower.enableVerifier(false);
   lower.addPass(mlir::tile::createConvertTileToNVGPU());
-  if (mlir::failed(lower.run(*module)))
+  if (mlir::succeeded(lower.run(*module)) &&
+      mlir::failed(mlir::verify(*module)))
+    __builtin_trap(); // convert-tile-to-nvgpu succeeded and left invalid IR
+
+  mlir::tile::TileAssignLayoutsOptions assign;
+  assign.opLevelDots = true;
+  mlir::PassManager layouts(&session.context);
+  layouts.enableVerifier(false);
+  layouts.addNestedPass<mlir::tile::KernelOp>(
+      mlir::tile::createTileAssignLayouts(assign));
+  if (mlir::failed(layouts.run(*opLevel)))
     return 0;
-  if (mlir::failed(mlir::verify(*module)))
+  if (mlir::failed(mlir::verify(*opLevel)))
+    __builtin_trap(); // tile-assign-layouts succeeded and left invalid IR
+  mlir::PassManager pipeline(&session.context);
+  pipeline.enableVerifier(false);
+  pipeline.addNestedPass<mlir::tile::KernelOp>(
+      mlir::tile::createTilePipelineLoads());
+  if (mlir::failed(pipeline.run(*opLevel)))
+    return 0;
+  if (mlir::failed(mlir::verify(*opLevel)))
+    __builtin_trap(); // tile-pipeline-loads succeeded and left invalid IR
+  mlir::PassManager lowerOpLevel(&session.context);
+  lowerOpLevel.enableVerifier(false);
+  lowerOpLevel.addPass(mlir::tile::createConvertTileToNVGPU());
+  if (mlir::succeeded(lowerOpLevel.run(*opLevel)) &&
+      mlir::failed(mlir::verify(*opLevel)))
     __builtin_trap(); // convert-tile-to-nvgpu succeeded and left invalid IR
   return 0;
 }

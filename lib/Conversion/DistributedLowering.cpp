@@ -42,6 +42,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
 using namespace mlir::tile;
@@ -50,6 +51,9 @@ using namespace mlir::tile::lowering;
 namespace {
 
 constexpr int64_t kMaxVectorBytes = 16; // one ld/st.global.v4.b32
+/// Elements of one tile a thread may hold (registers; ptxas would spill
+/// long before this).
+constexpr int64_t kMaxElementsPerThread = 2048;
 
 LayoutAttrInterface layoutOf(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
@@ -985,6 +989,26 @@ LogicalResult checkSupported(Operation *op) {
   auto tileTypes = llvm::concat<Type>(op->getOperandTypes(),
                                       op->getResultTypes());
   bool touchesTiles = llvm::any_of(tileTypes, isTile);
+  // A thread keeps its elements of a tile in registers: a tile far larger
+  // than that is refused before anything counts its elements (the count
+  // could overflow, and the patterns walk every element).
+  for (Type t : op->getResultTypes()) {
+    auto tile = dyn_cast<RankedTensorType>(t);
+    LayoutAttrInterface layout = layoutOf(t);
+    if (!tile || !layout || isShared(t))
+      continue;
+    std::optional<int64_t> elements = 1;
+    for (int64_t d : tile.getShape())
+      if (elements)
+        elements = llvm::checkedMul(*elements, d);
+    int64_t limit = layout.getNumThreads() * kMaxElementsPerThread;
+    if (!elements || *elements > limit)
+      return op->emitOpError()
+             << "makes a " << t << ", more than " << kMaxElementsPerThread
+             << " elements a thread of " << layout.getNumThreads()
+             << "; the register lowering keeps each thread's elements in "
+                "registers: use smaller tiles or more warps";
+  }
   // Staged (#tile.shared) tiles come from tile.convert_layout and go to
   // tile.dot only.
   for (Type t : op->getResultTypes())

@@ -120,6 +120,11 @@ LayoutAttrInterface LayoutAssignment::defaultLayout(RankedTensorType type,
                                                     int64_t bits) {
   ArrayRef<int64_t> shape = type.getShape();
   int64_t rank = shape.size();
+  // A 0-d tile has no dimension to spread: only a reduction's slice
+  // layout describes it. Dynamic extents are not laid out either.
+  if (rank == 0 || ShapedType::isDynamicShape(shape) ||
+      llvm::any_of(shape, [](int64_t d) { return d <= 0; }))
+    return {};
   bits = std::max<int64_t>(bits, 8);
   int64_t inner = shape.back();
   for (int64_t vec = std::max<int64_t>(1, std::min<int64_t>(inner, 128 / bits));
@@ -159,6 +164,21 @@ LayoutAttrInterface LayoutAssignment::defaultLayout(RankedTensorType type,
 }
 
 LogicalResult LayoutAssignment::run() {
+  // Layouts count elements in bits: a tile of anything else (a vector, a
+  // memref) has none, and no lowering takes it.
+  WalkResult scalars = kernel.walk([&](Operation *op) {
+    for (Type t : op->getResultTypes())
+      if (auto tile = dyn_cast<RankedTensorType>(t);
+          tile && !tile.getElementType().isIntOrIndexOrFloat()) {
+        op->emitOpError() << "makes a tile of " << tile.getElementType()
+                          << " elements; tiles hold integers, floats or "
+                             "index values";
+        return WalkResult::interrupt();
+      }
+    return WalkResult::advance();
+  });
+  if (scalars.wasInterrupted())
+    return failure();
   // Groups of tiles that must share a layout.
   kernel.walk([&](Operation *op) {
     for (Value r : op->getResults())
@@ -490,6 +510,13 @@ struct TileAssignLayoutsPass
         return signalPassFailure();
       }
       warps = *value;
+    }
+    // CUDA's 1024 threads a block; layouts multiply warps by threads.
+    if (warps < 1 || warps > 32) {
+      kernel.emitOpError() << "num_warps = " << warps
+                           << " must be between 1 and 32 (1024 threads a "
+                              "block)";
+      return signalPassFailure();
     }
     if (failed(LayoutAssignment(kernel, warps, opLevelDots).run()))
       signalPassFailure();

@@ -238,11 +238,10 @@ void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) 
   b.setInsertionPoint(first);
   SmallVector<Type> types(tiles.begin(), tiles.end());
   auto get = RingGetOp::create(b, first.getLoc(), types, ring, index);
-  for (Candidate &c : loads) {
+  // The loads and conversions go last: the refill below recomputes the
+  // loads' indices.
+  for (Candidate &c : loads)
     c.convert.getResult().replaceAllUsesWith(get.getResult(c.member));
-    c.convert.erase();
-    c.load.erase();
-  }
   if (!makeDotsAsync(loop, get, index)) {
     Operation *last = get;
     for (Operation *user : get->getUsers())
@@ -257,6 +256,10 @@ void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) 
   Value nextIv = arith::AddIOp::create(
       b, loc, iv, arith::MulIOp::create(b, loc, ahead, step));
   emitPuts(b, loop, loads, nextIv, nextIndex);
+  for (Candidate &c : loads) {
+    c.convert.erase();
+    c.load.erase();
+  }
 }
 
 /// When every tile of the ring `get` gives is read only by tile.dots that

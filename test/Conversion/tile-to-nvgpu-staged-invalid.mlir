@@ -67,3 +67,15 @@ tile.kernel @ring_too_large(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>
   %r = tile.ring_alloc : !ring
   tile.return
 }
+
+// -----
+
+// Found by the lowering fuzzer: a tile far larger than a thread's registers
+// is refused before its elements are counted (it ran for minutes).
+tile.kernel @huge_tile(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>})
+    attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{more than 2048 elements a thread of 128; the register lowering keeps each thread's elements in registers: use smaller tiles or more warps}}
+  %x = tile.load %X[%c0, %c0] : memref<?x?xbf16> -> tensor<4611686018427387904x128xbf16, #tile.blocked<size_per_thread = [1, 8], threads_per_warp = [2, 16], warps = [4, 1], order = [1, 0]>>
+  tile.return
+}

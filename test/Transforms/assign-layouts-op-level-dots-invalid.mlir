@@ -1,5 +1,5 @@
 // RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts{op-level-dots}))' -verify-diagnostics
-// tile-assign-layouts{op-level-dots}: B as K x N is staged MN-major for
+// What tile-assign-layouts{op-level-dots} refuses. B as K x N is staged MN-major for
 // 16-bit types only; fp8 wgmma reads both operands K-major.
 
 tile.kernel @fp8_mn_major(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<M, K>},
@@ -14,5 +14,39 @@ tile.kernel @fp8_mn_major(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<M, 
   // expected-error @+1 {{'tile.dot' op takes B as K x N (MN-major) of 'f8E4M3FN'; fp8 wgmma reads B K-major only: store B as N x K and use transpose_rhs}}
   %d = tile.dot %a, %b, %acc : tensor<64x128xf8E4M3FN>, tensor<128x64xf8E4M3FN> -> tensor<64x64xf32>
   tile.store %d, %C[%c0, %c0] : tensor<64x64xf32> -> memref<?x?xf32>
+  tile.return
+}
+
+// -----
+
+// Found by the lowering fuzzer once it ran tile-assign-layouts: a tile of
+// vectors has no bit width a layout could count (it crashed the pass).
+tile.kernel @tile_of_vectors() attributes {params = [], grid = [#tile.expr<"1">]} {
+  %z = arith.constant dense<0.0> : vector<4xf32>
+  // expected-error @+1 {{'tile.splat' op makes a tile of 'vector<4xf32>' elements; tiles hold integers, floats or index values}}
+  %s = tile.splat %z : tensor<16x8xvector<4xf32>>
+  tile.return
+}
+
+// -----
+
+// Found by the lowering fuzzer: num_warps is checked before any layout is
+// made of it (an assertion in the wgmma accumulator layout's verifier).
+// expected-error @+1 {{'tile.kernel' op num_warps = 4611686018427387904 must be between 1 and 32 (1024 threads a block)}}
+tile.kernel @huge_warps(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>})
+    attributes {params = [], grid = [#tile.expr<"1">],
+                num_warps = #tile.expr<"4611686018427387904">} {
+  tile.return
+}
+
+// -----
+
+// Found by the lowering fuzzer: a 0-d tile that nothing lays out (an
+// assertion on the empty shape's last extent).
+tile.kernel @rank_zero(%a: memref<?xf32> {tile.shape = #tile.shape<N>})
+    attributes {params = [], grid = [#tile.expr<"1">]} {
+  %x = arith.constant 0.0 : f32
+  // expected-error @+1 {{'tile.splat' op has a 'tensor<f32>' that no blocked layout of 4 warps covers}}
+  %t = tile.splat %x : tensor<f32>
   tile.return
 }

@@ -382,9 +382,10 @@ SharedLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult SharedLayoutAttr::verifyEncoding(
     ArrayRef<int64_t> shape, Type elementType,
     function_ref<InFlightDiagnostic()> emitError) const {
-  if (shape.size() != 2 || ShapedType::isDynamicShape(shape))
+  if (shape.size() != 2 || ShapedType::isDynamicShape(shape) ||
+      shape[0] <= 0 || shape[1] <= 0)
     return emitError() << "a tensor laid out as " << *this
-                       << " needs a static 2-d shape";
+                       << " needs a static 2-d shape of positive extents";
   int64_t bits =
       elementType.isIntOrFloat() ? elementType.getIntOrFloatBitWidth() : 0;
   if (bits % 8 || bits == 0 || getSwizzle() % (bits / 8) != 0)

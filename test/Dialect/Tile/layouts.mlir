@@ -120,6 +120,12 @@ func.func private @rank3(tensor<2x8x64xbf16, #tile.shared<swizzle = 128>>)
 
 // -----
 
+// (found by the lowering fuzzer: a ring of empty tiles had no shared memory)
+// expected-error @+1 {{a tensor laid out as #tile.shared<swizzle = 128> needs a static 2-d shape of positive extents}}
+func.func private @no_rows(tensor<0x64xbf16, #tile.shared<swizzle = 128>>)
+
+// -----
+
 // (found by the dialect fuzzer: the row's bytes overflowed int64)
 // expected-error @+1 {{a 128 x 9223372036854775807 tile of 'bf16' does not fill whole 128-byte swizzle atoms}}
 func.func private @huge_row(tensor<128x9223372036854775807xbf16, #tile.shared<swizzle = 128>>)
