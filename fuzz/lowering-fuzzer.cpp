@@ -44,51 +44,43 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   // One pass at a time, each verified here rather than by the pass
   // manager, so that invalid IR after a successful pass is told apart from
-  // a pass that rejects its input.
-  mlir::PassManager specialize(&session.context);
-  specialize.enableVerifier(false);
-  specialize.addNestedPass<mlir::tile::KernelOp>(
-      mlir::tile::createTileSpecialize());
-  if (mlir::failed(specialize.run(*module)))
+  // a pass that rejects its input. False when the pass rejected it.
+  auto runVerified = [&](mlir::ModuleOp m, auto addPass) {
+    mlir::PassManager pm(&session.context);
+    pm.enableVerifier(false);
+    addPass(pm);
+    if (mlir::failed(pm.run(m)))
+      return false;
+    if (mlir::failed(mlir::verify(m)))
+      __builtin_trap(); // the pass succeeded and left invalid IR
+    return true;
+  };
+  auto onKernels = [](auto create) {
+    return [create](mlir::PassManager &pm) {
+      pm.addNestedPass<mlir::tile::KernelOp>(create());
+    };
+  };
+  auto lower = [](mlir::PassManager &pm) {
+    pm.addPass(mlir::tile::createConvertTileToNVGPU());
+  };
+  if (!runVerified(*module, onKernels([] {
+        return mlir::tile::createTileSpecialize();
+      })))
     return 0;
-  if (mlir::failed(mlir::verify(*module)))
-    __builtin_trap(); // tile-specialize succeeded and left invalid IR
-
   // The same kernel a second way, as `tile-run --op-level-dots` compiles
   // it: layouts with dots staged in shared memory, loads piped through
   // rings, then the lowering.
   mlir::OwningOpRef<mlir::ModuleOp> opLevel = module->clone();
-
-  mlir::PassManager lower(&session.context);
-  lower.enableVerifier(false);
-  lower.addPass(mlir::tile::createConvertTileToNVGPU());
-  if (mlir::succeeded(lower.run(*module)) &&
-      mlir::failed(mlir::verify(*module)))
-    __builtin_trap(); // convert-tile-to-nvgpu succeeded and left invalid IR
-
+  runVerified(*module, lower);
   mlir::tile::TileAssignLayoutsOptions assign;
   assign.opLevelDots = true;
-  mlir::PassManager layouts(&session.context);
-  layouts.enableVerifier(false);
-  layouts.addNestedPass<mlir::tile::KernelOp>(
-      mlir::tile::createTileAssignLayouts(assign));
-  if (mlir::failed(layouts.run(*opLevel)))
+  if (!runVerified(*opLevel, onKernels([assign] {
+        return mlir::tile::createTileAssignLayouts(assign);
+      })) ||
+      !runVerified(*opLevel, onKernels([] {
+        return mlir::tile::createTilePipelineLoads();
+      })))
     return 0;
-  if (mlir::failed(mlir::verify(*opLevel)))
-    __builtin_trap(); // tile-assign-layouts succeeded and left invalid IR
-  mlir::PassManager pipeline(&session.context);
-  pipeline.enableVerifier(false);
-  pipeline.addNestedPass<mlir::tile::KernelOp>(
-      mlir::tile::createTilePipelineLoads());
-  if (mlir::failed(pipeline.run(*opLevel)))
-    return 0;
-  if (mlir::failed(mlir::verify(*opLevel)))
-    __builtin_trap(); // tile-pipeline-loads succeeded and left invalid IR
-  mlir::PassManager lowerOpLevel(&session.context);
-  lowerOpLevel.enableVerifier(false);
-  lowerOpLevel.addPass(mlir::tile::createConvertTileToNVGPU());
-  if (mlir::succeeded(lowerOpLevel.run(*opLevel)) &&
-      mlir::failed(mlir::verify(*opLevel)))
-    __builtin_trap(); // convert-tile-to-nvgpu succeeded and left invalid IR
+  runVerified(*opLevel, lower);
   return 0;
 }

@@ -187,6 +187,11 @@ struct LoweringState {
     Value full, empty;
   };
   DenseMap<Operation *, Ring> rings;
+  /// The ring a tile.ring_* op uses (checkSupported: its tile.ring_alloc
+  /// is in sight).
+  const Ring &ringOf(Value ring) const {
+    return rings.at(ring.getDefiningOp());
+  }
   /// The memref that stands for a TMA-loaded kernel argument in the
   /// gpu.func -> its descriptor (only tile.ring_put reads such arguments).
   DenseMap<Value, Value> descriptorOf;
@@ -750,24 +755,6 @@ Chunks chunksOf(RankedTensorType tile) {
   return {tile.getShape()[1] / columns, columns, tile.getShape()[0] * span};
 }
 
-/// The mbarrier parity to wait for: bit 0 of `phase`.
-Value parityOf(OpBuilder &b, Location loc, Value phase) {
-  return arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::ne,
-      arith::RemUIOp::create(b, loc, phase, indexConstant(b, loc, 2)),
-      indexConstant(b, loc, 0));
-}
-
-template <typename Fn>
-void ifThen(OpBuilder &b, Location loc, Value cond, Fn &&body) {
-  auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(ifOp.thenBlock());
-  body();
-}
-
-constexpr int64_t kBarrierTicks = 10000000; // try_wait's suspend-time hint
-
 struct RingAllocPattern : DistributedPattern<RingAllocOp> {
   using DistributedPattern::DistributedPattern;
   LogicalResult
@@ -791,8 +778,7 @@ struct RingPutPattern : DistributedPattern<RingPutOp> {
   matchAndRewrite(RingPutOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    const LoweringState::Ring &ring =
-        state.rings.at(op.getRing().getDefiningOp());
+    const LoweringState::Ring &ring = state.ringOf(op.getRing());
     Value desc = state.descriptorOf.at(op.getSource());
     int64_t member = op.getMember();
     RankedTensorType tile = op.getRing().getType().getTiles()[member];
@@ -809,11 +795,8 @@ struct RingPutPattern : DistributedPattern<RingPutOp> {
                                            c(ring.stages));
       ifThen(rewriter, loc, reused, [&] {
         // The release of load index - stages completed phase use - 1.
-        nvgpu::MBarrierTryWaitParityOp::create(
-            rewriter, loc, ring.empty,
-            parityOf(rewriter, loc,
-                     arith::AddIOp::create(rewriter, loc, use, c(1))),
-            c(kBarrierTicks), slot);
+        waitBarrier(rewriter, loc, ring.empty, slot,
+                    arith::AddIOp::create(rewriter, loc, use, c(1)));
       });
       nvgpu::MBarrierArriveExpectTxOp::create(rewriter, loc, ring.full,
                                               c(ring.memberBytes[member]),
@@ -853,15 +836,12 @@ struct RingGetPattern : DistributedPattern<RingGetOp> {
   matchAndRewrite(RingGetOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    const LoweringState::Ring &ring =
-        state.rings.at(op.getRing().getDefiningOp());
+    const LoweringState::Ring &ring = state.ringOf(op.getRing());
     auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
     Value index = adaptor.getIndex();
     Value slot = arith::RemUIOp::create(rewriter, loc, index, c(ring.stages));
     Value use = arith::DivUIOp::create(rewriter, loc, index, c(ring.stages));
-    nvgpu::MBarrierTryWaitParityOp::create(rewriter, loc, ring.full,
-                                           parityOf(rewriter, loc, use),
-                                           c(kBarrierTicks), slot);
+    waitBarrier(rewriter, loc, ring.full, slot, use);
     Value buffer = arith::AddIOp::create(
         rewriter, loc, adaptor.getRing(),
         arith::MulIOp::create(rewriter, loc, slot, c(ring.bufferBytes)));
@@ -881,8 +861,7 @@ struct RingReleasePattern : DistributedPattern<RingReleaseOp> {
   matchAndRewrite(RingReleaseOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    const LoweringState::Ring &ring =
-        state.rings.at(op.getRing().getDefiningOp());
+    const LoweringState::Ring &ring = state.ringOf(op.getRing());
     auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
     NVVM::SyncWarpOp::create(
         rewriter, loc,

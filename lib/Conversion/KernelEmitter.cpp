@@ -88,9 +88,19 @@ FailureOr<WarpgroupsAndStages> lowering::launchShape(KernelOp kernel,
   return WarpgroupsAndStages{*warps / 4, *stages};
 }
 
-Value KernelEmitter::parityBit(Value v) {
-  return arith::CmpIOp::create(b, arith::CmpIPredicate::ne, rem(v, idx(2)),
-                               idx(0));
+Value lowering::parityBit(OpBuilder &b, Location loc, Value v) {
+  return arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ne,
+      arith::RemUIOp::create(b, loc, v, indexConstant(b, loc, 2)),
+      indexConstant(b, loc, 0));
+}
+
+void lowering::waitBarrier(OpBuilder &b, Location loc, Value group,
+                           Value index, Value phase) {
+  nvgpu::MBarrierTryWaitParityOp::create(b, loc, group,
+                                         parityBit(b, loc, phase),
+                                         indexConstant(b, loc, kBarrierTicks),
+                                         index);
 }
 
 Attribute KernelEmitter::smemSpace() {
@@ -104,10 +114,6 @@ Value KernelEmitter::smemView(Value offset, ArrayRef<int64_t> shape,
   return memref::ViewOp::create(b, type, smem, add(pad, offset), ValueRange());
 }
 
-void KernelEmitter::waitBarrier(Value group, Value index, Value phase) {
-  nvgpu::MBarrierTryWaitParityOp::create(b, group, parityBit(phase),
-                                         idx(10000000), index);
-}
 
 /// `expr` of the thread id `thread` (dimension 0) as index arithmetic.
 /// Thread ids and coordinates are non-negative, so floordiv and mod are

@@ -170,6 +170,22 @@ Value wgmmaFromShared(OpBuilder &b, Location loc, Value acc, Value matA,
 /// bar.warp.sync and wgmma.fence before a group of wgmma (beginWgmma).
 void beginWgmmaGroup(OpBuilder &b, Location loc);
 
+/// Bit 0 of `v`, as the i1 phase parity of an mbarrier wait.
+Value parityBit(OpBuilder &b, Location loc, Value v);
+/// try_wait's suspend-time hint (the wait loops until the phase flips).
+constexpr int64_t kBarrierTicks = 10000000;
+/// Waits for `phase`'s parity of barrier `index` of `group`.
+void waitBarrier(OpBuilder &b, Location loc, Value group, Value index,
+                 Value phase);
+/// `body` under `scf.if cond` (no else).
+template <typename Fn>
+void ifThen(OpBuilder &b, Location loc, Value cond, Fn &&body) {
+  auto ifOp = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(ifOp.thenBlock());
+  body();
+}
+
 class KernelEmitter {
 protected:
   KernelEmitter(KernelOp kernel, gpu::GPUModuleOp gpuModule,
@@ -190,19 +206,17 @@ protected:
     return arith::CmpIOp::create(b, arith::CmpIPredicate::eq, x, y);
   }
   Value andi(Value x, Value y) { return arith::AndIOp::create(b, x, y); }
-  /// Bit 0 of `v`, as the i1 phase parity of an mbarrier wait.
-  Value parityBit(Value v);
+  Value parityBit(Value v) { return lowering::parityBit(b, b.getLoc(), v); }
   Attribute smemSpace();
   /// A view of shared memory at byte offset `offset` from the aligned base.
   Value smemView(Value offset, ArrayRef<int64_t> shape, Type elt);
   template <typename Fn> void ifThen(Value cond, Fn &&body) {
-    auto ifOp = scf::IfOp::create(b, cond, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(ifOp.thenBlock());
-    body();
+    lowering::ifThen(b, b.getLoc(), cond, std::forward<Fn>(body));
   }
   /// Waits for `phase` of barrier `index` of `group`.
-  void waitBarrier(Value group, Value index, Value phase);
+  void waitBarrier(Value group, Value index, Value phase) {
+    lowering::waitBarrier(b, b.getLoc(), group, index, phase);
+  }
   /// The coordinates of element `element` of this thread in a tile of
   /// `shape` laid out as `layout`, as index values.
   SmallVector<Value> coordinatesOf(LayoutAttrInterface layout,

@@ -583,7 +583,7 @@ void GemmEmitter::emitMainLoop() {
     b.setInsertionPointToStart(loop.getBody());
     Value kb = loop.getInductionVar();
     Value stage = rem(kb, idx(plan.stages));
-    Value ticks = idx(10000000);
+    Value ticks = idx(kBarrierTicks);
     nvgpu::MBarrierTryWaitParityOp::create(
         b, full, parityBit(div(kb, idx(plan.stages))), ticks, stage);
     SmallVector<Value> next = emitWgmma(stage, loop.getRegionIterArgs());
