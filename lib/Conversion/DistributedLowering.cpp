@@ -35,6 +35,8 @@
 
 #include "KernelEmitter.h"
 
+#include "tile/Dialect/Tile/LayoutUtils.h"
+
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -50,7 +52,6 @@ using namespace mlir::tile::lowering;
 
 namespace {
 
-constexpr int64_t kMaxVectorBytes = 16; // one ld/st.global.v4.b32
 /// Elements of one tile a thread may hold (registers; ptxas would spill
 /// long before this).
 constexpr int64_t kMaxElementsPerThread = 2048;
@@ -76,11 +77,6 @@ bool isDistributed(LayoutAttrInterface layout) {
     return true;
   auto slice = dyn_cast<SliceLayoutAttr>(layout);
   return slice && isa<BlockedLayoutAttr, WgmmaAccLayoutAttr>(slice.getParent());
-}
-
-/// Constant coordinates of element `e` of thread `t`.
-SmallVector<int64_t> coordsAt(AffineMap map, int64_t t, int64_t e) {
-  return map.compose(ArrayRef<int64_t>{t, e});
 }
 
 /// For each element of a `parent`-laid-out tile of `shape`, the element of
@@ -118,41 +114,6 @@ sliceIndices(LayoutAttrInterface parent, int64_t dim, ArrayRef<int64_t> shape) {
   return out;
 }
 
-/// The longest run (a power of two, at most 16 bytes) of a thread's
-/// elements that are adjacent along the last dimension, start at element
-/// indices that are multiples of the run and at aligned columns.
-int64_t contiguousRun(LayoutAttrInterface layout, ArrayRef<int64_t> shape,
-                      int64_t elementBytes) {
-  AffineMap map = layout.getCoordinates(shape);
-  int64_t elements = layout.getElementsPerThread(shape);
-  int64_t last = shape.size() - 1;
-  int64_t run = std::max<int64_t>(1, kMaxVectorBytes / elementBytes);
-  auto fits = [&](int64_t v) {
-    if (elements % v)
-      return false;
-    for (int64_t e = 0; e < elements; e += v) {
-      SmallVector<int64_t> first = coordsAt(map, 0, e);
-      if (first[last] % v)
-        return false;
-      for (int64_t k = 1; k < v; ++k) {
-        SmallVector<int64_t> c = coordsAt(map, 0, e + k);
-        SmallVector<int64_t> expect = first;
-        expect[last] += k;
-        if (c != expect)
-          return false;
-      }
-    }
-    // The thread part of every column is a multiple of v too.
-    for (int64_t t = 0, n = layout.getNumThreads(); t < n; ++t)
-      if (coordsAt(map, t, 0)[last] % v)
-        return false;
-    return true;
-  };
-  while (run > 1 && !fits(run))
-    run /= 2;
-  return run;
-}
-
 /// The global indices of a run: the op's offsets, the tile's coordinates
 /// added to the innermost ones (a tile of lower rank leaves the leading
 /// dimensions at their offsets).
@@ -172,9 +133,10 @@ struct LoweringState {
   LoweringOptions options;
   DenseMap<Operation *, Value> reduceScratch;
   DenseMap<Operation *, Value> convertScratch;
-  /// Dynamic shared memory (when tiles are staged in #tile.shared): the raw
-  /// buffer, the padding that aligns it to kAlign, the aligned region's
-  /// shared-window address, and each staging conversion's byte offset in it.
+  /// Dynamic shared memory (when tiles are staged in #tile.shared or
+  /// rings load them): the raw buffer, the padding that aligns it to
+  /// kAlign, the aligned region's shared-window address, and each
+  /// conversion's byte offset in it (a staged tile, or a scratch).
   Value smem, smemPad, smemBase;
   DenseMap<Operation *, int64_t> sharedOffset;
   /// Each ring (by its tile.ring_alloc in the gpu.func): where its buffers
@@ -195,6 +157,9 @@ struct LoweringState {
   /// The memref that stands for a TMA-loaded kernel argument in the
   /// gpu.func -> its descriptor (only tile.ring_put reads such arguments).
   DenseMap<Value, Value> descriptorOf;
+  /// tile.ring_puts right after the put of the previous member of the same
+  /// buffer: that put waited for the buffer to be empty.
+  DenseSet<Operation *> bufferClaimed;
 };
 
 class DistributedTypeConverter : public TypeConverter {
@@ -545,9 +510,38 @@ int64_t convertPitch(RankedTensorType type) {
   return pitch;
 }
 
-int64_t convertScratchElements(ConvertLayoutOp op) {
+/// How a conversion lays its tile out in shared memory: rows (the leading
+/// dimensions flattened) of `pitch` elements. When each side moves runs of
+/// two or more adjacent elements (a wgmma accumulator's column pairs into
+/// a blocked layout's 16 bytes), the runs are written and read as vectors
+/// and rows are not padded (that would misalign them); instead the 16-byte
+/// units of a row are XORed with the row mod `swizzle`, so that the eight
+/// rows a warp writes at one column land in eight different units. Else
+/// element by element with convertPitch's padding.
+struct ConvertScratch {
+  int64_t pitch = 0, swizzle = 1, runIn = 1, runOut = 1;
+  int64_t elements(RankedTensorType type) const {
+    return type.getNumElements() / type.getShape().back() * pitch;
+  }
+};
+ConvertScratch convertScratchOf(ConvertLayoutOp op) {
   RankedTensorType type = op.getType();
-  return type.getNumElements() / type.getShape().back() * convertPitch(type);
+  ArrayRef<int64_t> shape = type.getShape();
+  int64_t bytes = type.getElementTypeBitWidth() / 8;
+  ConvertScratch s;
+  s.pitch = shape.back();
+  int64_t in = contiguousRun(layoutOf(op.getInput().getType()), shape, bytes);
+  int64_t out = contiguousRun(layoutOf(type), shape, bytes);
+  if (in >= 2 && out >= 2 && (s.pitch * bytes) % kMaxVectorBytes == 0) {
+    s.runIn = in;
+    s.runOut = out;
+    int64_t units = s.pitch * bytes / kMaxVectorBytes;
+    while (s.swizzle < 8 && units % (2 * s.swizzle) == 0)
+      s.swizzle *= 2;
+    return s;
+  }
+  s.pitch = convertPitch(type);
+  return s;
 }
 
 struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
@@ -560,47 +554,95 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
     if (isShared(outType))
       return stage(op, adaptor.getInput(), rewriter);
     ArrayRef<int64_t> shape = outType.getShape();
+    Type elt = outType.getElementType();
+    int64_t bytes = outType.getElementTypeBitWidth() / 8;
     LayoutAttrInterface in = layoutOf(inType), out = layoutOf(outType);
-    int64_t pitch = convertPitch(outType);
-    Value scratch = state.convertScratch.lookup(op);
-    assert(scratch && "scratch allocated before the conversion");
     if (state.options.convertAsIdentity &&
         in.getElementsPerThread(shape) == out.getElementsPerThread(shape)) {
       rewriter.replaceOp(op, adaptor.getInput());
       return success();
     }
+    ConvertScratch layout = convertScratchOf(op);
+    auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
+    // The scratch: static shared memory, or a view of the dynamic region
+    // (which may hold ring buffers other warps are still reading: wait).
+    Value scratch = state.convertScratch.lookup(op);
+    if (!scratch) {
+      auto viewType = MemRefType::get(
+          {layout.elements(outType)}, elt, MemRefLayoutAttrInterface(),
+          cast<MemRefType>(state.smem.getType()).getMemorySpace());
+      scratch = memref::ViewOp::create(
+          rewriter, loc, viewType, state.smem,
+          arith::AddIOp::create(rewriter, loc, state.smemPad,
+                                c(state.sharedOffset.at(op))),
+          ValueRange());
+      gpu::BarrierOp::create(rewriter, loc);
+    }
     auto slotOf = [&](AffineMap map, int64_t e) {
-      SmallVector<Value> c = coordinatesOf(rewriter, loc, map, e, state.tid);
-      Value flat = indexConstant(rewriter, loc, 0);
-      for (auto [i, ci] : llvm::enumerate(c)) {
-        int64_t extent = i + 1 == c.size() ? pitch : shape[i];
-        flat = arith::AddIOp::create(
-            rewriter, loc,
-            arith::MulIOp::create(rewriter, loc, flat,
-                                  indexConstant(rewriter, loc, extent)),
+      SmallVector<Value> coords =
+          coordinatesOf(rewriter, loc, map, e, state.tid);
+      Value row = c(0);
+      for (auto [i, ci] : llvm::enumerate(ArrayRef(coords).drop_back()))
+        row = arith::AddIOp::create(
+            rewriter, loc, arith::MulIOp::create(rewriter, loc, row, c(shape[i])),
             ci);
+      Value col = coords.back();
+      if (layout.swizzle > 1) {
+        // Element col of 16-byte unit col / perUnit goes to unit
+        // (col / perUnit) ^ (row % swizzle): XOR the unit bits of col.
+        int64_t perUnit = kMaxVectorBytes / bytes;
+        Value phase = arith::MulIOp::create(
+            rewriter, loc,
+            arith::RemUIOp::create(rewriter, loc, row, c(layout.swizzle)),
+            c(perUnit));
+        col = arith::XOrIOp::create(rewriter, loc, col, phase);
       }
-      return flat;
+      return arith::AddIOp::create(
+          rewriter, loc, arith::MulIOp::create(rewriter, loc, row, c(layout.pitch)),
+          col);
     };
     AffineMap inMap = in.getCoordinates(shape), outMap = out.getCoordinates(shape);
     // Replicated elements (a slice layout) are written by each replica,
     // with the same value.
-    for (int64_t e = 0, n = in.getElementsPerThread(shape); e < n; ++e)
-      memref::StoreOp::create(
-          rewriter, loc,
-          vector::ExtractOp::create(rewriter, loc, adaptor.getInput(),
-                                    ArrayRef<int64_t>{e}),
-          scratch, ValueRange{slotOf(inMap, e)});
+    for (int64_t e = 0, n = in.getElementsPerThread(shape); e < n;
+         e += layout.runIn) {
+      Value slot = slotOf(inMap, e);
+      if (layout.runIn == 1) {
+        memref::StoreOp::create(
+            rewriter, loc,
+            vector::ExtractOp::create(rewriter, loc, adaptor.getInput(),
+                                      ArrayRef<int64_t>{e}),
+            scratch, ValueRange{slot});
+        continue;
+      }
+      Value run = vector::ShuffleOp::create(
+          rewriter, loc, adaptor.getInput(), adaptor.getInput(),
+          llvm::to_vector(llvm::seq<int64_t>(e, e + layout.runIn)));
+      vector::StoreOp::create(rewriter, loc, run, scratch, ValueRange{slot},
+                              /*nontemporal=*/false,
+                              llvm::MaybeAlign(layout.runIn * bytes));
+    }
     gpu::BarrierOp::create(rewriter, loc);
     SmallVector<Value> elements;
-    for (int64_t e = 0, n = out.getElementsPerThread(shape); e < n; ++e)
-      elements.push_back(memref::LoadOp::create(rewriter, loc, scratch,
-                                                ValueRange{slotOf(outMap, e)}));
+    auto runType = VectorType::get({layout.runOut}, elt);
+    for (int64_t e = 0, n = out.getElementsPerThread(shape); e < n;
+         e += layout.runOut) {
+      if (layout.runOut == 1) {
+        elements.push_back(memref::LoadOp::create(
+            rewriter, loc, scratch, ValueRange{slotOf(outMap, e)}));
+        continue;
+      }
+      Value run = vector::LoadOp::create(
+          rewriter, loc, runType, scratch, ValueRange{slotOf(outMap, e)},
+          /*nontemporal=*/false, llvm::MaybeAlign(layout.runOut * bytes));
+      for (int64_t k = 0; k < layout.runOut; ++k)
+        elements.push_back(vector::ExtractOp::create(rewriter, loc, run,
+                                                     ArrayRef<int64_t>{k}));
+    }
     // The scratch may be written again (a conversion in a loop).
     gpu::BarrierOp::create(rewriter, loc);
     rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
-        op, VectorType::get({static_cast<int64_t>(elements.size())},
-                            outType.getElementType()),
+        op, VectorType::get({static_cast<int64_t>(elements.size())}, elt),
         elements);
     return success();
   }
@@ -690,7 +732,7 @@ struct DotPattern : DistributedPattern<DotOp> {
     int64_t rowsPerWarpgroup = m / layout.getWarpgroups();
     int64_t slices = rowsPerWarpgroup / 64;
     auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
-    Value wg = arith::DivUIOp::create(rewriter, loc, state.tid, c(128));
+    Value wg = arith::DivUIOp::create(rewriter, loc, state.tid, c(kThreadsPerWarpgroup));
     Value aBase = arith::AddIOp::create(
         rewriter, loc, adaptor.getLhs(),
         arith::MulIOp::create(rewriter, loc, wg, c(rowsPerWarpgroup * span)));
@@ -793,11 +835,12 @@ struct RingPutPattern : DistributedPattern<RingPutOp> {
       Value reused = arith::CmpIOp::create(rewriter, loc,
                                            arith::CmpIPredicate::uge, index,
                                            c(ring.stages));
-      ifThen(rewriter, loc, reused, [&] {
-        // The release of load index - stages completed phase use - 1.
-        waitBarrier(rewriter, loc, ring.empty, slot,
-                    arith::AddIOp::create(rewriter, loc, use, c(1)));
-      });
+      if (!state.bufferClaimed.contains(op))
+        ifThen(rewriter, loc, reused, [&] {
+          // The release of load index - stages completed phase use - 1.
+          waitBarrier(rewriter, loc, ring.empty, slot,
+                      arith::AddIOp::create(rewriter, loc, use, c(1)));
+        });
       nvgpu::MBarrierArriveExpectTxOp::create(rewriter, loc, ring.full,
                                               c(ring.memberBytes[member]),
                                               slot, Value());
@@ -853,8 +896,12 @@ struct RingGetPattern : DistributedPattern<RingGetOp> {
   }
 };
 
-/// Lane 0 of each warp arrives on the buffer's "empty" barrier (initialised
-/// for one arrival a warp) once the warp's lanes are past their reads.
+/// The first thread of each warpgroup arrives on the buffer's "empty"
+/// barrier (initialised for one arrival a warpgroup). Only wgmma reads a
+/// ring's tiles, and a release follows the wait for the dot that read
+/// them: a warpgroup's wgmma completes for all of its warps at once, so
+/// one warp's wait covers its warpgroup (as CUTLASS's consumer release and
+/// the GEMM lowering).
 struct RingReleasePattern : DistributedPattern<RingReleaseOp> {
   using DistributedPattern::DistributedPattern;
   LogicalResult
@@ -863,16 +910,14 @@ struct RingReleasePattern : DistributedPattern<RingReleaseOp> {
     Location loc = op.getLoc();
     const LoweringState::Ring &ring = state.ringOf(op.getRing());
     auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
-    NVVM::SyncWarpOp::create(
-        rewriter, loc,
-        arith::ConstantIntOp::create(rewriter, loc, rewriter.getI32Type(), -1)
-            .getResult());
-    Value lane0 = arith::CmpIOp::create(
+    Value first = arith::CmpIOp::create(
         rewriter, loc, arith::CmpIPredicate::eq,
-        arith::RemUIOp::create(rewriter, loc, state.tid, c(32)), c(0));
+        arith::RemUIOp::create(rewriter, loc, state.tid,
+                               c(kThreadsPerWarpgroup)),
+        c(0));
     Value slot = arith::RemUIOp::create(rewriter, loc, adaptor.getIndex(),
                                         c(ring.stages));
-    ifThen(rewriter, loc, lane0, [&] {
+    ifThen(rewriter, loc, first, [&] {
       nvgpu::MBarrierArriveOp::create(
           rewriter, loc, nvgpu::MBarrierTokenType::get(rewriter.getContext()),
           ring.empty, slot);
@@ -1285,16 +1330,36 @@ LogicalResult DistributedEmitter::emit() {
   // memory, aligned to the 1024-byte swizzle atom, one buffer each; rings
   // after them, `stages` buffers each.
   int64_t sharedBytes = 0;
-  DenseMap<Operation *, int64_t> stagedOffsets; // kernel op -> byte offset
+  DenseMap<Operation *, int64_t> dynamicOffsets; // kernel op -> byte offset
   auto bytesOf = [](RankedTensorType type) {
     return llvm::alignTo(
         type.getNumElements() * (type.getElementTypeBitWidth() / 8), kAlign);
   };
+  // What each buffer is used by: from the op of the kernel's body that
+  // holds its first use to the one that holds its last (a loop as a whole).
+  Block &body = kernel.getBody().front();
+  DenseMap<Operation *, int64_t> position;
+  for (auto [i, op] : llvm::enumerate(body))
+    position[&op] = i;
+  auto at = [&](Operation *op) {
+    return position.lookup(body.findAncestorOpInBlock(*op));
+  };
+  auto lastUse = [&](Operation *op) {
+    int64_t last = at(op);
+    for (Operation *user : op->getUsers())
+      last = std::max(last, at(user));
+    return last;
+  };
+  struct Live {
+    int64_t begin, end, last; // bytes [begin, end), used up to op `last`
+  };
+  SmallVector<Live> live;
   kernel.walk([&](ConvertLayoutOp op) {
     if (!isShared(op.getType()))
       return;
-    stagedOffsets[op] = sharedBytes;
+    dynamicOffsets[op] = sharedBytes;
     sharedBytes += bytesOf(op.getType());
+    live.push_back({dynamicOffsets[op], sharedBytes, lastUse(op)});
   });
   SmallVector<LoweringState::Ring> rings; // in walk order
   kernel.walk([&](RingAllocOp op) {
@@ -1310,11 +1375,41 @@ LogicalResult DistributedEmitter::emit() {
     ring.stages = type.getStages();
     sharedBytes += ring.bufferBytes * ring.stages;
     rings.push_back(ring);
+    live.push_back({ring.offset, sharedBytes, lastUse(op)});
   });
+  // With dynamic shared memory in use, the layout conversions' scratch goes
+  // there too (static shared memory has 48 KiB; a 128 x 256 bf16 wgmma
+  // accumulator on its way to 16-byte stores is 64), each at the lowest
+  // offset that overlaps no buffer still in use after it: the epilogue's
+  // conversion reuses the ring buffers of the loop before it. Ring and
+  // staged buffers keep their offsets.
+  if (sharedBytes)
+    kernel.walk([&](ConvertLayoutOp op) {
+      if (isShared(op.getType()))
+        return;
+      int64_t bytes = convertScratchOf(op).elements(op.getType()) *
+                      (op.getType().getElementTypeBitWidth() / 8);
+      int64_t here = at(op);
+      SmallVector<std::pair<int64_t, int64_t>> taken;
+      for (const Live &l : live)
+        if (l.last >= here)
+          taken.push_back({l.begin, l.end});
+      llvm::sort(taken);
+      int64_t offset = 0;
+      for (auto [begin, end] : taken) {
+        if (offset + bytes <= begin)
+          break;
+        offset = std::max<int64_t>(offset, llvm::alignTo(end, 128));
+      }
+      dynamicOffsets[op] = offset;
+      live.push_back({offset, offset + bytes, here});
+      sharedBytes = std::max(sharedBytes, offset + bytes);
+    });
   if (sharedBytes > kMaxSharedMemory)
     return kernel.emitOpError()
-           << "stages " << sharedBytes
-           << " bytes of tile.dot operands in shared memory, more than the "
+           << "needs " << sharedBytes
+           << " bytes of shared memory for tile.dot operands and layout "
+              "conversions, more than the "
            << kMaxSharedMemory
            << " a block has on sm_90; use smaller tiles or fewer stages";
   if (sharedBytes)
@@ -1329,8 +1424,9 @@ LogicalResult DistributedEmitter::emit() {
         nvgpu::MBarrierInitOp::create(b, ring.full,
                                       idx(ring.memberOffset.size()), idx(s),
                                       isThread0);
-        nvgpu::MBarrierInitOp::create(b, ring.empty, idx(*warps), idx(s),
-                                      isThread0);
+        nvgpu::MBarrierInitOp::create(
+            b, ring.empty, idx(std::max<int64_t>(1, *warps / 4)), idx(s),
+            isThread0);
       }
     }
     for (auto &[arg, descriptor] : descriptors)
@@ -1366,18 +1462,13 @@ LogicalResult DistributedEmitter::emit() {
     state.smem = smem;
     state.smemPad = pad;
     state.smemBase = smemBase;
-    // The clones of the staging conversions, in the same (walk) order.
+    // The clones of the conversions (all of them have an offset in the
+    // dynamic region), in the same (walk) order.
     SmallVector<Operation *> originals, clones;
-    kernel.walk([&](ConvertLayoutOp op) {
-      if (isShared(op.getType()))
-        originals.push_back(op);
-    });
-    func.walk([&](ConvertLayoutOp op) {
-      if (isShared(op.getType()))
-        clones.push_back(op);
-    });
-    for (auto [original, clone] : llvm::zip(originals, clones))
-      state.sharedOffset[clone] = stagedOffsets.lookup(original);
+    kernel.walk([&](ConvertLayoutOp op) { originals.push_back(op); });
+    func.walk([&](ConvertLayoutOp op) { clones.push_back(op); });
+    for (auto [original, clone] : llvm::zip_equal(originals, clones))
+      state.sharedOffset[clone] = dynamicOffsets.lookup(original);
   }
   int64_t scratchBytes = 0;
   Operation *largest = nullptr; // the op that needs the most scratch
@@ -1398,9 +1489,9 @@ LogicalResult DistributedEmitter::emit() {
     }
   });
   func.walk([&](ConvertLayoutOp op) {
-    if (isShared(op.getType())) // staged in dynamic shared memory instead
+    if (state.sharedOffset.count(op)) // in dynamic shared memory instead
       return;
-    int64_t n = convertScratchElements(op);
+    int64_t n = convertScratchOf(op).elements(op.getType());
     Type elt = op.getType().getElementType();
     auto type = MemRefType::get({n}, elt, MemRefLayoutAttrInterface(),
                                 smemSpace());
@@ -1421,6 +1512,33 @@ LogicalResult DistributedEmitter::emit() {
       diag << "reduce over fewer warps or smaller tiles";
     return failure();
   }
+
+  // The wait after a loop of async dots gets, on the path that skips the
+  // loop, the loop's initial accumulator: zeros that LLVM materializes on
+  // that path. ptxas, seeing non-wgmma instructions define registers a
+  // wait passes through, then serializes every wgmma of the kernel
+  // (advisory C7515; ptx-assembles.test checks it is absent). So the
+  // initial accumulator passes through a wait of its own before the loop
+  // (nothing is in flight there): both paths then carry registers defined
+  // before the branch.
+  func.walk([&](DotWaitOp wait) {
+    auto loop = wait.getInput().getDefiningOp<scf::ForOp>();
+    if (!loop || wait.getPending() != 0)
+      return;
+    OpOperand &init =
+        loop.getInitArgsMutable()[cast<OpResult>(wait.getInput())
+                                      .getResultNumber()];
+    OpBuilder before(loop);
+    init.set(DotWaitOp::create(before, wait.getLoc(), init.get(), 0));
+  });
+
+  func.walk([&](RingPutOp put) {
+    auto previous = dyn_cast_or_null<RingPutOp>(put->getPrevNode());
+    if (previous && previous.getRing() == put.getRing() &&
+        previous.getIndex() == put.getIndex() &&
+        previous.getMember() + 1 == put.getMember())
+      state.bufferClaimed.insert(put);
+  });
 
   DistributedTypeConverter converter;
   ConversionTarget target(*ctx);

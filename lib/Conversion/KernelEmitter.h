@@ -27,6 +27,7 @@ namespace mlir::tile::lowering {
 
 constexpr int64_t kSwizzleBytes = 128;
 constexpr int64_t kWarpgroupRows = 64;
+constexpr int64_t kThreadsPerWarpgroup = 128;
 constexpr int64_t kMaxSharedMemory = 232448; // per block on sm_90 (opt-in)
 constexpr int64_t kAlign = 1024;             // 128-byte swizzle atom
 /// Dynamic shared memory requested beyond what a kernel lays out: room to

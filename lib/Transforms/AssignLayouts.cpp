@@ -4,11 +4,14 @@
 // moves layouts across reductions and broadcasts (as slices) and
 // transposes (dimensions swapped), defaults for groups nothing fixes, the
 // layouts written into the tensor types, and tile.convert_layout where a
-// load or store would otherwise run across its contiguous dimension.
+// load or store would otherwise run across its contiguous dimension (or,
+// with op-level-dots, store a wgmma accumulator a register pair at a time).
 //
 //===----------------------------------------------------------------------===//
 
 #include "tile/Transforms/Passes.h"
+
+#include "tile/Dialect/Tile/LayoutUtils.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
@@ -52,6 +55,7 @@ private:
                         bool &changed);
   LayoutAttrInterface defaultLayout(RankedTensorType type, int64_t bits);
   void coalesceMemoryAccesses();
+  bool narrowAccumulatorStore(RankedTensorType type);
   LogicalResult reconcileTransposes();
   LogicalResult stageDotOperands();
 
@@ -452,10 +456,28 @@ LogicalResult LayoutAssignment::stageDotOperands() {
   return failure(result.wasInterrupted());
 }
 
+/// op-level-dots: whether storing a tile of `type` in the wgmma accumulator
+/// layout would move fewer bytes an access than the default layout: a
+/// thread holds pairs of adjacent columns (4 bytes of bf16), so a warp
+/// writes 16 bytes of each of 8 rows an instruction. Converted through
+/// shared memory instead, each thread stores 16 bytes and a warp whole
+/// rows (the GEMM lowering's epilogue does the same by hand).
+bool LayoutAssignment::narrowAccumulatorStore(RankedTensorType type) {
+  auto acc = dyn_cast_or_null<WgmmaAccLayoutAttr>(type.getEncoding());
+  if (!opLevelDots || !acc)
+    return false;
+  int64_t bytes = std::max<int64_t>(1, elementBits(type) / 8);
+  auto coalesced = defaultLayout(type, elementBits(type));
+  return coalesced &&
+         contiguousRun(acc, type.getShape(), bytes) <
+             contiguousRun(coalesced, type.getShape(), bytes);
+}
+
 /// A load or store whose tile's layout runs across the contiguous
 /// dimension (a transposed tile) moves it in the default layout instead,
 /// converted through shared memory: one conversion instead of an access
-/// per element.
+/// per element. So does a store of a wgmma accumulator
+/// (narrowAccumulatorStore).
 void LayoutAssignment::coalesceMemoryAccesses() {
   auto coalesced = [&](RankedTensorType type) {
     auto layout = defaultLayout(type, elementBits(type));
@@ -467,7 +489,7 @@ void LayoutAssignment::coalesceMemoryAccesses() {
     OpBuilder b(op);
     if (auto store = dyn_cast<StoreOp>(op)) {
       auto type = cast<RankedTensorType>(store.getValue().getType());
-      if (runsAlongLastDim(type))
+      if (runsAlongLastDim(type) && !narrowAccumulatorStore(type))
         return;
       if (RankedTensorType target = coalesced(type))
         store.getValueMutable().assign(ConvertLayoutOp::create(

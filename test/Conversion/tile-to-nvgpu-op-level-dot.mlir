@@ -4,9 +4,12 @@
 // #tile.shared (the TMA 128-byte swizzle: barrier, one st.shared an
 // element, fence.proxy.async, barrier), multiplied by the register
 // lowering's tile.dot pattern (per 64-row slice, four m64n128k16 wgmma over
-// K = 64 from the staged buffers' descriptors, then wait), and C is stored
-// from the wgmma accumulator layout (pairs of bf16). No GEMM lowering, no
-// TMA pipeline: 2 x 16 KiB staged + 1 KiB of alignment slack.
+// K = 64 from the staged buffers' descriptors, then wait), and C goes from
+// the wgmma accumulator layout (pairs of bf16) through a conversion to the
+// blocked layout of 16-byte stores: its scratch (128 x 128 bf16, 32 KiB,
+// the pairs written as vectors into rows whose 16-byte units are XORed
+// with the row) reuses the staged buffers, dead after the loop. No GEMM
+// lowering, no TMA pipeline: 2 x 16 KiB + 1 KiB of alignment slack.
 // RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=128,WARPS=8},tile-assign-layouts{op-level-dots}))' | FileCheck %s --check-prefix=LAYOUTS
 // RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=128,WARPS=8},tile-assign-layouts{op-level-dots}),convert-tile-to-nvgpu)' | FileCheck %s
 // kernels/gemm.mlir's B is K x N: staged MN-major (a 64 x 64 TMA box a
@@ -16,7 +19,9 @@
 // LAYOUTS: %[[A:.*]] = tile.load {{.*}} -> tensor<128x64xbf16, #tile.blocked<size_per_thread = [1, 8], threads_per_warp = [4, 8], warps = [8, 1], order = [1, 0]>>
 // LAYOUTS: %[[SA:.*]] = tile.convert_layout %[[A]] : {{.*}} -> tensor<128x64xbf16, #tile.shared<swizzle = 128>>
 // LAYOUTS: tile.dot %[[SA]], {{.*}} {transpose_rhs} : tensor<128x64xbf16, #tile.shared<swizzle = 128>>, tensor<128x64xbf16, #tile.shared<swizzle = 128>> -> tensor<128x128xf32, #tile.wgmma_acc<warpgroups = 2>>
-// LAYOUTS: tile.store {{.*}} : tensor<128x128xbf16, #tile.wgmma_acc<warpgroups = 2>>
+// LAYOUTS: %[[C:.*]] = arith.truncf {{.*}} to tensor<128x128xbf16, #tile.wgmma_acc<warpgroups = 2>>
+// LAYOUTS: %[[CB:.*]] = tile.convert_layout %[[C]] : tensor<128x128xbf16, #tile.wgmma_acc<warpgroups = 2>> -> tensor<128x128xbf16, #tile.blocked<size_per_thread = [1, 8], threads_per_warp = [2, 16], warps = [8, 1], order = [1, 0]>>
+// LAYOUTS: tile.store %[[CB]]
 
 // CHECK: gpu.func @gemm_nt
 // CHECK-NOT: workgroup(
@@ -34,7 +39,14 @@
 // CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
 // CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 0
 // CHECK: scf.yield
-// CHECK: vector.store {{.*}} vector<2xbf16>
+// CHECK: %[[SCRATCH:.*]] = memref.view {{.*}} to memref<16384xbf16, #gpu.address_space<workgroup>>
+// CHECK-NEXT: gpu.barrier
+// CHECK: arith.xori
+// CHECK: vector.store {{.*}}, %[[SCRATCH]][{{.*}}] {alignment = 4 : i64} : memref<16384xbf16, #gpu.address_space<workgroup>>, vector<2xbf16>
+// CHECK: gpu.barrier
+// CHECK: vector.load %[[SCRATCH]][{{.*}}] {alignment = 16 : i64} : memref<16384xbf16, #gpu.address_space<workgroup>>, vector<8xbf16>
+// CHECK: gpu.barrier
+// CHECK: vector.store {{.*}} {alignment = 16 : i64} : memref<?x?xbf16>, vector<8xbf16>
 // CHECK: gpu.return
 
 // MN-MAJOR: gpu.func @gemm

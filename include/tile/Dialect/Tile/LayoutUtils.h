@@ -1,0 +1,32 @@
+//===- LayoutUtils.h - questions about register layouts ---------*- C++ -*-===//
+//
+// What both tile-assign-layouts and the register lowering ask of a layout
+// (LayoutAttrInterface) with constant threads and elements.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TILE_DIALECT_TILE_LAYOUTUTILS_H
+#define TILE_DIALECT_TILE_LAYOUTUTILS_H
+
+#include "tile/Dialect/Tile/TileDialect.h"
+
+namespace mlir::tile {
+
+/// The widest access of one thread to global or shared memory:
+/// ld/st.v4.b32.
+constexpr int64_t kMaxVectorBytes = 16;
+
+/// Coordinates of element `e` of thread `t` under `map`, a layout's
+/// (thread, element) -> coordinates.
+SmallVector<int64_t> coordsAt(AffineMap map, int64_t t, int64_t e);
+
+/// The longest run (a power of two, at most kMaxVectorBytes) of a thread's
+/// elements of a tile of `shape` that are adjacent along the last
+/// dimension, start at element indices that are multiples of the run and
+/// at aligned columns: how many elements one vector access moves.
+int64_t contiguousRun(LayoutAttrInterface layout, ArrayRef<int64_t> shape,
+                      int64_t elementBytes);
+
+} // namespace mlir::tile
+
+#endif // TILE_DIALECT_TILE_LAYOUTUTILS_H
