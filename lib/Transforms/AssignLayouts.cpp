@@ -540,7 +540,11 @@ struct TileAssignLayoutsPass
                               "block)";
       return signalPassFailure();
     }
-    if (failed(LayoutAssignment(kernel, warps, opLevelDots).run()))
+    // Op by op where the register lowering compiles the dots: one
+    // tile.dot (attention's two still take the attention lowering).
+    int64_t dots = 0;
+    kernel.walk([&](DotOp) { ++dots; });
+    if (failed(LayoutAssignment(kernel, warps, opLevelDots && dots == 1).run()))
       signalPassFailure();
   }
 };

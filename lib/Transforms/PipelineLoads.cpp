@@ -326,21 +326,24 @@ struct TilePipelineLoadsPass
     : public mlir::tile::impl::TilePipelineLoadsBase<TilePipelineLoadsPass> {
   void runOnOperation() override {
     KernelOp kernel = getOperation();
-    ExprAttr expr = kernel.getNumStagesAttr();
-    if (!expr)
-      return;
-    if (!kernel.isSpecialized()) {
-      kernel.emitOpError() << "has unbound parameters; run tile-specialize "
-                              "before tile-pipeline-loads (num_stages)";
-      return signalPassFailure();
-    }
-    ::tile::Bindings config;
-    for (NamedAttribute entry : kernel.getConfigAttr())
-      config[entry.getName()] = cast<IntegerAttr>(entry.getValue()).getInt();
-    auto stages = expr.evaluate(config);
-    if (!stages) {
-      kernel.emitOpError() << "num_stages: " << llvm::toString(stages.takeError());
-      return signalPassFailure();
+    // Without num_stages, two (as the GEMM and attention lowerings).
+    llvm::Expected<int64_t> stages = 2;
+    if (ExprAttr expr = kernel.getNumStagesAttr()) {
+      if (!kernel.isSpecialized()) {
+        kernel.emitOpError() << "has unbound parameters; run tile-specialize "
+                                "before tile-pipeline-loads (num_stages)";
+        return signalPassFailure();
+      }
+      ::tile::Bindings config;
+      for (NamedAttribute entry : kernel.getConfigAttr())
+        config[entry.getName()] =
+            cast<IntegerAttr>(entry.getValue()).getInt();
+      stages = expr.evaluate(config);
+      if (!stages) {
+        kernel.emitOpError()
+            << "num_stages: " << llvm::toString(stages.takeError());
+        return signalPassFailure();
+      }
     }
     if (*stages < 2)
       return;

@@ -295,11 +295,14 @@ static cl::opt<std::string> testMutation(
     cl::cat(category));
 
 static cl::opt<bool> opLevelDots(
-    "op-level-dots",
-    cl::desc("Compile tile.dot op by op (operands loaded ahead into "
-             "shared memory by TMA through tile-pipeline-loads' rings; not "
-             "the default yet, issue 11) instead of with the GEMM "
-             "lowering; never recorded in the tuning cache"),
+    "op-level-dots", cl::init(true),
+    cl::desc("Compile a kernel's one tile.dot op by op (the default: "
+             "operands loaded ahead into shared memory by TMA through "
+             "tile-pipeline-loads' rings, the accumulator stored through "
+             "shared memory); --op-level-dots=false uses the GEMM lowering "
+             "instead, kept for comparison until it is removed and never "
+             "recorded in the tuning cache. Attention's two tile.dots take "
+             "the attention lowering either way"),
     cl::cat(category));
 
 namespace {

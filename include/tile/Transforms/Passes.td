@@ -47,22 +47,27 @@ def TileAssignLayouts : Pass<"tile-assign-layouts", "::mlir::tile::KernelOp"> {
     - a `tile.transpose` lays its result out as its input's blocked layout
       with the two dimensions swapped (or the input as its result's).
 
-    A `tile.load` whose tile only feeds `tile.dot` operands is left without
-    a register layout: the GEMM and attention lowerings load it into shared
-    memory themselves. With `op-level-dots` it gets the default blocked
-    layout instead and a `tile.convert_layout` to `#tile.shared` in front
-    of the dot (operands K-major: B as N x K, `transpose_rhs`), so that the
-    register lowering compiles the dot op by op. The layout becomes the
-    tensor type's encoding; then a load or store whose tile's layout runs
-    across its contiguous dimension moves it in the default layout, with a
+    In a kernel with one `tile.dot` (with `op-level-dots`, the default),
+    a `tile.load` whose tile only feeds `tile.dot` operands gets the
+    default blocked layout and a `tile.convert_layout` to `#tile.shared`
+    in front of the dot (operands K-major: B as N x K, `transpose_rhs`; a
+    16-bit K x N B MN-major), so that the register lowering compiles the
+    dot op by op; a store of the dot's accumulator layout goes through a
+    `tile.convert_layout` to the default blocked layout (16-byte stores).
+    Otherwise (attention's two dots, or `op-level-dots=false`) such a load
+    is left without a register layout: the attention and GEMM lowerings
+    load it into shared memory themselves. The layout becomes the tensor
+    type's encoding; then a load or store whose tile's layout runs across
+    its contiguous dimension moves it in the default layout, with a
     `tile.convert_layout` between. Where two layouts meet in one group the
     pass fails at the op.
   }];
   let options = [
-    Option<"opLevelDots", "op-level-dots", "bool", /*default=*/"false",
-           "Lay out tile.dot operands loaded from memory in registers and "
-           "convert them to #tile.shared (for the register lowering) "
-           "instead of leaving them to the GEMM and attention lowerings">
+    Option<"opLevelDots", "op-level-dots", "bool", /*default=*/"true",
+           "In a kernel with one tile.dot, lay out its operands loaded from "
+           "memory in registers and convert them to #tile.shared (for the "
+           "register lowering); false leaves them to the GEMM lowering (kept "
+           "for comparison until it is removed)">
   ];
 }
 

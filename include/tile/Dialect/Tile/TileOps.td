@@ -31,7 +31,8 @@ def Tile_KernelOp : Tile_Op<"kernel", [
     - `constraints`: expressions every configuration must make non-zero;
     - `grid`: one to three expressions, the number of programs on x, y, z;
     - `num_warps`, `num_stages`: the warps of a program and the depth of the
-      load pipeline, as expressions (usually a parameter's name);
+      load pipeline, as expressions (usually a parameter's name; without
+      `num_stages`, 2);
     - `min_blocks_per_sm`: an expression; when above 1, the lowering asks
       ptxas to fit that many programs on a multiprocessor at once
       (`.minnctapersm`, capping the registers a thread may use), so that
