@@ -2,6 +2,8 @@
 
 #include "tile/Compiler/Compiler.h"
 
+#include "tile/Dialect/Tile/KernelConfig.h"
+
 #include "tile/Compiler/HostKernel.h"
 #include "tile/Compiler/Registration.h"
 #include "tile/Runtime/HostData.h"
@@ -484,8 +486,7 @@ static LaunchInfo describeKernel(mlir::tile::KernelOp kernel,
   LaunchInfo info;
   info.kernelName = kernel.getSymName().str();
   info.args = args;
-  for (NamedAttribute entry : kernel.getConfigAttr())
-    info.config[entry.getName()] = cast<IntegerAttr>(entry.getValue()).getInt();
+  info.config = mlir::tile::configBindings(kernel);
   for (const ParamInfo &p : params)
     info.paramNames.push_back(p.name);
   return info;

@@ -31,13 +31,6 @@ std::optional<int64_t> lowering::constantIndex(Value v) {
   return std::nullopt;
 }
 
-::tile::Bindings lowering::configBindings(KernelOp kernel) {
-  ::tile::Bindings config;
-  for (NamedAttribute entry : kernel.getConfigAttr())
-    config[entry.getName()] = cast<IntegerAttr>(entry.getValue()).getInt();
-  return config;
-}
-
 SmallVector<std::string> lowering::problemSizeSymbols(KernelOp kernel) {
   SmallVector<std::string> symbols;
   for (unsigned i = 0, e = kernel.getNumArguments(); i < e; ++i)

@@ -10,6 +10,7 @@
 #ifndef TILE_LIB_CONVERSION_KERNELEMITTER_H
 #define TILE_LIB_CONVERSION_KERNELEMITTER_H
 
+#include "tile/Dialect/Tile/KernelConfig.h"
 #include "tile/Dialect/Tile/TileOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -59,8 +60,6 @@ FailureOr<int64_t> evalKernelExpr(KernelOp kernel, ExprAttr expr,
                                   const ::tile::Bindings &config,
                                   int64_t fallback, StringRef what);
 
-/// The specialized kernel's parameter values.
-::tile::Bindings configBindings(KernelOp kernel);
 
 /// Problem-size symbols of the kernel's arguments, in argument order: the
 /// i64 parameters appended to the gpu.func.

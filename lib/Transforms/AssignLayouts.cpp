@@ -11,6 +11,7 @@
 
 #include "tile/Transforms/Passes.h"
 
+#include "tile/Dialect/Tile/KernelConfig.h"
 #include "tile/Dialect/Tile/LayoutUtils.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -520,9 +521,7 @@ struct TileAssignLayoutsPass
                               "before tile-assign-layouts";
       return signalPassFailure();
     }
-    ::tile::Bindings config;
-    for (NamedAttribute entry : kernel.getConfigAttr())
-      config[entry.getName()] = cast<IntegerAttr>(entry.getValue()).getInt();
+    ::tile::Bindings config = configBindings(kernel);
     int64_t warps = 4;
     if (ExprAttr numWarps = kernel.getNumWarpsAttr()) {
       auto value = numWarps.evaluate(config);

@@ -15,6 +15,8 @@
 
 #include "tile/Transforms/Passes.h"
 
+#include "tile/Dialect/Tile/KernelConfig.h"
+
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
@@ -334,11 +336,7 @@ struct TilePipelineLoadsPass
                                 "before tile-pipeline-loads (num_stages)";
         return signalPassFailure();
       }
-      ::tile::Bindings config;
-      for (NamedAttribute entry : kernel.getConfigAttr())
-        config[entry.getName()] =
-            cast<IntegerAttr>(entry.getValue()).getInt();
-      stages = expr.evaluate(config);
+      stages = expr.evaluate(configBindings(kernel));
       if (!stages) {
         kernel.emitOpError()
             << "num_stages: " << llvm::toString(stages.takeError());
