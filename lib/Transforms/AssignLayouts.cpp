@@ -5,7 +5,7 @@
 // transposes (dimensions swapped), defaults for groups nothing fixes, the
 // layouts written into the tensor types, and tile.convert_layout where a
 // load or store would otherwise run across its contiguous dimension (or,
-// with op-level-dots, store a wgmma accumulator a register pair at a time).
+// with op-level-dots, move a wgmma accumulator a register pair at a time).
 //
 //===----------------------------------------------------------------------===//
 
@@ -56,7 +56,7 @@ private:
                         bool &changed);
   LayoutAttrInterface defaultLayout(RankedTensorType type, int64_t bits);
   void coalesceMemoryAccesses();
-  bool narrowAccumulatorStore(RankedTensorType type);
+  bool narrowAccumulatorAccess(RankedTensorType type);
   LogicalResult reconcileTransposes();
   LogicalResult stageDotOperands();
 
@@ -457,13 +457,14 @@ LogicalResult LayoutAssignment::stageDotOperands() {
   return failure(result.wasInterrupted());
 }
 
-/// op-level-dots: whether storing a tile of `type` in the wgmma accumulator
-/// layout would move fewer bytes an access than the default layout: a
-/// thread holds pairs of adjacent columns (4 bytes of bf16), so a warp
-/// writes 16 bytes of each of 8 rows an instruction. Converted through
-/// shared memory instead, each thread stores 16 bytes and a warp whole
-/// rows (the GEMM lowering's epilogue does the same by hand).
-bool LayoutAssignment::narrowAccumulatorStore(RankedTensorType type) {
+/// op-level-dots: whether loading or storing a tile of `type` in the wgmma
+/// accumulator layout would move fewer bytes an access than the default
+/// layout: a thread holds pairs of adjacent columns (4 bytes of bf16), so a
+/// warp moves 16 bytes of each of 8 rows an instruction. Converted through
+/// shared memory instead, each thread moves 16 bytes and a warp whole rows
+/// (the GEMM lowering's epilogue does the same by hand for its stores and
+/// a residual's loads).
+bool LayoutAssignment::narrowAccumulatorAccess(RankedTensorType type) {
   auto acc = dyn_cast_or_null<WgmmaAccLayoutAttr>(type.getEncoding());
   if (!opLevelDots || !acc)
     return false;
@@ -477,8 +478,8 @@ bool LayoutAssignment::narrowAccumulatorStore(RankedTensorType type) {
 /// A load or store whose tile's layout runs across the contiguous
 /// dimension (a transposed tile) moves it in the default layout instead,
 /// converted through shared memory: one conversion instead of an access
-/// per element. So does a store of a wgmma accumulator
-/// (narrowAccumulatorStore).
+/// per element. So does a load or store of a wgmma accumulator
+/// (narrowAccumulatorAccess).
 void LayoutAssignment::coalesceMemoryAccesses() {
   auto coalesced = [&](RankedTensorType type) {
     auto layout = defaultLayout(type, elementBits(type));
@@ -490,14 +491,14 @@ void LayoutAssignment::coalesceMemoryAccesses() {
     OpBuilder b(op);
     if (auto store = dyn_cast<StoreOp>(op)) {
       auto type = cast<RankedTensorType>(store.getValue().getType());
-      if (runsAlongLastDim(type) && !narrowAccumulatorStore(type))
+      if (runsAlongLastDim(type) && !narrowAccumulatorAccess(type))
         return;
       if (RankedTensorType target = coalesced(type))
         store.getValueMutable().assign(ConvertLayoutOp::create(
             b, store.getLoc(), target, store.getValue()));
     } else if (auto load = dyn_cast<LoadOp>(op)) {
       auto type = cast<RankedTensorType>(load.getType());
-      if (runsAlongLastDim(type))
+      if (runsAlongLastDim(type) && !narrowAccumulatorAccess(type))
         return;
       RankedTensorType source = coalesced(type);
       if (!source)

@@ -16,6 +16,16 @@
 // 128-byte column chunk of N), read by wgmma transposed (B row-major).
 // RUN: tile-opt %tile_src/kernels/gemm.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=128,WARPS=8},tile-assign-layouts{op-level-dots},tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=MN-MAJOR
 
+// A residual added to the accumulator is loaded as 16-byte vectors and
+// converted to the accumulator's layout (not loaded a column pair at a time).
+// RUN: tile-opt %tile_src/kernels/gemm_epilogue.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=256,WARPS=8},tile-assign-layouts))' | FileCheck %s --check-prefix=RESIDUAL
+// RESIDUAL-LABEL: tile.kernel @gemm_residual
+// RESIDUAL: scf.yield
+// RESIDUAL: %[[R:.*]] = tile.load {{.*}} -> tensor<128x256xbf16, #[[BLOCKED:tile.blocked<size_per_thread = \[1, 8\], threads_per_warp = \[1, 32\], warps = \[8, 1\], order = \[1, 0\]>]]>
+// RESIDUAL: tile.convert_layout %[[R]] : tensor<128x256xbf16, #[[BLOCKED]]> -> tensor<128x256xbf16, #tile.wgmma_acc<warpgroups = 2>>
+// RESIDUAL: tile.convert_layout {{.*}} : tensor<128x256xbf16, #tile.wgmma_acc<warpgroups = 2>> -> tensor<128x256xbf16, #[[BLOCKED]]>
+// RESIDUAL: tile.store
+
 // LAYOUTS: %[[A:.*]] = tile.load {{.*}} -> tensor<128x64xbf16, #tile.blocked<size_per_thread = [1, 8], threads_per_warp = [4, 8], warps = [8, 1], order = [1, 0]>>
 // LAYOUTS: %[[SA:.*]] = tile.convert_layout %[[A]] : {{.*}} -> tensor<128x64xbf16, #tile.shared<swizzle = 128>>
 // LAYOUTS: tile.dot %[[SA]], {{.*}} {transpose_rhs} : tensor<128x64xbf16, #tile.shared<swizzle = 128>>, tensor<128x64xbf16, #tile.shared<swizzle = 128>> -> tensor<128x128xf32, #tile.wgmma_acc<warpgroups = 2>>
