@@ -52,9 +52,6 @@ using namespace mlir::tile::lowering;
 
 namespace {
 
-/// Elements of one tile a thread may hold (registers; ptxas would spill
-/// long before this).
-constexpr int64_t kMaxElementsPerThread = 2048;
 
 LayoutAttrInterface layoutOf(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);

@@ -17,6 +17,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/EquivalenceClasses.h"
+#include "llvm/Support/MathExtras.h"
 
 namespace mlir::tile {
 #define GEN_PASS_DEF_TILEASSIGNLAYOUTS
@@ -467,6 +468,15 @@ LogicalResult LayoutAssignment::stageDotOperands() {
 bool LayoutAssignment::narrowAccumulatorAccess(RankedTensorType type) {
   auto acc = dyn_cast_or_null<WgmmaAccLayoutAttr>(type.getEncoding());
   if (!opLevelDots || !acc)
+    return false;
+  // Only tiles the threads can hold (the register lowering refuses the
+  // others with its own error): no overflow in the layouts' element
+  // counts, and contiguousRun walks few elements.
+  int64_t total = 1;
+  for (int64_t extent : type.getShape())
+    if (extent <= 0 || llvm::MulOverflow(total, extent, total))
+      return false;
+  if (total > kMaxElementsPerThread * warps * 32)
     return false;
   int64_t bytes = std::max<int64_t>(1, elementBits(type) / 8);
   auto coalesced = defaultLayout(type, elementBits(type));

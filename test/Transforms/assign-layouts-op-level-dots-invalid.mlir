@@ -50,3 +50,25 @@ tile.kernel @rank_zero(%a: memref<?xf32> {tile.shape = #tile.shape<N>})
   %t = tile.splat %x : tensor<f32>
   tile.return
 }
+
+// -----
+
+// Found by the lowering fuzzer: the store of a wgmma accumulator of 2^63 - 1
+// rows. Whether its store should go through a conversion is asked only of
+// tiles the threads can hold (the element counts overflowed); the dot's
+// operands are refused as before.
+tile.kernel @huge_accumulator(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                              %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                              %C: memref<?x?xbf16> {tile.shape = #tile.shape<M, N>})
+    attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"8">} {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %acc = tile.splat %zero : tensor<9223372036854775807x256xf32>
+  %a = tile.load %A[%c0, %c0] : memref<?x?xbf16> -> tensor<9223372036854775807x64xbf16>
+  %b = tile.load %B[%c0, %c0] : memref<?x?xbf16> -> tensor<64x256xbf16>
+  // expected-error @+1 {{'tile.dot' op a 9223372036854775807 x 64 tile of 'bf16' does not fill whole 128-byte swizzle atoms}}
+  %d = tile.dot %a, %b, %acc : tensor<9223372036854775807x64xbf16>, tensor<64x256xbf16> -> tensor<9223372036854775807x256xf32>
+  %o = arith.truncf %d : tensor<9223372036854775807x256xf32> to tensor<9223372036854775807x256xbf16>
+  tile.store %o, %C[%c0, %c0] : tensor<9223372036854775807x256xbf16> -> memref<?x?xbf16>
+  tile.return
+}

@@ -16,6 +16,11 @@ namespace mlir::tile {
 /// ld/st.v4.b32.
 constexpr int64_t kMaxVectorBytes = 16;
 
+/// Elements of one tile a thread may hold (registers; ptxas would spill
+/// long before this): the register lowering refuses larger tiles, and
+/// layout questions are only asked of tiles within it.
+constexpr int64_t kMaxElementsPerThread = 2048;
+
 /// Coordinates of element `e` of thread `t` under `map`, a layout's
 /// (thread, element) -> coordinates.
 SmallVector<int64_t> coordsAt(AffineMap map, int64_t t, int64_t e);
