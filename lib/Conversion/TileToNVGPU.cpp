@@ -269,7 +269,9 @@ FailureOr<GemmPlan> analyzeGemm(KernelOp kernel) {
   plan.bm = lhsType.getDimSize(0);
   plan.bk = lhsType.getDimSize(1);
   plan.bn = rhsType.getDimSize(plan.kMajorB ? 0 : 1);
-  if (plan.bk * plan.elementBytes() != kSwizzleBytes)
+  // Compared as a quotient: bk may be any extent (the fuzzer's 2^63 - 1
+  // overflowed the product).
+  if (plan.bk != kSwizzleBytes / plan.elementBytes())
     return plan.dot.emitOpError()
            << "BLOCK_K = " << plan.bk << " must span 128 bytes ("
            << kSwizzleBytes / plan.elementBytes() << " elements of "

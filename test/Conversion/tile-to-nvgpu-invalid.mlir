@@ -421,3 +421,30 @@ tile.kernel @bias_offset(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
   tile.store %y, %C[%c0, %c128] : !c -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// Found by the lowering fuzzer: a K extent of 2^63 - 1 overflowed the
+// BLOCK_K check's product of bytes.
+!a = tensor<128x9223372036854775807xbf16>
+!b = tensor<9223372036854775807x128xbf16>
+!c = tensor<128x128xf32>
+tile.kernel @huge_block_k(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                          %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                          %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : !c
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> !a
+    %b = tile.load %B[%k, %c0] : memref<?x?xbf16> -> !b
+    // expected-error @+1 {{BLOCK_K = 9223372036854775807 must span 128 bytes (64 elements of 'bf16') in the sm_90 lowering}}
+    %d = tile.dot %a, %b, %x : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
+  tile.return
+}
