@@ -102,15 +102,9 @@ run transpose-unswapped-store $mut/transpose-unswapped-store.mlir $X
 run transpose-unswapped-load $mut/transpose-unswapped-load.mlir $X
 run transpose-convert-as-identity kernels/transpose.mlir $X --test-mutation=convert-as-identity
 run transpose-store-past-end kernels/transpose.mlir $X --test-mutation=store-past-end
-# tile.dot op by op (--op-level-dots: operands loaded ahead through
-# tile-pipeline-loads' ring, the register lowering's dot; MN-major B,
-# fp8, the bias epilogue).
-run control-gemm_nt-op-level kernels/gemm_nt.mlir $G --op-level-dots
-run gemm_nt-skip-k-block-op-level $mut/gemm_nt-skip-k-block.mlir $G2 --op-level-dots
-run gemm_nt-store-past-end-op-level kernels/gemm_nt.mlir $G --op-level-dots --test-mutation=store-past-end
-run control-gemm-op-level kernels/gemm.mlir $G --op-level-dots
-run control-fp8-gemm-op-level kernels/fp8_gemm.mlir $F --scale-a 0.5 --scale-b 3 --op-level-dots
-run gemm-skip-k-block-op-level $mut/gemm-skip-k-block.mlir $G2 --op-level-dots
-run fp8_gemm-no-scale-op-level $mut/fp8_gemm-no-scale.mlir $F --scale-a 0.5 --scale-b 3 --op-level-dots
-run gemm_bias_gelu-no-bias-op-level $mut/gemm_bias_gelu-no-bias.mlir $G --kernel gemm_bias_gelu --op-level-dots
+# gemm_nt (B as N x K, K-major) at the awkward shape, and its planted
+# store bug. (Every GEMM above runs op by op, the only lowering of one
+# tile.dot since session 10.)
+run control-gemm_nt-awkward kernels/gemm_nt.mlir $G
+run gemm_nt-store-past-end kernels/gemm_nt.mlir $G --test-mutation=store-past-end
 python3 bench/summarize_mutants.py "$out/mutants.jsonl" | tee "$out/mutants.md"

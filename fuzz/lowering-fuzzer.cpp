@@ -5,7 +5,7 @@
 // tile-opt does, bind each kernel's default configuration (no config
 // string: every parameter takes its first candidate) and lower to the
 // gpu/nvgpu dialects, with MLIR's verifier after each pass; then the same
-// specialized kernel the op-level way (tile-assign-layouts{op-level-dots},
+// specialized kernel as tile-run compiles it (tile-assign-layouts,
 // tile-pipeline-loads, convert-tile-to-nvgpu). The NVVM/PTX
 // half of the pipeline is upstream code and is left out.
 //
@@ -67,15 +67,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         return mlir::tile::createTileSpecialize();
       })))
     return 0;
-  // The same kernel a second way, as `tile-run --op-level-dots` compiles
-  // it: layouts with dots staged in shared memory, loads piped through
-  // rings, then the lowering.
+  // The same kernel a second way, as tile-run compiles it: layouts with
+  // dots staged in shared memory, loads piped through rings, then the
+  // lowering.
   mlir::OwningOpRef<mlir::ModuleOp> opLevel = module->clone();
   runVerified(*module, lower);
-  mlir::tile::TileAssignLayoutsOptions assign;
-  assign.opLevelDots = true;
-  if (!runVerified(*opLevel, onKernels([assign] {
-        return mlir::tile::createTileAssignLayouts(assign);
+  if (!runVerified(*opLevel, onKernels([] {
+        return mlir::tile::createTileAssignLayouts();
       })) ||
       !runVerified(*opLevel, onKernels([] {
         return mlir::tile::createTilePipelineLoads();

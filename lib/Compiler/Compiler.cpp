@@ -512,10 +512,8 @@ KernelSource::compile(const Bindings &config,
     lower.enableIRPrinting();
   }
   dumpIRTo(lower, options.irDumpDir, "1-to-nvgpu", *module);
-  mlir::tile::TileAssignLayoutsOptions assign;
-  assign.opLevelDots = options.opLevelDots;
   lower.addNestedPass<mlir::tile::KernelOp>(
-      mlir::tile::createTileAssignLayouts(assign));
+      mlir::tile::createTileAssignLayouts());
   lower.addNestedPass<mlir::tile::KernelOp>(
       mlir::tile::createTilePipelineLoads());
   mlir::tile::ConvertTileToNVGPUOptions convert;

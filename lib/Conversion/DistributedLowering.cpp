@@ -1,8 +1,10 @@
 //===- DistributedLowering.cpp - tiles in registers, lowered op by op -----===//
 //
-// Kernels without tile.dot (row softmax, layernorm, elementwise maps) keep
-// every tile in registers, spread over the block's threads by the layout
-// tile-assign-layouts gave it: #tile.blocked, or a #tile.slice of one. In
+// Every kernel but attention's two chained dots (GEMMs and their fused
+// epilogues, row softmax, layernorm, elementwise maps) keeps its tiles in
+// registers, spread over the block's threads by the layout
+// tile-assign-layouts gave it: #tile.blocked, #tile.wgmma_acc, or a
+// #tile.slice of one; tile.dot operands are staged in #tile.shared. In
 // each thread a tile becomes a vector<E x T> of the E elements the thread
 // holds, in the layout's element order, and each op has its own conversion
 // pattern that asks the layout (LayoutAttrInterface::getCoordinates) where
@@ -22,6 +24,9 @@
 //   tile.convert_layout      through shared memory: each thread writes
 //                            what it holds, a barrier, each reads what it
 //                            will hold
+//   tile.dot                 wgmma from shared memory into the
+//                            #tile.wgmma_acc registers (tile.dot_wait:
+//                            wgmma.wait_group)
 //   tile.ring_*              a ring of TMA destinations in dynamic shared
 //                            memory with "full" and "empty" mbarriers
 //                            (tile-pipeline-loads makes them)
@@ -897,8 +902,7 @@ struct RingGetPattern : DistributedPattern<RingGetOp> {
 /// barrier (initialised for one arrival a warpgroup). Only wgmma reads a
 /// ring's tiles, and a release follows the wait for the dot that read
 /// them: a warpgroup's wgmma completes for all of its warps at once, so
-/// one warp's wait covers its warpgroup (as CUTLASS's consumer release and
-/// the GEMM lowering).
+/// one warp's wait covers its warpgroup (as CUTLASS's consumer release).
 struct RingReleasePattern : DistributedPattern<RingReleaseOp> {
   using DistributedPattern::DistributedPattern;
   LogicalResult
@@ -1037,8 +1041,8 @@ LogicalResult checkSupported(Operation *op) {
       return op->emitOpError()
              << "produces a tile laid out as #tile.shared; only "
                 "tile.convert_layout and tile.ring_get stage tiles in shared "
-                "memory (for tile.dot): let tile-assign-layouts{op-level-dots} "
-                "and tile-pipeline-loads do it";
+                "memory (for tile.dot): let tile-assign-layouts and "
+                "tile-pipeline-loads do it";
   // Tiles in shared memory must fit it; checked here, without products
   // that could overflow, before anything sizes buffers.
   auto fitsSharedMemory = [&](RankedTensorType tile) -> LogicalResult {
@@ -1102,7 +1106,7 @@ LogicalResult checkSupported(Operation *op) {
       return op->emitOpError()
              << "has a tile of type " << t
              << " without a #tile.blocked layout (or a slice of one), which "
-                "the register lowering of kernels without tile.dot needs; "
+                "the register lowering needs; "
                 "run tile-assign-layouts first";
   if (isa<LoadOp, StoreOp>(op)) {
     Type elt = getElementTypeOrSelf(
@@ -1173,7 +1177,7 @@ LogicalResult checkSupported(Operation *op) {
       return op->emitOpError()
              << "needs both operands staged in #tile.shared and its "
                 "accumulator laid out as #tile.wgmma_acc "
-                "(tile-assign-layouts{op-level-dots})";
+                "(run tile-assign-layouts before this pass)";
     if (!dot.getTransposeRhs() && isFloat8(dot.getLhs().getType().getElementType()))
       return op->emitOpError()
              << "reads B as K x N (MN-major) of "
@@ -1226,9 +1230,9 @@ LogicalResult checkSupported(Operation *op) {
   }
   if (!op->hasTrait<OpTrait::Elementwise>() || op->getNumResults() != 1)
     return op->emitOpError()
-           << "is not supported on tiles by the register lowering of kernels "
-              "without tile.dot (tile.load/store/splat/iota/reduce/broadcast/"
-              "transpose/convert_layout, "
+           << "is not supported on tiles by the register lowering "
+              "(tile.load/store/splat/iota/reduce/broadcast/transpose/"
+              "convert_layout/dot, tile.ring_* and tile.dot_wait, "
               "elementwise arith and math ops, scf.for and scf.if)";
   if (isa<math::MathDialect>(op->getDialect())) {
     if (!hasFastMath(op))

@@ -1,7 +1,7 @@
 //===- KernelEmitter.h - shared pieces of the sm_90a lowerings --*- C++ -*-===//
 //
-// What the GEMM lowering and the attention lowering of convert-tile-to-nvgpu
-// both need: the gpu.func signature (TMA descriptors, memrefs, scalars,
+// What the attention lowering and the register (op-by-op) lowering of
+// convert-tile-to-nvgpu both need: the gpu.func signature (TMA descriptors, memrefs, scalars,
 // problem sizes) and its `tile.launch` dictionary, dynamic shared memory
 // aligned for the 128-byte swizzle, wgmma shared-memory descriptors, and
 // small index arithmetic helpers. Private to lib/Conversion.
@@ -295,14 +295,11 @@ protected:
 } // namespace mlir::tile::lowering
 
 namespace mlir::tile {
-/// Lowers a GEMM-shaped kernel (one tile.dot accumulated in a loop).
-LogicalResult lowerGemmKernel(KernelOp kernel, gpu::GPUModuleOp gpuModule,
-                              const LoweringOptions &options);
 /// Lowers an attention-shaped kernel (two chained tile.dots in a loop).
 LogicalResult lowerAttentionKernel(KernelOp kernel, gpu::GPUModuleOp gpuModule,
                                    const LoweringOptions &options);
-/// Lowers a kernel without tile.dot op by op, its tiles in registers as
-/// their #tile.blocked layouts (or slices of them) distribute them.
+/// Lowers a kernel op by op, its tiles in registers as their layouts
+/// distribute them (tile.dot operands staged in shared memory).
 LogicalResult lowerDistributedKernel(KernelOp kernel,
                                      gpu::GPUModuleOp gpuModule,
                                      const LoweringOptions &options);

@@ -4,8 +4,9 @@
 // moves layouts across reductions and broadcasts (as slices) and
 // transposes (dimensions swapped), defaults for groups nothing fixes, the
 // layouts written into the tensor types, and tile.convert_layout where a
-// load or store would otherwise run across its contiguous dimension (or,
-// with op-level-dots, move a wgmma accumulator a register pair at a time).
+// load or store would otherwise run across its contiguous dimension (or
+// move a wgmma accumulator a register pair at a time), and tile.dot
+// operands staged in #tile.shared (except attention's two dots).
 //
 //===----------------------------------------------------------------------===//
 
@@ -39,9 +40,9 @@ int64_t elementBits(Type tile) {
 
 class LayoutAssignment {
 public:
-  LayoutAssignment(KernelOp kernel, int64_t warps, bool opLevelDots)
+  LayoutAssignment(KernelOp kernel, int64_t warps, bool stageDots)
       : kernel(kernel), ctx(kernel.getContext()), warps(warps),
-        opLevelDots(opLevelDots) {}
+        stageDots(stageDots) {}
 
   LogicalResult run();
 
@@ -64,7 +65,9 @@ private:
   KernelOp kernel;
   MLIRContext *ctx;
   int64_t warps;
-  bool opLevelDots;
+  /// Whether tile.dot operands are staged in #tile.shared (the register
+  /// lowering's dots), or left to the attention lowering.
+  bool stageDots;
   llvm::EquivalenceClasses<Value> groups;
   DenseMap<Value, LayoutAttrInterface> layouts; // by group leader
   SmallVector<Value> tiles;
@@ -228,12 +231,21 @@ LogicalResult LayoutAssignment::run() {
       join(dot.getAcc(), dot.getResult());
   });
 
-  // Fixed layouts, then the flow across reductions and broadcasts.
+  // Fixed layouts, then the flow across reductions and broadcasts. A
+  // wgmma accumulator is spread over whole warpgroups of 4 warps.
   auto accumulator = WgmmaAccLayoutAttr::get(ctx, std::max<int64_t>(1, warps / 4));
   bool changed = true, failedAny = false;
   kernel.walk([&](DotOp dot) {
+    if (warps % 4 != 0) {
+      dot.emitOpError() << "runs on warpgroups of 4 warps (wgmma), but the "
+                           "kernel has num_warps = "
+                        << warps << ": use a multiple of 4";
+      failedAny = true;
+      return WalkResult::interrupt();
+    }
     if (failed(require(dot.getResult(), accumulator, dot, changed)))
       failedAny = true;
+    return WalkResult::advance();
   });
   auto propagate = [&]() -> LogicalResult {
     WalkResult result = kernel.walk([&](Operation *op) {
@@ -368,7 +380,7 @@ LogicalResult LayoutAssignment::run() {
     }
   });
   coalesceMemoryAccesses();
-  return opLevelDots ? stageDotOperands() : success();
+  return stageDots ? stageDotOperands() : success();
 }
 
 /// A transpose whose input and result groups were fixed apart (e.g. x +
@@ -401,7 +413,7 @@ LogicalResult LayoutAssignment::reconcileTransposes() {
   return failure(result.wasInterrupted());
 }
 
-/// op-level-dots: each tile.dot operand loaded from memory is loaded in the
+/// Each tile.dot operand loaded from memory is loaded in the
 /// default blocked layout and converted to #tile.shared, which the register
 /// lowering's tile.dot reads: A and an N x K B (transpose_rhs) K-major, a
 /// K x N B MN-major (16-bit types only: fp8 wgmma reads K-major).
@@ -429,7 +441,9 @@ LogicalResult LayoutAssignment::stageDotOperands() {
         dot.emitOpError()
             << "operand #" << operand->getOperandNumber()
             << " is not a tile loaded from memory for the dot alone; "
-               "op-level dots stage loaded operands in shared memory";
+               "the register lowering's tile.dot reads its operands from "
+               "shared memory, staged from a tile.load each: load the "
+               "operand right before the dot";
         return WalkResult::interrupt();
       }
       auto staged =
@@ -458,16 +472,14 @@ LogicalResult LayoutAssignment::stageDotOperands() {
   return failure(result.wasInterrupted());
 }
 
-/// op-level-dots: whether loading or storing a tile of `type` in the wgmma
-/// accumulator layout would move fewer bytes an access than the default
-/// layout: a thread holds pairs of adjacent columns (4 bytes of bf16), so a
-/// warp moves 16 bytes of each of 8 rows an instruction. Converted through
-/// shared memory instead, each thread moves 16 bytes and a warp whole rows
-/// (the GEMM lowering's epilogue does the same by hand for its stores and
-/// a residual's loads).
+/// Whether loading or storing a tile of `type` in the wgmma accumulator
+/// layout would move fewer bytes an access than the default layout: a
+/// thread holds pairs of adjacent columns (4 bytes of bf16), so a warp
+/// moves 16 bytes of each of 8 rows an instruction. Converted through
+/// shared memory instead, each thread moves 16 bytes and a warp whole rows.
 bool LayoutAssignment::narrowAccumulatorAccess(RankedTensorType type) {
   auto acc = dyn_cast_or_null<WgmmaAccLayoutAttr>(type.getEncoding());
-  if (!opLevelDots || !acc)
+  if (!stageDots || !acc)
     return false;
   // Only tiles the threads can hold (the register lowering refuses the
   // others with its own error): no overflow in the layouts' element
@@ -550,11 +562,11 @@ struct TileAssignLayoutsPass
                               "block)";
       return signalPassFailure();
     }
-    // Op by op where the register lowering compiles the dots: one
-    // tile.dot (attention's two still take the attention lowering).
+    // The register lowering compiles every kernel's dots but attention's
+    // two chained ones, which the attention lowering stages itself.
     int64_t dots = 0;
     kernel.walk([&](DotOp) { ++dots; });
-    if (failed(LayoutAssignment(kernel, warps, opLevelDots && dots == 1).run()))
+    if (failed(LayoutAssignment(kernel, warps, dots != 2).run()))
       signalPassFailure();
   }
 };

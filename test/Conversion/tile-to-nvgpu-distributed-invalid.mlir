@@ -1,7 +1,7 @@
 // RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts),convert-tile-to-nvgpu)' -verify-diagnostics
 
-// What the register lowering of kernels without tile.dot does not take is
-// reported at the op, with what to do instead.
+// What the register lowering does not take is reported at the op, with
+// what to do instead.
 
 !f = tensor<1x256xf32>
 tile.kernel @log(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>})

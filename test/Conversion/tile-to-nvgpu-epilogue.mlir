@@ -1,8 +1,11 @@
-// RUN: tile-opt %s --pass-pipeline='builtin.module(tile.kernel(tile-specialize),convert-tile-to-nvgpu)' | FileCheck %s
+// RUN: tile-opt %s --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts,tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s
 
-// The epilogue is replayed on 8-wide vectors: a splat made before the loop
-// (a bias here) becomes a vector.broadcast of its scalar, elementwise ops
-// become the same ops on vectors, and an f32 output needs no cast.
+// A GEMM's epilogue is ordinary ops on the accumulator's layout
+// (#tile.wgmma_acc): each thread's 128 elements of the 128 x 128 tile (4
+// warps) are one vector<128xf32>. A splat made before the loop becomes a
+// vector.broadcast of its scalar, elementwise ops the same ops on those
+// vectors; the store goes through a layout conversion (shared memory) to
+// 16-byte stores: 4 f32 a thread, row-contiguous.
 
 !a = tensor<128x64xbf16>
 !b = tensor<64x128xbf16>
@@ -30,19 +33,22 @@ tile.kernel @bias(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
   tile.return
 }
 
-// CHECK: gpu.func @bias(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %[[C:.*]]: memref<?x?xf32>, %[[ALPHA:.*]]: f32,
-// CHECK: %[[V:.*]] = vector.load {{.*}} : memref<128x128xf32, #gpu.address_space<workgroup>>, vector<8xf32>
-// CHECK-DAG: %[[ZERO:.*]] = vector.broadcast %{{.*}} : f32 to vector<8xf32>
-// CHECK-DAG: %[[S:.*]] = vector.broadcast %[[ALPHA]] : f32 to vector<8xf32>
-// CHECK: %[[M:.*]] = arith.mulf %[[V]], %[[S]] : vector<8xf32>
-// CHECK: %[[R:.*]] = arith.maximumf %[[M]], %[[ZERO]] : vector<8xf32>
-// CHECK: vector.store %[[R]], %[[C]][{{.*}}] {alignment = 16 : i64} : memref<?x?xf32>, vector<8xf32>
+// CHECK: gpu.func @bias(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %[[C:.*]]: memref<?x?xf32>, %[[ALPHA:[^:]*]]: f32,
+// CHECK-DAG: %[[ZERO:.*]] = vector.broadcast %{{.*}} : f32 to vector<128xf32>
+// CHECK-DAG: %[[S:.*]] = vector.broadcast %[[ALPHA]] : f32 to vector<128xf32>
+// CHECK: scf.for
+// CHECK: "wgmma.wait_group.sync.aligned 0;"
+// CHECK: %[[M:.*]] = arith.mulf %{{.*}}, %[[S]] : vector<128xf32>
+// CHECK: %[[R:.*]] = arith.maximumf %[[M]], %[[ZERO]] : vector<128xf32>
+// CHECK: gpu.barrier
+// CHECK: vector.store %{{.*}}, %[[C]][{{.*}}] {alignment = 16 : i64} : memref<?x?xf32>, vector<4xf32>
 
-// A bias (a 1-d tile at the output's column offset, broadcast down the
-// rows), a residual (a tile at the output's offsets) and math.tanh: each
-// thread of the epilogue loads its 8 columns of the bias and of the residual
-// (one 16-byte vector load when in bounds and aligned), the broadcast is
-// nothing, and tanh is computed from the SFU's ex2.
+// A bias (a 1-d tile broadcast down the rows), a residual and math.tanh.
+// The bias is laid out as a slice of the accumulator layout: each thread
+// loads the column pairs it holds (16 of 4 bytes), and the broadcast is
+// nothing. The residual is loaded as 16-byte row vectors (in bounds, else
+// element by element) and converted to the accumulator's layout. tanh is
+// computed from the SFU's ex2, one for each of the thread's 128 elements.
 
 !bias = tensor<128xbf16>
 !biasf = tensor<128xf32>
@@ -80,10 +86,13 @@ tile.kernel @bias_tanh_residual(
   tile.return
 }
 // CHECK-SAME: %[[BIAS:[^:]*]]: memref<?xbf16>, %[[RES:[^:]*]]: memref<?x?xbf16>, %[[OUT:[^:]*]]: memref<?x?xbf16>
-// CHECK: %[[V:.*]] = vector.load {{.*}} : memref<128x128xf32, #gpu.address_space<workgroup>>, vector<8xf32>
-// CHECK: vector.load %[[BIAS]][%{{.*}}] {alignment = 16 : i64} : memref<?xbf16>, vector<8xbf16>
-// CHECK: %[[BF:.*]] = arith.extf %{{.*}} : vector<8xbf16> to vector<8xf32>
-// CHECK: %[[Y:.*]] = arith.addf %[[V]], %[[BF]] : vector<8xf32>
-// CHECK-COUNT-8: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f32"
+// CHECK: "wgmma.wait_group.sync.aligned 0;"
+// CHECK-COUNT-16: vector.load %[[BIAS]][%{{.*}}] {alignment = 4 : i64} : memref<?xbf16>, vector<2xbf16>
+// CHECK: %[[BF:.*]] = arith.extf %{{.*}} : vector<32xbf16> to vector<32xf32>
+// CHECK: arith.addf %{{.*}} : vector<128xf32>
+// CHECK-COUNT-128: llvm.call_intrinsic "llvm.nvvm.ex2.approx.ftz.f32"
 // CHECK: vector.load %[[RES]][%{{.*}}, %{{.*}}] {alignment = 16 : i64} : memref<?x?xbf16>, vector<8xbf16>
+// CHECK: gpu.barrier
+// CHECK: arith.extf %{{.*}} : vector<128xbf16> to vector<128xf32>
+// CHECK: arith.truncf %{{.*}} : vector<128xf32> to vector<128xbf16>
 // CHECK: vector.store %{{.*}}, %[[OUT]][{{.*}}] {alignment = 16 : i64} : memref<?x?xbf16>, vector<8xbf16>

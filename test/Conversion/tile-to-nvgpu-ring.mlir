@@ -9,7 +9,7 @@
 // and waited for by inline PTX that passes the accumulator's registers
 // through (wait_group 1 in the loop, 0 after it); the first thread of each
 // warpgroup releases the previous iteration's buffers.
-// RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=3},tile-assign-layouts{op-level-dots},tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s
+// RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=3},tile-assign-layouts,tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s
 
 // CHECK: gpu.func @gemm_nt(%arg0: !llvm.ptr, %arg1: !llvm.ptr, %arg2: memref<?x?xbf16>
 // CHECK-SAME: box = array<i64: 128, 64>, kind = "tensormap", swizzle = 128 : i64}

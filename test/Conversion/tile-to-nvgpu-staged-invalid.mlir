@@ -9,7 +9,7 @@ tile.kernel @load_shared(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>},
                          %Y: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>})
     attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
   %c0 = arith.constant 0 : index
-  // expected-error @+1 {{'tile.load' op produces a tile laid out as #tile.shared; only tile.convert_layout and tile.ring_get stage tiles in shared memory (for tile.dot): let tile-assign-layouts{op-level-dots} and tile-pipeline-loads do it}}
+  // expected-error @+1 {{'tile.load' op produces a tile laid out as #tile.shared; only tile.convert_layout and tile.ring_get stage tiles in shared memory (for tile.dot): let tile-assign-layouts and tile-pipeline-loads do it}}
   %x = tile.load %X[%c0, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16, #tile.shared<swizzle = 128>>
   tile.store %x, %Y[%c0, %c0] : tensor<64x64xbf16, #tile.shared<swizzle = 128>> -> memref<?x?xbf16>
   tile.return

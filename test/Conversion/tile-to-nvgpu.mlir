@@ -1,6 +1,6 @@
-// RUN: tile-opt %s --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BM=128,BN=256,W=8,S=3}),convert-tile-to-nvgpu)' | FileCheck %s
+// RUN: tile-opt %s --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BM=128,BN=256,W=8,S=3},tile-assign-layouts,tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s
 
-// RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_N=128,WARPS=4}),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=NT
+// RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_N=128,WARPS=4},tile-assign-layouts,tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=NT
 
 // With transpose_rhs, B (N x K) is K-major: one TMA box of BLOCK_N rows a
 // stage, and wgmma reads it untransposed (NVVM layout col).
@@ -9,8 +9,11 @@
 // NT: nvgpu.tma.async.load {{.*}} -> memref<128x64xbf16, #gpu.address_space<workgroup>>
 // NT: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <col>]
 
-// A GEMM-shaped kernel becomes a gpu.func: TMA descriptors for the operands,
-// mbarrier-synchronised stages, wgmma, and a bounds-checked epilogue.
+// A GEMM as tile-run compiles it (tile-assign-layouts stages the operands
+// in #tile.shared, tile-pipeline-loads pipes them through a TMA ring,
+// convert-tile-to-nvgpu lowers op by op): a gpu.func with TMA descriptors
+// for the operands, "full" and "empty" mbarriers a stage, wgmma from the
+// ring's buffers, and the accumulator stored through shared memory.
 
 !a = tensor<?x64xbf16, #tile.shape<BM, 64>>
 !b = tensor<64x?xbf16, #tile.shape<64, BN>>
@@ -57,44 +60,46 @@ tile.kernel @mm(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
 // CHECK-SAME: {arg = 1 : i64, box = array<i64: 64, 64>, kind = "tensormap", swizzle = 128 : i64}
 // CHECK-SAME: {arg = 2 : i64, kind = "memref"}
 // CHECK-SAME: {arg = 0 : i64, kind = "size", symbol = "M"}
+// Three stages of A (16 KiB) and B (32 KiB) and 1 KiB of alignment slack;
+// the epilogue's 64 KiB of conversion scratch reuses the ring.
 // CHECK-SAME: shared_memory = 148480 : i64
 // CHECK: builtin.unrealized_conversion_cast %[[DA]] : !llvm.ptr to !nvgpu.tensormap.descriptor<tensor = memref<128x64xbf16, #gpu.address_space<workgroup>>, swizzle = swizzle_128b
-// CHECK: gpu.block_id x
 // CHECK: gpu.dynamic_shared_memory
 // CHECK: %[[FULL:.*]] = nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>, num_barriers = 3>
 // CHECK: %[[EMPTY:.*]] = nvgpu.mbarrier.create
 // CHECK: nvgpu.mbarrier.init %[[FULL]]
 // CHECK: nvgpu.mbarrier.init %[[EMPTY]]
 // CHECK: nvgpu.tma.prefetch.descriptor
-// CHECK: gpu.barrier
-// Prologue: STAGES-1 k-blocks in flight.
+// CHECK: nvvm.fence.mbarrier.init
+// CHECK-NEXT: gpu.barrier
+// Prologue: STAGES-1 k-blocks in flight, A in one box, B (K x N,
+// MN-major) in four 64-column chunks.
 // CHECK: scf.for
-// CHECK: nvgpu.mbarrier.arrive.expect_tx %[[FULL]]
+// CHECK: nvgpu.mbarrier.arrive.expect_tx %[[FULL]]{{.*}}, %c16384
 // CHECK: nvgpu.tma.async.load {{.*}} -> memref<128x64xbf16, #gpu.address_space<workgroup>>
+// CHECK: nvgpu.mbarrier.arrive.expect_tx %[[FULL]]{{.*}}, %c32768
 // CHECK-COUNT-4: nvgpu.tma.async.load {{.*}} -> memref<64x64xbf16, #gpu.address_space<workgroup>>
-// Main loop: wait, wgmma on this warpgroup's 64 rows (4 k-steps of 16, B
-// MN-major: NVVM layout row, i.e. imm-trans-b = 1), release, refill.
-// CHECK: llvm.mlir.zero : !llvm.struct<(f32,
-// CHECK: scf.for
+// Main loop: wait on "full", wgmma on this warpgroup's 64 rows (4 k-steps
+// of 16, B MN-major: NVVM layout row, i.e. imm-trans-b = 1), wait for the
+// previous group (inline PTX that passes the accumulator through), release
+// its stage on "empty", refill the stage STAGES-1 ahead.
+// CHECK: scf.for {{.*}} -> (vector<128xf32>)
 // CHECK: nvgpu.mbarrier.try_wait.parity %[[FULL]]
 // CHECK: nvvm.wgmma.fence.aligned
 // CHECK-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 256, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <row>]
 // CHECK-NEXT: nvvm.wgmma.commit.group.sync.aligned
-// CHECK-NEXT: nvvm.wgmma.wait.group.sync.aligned 1
+// CHECK: llvm.inline_asm has_side_effects {{.*}} "wgmma.wait_group.sync.aligned 1;"
 // CHECK: nvgpu.mbarrier.arrive %[[EMPTY]]
 // CHECK: nvgpu.mbarrier.try_wait.parity %[[EMPTY]]
 // CHECK: nvgpu.tma.async.load
-// CHECK: nvvm.wgmma.wait.group.sync.aligned 0
-// Epilogue: accumulators through shared memory, 8 elements a thread.
-// Fragments (row 16w + l/4 (+8), column 8j + 2(l%4)) as pairs into staging.
-// CHECK: llvm.extractvalue
-// CHECK: vector.from_elements {{.*}} : vector<2xf32>
-// CHECK: vector.store {{.*}} {alignment = 8 : i64} : memref<128x256xf32, #gpu.address_space<workgroup>>, vector<2xf32>
+// CHECK: llvm.inline_asm has_side_effects {{.*}} "wgmma.wait_group.sync.aligned 0;"
+// Epilogue: the accumulator's bf16 pairs into shared memory, a barrier,
+// 16-byte rows back, one 16-byte global store each where in bounds and
+// aligned, else element by element.
 // CHECK: gpu.barrier
-// CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<128x256xf32, #gpu.address_space<workgroup>>, vector<8xf32>
-// CHECK: arith.truncf {{.*}} : vector<8xf32> to vector<8xbf16>
-// The whole-vector store is taken only where the address is 16-byte aligned.
-// CHECK: memref.extract_strided_metadata %[[C]]
+// CHECK-COUNT-64: vector.store {{.*}} {alignment = 4 : i64} : memref<32768xbf16, #gpu.address_space<workgroup>>, vector<2xbf16>
+// CHECK-NEXT: gpu.barrier
+// CHECK: vector.load {{.*}} {alignment = 16 : i64} : memref<32768xbf16, #gpu.address_space<workgroup>>, vector<8xbf16>
 // CHECK: memref.extract_aligned_pointer_as_index %[[C]]
 // CHECK: vector.store {{.*}}, %[[C]][{{.*}}] {alignment = 16 : i64} : memref<?x?xbf16>, vector<8xbf16>
 // CHECK: memref.store {{.*}}, %[[C]]

@@ -1,5 +1,4 @@
 // RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts))' -verify-diagnostics | FileCheck %s
-// RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts{op-level-dots=false}))' -verify-diagnostics | FileCheck %s --check-prefix=GEMM-LOWERING
 // Every kernel of kernels/ gets its layouts; in fp8 attention P (the
 // first operand of the second dot) is in the accumulator layout of the
 // first: the register-A operand the attention lowering relies on.
@@ -57,10 +56,8 @@ tile.kernel @softmax(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>},
 // A GEMM: the accumulator group (the splat, the loop's iter_arg, yield and
 // result, the dot, the epilogue) is the wgmma accumulator of 8 warps = 2
 // warpgroups; A and B, which only feed the dot, are loaded in the default
-// blocked layout and converted to #tile.shared for it (op-level-dots, the
-// default for one tile.dot); the result goes to the default blocked layout
-// for its 16-byte stores. With op-level-dots=false A and B stay without a
-// register layout (the GEMM lowering stages them itself).
+// blocked layout and converted to #tile.shared for it; the result goes to
+// the default blocked layout for its 16-byte stores.
 
 !a = tensor<128x64xbf16>
 !b = tensor<64x128xbf16>
@@ -77,11 +74,6 @@ tile.kernel @softmax(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>},
 // CHECK: tile.dot {{.*}} : tensor<128x64xbf16, #tile.shared<swizzle = 128>>, tensor<64x128xbf16, #tile.shared<swizzle = 128>> -> tensor<128x128xf32, #[[ACC]]>
 // CHECK: arith.truncf {{.*}} to tensor<128x128xbf16, #[[ACC]]>
 // CHECK: tile.convert_layout {{.*}} : tensor<128x128xbf16, #[[ACC]]> -> tensor<128x128xbf16, #[[OUT]]>
-// GEMM-LOWERING-LABEL: tile.kernel @gemm
-// GEMM-LOWERING: tile.load {{.*}} -> tensor<128x64xbf16>
-// GEMM-LOWERING: tile.load {{.*}} -> tensor<64x128xbf16>
-// GEMM-LOWERING: tile.dot {{.*}} : tensor<128x64xbf16>, tensor<64x128xbf16> -> tensor<128x128xf32, #tile.wgmma_acc<warpgroups = 2>>
-// GEMM-LOWERING-NOT: tile.convert_layout
 tile.kernel @gemm(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
                   %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
                   %C: memref<?x?xbf16> {tile.shape = #tile.shape<M, N>})

@@ -1,5 +1,5 @@
-// RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts{op-level-dots},tile-pipeline-loads))' | FileCheck %s
-// RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts{op-level-dots},tile-pipeline-loads))' | tile-opt -split-input-file -o /dev/null
+// RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts,tile-pipeline-loads))' | FileCheck %s
+// RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts,tile-pipeline-loads))' | tile-opt -split-input-file -o /dev/null
 // tile-pipeline-loads: the dot operands of a K loop (tile.load -> staged in
 // #tile.shared) become the members of a ring of num_stages buffers (one
 // pair of barriers a buffer for both): num_stages - 1 loads

@@ -294,17 +294,6 @@ static cl::opt<std::string> testMutation(
              "(store-past-end, convert-as-identity)"),
     cl::cat(category));
 
-static cl::opt<bool> opLevelDots(
-    "op-level-dots", cl::init(true),
-    cl::desc("Compile a kernel's one tile.dot op by op (the default: "
-             "operands loaded ahead into shared memory by TMA through "
-             "tile-pipeline-loads' rings, the accumulator stored through "
-             "shared memory); --op-level-dots=false uses the GEMM lowering "
-             "instead, kept for comparison until it is removed and never "
-             "recorded in the tuning cache. Attention's two tile.dots take "
-             "the attention lowering either way"),
-    cl::cat(category));
-
 namespace {
 
 /// This process's command line (main fills it) and executable, for the
@@ -361,7 +350,6 @@ std::string dumpDirectory() {
 TunerOptions tunerOptions() {
   TunerOptions options;
   options.compile.testMutation = testMutation;
-  options.compile.opLevelDots = opLevelDots;
   options.compile.chip = chipOpt;
   options.printIROfFirst = printIR;
   options.jobs = jobs;

@@ -47,12 +47,6 @@ struct CompileOptions {
   /// compile and compile() returns it. The tuner drops configs over the
   /// device's limits this way (tile/Tuner/Tuner.h).
   std::function<llvm::Error(const LaunchInfo &)> checkLaunch;
-  /// tile-assign-layouts' op-level-dots option: in kernels with one
-  /// tile.dot, its operands staged in #tile.shared (piped by
-  /// tile-pipeline-loads) and the dot lowered op by op by the register
-  /// lowering; false: the GEMM lowering (kept for comparison until it is
-  /// removed).
-  bool opLevelDots = true;
 };
 
 /// One tile.kernel, parsed once and compiled for any number of configs.

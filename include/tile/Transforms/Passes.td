@@ -47,34 +47,26 @@ def TileAssignLayouts : Pass<"tile-assign-layouts", "::mlir::tile::KernelOp"> {
     - a `tile.transpose` lays its result out as its input's blocked layout
       with the two dimensions swapped (or the input as its result's).
 
-    In a kernel with one `tile.dot` (with `op-level-dots`, the default),
-    a `tile.load` whose tile only feeds `tile.dot` operands gets the
+    In a kernel whose `tile.dot`s are not attention's two, a `tile.load` whose tile only feeds `tile.dot` operands gets the
     default blocked layout and a `tile.convert_layout` to `#tile.shared`
     in front of the dot (operands K-major: B as N x K, `transpose_rhs`; a
     16-bit K x N B MN-major), so that the register lowering compiles the
     dot op by op; a store of the dot's accumulator layout goes through a
     `tile.convert_layout` to the default blocked layout (16-byte stores).
-    Otherwise (attention's two dots, or `op-level-dots=false`) such a load
-    is left without a register layout: the attention and GEMM lowerings
-    load it into shared memory themselves. The layout becomes the tensor
+    In a kernel with two `tile.dot`s (attention) such a load is left
+    without a register layout: the attention lowering loads it into shared
+    memory itself. The layout becomes the tensor
     type's encoding; then a load or store whose tile's layout runs across
     its contiguous dimension moves it in the default layout, with a
     `tile.convert_layout` between. Where two layouts meet in one group the
     pass fails at the op.
   }];
-  let options = [
-    Option<"opLevelDots", "op-level-dots", "bool", /*default=*/"true",
-           "In a kernel with one tile.dot, lay out its operands loaded from "
-           "memory in registers and convert them to #tile.shared (for the "
-           "register lowering); false leaves them to the GEMM lowering (kept "
-           "for comparison until it is removed)">
-  ];
 }
 
 def TilePipelineLoads : Pass<"tile-pipeline-loads", "::mlir::tile::KernelOp"> {
   let summary = "Loads operands of tile.dot several loop iterations ahead";
   let description = [{
-    Runs after `tile-assign-layouts{op-level-dots}`. In an `scf.for`, a
+    Runs after `tile-assign-layouts`. In an `scf.for`, a
     `tile.load` whose only use is a `tile.convert_layout` to `#tile.shared`
     (a `tile.dot` operand staged in shared memory) is replaced by a ring of
     `num_stages` buffers (the kernel's attribute, bound by the config):

@@ -1,5 +1,5 @@
-// tile.dot op by op (tile-assign-layouts{op-level-dots}, issue 11's first
-// step; not the default): kernels/gemm_nt.mlir's operands are loaded in a
+// tile.dot op by op, unpipelined (tile-assign-layouts without
+// tile-pipeline-loads): kernels/gemm_nt.mlir's operands are loaded in a
 // blocked layout (16-byte loads), staged in dynamic shared memory as
 // #tile.shared (the TMA 128-byte swizzle: barrier, one st.shared an
 // element, fence.proxy.async, barrier), multiplied by the register
@@ -8,13 +8,13 @@
 // the wgmma accumulator layout (pairs of bf16) through a conversion to the
 // blocked layout of 16-byte stores: its scratch (128 x 128 bf16, 32 KiB,
 // the pairs written as vectors into rows whose 16-byte units are XORed
-// with the row) reuses the staged buffers, dead after the loop. No GEMM
-// lowering, no TMA pipeline: 2 x 16 KiB + 1 KiB of alignment slack.
-// RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=128,WARPS=8},tile-assign-layouts{op-level-dots}))' | FileCheck %s --check-prefix=LAYOUTS
-// RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=128,WARPS=8},tile-assign-layouts{op-level-dots}),convert-tile-to-nvgpu)' | FileCheck %s
+// with the row) reuses the staged buffers, dead after the loop. No TMA
+// pipeline: 2 x 16 KiB + 1 KiB of alignment slack.
+// RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=128,WARPS=8},tile-assign-layouts))' | FileCheck %s --check-prefix=LAYOUTS
+// RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=128,WARPS=8},tile-assign-layouts),convert-tile-to-nvgpu)' | FileCheck %s
 // kernels/gemm.mlir's B is K x N: staged MN-major (a 64 x 64 TMA box a
 // 128-byte column chunk of N), read by wgmma transposed (B row-major).
-// RUN: tile-opt %tile_src/kernels/gemm.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=128,WARPS=8},tile-assign-layouts{op-level-dots},tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=MN-MAJOR
+// RUN: tile-opt %tile_src/kernels/gemm.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=128,WARPS=8},tile-assign-layouts,tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=MN-MAJOR
 
 // A residual added to the accumulator is loaded as 16-byte vectors and
 // converted to the accumulator's layout (not loaded a column pair at a time).

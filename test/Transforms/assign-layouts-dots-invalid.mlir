@@ -1,5 +1,5 @@
-// RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts{op-level-dots}))' -verify-diagnostics
-// What tile-assign-layouts{op-level-dots} refuses. B as K x N is staged MN-major for
+// RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts))' -verify-diagnostics
+// What tile-assign-layouts refuses. B as K x N is staged MN-major for
 // 16-bit types only; fp8 wgmma reads both operands K-major.
 
 tile.kernel @fp8_mn_major(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<M, K>},
