@@ -7,3 +7,17 @@ mkdir -p /tmp/t && xz -dc .carry/tile-run.xz > /tmp/t/tile-run && chmod +x /tmp/
 T=/tmp/t/tile-run
 "$T" --version | head -1 | tee "$out/version.txt"
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader | tee -a "$out/version.txt"
+
+# run_tune TAG KERNEL SHAPE FLAGS...: one --tune sweep of KERNEL with $T
+# (or $BIN when set), every config verified and timed (--iters 20), its
+# table appended to $out/runs.txt and its --json to $out/TAG.jsonl; prints
+# one line (exit code, configs line, best line).
+run_tune() {
+  local tag=$1 kernel=$2 shape=$3; shift 3
+  timeout 200 "${BIN:-$T}" "$kernel" --shape "$shape" "$@" --tune --no-cache \
+    --iters 20 --warmup 5 --kernel-timeout 30 --json "$out/$tag.jsonl" \
+    > /tmp/one.txt 2>&1
+  local rc=$?
+  { echo "### $tag $kernel $shape $*"; cat /tmp/one.txt; } >> "$out/runs.txt"
+  echo "$tag $(basename "$kernel") $shape $* rc=$rc $(grep -E '^configs:' /tmp/one.txt) | $(grep -E '^best' /tmp/one.txt)"
+}

@@ -319,21 +319,92 @@ Value combine(OpBuilder &b, Location loc, ReduceKind kind, Value x, Value y) {
   return vector::makeArithReduction(b, loc, combining, x, y);
 }
 
-/// Lanes and warps of a blocked layout along `dim`: how many, and the
-/// stride of that coordinate in the lane (warp) number.
+/// The threads whose partials of a reduction along `dim` combine into one
+/// result: the lanes `laneStride * i` apart (i < lanes) of a warp, by a
+/// butterfly of shuffles, and the warps `warpStride * j` apart (j < warps),
+/// through shared memory. Read off the layout's coordinate map: a bit of
+/// the thread number joins the group when flipping it moves every element
+/// of every thread along `dim` only. Then each group must hold every input
+/// of each of its result elements exactly once (no element twice, as a
+/// layout larger than its tile would), else there is no spread: blocked
+/// layouts and the wgmma accumulator have one along either dimension.
 struct Spread {
   int64_t lanes = 1, laneStride = 1, warps = 1, warpStride = 1;
 };
-Spread spreadAlong(BlockedLayoutAttr layout, int64_t dim) {
-  Spread s;
-  for (int64_t i : layout.getOrder()) {
-    if (i == dim) {
-      s.lanes = layout.getThreadsPerWarp()[i];
-      s.warps = layout.getWarps()[i];
-      return s;
+std::optional<Spread> spreadAlong(LayoutAttrInterface layout,
+                                  ArrayRef<int64_t> shape, int64_t dim) {
+  int64_t threads = layout.getNumThreads();
+  int64_t elements = layout.getElementsPerThread(shape);
+  auto slot = sliceIndices(layout, dim, shape);
+  if (!slot || elements > kMaxElementsPerThread)
+    return std::nullopt;
+  AffineMap map = layout.getCoordinates(shape);
+  size_t rank = shape.size();
+  std::vector<int64_t> coords; // of element e of thread t at (t * elements + e) * rank
+  coords.reserve(threads * elements * rank);
+  for (int64_t t = 0; t < threads; ++t)
+    for (int64_t e = 0; e < elements; ++e)
+      llvm::append_range(coords, coordsAt(map, t, e));
+  auto at = [&](int64_t t, int64_t e) {
+    return ArrayRef<int64_t>(coords).slice((t * elements + e) * rank, rank);
+  };
+  auto sameExcept = [&](ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+    for (size_t i = 0; i < rank; ++i)
+      if (static_cast<int64_t>(i) != dim && a[i] != b[i])
+        return false;
+    return true;
+  };
+  // The bits of the thread number that move elements along `dim` only.
+  int64_t along = 0;
+  for (int64_t bit = 1; bit < threads; bit *= 2) {
+    bool onlyAlong = true, moves = false;
+    for (int64_t t = 0; t < threads && onlyAlong; ++t) {
+      if (t & bit)
+        continue;
+      for (int64_t e = 0; e < elements && onlyAlong; ++e) {
+        ArrayRef<int64_t> a = at(t, e), b = at(t ^ bit, e);
+        onlyAlong = sameExcept(a, b);
+        moves |= a[dim] != b[dim];
+      }
     }
-    s.laneStride *= layout.getThreadsPerWarp()[i];
-    s.warpStride *= layout.getWarps()[i];
+    if (onlyAlong && moves)
+      along |= bit;
+  }
+  // Contiguous runs of bits: lanes below 32, warps above.
+  Spread s;
+  int64_t laneBits = along & 31, warpBits = along >> 5;
+  auto run = [](int64_t bits, int64_t &stride, int64_t &count) {
+    if (!bits)
+      return true;
+    stride = bits & -bits;
+    count = bits / stride + 1;
+    return llvm::isPowerOf2_64(count);
+  };
+  if (!run(laneBits, s.laneStride, s.lanes) ||
+      !run(warpBits, s.warpStride, s.warps))
+    return std::nullopt;
+  // Each group (threads equal outside `along`) holds, for each result slot,
+  // every coordinate along `dim` exactly once.
+  SmallVector<int64_t> sliced(shape);
+  sliced.erase(sliced.begin() + dim);
+  int64_t slots = layout.getSliceElementsPerThread(dim, sliced);
+  SmallVector<int64_t> count(slots * shape[dim]);
+  for (int64_t t = 0; t < threads; ++t) {
+    if (t & along)
+      continue;
+    std::fill(count.begin(), count.end(), 0);
+    // Every subset of the `along` bits, from `along` down to 0.
+    for (int64_t sub = along;; sub = (sub - 1) & along) {
+      for (int64_t e = 0; e < elements; ++e) {
+        int64_t c = at(t | sub, e)[dim];
+        if (c < 0 || c >= shape[dim] || ++count[(*slot)[e] * shape[dim] + c] > 1)
+          return std::nullopt;
+      }
+      if (!sub)
+        break;
+    }
+    if (llvm::is_contained(count, 0))
+      return std::nullopt;
   }
   return s;
 }
@@ -342,8 +413,7 @@ Spread spreadAlong(BlockedLayoutAttr layout, int64_t dim) {
 /// per element of the result and warp along the reduced dimension.
 int64_t reduceScratchElements(ReduceOp op) {
   auto in = op.getInput().getType();
-  auto parent = cast<BlockedLayoutAttr>(layoutOf(in));
-  Spread s = spreadAlong(parent, op.getDim());
+  Spread s = *spreadAlong(layoutOf(in), in.getShape(), op.getDim());
   if (s.warps == 1)
     return 0;
   return op.getType().getNumElements() * s.warps;
@@ -356,7 +426,7 @@ struct ReducePattern : DistributedPattern<ReduceOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto inType = op.getInput().getType();
-    auto parent = cast<BlockedLayoutAttr>(layoutOf(inType));
+    LayoutAttrInterface parent = layoutOf(inType);
     int64_t dim = op.getDim();
     auto outType = op.getType();
     LayoutAttrInterface outLayout = layoutOf(outType);
@@ -386,7 +456,11 @@ struct ReducePattern : DistributedPattern<ReduceOp> {
 
     // 2. Across the lanes along `dim`: a butterfly, after which every lane
     // of a group holds the same value (x + y and y + x are the same float).
-    Spread spread = spreadAlong(parent, dim);
+    // checkSupported made sure the spread exists. The planted bug of
+    // test-mutation=reduce-in-thread stops after the thread's own elements.
+    Spread spread = *spreadAlong(parent, inType.getShape(), dim);
+    if (state.options.reduceInThread)
+      spread = Spread();
     Type i32 = rewriter.getI32Type();
     Value width = arith::ConstantIntOp::create(rewriter, loc, i32, 32);
     for (int64_t s = spread.laneStride; s < spread.laneStride * spread.lanes;
@@ -1216,9 +1290,17 @@ LogicalResult checkSupported(Operation *op) {
                            scf::IfOp>(op))
     return success();
   if (auto reduce = dyn_cast<ReduceOp>(op)) {
-    if (failed(checkSlice(reduce.getInput().getType(), reduce.getType(),
-                          reduce.getDim(), /*accParent=*/false)))
+    RankedTensorType in = reduce.getInput().getType();
+    if (failed(checkSlice(in, reduce.getType(), reduce.getDim(),
+                          /*accParent=*/true)))
       return failure();
+    if (!spreadAlong(layoutOf(in), in.getShape(), reduce.getDim()))
+      return op->emitOpError()
+             << "reduces " << in << " along dimension " << reduce.getDim()
+             << ", whose threads do not split the dimension into groups "
+                "that each hold every element once (a layout larger than "
+                "the tile?); the register lowering combines such groups "
+                "by shuffles and through shared memory";
     Type elt = reduce.getType().getElementType();
     if (!elt.isF32() && !elt.isInteger(32))
       return op->emitOpError()

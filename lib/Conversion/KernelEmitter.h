@@ -151,6 +151,9 @@ struct LoweringOptions {
   bool storePastEnd = false;
   /// test-mutation=convert-as-identity: tile.convert_layout moves nothing.
   bool convertAsIdentity = false;
+  /// test-mutation=reduce-in-thread: tile.reduce skips its combination
+  /// across lanes and warps.
+  bool reduceInThread = false;
 };
 } // namespace mlir::tile
 

@@ -70,9 +70,11 @@ struct ConvertTileToNVGPUPass
       options.storePastEnd = true;
     } else if (testMutation == "convert-as-identity") {
       options.convertAsIdentity = true;
+    } else if (testMutation == "reduce-in-thread") {
+      options.reduceInThread = true;
     } else if (!testMutation.empty()) {
       module.emitError() << "unknown test-mutation '" << testMutation
-                         << "' (known: store-past-end, convert-as-identity)";
+                         << "' (known: store-past-end, convert-as-identity, reduce-in-thread)";
       return signalPassFailure();
     }
     SmallVector<KernelOp> kernels(module.getOps<KernelOp>());

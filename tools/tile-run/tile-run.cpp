@@ -291,7 +291,7 @@ static cl::opt<bool> printIR("print-ir-after-all",
 static cl::opt<std::string> testMutation(
     "test-mutation", cl::Hidden,
     cl::desc("For testing the verifier only: compile with a planted bug "
-             "(store-past-end, convert-as-identity)"),
+             "(store-past-end, convert-as-identity, reduce-in-thread)"),
     cl::cat(category));
 
 namespace {

@@ -41,7 +41,9 @@ def ConvertTileToNVGPU : Pass<"convert-tile-to-nvgpu", "::mlir::ModuleOp"> {
            "generated code. store-past-end: tile.store skips its bounds "
            "checks and writes whole vectors and rows past the tensor's end; "
            "convert-as-identity: tile.convert_layout keeps each thread's "
-           "elements where they are (as if the layouts were one)">
+           "elements where they are (as if the layouts were one); "
+           "reduce-in-thread: tile.reduce combines each thread's own "
+           "elements only (no shuffles, nothing across warps)">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
