@@ -1830,8 +1830,11 @@ public:
   llvm::Error prepare(CudaDriver &, Stream &, llvm::ArrayRef<DeviceTensor>,
                       const Bindings &sizes) override {
     auto start = std::chrono::steady_clock::now();
-    // The default config; problem sizes that size tiles come from the shape.
-    Bindings config;
+    // The first config that meets the constraints at this shape (the
+    // default config where it does); problem sizes that size tiles come
+    // from the shape.
+    std::vector<Bindings> space = src.configSpace(sizes);
+    Bindings config = space.empty() ? Bindings() : space.front();
     for (const std::string &sym : src.tileSizeSymbols())
       config[sym] = sizes.lookup(sym);
     auto kernel = src.compileForHost(config);

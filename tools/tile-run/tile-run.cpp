@@ -204,8 +204,9 @@ static cl::opt<std::string> targetOpt(
 static cl::opt<std::string> referenceOpt(
     "reference", cl::init(""), cl::value_desc("cpu"),
     cl::desc("cpu: check the GPU configs against the same tile program run "
-             "on the host CPU (its default config, through linalg) instead "
-             "of the kernel's own reference, under a consistency bound "
+             "on the host CPU (the first config valid at the shape, through "
+             "linalg) instead of the kernel's own reference, under a "
+             "consistency bound "
              "(docs/cpu.md); for kernels that have no reference tile-run "
              "knows"),
     cl::cat(category));
