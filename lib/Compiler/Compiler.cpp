@@ -512,8 +512,10 @@ KernelSource::compile(const Bindings &config,
     lower.enableIRPrinting();
   }
   dumpIRTo(lower, options.irDumpDir, "1-to-nvgpu", *module);
+  mlir::tile::TileAssignLayoutsOptions assign;
+  assign.attentionOpByOp = options.attentionOpByOp;
   lower.addNestedPass<mlir::tile::KernelOp>(
-      mlir::tile::createTileAssignLayouts());
+      mlir::tile::createTileAssignLayouts(assign));
   lower.addNestedPass<mlir::tile::KernelOp>(
       mlir::tile::createTilePipelineLoads());
   mlir::tile::ConvertTileToNVGPUOptions convert;

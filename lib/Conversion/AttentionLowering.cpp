@@ -1074,24 +1074,6 @@ void AttentionEmitter::issueRegisterAWgmmas(
     int64_t kSteps, StringRef shapeAndTypes, StringRef immediates, Value matB,
     function_ref<int64_t(int64_t)> bOffset) {
   int64_t cols = plan.d, n = cols / 2;
-  std::string asmText, constraints;
-  {
-    llvm::raw_string_ostream os(asmText);
-    os << "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
-       << "wgmma.mma_async.sync.aligned." << shapeAndTypes << " {";
-    for (int64_t i = 0; i < n; ++i)
-      os << (i ? ", " : "") << "$" << i;
-    os << "}, {$" << n << ", $" << n + 1 << ", $" << n + 2 << ", $" << n + 3
-       << "}, $" << n + 4 << ", " << immediates << ";\n}\n";
-    llvm::raw_string_ostream cs(constraints);
-    for (int64_t i = 0; i < n; ++i)
-      cs << "=f,";
-    cs << "r,r,r,r,l";
-    for (int64_t i = 0; i < n; ++i)
-      cs << "," << i;
-  }
-  auto accType = LLVM::LLVMStructType::getLiteral(
-      ctx, SmallVector<Type>(n, b.getF32Type()));
   Type i64 = b.getI64Type();
   beginWgmma();
   std::vector<Value> accs;
@@ -1099,18 +1081,13 @@ void AttentionEmitter::issueRegisterAWgmmas(
     std::vector<Value> d(accElems.begin() + slice * n,
                          accElems.begin() + (slice + 1) * n);
     for (int64_t kk = 0; kk < kSteps; ++kk) {
-      SmallVector<Value> operands = aRegs[slice * kSteps + kk];
-      operands.push_back(arith::AddIOp::create(
-          b, matB, arith::ConstantIntOp::create(b, i64, bOffset(kk) >> 4)));
-      operands.append(d.begin(), d.end());
-      auto wgmma = LLVM::InlineAsmOp::create(
-          b, accType, operands, b.getStringAttr(asmText),
-          b.getStringAttr(constraints), b.getUnitAttr(), UnitAttr(),
-          LLVM::TailCallKindAttr(),
-          LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
-          ArrayAttr());
+      Value wgmma = wgmmaRegisterA(
+          b, b.getLoc(), d, aRegs[slice * kSteps + kk],
+          arith::AddIOp::create(
+              b, matB, arith::ConstantIntOp::create(b, i64, bOffset(kk) >> 4)),
+          shapeAndTypes, immediates);
       d.clear();
-      unpackAccumulator(wgmma.getResult(0), cols, d);
+      unpackAccumulator(wgmma, cols, d);
     }
     accs.insert(accs.end(), d.begin(), d.end());
   }

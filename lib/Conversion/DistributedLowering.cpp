@@ -50,6 +50,7 @@
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/Support/CheckedArithmetic.h"
+#include "llvm/Support/FormatVariadic.h"
 
 using namespace mlir;
 using namespace mlir::tile;
@@ -804,15 +805,22 @@ struct DotPattern : DistributedPattern<DotOp> {
     auto layout = cast<WgmmaAccLayoutAttr>(accType.getEncoding());
     int64_t m = accType.getShape()[0], n = accType.getShape()[1];
     int64_t kBytes = lhs.getShape()[1] * (lhs.getElementTypeBitWidth() / 8);
-    int64_t span = cast<SharedLayoutAttr>(lhs.getEncoding()).getSwizzle();
+    // A from registers (in the accumulator layout, checkSupported) or from
+    // shared memory.
+    bool registerA = !isShared(lhs);
+    int64_t span = cast<SharedLayoutAttr>(rhs.getEncoding()).getSwizzle();
     int64_t rowsPerWarpgroup = m / layout.getWarpgroups();
     int64_t slices = rowsPerWarpgroup / 64;
     auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
-    Value wg = arith::DivUIOp::create(rewriter, loc, state.tid, c(kThreadsPerWarpgroup));
-    Value aBase = arith::AddIOp::create(
-        rewriter, loc, adaptor.getLhs(),
-        arith::MulIOp::create(rewriter, loc, wg, c(rowsPerWarpgroup * span)));
-    Value matA = wgmmaDescriptor(rewriter, loc, aBase, 16, 8 * span, span);
+    Value matA;
+    if (!registerA) {
+      Value wg = arith::DivUIOp::create(rewriter, loc, state.tid,
+                                        c(kThreadsPerWarpgroup));
+      Value aBase = arith::AddIOp::create(
+          rewriter, loc, adaptor.getLhs(),
+          arith::MulIOp::create(rewriter, loc, wg, c(rowsPerWarpgroup * span)));
+      matA = wgmmaDescriptor(rewriter, loc, aBase, 16, 8 * span, span);
+    }
     // B as N x K (transpose_rhs) is K-major like A. B as K x N is MN-major:
     // its 128-byte column chunks (64 columns of N) lie K rows x 128 bytes
     // apart (the leading byte offset), 8 k-rows 1024 bytes apart, and
@@ -825,6 +833,31 @@ struct DotPattern : DistributedPattern<DotOp> {
     Type f32 = rewriter.getF32Type();
     auto structType = LLVM::LLVMStructType::getLiteral(
         rewriter.getContext(), SmallVector<Type>(n / 2, f32));
+    // Register A: the m64k16 A fragment of k-step kk of a slice is the
+    // accumulator layout's 8 elements 8kk..8kk+7 of the slice (rows r and
+    // r + 8, columns 16kk + 2(lane % 4) + {0, 1} and + 8), packed in pairs;
+    // all written before wgmma.fence, as the PTX ISA requires.
+    SmallVector<SmallVector<Value>> aRegs;
+    if (registerA) {
+      int64_t k = lhs.getShape()[1];
+      auto pairType = VectorType::get({2}, lhs.getElementType());
+      Type i32 = rewriter.getI32Type();
+      for (int64_t s = 0; s < slices; ++s)
+        for (int64_t kk = 0; kk < k / 16; ++kk) {
+          SmallVector<Value> regs;
+          for (int64_t p = 0; p < 4; ++p) {
+            int64_t e = s * k / 2 + 8 * kk + 2 * p;
+            SmallVector<Value> two;
+            for (int64_t i : {e, e + 1})
+              two.push_back(vector::ExtractOp::create(
+                  rewriter, loc, adaptor.getLhs(), ArrayRef<int64_t>{i}));
+            regs.push_back(LLVM::BitcastOp::create(
+                rewriter, loc, i32,
+                vector::FromElementsOp::create(rewriter, loc, pairType, two)));
+          }
+          aRegs.push_back(std::move(regs));
+        }
+    }
     beginWgmmaGroup(rewriter, loc);
     SmallVector<Value> accs;
     for (int64_t s = 0; s < slices; ++s) {
@@ -841,8 +874,25 @@ struct DotPattern : DistributedPattern<DotOp> {
         int64_t aOffset = chunk * m * span + s * 64 * span + within;
         int64_t bOffset = kMajorB ? chunk * rhs.getShape()[0] * span + within
                                   : kByte / eltBytes * span;
-        d = wgmmaFromShared(rewriter, loc, d, matA, aOffset, matB, bOffset,
-                            n, lhs.getElementType(), kMajorB);
+        if (!registerA) {
+          d = wgmmaFromShared(rewriter, loc, d, matA, aOffset, matB, bOffset,
+                              n, lhs.getElementType(), kMajorB);
+          continue;
+        }
+        SmallVector<Value> accRegs;
+        for (int64_t i = 0; i < n / 2; ++i)
+          accRegs.push_back(LLVM::ExtractValueOp::create(rewriter, loc, d, i));
+        Type i64 = rewriter.getI64Type();
+        Value bDesc = arith::AddIOp::create(
+            rewriter, loc, matB,
+            arith::ConstantIntOp::create(rewriter, loc, i64, bOffset >> 4));
+        std::string shape = llvm::formatv(
+            "m64n{0}k16.f32.{1}.{1}", n,
+            lhs.getElementType().isBF16() ? "bf16" : "f16");
+        // scale-d, scale-a, scale-b, trans-b (1: B MN-major).
+        d = wgmmaRegisterA(rewriter, loc, accRegs,
+                           aRegs[s * (kBytes / 32) + kByte / 32], bDesc, shape,
+                           kMajorB ? "p, 1, 1, 0" : "p, 1, 1, 1");
       }
       accs.push_back(d);
     }
@@ -1246,12 +1296,17 @@ LogicalResult checkSupported(Operation *op) {
   if (auto dot = dyn_cast<DotOp>(op)) {
     auto acc = dyn_cast_or_null<WgmmaAccLayoutAttr>(
         dot.getType().getEncoding());
-    if (!isShared(dot.getLhs().getType()) ||
+    RankedTensorType lhsType = dot.getLhs().getType();
+    bool registerA = acc && lhsType.getEncoding() == acc &&
+                     lhsType.getElementTypeBitWidth() == 16 &&
+                     lhsType.getShape()[1] % 16 == 0;
+    if (!(isShared(lhsType) || registerA) ||
         !isShared(dot.getRhs().getType()) || !acc)
       return op->emitOpError()
-             << "needs both operands staged in #tile.shared and its "
-                "accumulator laid out as #tile.wgmma_acc "
-                "(run tile-assign-layouts before this pass)";
+             << "needs both operands staged in #tile.shared (or A, of 16 "
+                "bits, in its accumulator's layout) and its accumulator "
+                "laid out as #tile.wgmma_acc (run tile-assign-layouts "
+                "before this pass)";
     if (!dot.getTransposeRhs() && isFloat8(dot.getLhs().getType().getElementType()))
       return op->emitOpError()
              << "reads B as K x N (MN-major) of "
@@ -1507,8 +1562,11 @@ LogicalResult DistributedEmitter::emit() {
         nvgpu::MBarrierInitOp::create(b, ring.full,
                                       idx(ring.memberOffset.size()), idx(s),
                                       isThread0);
+        // One arrival a warpgroup (RingReleasePattern: the threads with
+        // tid % 128 == 0), however many warps the last one has.
         nvgpu::MBarrierInitOp::create(
-            b, ring.empty, idx(std::max<int64_t>(1, *warps / 4)), idx(s),
+            b, ring.empty,
+            idx(llvm::divideCeil(*warps * 32, kThreadsPerWarpgroup)), idx(s),
             isThread0);
       }
     }

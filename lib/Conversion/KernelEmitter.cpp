@@ -465,6 +465,39 @@ Value KernelEmitter::wgmmaShared(Value acc, Value matA, int64_t aOffset,
                          operandType, kMajorB, ignoreAcc);
 }
 
+Value lowering::wgmmaRegisterA(OpBuilder &b, Location loc,
+                               ArrayRef<Value> acc, ArrayRef<Value> aRegs,
+                               Value matB, StringRef shapeAndTypes,
+                               StringRef immediates) {
+  MLIRContext *ctx = b.getContext();
+  int64_t n = acc.size();
+  auto accType = LLVM::LLVMStructType::getLiteral(
+      ctx, SmallVector<Type>(n, b.getF32Type()));
+  std::string asmText, constraints;
+  llvm::raw_string_ostream os(asmText), cs(constraints);
+  os << "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
+     << "wgmma.mma_async.sync.aligned." << shapeAndTypes << " {";
+  for (int64_t i = 0; i < n; ++i)
+    os << (i ? ", " : "") << "$" << i;
+  os << "}, {$" << n << ", $" << n + 1 << ", $" << n + 2 << ", $" << n + 3
+     << "}, $" << n + 4 << ", " << immediates << ";\n}\n";
+  for (int64_t i = 0; i < n; ++i)
+    cs << "=f,";
+  cs << "r,r,r,r,l";
+  for (int64_t i = 0; i < n; ++i)
+    cs << "," << i;
+  SmallVector<Value> operands(aRegs.begin(), aRegs.end());
+  operands.push_back(matB);
+  operands.append(acc.begin(), acc.end());
+  return LLVM::InlineAsmOp::create(
+             b, loc, accType, operands, b.getStringAttr(asmText),
+             b.getStringAttr(constraints), b.getUnitAttr(), UnitAttr(),
+             LLVM::TailCallKindAttr(),
+             LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
+             ArrayAttr())
+      .getResult(0);
+}
+
 Value lowering::wgmmaFromShared(OpBuilder &b, Location loc, Value acc,
                                 Value matA, int64_t aOffset, Value matB,
                                 int64_t bOffset, int64_t n, Type operandType,

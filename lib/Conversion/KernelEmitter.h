@@ -170,6 +170,17 @@ Value wgmmaDescriptor(OpBuilder &b, Location loc, Value address,
 Value wgmmaFromShared(OpBuilder &b, Location loc, Value acc, Value matA,
                       int64_t aOffset, Value matB, int64_t bOffset, int64_t n,
                       Type operandType, bool kMajorB, bool ignoreAcc = false);
+/// One wgmma.mma_async `shapeAndTypes` (e.g. "m64n64k16.f32.bf16.bf16")
+/// with A from registers: `aRegs`, four b32 (16-bit pairs, or fp8 quads,
+/// of the A fragment), B from the shared-memory descriptor `matB`, and the
+/// accumulator `acc`, its n/2 f32 registers; returns the new accumulator,
+/// an LLVM struct of n/2 f32.
+/// `immediates` are scale-d, scale-a, scale-b (and trans-b for 16-bit
+/// types), e.g. "p, 1, 1, 1". Inline PTX: upstream's nvvm.wgmma.mma_async
+/// takes A only from shared memory.
+Value wgmmaRegisterA(OpBuilder &b, Location loc, ArrayRef<Value> acc,
+                     ArrayRef<Value> aRegs, Value matB,
+                     StringRef shapeAndTypes, StringRef immediates);
 /// bar.warp.sync and wgmma.fence before a group of wgmma (beginWgmma).
 void beginWgmmaGroup(OpBuilder &b, Location loc);
 

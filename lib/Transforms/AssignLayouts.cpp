@@ -437,12 +437,20 @@ LogicalResult LayoutAssignment::stageDotOperands() {
       }
       auto load = operand->get().getDefiningOp<LoadOp>();
       auto type = cast<RankedTensorType>(operand->get().getType());
+      // A 16-bit A computed in the accumulator layout (attention's P from
+      // the scores) is read from registers: wgmma's register-A fragment of
+      // m64k16 is the accumulator's fragment of 16 columns.
+      if (operand->getOperandNumber() == 0 && type.getEncoding() &&
+          type.getEncoding() == dot.getType().getEncoding() &&
+          type.getElementTypeBitWidth() == 16)
+        continue;
       if (!load || type.getEncoding()) {
         dot.emitOpError()
             << "operand #" << operand->getOperandNumber()
             << " is not a tile loaded from memory for the dot alone; "
                "the register lowering's tile.dot reads its operands from "
-               "shared memory, staged from a tile.load each: load the "
+               "shared memory, staged from a tile.load each (or A, of 16 "
+               "bits, from registers in the accumulator's layout): load the "
                "operand right before the dot";
         return WalkResult::interrupt();
       }
@@ -563,10 +571,12 @@ struct TileAssignLayoutsPass
       return signalPassFailure();
     }
     // The register lowering compiles every kernel's dots but attention's
-    // two chained ones, which the attention lowering stages itself.
+    // two chained ones, which the attention lowering stages itself (unless
+    // attention-op-by-op).
     int64_t dots = 0;
     kernel.walk([&](DotOp) { ++dots; });
-    if (failed(LayoutAssignment(kernel, warps, dots != 2).run()))
+    if (failed(LayoutAssignment(kernel, warps, dots != 2 || attentionOpByOp)
+                   .run()))
       signalPassFailure();
   }
 };

@@ -62,3 +62,23 @@
 // MN-MAJOR: gpu.func @gemm
 // MN-MAJOR-SAME: {arg = 0 : i64, box = array<i64: 128, 64>, kind = "tensormap", swizzle = 128 : i64}, {arg = 1 : i64, box = array<i64: 64, 64>, kind = "tensormap", swizzle = 128 : i64}
 // MN-MAJOR: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <row>]
+
+// Attention op by op (tile-assign-layouts{attention-op-by-op}; by default
+// its two dots take the attention lowering): Q, K and V are staged like
+// any dot operand, the row max is a reduction of S's accumulator layout,
+// and P, computed in that layout, is the register A of the second dot
+// (wgmma's m64k16 A fragment is the accumulator's fragment of 16 columns):
+// inline PTX, as upstream's nvvm.wgmma.mma_async takes A only from shared
+// memory.
+// RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2},tile-assign-layouts{attention-op-by-op}))' | FileCheck %s --check-prefix=ATTN-LAYOUTS
+// RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2},tile-assign-layouts{attention-op-by-op},tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=ATTN
+// ATTN-LAYOUTS: tile.dot {{.*}} {transpose_rhs} : tensor<128x64xbf16, #tile.shared<swizzle = 128>>, tensor<128x64xbf16, #tile.shared<swizzle = 128>> -> tensor<128x128xf32, #tile.wgmma_acc<warpgroups = 2>>
+// ATTN-LAYOUTS: tile.reduce max {{.*}} -> tensor<128xf32, #tile.slice<dim = 1, parent = #tile.wgmma_acc<warpgroups = 2>>>
+// ATTN-LAYOUTS: tile.dot {{.*}} : tensor<128x128xbf16, #tile.wgmma_acc<warpgroups = 2>>, tensor<128x64xbf16, #tile.shared<swizzle = 128>> -> tensor<128x64xf32, #tile.wgmma_acc<warpgroups = 2>>
+// ATTN: gpu.func @attention
+// ATTN-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>
+// ATTN: gpu.shuffle  xor
+// ATTN: llvm.bitcast {{.*}} : vector<2xbf16> to i32
+// ATTN: nvvm.wgmma.fence.aligned
+// ATTN-COUNT-8: llvm.inline_asm has_side_effects {{.*}}wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {{.*}}p, 1, 1, 1;{{.*}}"=f,{{.*}}r,r,r,r,l
+// ATTN: nvvm.wgmma.commit.group.sync.aligned

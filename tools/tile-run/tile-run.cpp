@@ -283,6 +283,14 @@ static cl::opt<bool> recordConfig(
              "dtype and GPU once it verifies (with --compile-only: once it "
              "compiles), as --tune records its best"),
     cl::cat(category));
+static cl::opt<bool> attentionOpByOp(
+    "attention-op-by-op", cl::init(false),
+    cl::desc("Compile attention's two tile.dots op by op (operands staged "
+             "in shared memory, P read from registers by wgmma) instead of "
+             "the attention lowering; for comparison until it is the "
+             "default, never recorded in the tuning cache"),
+    cl::cat(category));
+
 static cl::opt<bool> printIR("print-ir-after-all",
                              cl::desc("Print the IR after every pass of the "
                                       "first compile"),
@@ -351,6 +359,7 @@ std::string dumpDirectory() {
 TunerOptions tunerOptions() {
   TunerOptions options;
   options.compile.testMutation = testMutation;
+  options.compile.attentionOpByOp = attentionOpByOp;
   options.compile.chip = chipOpt;
   options.printIROfFirst = printIR;
   options.jobs = jobs;

@@ -47,6 +47,10 @@ struct CompileOptions {
   /// compile and compile() returns it. The tuner drops configs over the
   /// device's limits this way (tile/Tuner/Tuner.h).
   std::function<llvm::Error(const LaunchInfo &)> checkLaunch;
+  /// tile-assign-layouts' attention-op-by-op option: attention's two dots
+  /// staged and lowered op by op by the register lowering instead of the
+  /// attention lowering (for comparison until it is the default).
+  bool attentionOpByOp = false;
 };
 
 /// One tile.kernel, parsed once and compiled for any number of configs.

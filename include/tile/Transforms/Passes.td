@@ -55,12 +55,20 @@ def TileAssignLayouts : Pass<"tile-assign-layouts", "::mlir::tile::KernelOp"> {
     `tile.convert_layout` to the default blocked layout (16-byte stores).
     In a kernel with two `tile.dot`s (attention) such a load is left
     without a register layout: the attention lowering loads it into shared
-    memory itself. The layout becomes the tensor
+    memory itself (unless `attention-op-by-op`; then a 16-bit A computed
+    in the accumulator's layout, attention's P, is read from registers). The layout becomes the tensor
     type's encoding; then a load or store whose tile's layout runs across
     its contiguous dimension moves it in the default layout, with a
     `tile.convert_layout` between. Where two layouts meet in one group the
     pass fails at the op.
   }];
+  let options = [
+    Option<"attentionOpByOp", "attention-op-by-op", "bool",
+           /*default=*/"false",
+           "Stage the dots of kernels with two tile.dots (attention) too, so "
+           "that the register lowering compiles them op by op instead of the "
+           "attention lowering (for comparison, until it is the default)">
+  ];
 }
 
 def TilePipelineLoads : Pass<"tile-pipeline-loads", "::mlir::tile::KernelOp"> {
