@@ -467,7 +467,12 @@ LogicalResult LayoutAssignment::stageDotOperands() {
                           << warps << " warps";
         return WalkResult::interrupt();
       }
+      // Staged at the dot, or right after a load made outside the dot's
+      // block (attention's Q before the loop: staged once, not each
+      // iteration).
       OpBuilder b(dot);
+      if (load->getBlock() != dot->getBlock())
+        b.setInsertionPointAfter(load);
       load.getResult().setType(RankedTensorType::get(
           type.getShape(), type.getElementType(), blocked));
       auto convert =
