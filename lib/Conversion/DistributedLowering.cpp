@@ -336,8 +336,10 @@ std::optional<Spread> spreadAlong(LayoutAttrInterface layout,
                                   ArrayRef<int64_t> shape, int64_t dim) {
   int64_t threads = layout.getNumThreads();
   int64_t elements = layout.getElementsPerThread(shape);
+  if (elements > kMaxElementsPerThread)
+    return std::nullopt;
   auto slot = sliceIndices(layout, dim, shape);
-  if (!slot || elements > kMaxElementsPerThread)
+  if (!slot)
     return std::nullopt;
   AffineMap map = layout.getCoordinates(shape);
   size_t rank = shape.size();
