@@ -972,26 +972,36 @@ struct RingPutPattern : DistributedPattern<RingPutOp> {
       nvgpu::MBarrierArriveExpectTxOp::create(rewriter, loc, ring.full,
                                               c(ring.memberBytes[member]),
                                               slot, Value());
+      // A source of rank r > 2 ((B, H, S, D) attention inputs) is read as
+      // boxes of (1, ..., 1, rows, columns): the leading indices pick one
+      // 2-d slice, so TMA's zero fill stops at its edge.
+      ValueRange at = adaptor.getIndices();
+      int64_t rank = at.size();
+      SmallVector<int64_t> box(rank, 1);
+      box[rank - 2] = tile.getShape()[0];
+      box[rank - 1] = chunks.columns;
       auto boxType = MemRefType::get(
-          {tile.getShape()[0], chunks.columns}, tile.getElementType(),
-          MemRefLayoutAttrInterface(),
+          box, tile.getElementType(), MemRefLayoutAttrInterface(),
           cast<MemRefType>(state.smem.getType()).getMemorySpace());
       Value buffer = arith::AddIOp::create(
           rewriter, loc,
           arith::AddIOp::create(rewriter, loc, state.smemPad,
                                 c(ring.offset + ring.memberOffset[member])),
           arith::MulIOp::create(rewriter, loc, slot, c(ring.bufferBytes)));
-      ValueRange at = adaptor.getIndices();
       for (int64_t k = 0; k < chunks.count; ++k) {
         Value view = memref::ViewOp::create(
             rewriter, loc, boxType, state.smem,
             arith::AddIOp::create(rewriter, loc, buffer, c(k * chunks.bytes)),
             ValueRange());
-        Value column = arith::AddIOp::create(rewriter, loc, at[1],
-                                             c(k * chunks.columns));
+        // TMA coordinates run innermost dimension first.
+        SmallVector<Value> coords = {
+            arith::AddIOp::create(rewriter, loc, at[rank - 1],
+                                  c(k * chunks.columns)),
+            at[rank - 2]};
+        for (int64_t i = rank - 3; i >= 0; --i)
+          coords.push_back(at[i]);
         nvgpu::TmaAsyncLoadOp::create(rewriter, loc, view, ring.full, desc,
-                                      ValueRange{column, at[0]}, slot, Value(),
-                                      Value());
+                                      coords, slot, Value(), Value());
       }
     });
     rewriter.eraseOp(op);
@@ -1205,12 +1215,14 @@ LogicalResult checkSupported(Operation *op) {
   if (auto put = dyn_cast<RingPutOp>(op)) {
     RankedTensorType tile = put.getRing().getType().getTiles()[put.getMember()];
     int64_t sourceRank = cast<MemRefType>(put.getSource().getType()).getRank();
-    if (tile.getShape()[0] > 256 || tile.getRank() != 2 || sourceRank != 2)
+    if (tile.getShape()[0] > 256 || tile.getRank() != 2 || sourceRank < 2 ||
+        sourceRank > 5)
       return op->emitOpError()
              << "loads a " << tile.getShape()[0] << "-row tile of a rank-"
              << sourceRank
              << " source; the sm_90a lowering loads 2-d tiles of at most 256 "
-                "rows from 2-d sources (one TMA box a 128-byte column chunk)";
+                "rows from sources of rank 2 to 5 (one TMA box a 128-byte "
+                "column chunk)";
     return success();
   }
   if (isa<RingAllocOp, RingGetOp, RingReleaseOp>(op))
@@ -1434,8 +1446,11 @@ LogicalResult DistributedEmitter::emit() {
       return WalkResult::interrupt();
     }
     RankedTensorType tile = put.getRing().getType().getTiles()[put.getMember()];
-    auto type = tensorMapType({tile.getShape()[0], chunksOf(tile).columns},
-                              tile.getElementType());
+    int64_t rank = cast<MemRefType>(put.getSource().getType()).getRank();
+    SmallVector<int64_t> box(rank, 1);
+    box[rank - 2] = tile.getShape()[0];
+    box[rank - 1] = chunksOf(tile).columns;
+    auto type = tensorMapType(box, tile.getElementType());
     auto [it, inserted] = tensorMaps.insert({arg, type});
     if (!inserted && it->second != type) {
       put.emitOpError() << "loads argument " << arg.getArgNumber()

@@ -106,9 +106,9 @@ std::optional<Candidate> LoadPipeliner::candidate(LoadOp load,
   if (!convert || convert->getBlock() != loop.getBody() ||
       !isShared(convert.getType()))
     return std::nullopt;
-  // A TMA box in two dimensions (sm_90a's ring_put).
-  if (load.getType().getRank() != 2 ||
-      cast<MemRefType>(load.getSource().getType()).getRank() != 2)
+  // A 2-d tile of a source of rank 2 to 5 (TMA boxes, sm_90a's ring_put).
+  int64_t sourceRank = cast<MemRefType>(load.getSource().getType()).getRank();
+  if (load.getType().getRank() != 2 || sourceRank < 2 || sourceRank > 5)
     return std::nullopt;
   if (!llvm::all_of(load.getIndices(),
                     [&](Value v) { return recomputable(v, loop); }))

@@ -65,17 +65,24 @@
 
 // Attention op by op (tile-assign-layouts{attention-op-by-op}; by default
 // its two dots take the attention lowering): Q, K and V are staged like
-// any dot operand, the row max is a reduction of S's accumulator layout,
+// any dot operand (K and V piped through a TMA ring), the row max is a reduction of S's accumulator layout,
 // and P, computed in that layout, is the register A of the second dot
 // (wgmma's m64k16 A fragment is the accumulator's fragment of 16 columns):
 // inline PTX, as upstream's nvvm.wgmma.mma_async takes A only from shared
 // memory.
 // RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2},tile-assign-layouts{attention-op-by-op}))' | FileCheck %s --check-prefix=ATTN-LAYOUTS
+// RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2},tile-assign-layouts{attention-op-by-op},tile-pipeline-loads))' | FileCheck %s --check-prefix=ATTN-RING
 // RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2},tile-assign-layouts{attention-op-by-op},tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=ATTN
+// K and V, 2-d tiles of (B, H, S, D) tensors, share one ring: TMA boxes
+// of (1, 1, 128, 64), whose leading coordinates pick the head.
+// ATTN-RING: tile.ring_alloc : <2, tensor<128x64xbf16, #tile.shared<swizzle = 128>>, tensor<128x64xbf16, #tile.shared<swizzle = 128>>>
+// ATTN-RING: tile.ring_put {{.*}} : {{.*}}, memref<?x?x?x?xbf16>
+// ATTN-RING: tile.ring_put {{.*}} {member = 1 : i64} : {{.*}}, memref<?x?x?x?xbf16>
 // ATTN-LAYOUTS: tile.dot {{.*}} {transpose_rhs} : tensor<128x64xbf16, #tile.shared<swizzle = 128>>, tensor<128x64xbf16, #tile.shared<swizzle = 128>> -> tensor<128x128xf32, #tile.wgmma_acc<warpgroups = 2>>
 // ATTN-LAYOUTS: tile.reduce max {{.*}} -> tensor<128xf32, #tile.slice<dim = 1, parent = #tile.wgmma_acc<warpgroups = 2>>>
 // ATTN-LAYOUTS: tile.dot {{.*}} : tensor<128x128xbf16, #tile.wgmma_acc<warpgroups = 2>>, tensor<128x64xbf16, #tile.shared<swizzle = 128>> -> tensor<128x64xf32, #tile.wgmma_acc<warpgroups = 2>>
 // ATTN: gpu.func @attention
+// ATTN: nvgpu.tma.async.load {{.*}} : <tensor = memref<1x1x128x64xbf16, #gpu.address_space<workgroup>>
 // ATTN-COUNT-4: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>
 // ATTN: gpu.shuffle  xor
 // ATTN: llvm.bitcast {{.*}} : vector<2xbf16> to i32
