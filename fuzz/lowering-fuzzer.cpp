@@ -68,12 +68,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       })))
     return 0;
   // The same kernel a second way, as tile-run compiles it: layouts with
-  // dots staged in shared memory, loads piped through rings, then the
-  // lowering.
+  // dots staged in shared memory, index masks checked a block at a time,
+  // loads piped through rings, then the lowering.
   mlir::OwningOpRef<mlir::ModuleOp> opLevel = module->clone();
   runVerified(*module, lower);
   if (!runVerified(*opLevel, onKernels([] {
         return mlir::tile::createTileAssignLayouts();
+      })) ||
+      !runVerified(*opLevel, onKernels([] {
+        return mlir::tile::createTileSkipFullMasks();
       })) ||
       !runVerified(*opLevel, onKernels([] {
         return mlir::tile::createTilePipelineLoads();

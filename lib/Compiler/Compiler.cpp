@@ -516,10 +516,17 @@ KernelSource::compile(const Bindings &config,
   assign.attentionOpByOp = options.attentionOpByOp;
   lower.addNestedPass<mlir::tile::KernelOp>(
       mlir::tile::createTileAssignLayouts(assign));
+  // Each planted bug belongs to one pass; the others ignore it.
+  mlir::tile::TileSkipFullMasksOptions masks;
+  if (options.testMutation == "mask-check-short")
+    masks.testMutation = options.testMutation;
+  lower.addNestedPass<mlir::tile::KernelOp>(
+      mlir::tile::createTileSkipFullMasks(masks));
   lower.addNestedPass<mlir::tile::KernelOp>(
       mlir::tile::createTilePipelineLoads());
   mlir::tile::ConvertTileToNVGPUOptions convert;
-  convert.testMutation = options.testMutation;
+  if (options.testMutation != "mask-check-short")
+    convert.testMutation = options.testMutation;
   convert.chip = options.chip;
   convert.features = options.features;
   lower.addPass(mlir::tile::createConvertTileToNVGPU(convert));

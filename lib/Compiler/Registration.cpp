@@ -189,7 +189,8 @@ void ::tile::registerPassesAndPipelines() {
   PassPipelineRegistration<TileToPTXOptions>(
       "tile-to-ptx",
       "Specializes tile kernels for a config and lowers them to PTX "
-      "(tile-specialize, tile-assign-layouts, tile-pipeline-loads, "
+      "(tile-specialize, tile-assign-layouts, tile-skip-full-masks, "
+      "tile-pipeline-loads, "
       "convert-tile-to-nvgpu, "
       "gpu-lower-to-nvvm-pipeline)",
       [](OpPassManager &pm, const TileToPTXOptions &options) {
@@ -199,6 +200,8 @@ void ::tile::registerPassesAndPipelines() {
             mlir::tile::createTileSpecialize(specialize));
         pm.addNestedPass<mlir::tile::KernelOp>(
             mlir::tile::createTileAssignLayouts());
+        pm.addNestedPass<mlir::tile::KernelOp>(
+            mlir::tile::createTileSkipFullMasks());
         pm.addNestedPass<mlir::tile::KernelOp>(
             mlir::tile::createTilePipelineLoads());
         mlir::tile::ConvertTileToNVGPUOptions convert;

@@ -34,14 +34,14 @@ static LogicalResult applyOccupancyHint(KernelOp kernel, gpu::GPUFuncOp func) {
   ExprAttr expr = kernel.getMinBlocksPerSmAttr();
   if (!expr || !func)
     return success();
-  auto blocks =
-      evalKernelExpr(kernel, expr, configBindings(kernel), 1, "min_blocks_per_sm");
+  auto blocks = evalKernelExpr(kernel, expr, configBindings(kernel), 1,
+                               "min_blocks_per_sm");
   if (failed(blocks))
     return failure();
   // An SM runs at most 32 blocks (sm_90).
   if (*blocks < 1 || *blocks > 32)
-    return kernel.emitOpError() << "min_blocks_per_sm = " << *blocks
-                                << " must be between 1 and 32";
+    return kernel.emitOpError()
+           << "min_blocks_per_sm = " << *blocks << " must be between 1 and 32";
   // An SM runs at most 2048 threads.
   auto launch = func->getAttrOfType<DictionaryAttr>("tile.launch");
   auto block = launch ? launch.getAs<IntegerAttr>("block") : IntegerAttr();
@@ -74,14 +74,16 @@ struct ConvertTileToNVGPUPass
       options.reduceInThread = true;
     } else if (!testMutation.empty()) {
       module.emitError() << "unknown test-mutation '" << testMutation
-                         << "' (known: store-past-end, convert-as-identity, reduce-in-thread)";
+                         << "' (known: store-past-end, convert-as-identity, "
+                            "reduce-in-thread; and mask-check-short of "
+                            "tile-skip-full-masks)";
       return signalPassFailure();
     }
     SmallVector<KernelOp> kernels(module.getOps<KernelOp>());
     if (kernels.empty())
       return;
-    auto target = GpuTarget::parse(chip, features,
-                                   [&] { return module.emitError(); });
+    auto target =
+        GpuTarget::parse(chip, features, [&] { return module.emitError(); });
     if (failed(target))
       return signalPassFailure();
     // The lowerings emit TMA, mbarriers and wgmma.
@@ -145,9 +147,9 @@ struct ConvertTileToNVGPUPass
           dots == 2 && !staged
               ? lowerAttentionKernel(kernel, gpuModule, options)
               : lowerDistributedKernel(kernel, gpuModule, options);
-      if (failed(lowered) ||
-          failed(applyOccupancyHint(kernel, gpuModule.lookupSymbol<gpu::GPUFuncOp>(
-                                                kernel.getSymName()))))
+      if (failed(lowered) || failed(applyOccupancyHint(
+                                 kernel, gpuModule.lookupSymbol<gpu::GPUFuncOp>(
+                                             kernel.getSymName()))))
         return signalPassFailure();
       kernel.erase();
     }

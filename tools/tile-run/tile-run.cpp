@@ -300,7 +300,8 @@ static cl::opt<bool> printIR("print-ir-after-all",
 static cl::opt<std::string> testMutation(
     "test-mutation", cl::Hidden,
     cl::desc("For testing the verifier only: compile with a planted bug "
-             "(store-past-end, convert-as-identity, reduce-in-thread)"),
+             "(store-past-end, convert-as-identity, reduce-in-thread, "
+             "mask-check-short)"),
     cl::cat(category));
 
 namespace {

@@ -105,6 +105,51 @@ def TilePipelineLoads : Pass<"tile-pipeline-loads", "::mlir::tile::KernelOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def TileSkipFullMasks : Pass<"tile-skip-full-masks", "::mlir::tile::KernelOp"> {
+  let summary = "Selects on index masks skip the mask where a block check shows it all true";
+  let description = [{
+    Runs after `tile-assign-layouts` (tiles static, dot operands staged).
+    An `arith.select` whose
+    condition is a mask computed from indices -- `tile.iota`, `tile.splat`
+    of scalars, `arith.addi`/`arith.subi` of those, compared with
+    `arith.cmpi` (`slt`, `sle`, `sgt`, `sge`) and combined with
+    `arith.andi`/`ori`/`xori` or a splat `i1` -- becomes
+
+    ```
+    %full = <scalars: is every element of the mask true?>
+    %r = scf.if %full -> (tile) {
+      scf.yield %true_value
+    } else {
+      <the mask's ops that only this select used, moved here>
+      %s = arith.select %mask, %true_value, %false_value
+      scf.yield %s
+    }
+    ```
+
+    Each compared index is `c . (i_0, ..., i_n) + offset` over the tile's
+    element coordinates `i` (`c` constant, `offset` a run-time scalar), so
+    its difference's smallest and largest values over the tile are at the
+    corners: a few scalar ops decide, for the whole tile, whether a
+    comparison holds everywhere (or nowhere). Attention's key masks (the
+    last block past S_KV, the causal diagonal) and a softmax's column mask
+    are then computed only on the blocks that need them. The indices are
+    assumed not to wrap (differences are taken in i64).
+
+    A kernel with a `tile.dot` whose operand is not staged in shared memory
+    (`#tile.shared`) is left alone: the attention lowering takes it and
+    decides its masks per block itself. A mask with any other op is left
+    alone.
+  }];
+  let options = [
+    Option<"testMutation", "test-mutation", "std::string",
+           /*default=*/"\"\"",
+           "For testing the verifier only: mask-check-short plants a bug "
+           "(the check ignores each dimension's last index)">
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def TileHostBufferize : Pass<"tile-host-bufferize", "::mlir::ModuleOp"> {
   let summary = "One-shot bufferization as the CPU path needs it";
   let description = [{
