@@ -518,14 +518,14 @@ KernelSource::compile(const Bindings &config,
       mlir::tile::createTileAssignLayouts(assign));
   // Each planted bug belongs to one pass; the others ignore it.
   mlir::tile::TileSkipFullMasksOptions masks;
-  if (options.testMutation == "mask-check-short")
+  if (options.testMutation == "mask-check-corner")
     masks.testMutation = options.testMutation;
   lower.addNestedPass<mlir::tile::KernelOp>(
       mlir::tile::createTileSkipFullMasks(masks));
   lower.addNestedPass<mlir::tile::KernelOp>(
       mlir::tile::createTilePipelineLoads());
   mlir::tile::ConvertTileToNVGPUOptions convert;
-  if (options.testMutation != "mask-check-short")
+  if (options.testMutation != "mask-check-corner")
     convert.testMutation = options.testMutation;
   convert.chip = options.chip;
   convert.features = options.features;

@@ -48,6 +48,7 @@
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/AffineExpr.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -860,11 +861,17 @@ struct DotPattern : DistributedPattern<DotOp> {
           aRegs.push_back(std::move(regs));
         }
     }
+    // A zero accumulator (attention's S = Q Kᵀ each iteration) is not
+    // materialized: the first wgmma ignores it (scale-d = 0). Register A
+    // always reads its accumulator.
+    bool zeroAcc = false;
+    if (auto splat = op.getAcc().getDefiningOp<SplatOp>(); splat && !registerA)
+      zeroAcc = matchPattern(splat.getValue(), m_PosZeroFloat());
     beginWgmmaGroup(rewriter, loc);
     SmallVector<Value> accs;
     for (int64_t s = 0; s < slices; ++s) {
       Value d = LLVM::UndefOp::create(rewriter, loc, structType);
-      for (int64_t i = 0; i < n / 2; ++i)
+      for (int64_t i = 0; i < n / 2 && !zeroAcc; ++i)
         d = LLVM::InsertValueOp::create(
             rewriter, loc, d,
             vector::ExtractOp::create(rewriter, loc, adaptor.getAcc(),
@@ -878,7 +885,8 @@ struct DotPattern : DistributedPattern<DotOp> {
                                   : kByte / eltBytes * span;
         if (!registerA) {
           d = wgmmaFromShared(rewriter, loc, d, matA, aOffset, matB, bOffset,
-                              n, lhs.getElementType(), kMajorB);
+                              n, lhs.getElementType(), kMajorB,
+                              /*ignoreAcc=*/zeroAcc && kByte == 0);
           continue;
         }
         SmallVector<Value> accRegs;

@@ -75,7 +75,7 @@ struct ConvertTileToNVGPUPass
     } else if (!testMutation.empty()) {
       module.emitError() << "unknown test-mutation '" << testMutation
                          << "' (known: store-past-end, convert-as-identity, "
-                            "reduce-in-thread; and mask-check-short of "
+                            "reduce-in-thread; and mask-check-corner of "
                             "tile-skip-full-masks)";
       return signalPassFailure();
     }

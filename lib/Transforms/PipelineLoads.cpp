@@ -226,7 +226,8 @@ void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) 
 
   // In the loop: the load number (iterations run lb, lb + step, ... with
   // step > 0, so iv - lb is never negative), a get where each conversion
-  // was, a release after its last use, the refill at the end.
+  // was, a release after its last use, the refill (first, or at the end
+  // when the dots run async).
   Block *body = loop.getBody();
   b.setInsertionPointToStart(body);
   Value iv = loop.getInductionVar();
@@ -244,7 +245,8 @@ void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) 
   // loads' indices.
   for (Candidate &c : loads)
     c.convert.getResult().replaceAllUsesWith(get.getResult(c.member));
-  if (!makeDotsAsync(loop, get, index)) {
+  bool async = makeDotsAsync(loop, get, index);
+  if (!async) {
     Operation *last = get;
     for (Operation *user : get->getUsers())
       if (Operation *inBody = body->findAncestorOpInBlock(*user);
@@ -253,7 +255,15 @@ void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) 
     b.setInsertionPointAfter(last);
     RingReleaseOp::create(b, get.getLoc(), ring, index);
   }
-  b.setInsertionPoint(body->getTerminator());
+  // The refill goes into the buffer of iteration i - 1. Its readers
+  // released it at the end of iteration i - 1, so the refill can go first
+  // in iteration i, a whole iteration before its data is needed (with two
+  // stages it would otherwise overlap nothing). Async dots release it only
+  // after iteration i's wait: there it goes last.
+  if (async)
+    b.setInsertionPoint(body->getTerminator());
+  else
+    b.setInsertionPointAfter(index.getDefiningOp());
   Value nextIndex = arith::AddIOp::create(b, loc, index, ahead);
   Value nextIv = arith::AddIOp::create(
       b, loc, iv, arith::MulIOp::create(b, loc, ahead, step));

@@ -67,19 +67,25 @@ tile.kernel @gemm(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
 
 // The product is also read in the loop (not only accumulated): the dot
 // stays synchronous and the buffers are released right after it, in the
-// same iteration. The load's column index is computed in the body from the
-// induction variable: the refill recomputes it for its iteration.
+// same iteration; so the refill (into the buffer the previous iteration
+// released) comes first in the body, a whole iteration ahead. The load's
+// column index is computed in the body from the induction variable: the
+// refill recomputes it for its iteration.
 // CHECK-LABEL: tile.kernel @sync_dot
+// CHECK: %[[R:[a-z0-9_]+]] = tile.ring_alloc
 // CHECK: scf.for %[[IV:[a-z0-9_]+]] = {{.*}} iter_args
 // CHECK:   %[[I:[a-z0-9_]+]] = arith.divui
-// CHECK:   %[[COL:[a-z0-9_]+]] = arith.addi %[[IV]], %c64
-// CHECK:   %[[AB:[a-z0-9_]+]]:2 = tile.ring_get %[[R:[a-z0-9_]+]][%[[I]]]
-// CHECK:   %[[P:[a-z0-9_]+]] = tile.dot %[[AB]]#0, %[[AB]]#1, {{.*}} {transpose_rhs}
-// CHECK:   tile.ring_release %[[R]][%[[I]]]
+// CHECK:   %[[NEXT:[a-z0-9_]+]] = arith.addi %[[I]], %c1
 // CHECK:   %[[NEXT_IV:[a-z0-9_]+]] = arith.addi %[[IV]], %{{.*}}
 // CHECK:   scf.if
 // CHECK:     %[[NEXT_COL:[a-z0-9_]+]] = arith.addi %[[NEXT_IV]], %c64
-// CHECK:     tile.ring_put %[[R]][{{.*}}], %arg0[%c0{{.*}}, %[[NEXT_COL]]]
+// CHECK:     tile.ring_put %[[R]][%[[NEXT]]], %arg0[%c0{{.*}}, %[[NEXT_COL]]]
+// CHECK:   %[[COL:[a-z0-9_]+]] = arith.addi %[[IV]], %c64
+// CHECK:   %[[AB:[a-z0-9_]+]]:2 = tile.ring_get %[[R]][%[[I]]]
+// CHECK:   %[[P:[a-z0-9_]+]] = tile.dot %[[AB]]#0, %[[AB]]#1, {{.*}} {transpose_rhs}
+// CHECK:   tile.ring_release %[[R]][%[[I]]]
+// CHECK-NOT: tile.ring_put
+// CHECK:   scf.yield
 // CHECK-NOT: tile.dot_wait
 tile.kernel @sync_dot(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
                       %B: memref<?x?xbf16> {tile.shape = #tile.shape<N, K>},

@@ -1,7 +1,7 @@
 // RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts,tile-skip-full-masks))' | FileCheck %s
 // RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts,tile-skip-full-masks))' | tile-opt -split-input-file -o /dev/null
-// The planted bug: the check leaves out each dimension's last index.
-// RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts,tile-skip-full-masks{test-mutation=mask-check-short}))' | FileCheck %s --check-prefix=SHORT
+// The planted bug: the check looks only at the tile's first element.
+// RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts,tile-skip-full-masks{test-mutation=mask-check-corner}))' | FileCheck %s --check-prefix=SHORT
 // RUN: not tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-skip-full-masks{test-mutation=nonsense}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // Attention: left alone where the attention lowering takes it (K and V
 // not staged; it decides its masks itself), split op by op.
@@ -17,7 +17,7 @@
 // ATTN-OP: arith.addi
 // ATTN-OP: arith.select %{{.*}}, %{{.*}}, %{{.*}} : tensor<128x128xi1
 // ATTN-OP: tile.reduce max
-// UNKNOWN: error: 'tile.kernel' op unknown test-mutation 'nonsense' for tile-skip-full-masks (known: mask-check-short)
+// UNKNOWN: error: 'tile.kernel' op unknown test-mutation 'nonsense' for tile-skip-full-masks (known: mask-check-corner)
 
 // tile-skip-full-masks: a select on a mask of compared indices first asks,
 // in scalars, whether the mask holds over the whole tile; the mask is
@@ -42,7 +42,9 @@
 // CHECK-NEXT: scf.yield %[[S]]
 // CHECK: tile.reduce max %[[SEL]]
 // SHORT-LABEL: tile.kernel @columns
-// SHORT: arith.addi %{{.*}}, %c126_i64 : i64
+// SHORT: %[[BASE:[a-z0-9_]+]] = arith.subi %c0_i64, %{{.*}} : i64
+// SHORT-NOT: arith.addi
+// SHORT: arith.cmpi slt, %[[BASE]], %c0_i64{{.*}} : i64
 tile.kernel @columns(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>},
                      %Y: memref<?xf32> {tile.shape = #tile.shape<R>})
     attributes {params = [], grid = [#tile.expr<"cdiv(R, 8)">],

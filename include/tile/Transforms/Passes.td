@@ -85,13 +85,20 @@ def TilePipelineLoads : Pass<"tile-pipeline-loads", "::mlir::tile::KernelOp"> {
       if lb + j * step < ub:  tile.ring_put %r[j], %src[indices at lb + j * step]
     scf.for %iv = %lb to %ub step %step {
       %i = (%iv - %lb) / %step
+      if %iv + (num_stages - 1) * step < ub:  // refill, first
+        tile.ring_put %r[%i + num_stages - 1], %src[indices then]
       %t = tile.ring_get %r[%i]               // where the conversion was
       ... uses of %t (tile.dot) ...
       tile.ring_release %r[%i]                // after the last use
-      if %iv + (num_stages - 1) * step < ub:  // refill, at the end
-        tile.ring_put %r[%i + num_stages - 1], %src[indices then]
     }
     ```
+
+    The refill reuses the buffer of iteration `i - 1`, released at its
+    end, so it is issued first in iteration `i`. When the dots only
+    accumulate into a loop-carried value they are made `async` instead
+    (the GEMM main loop, shown in the lit test): the buffer of iteration
+    `i - 1` is released in iteration `i` after a `tile.dot_wait
+    {pending = 1}`, and the refill goes at the end of the iteration.
 
     The load's indices must be loop-invariant or pure functions of the
     induction variable (they are recomputed for the iteration loaded); its
@@ -143,8 +150,8 @@ def TileSkipFullMasks : Pass<"tile-skip-full-masks", "::mlir::tile::KernelOp"> {
   let options = [
     Option<"testMutation", "test-mutation", "std::string",
            /*default=*/"\"\"",
-           "For testing the verifier only: mask-check-short plants a bug "
-           "(the check ignores each dimension's last index)">
+           "For testing the verifier only: mask-check-corner plants a bug "
+           "(the check looks only at the tile's first element)">
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect"];
