@@ -1319,9 +1319,7 @@ LogicalResult checkSupported(Operation *op) {
     auto acc = dyn_cast_or_null<WgmmaAccLayoutAttr>(
         dot.getType().getEncoding());
     RankedTensorType lhsType = dot.getLhs().getType();
-    bool registerA = acc && lhsType.getEncoding() == acc &&
-                     lhsType.getElementTypeBitWidth() == 16 &&
-                     lhsType.getShape()[1] % 16 == 0;
+    bool registerA = readsRegisterA(lhsType, acc);
     if (!(isShared(lhsType) || registerA) ||
         !isShared(dot.getRhs().getType()) || !acc)
       return op->emitOpError()

@@ -437,12 +437,10 @@ LogicalResult LayoutAssignment::stageDotOperands() {
       }
       auto load = operand->get().getDefiningOp<LoadOp>();
       auto type = cast<RankedTensorType>(operand->get().getType());
-      // A 16-bit A computed in the accumulator layout (attention's P from
-      // the scores) is read from registers: wgmma's register-A fragment of
-      // m64k16 is the accumulator's fragment of 16 columns.
-      if (operand->getOperandNumber() == 0 && type.getEncoding() &&
-          type.getEncoding() == dot.getType().getEncoding() &&
-          type.getElementTypeBitWidth() == 16)
+      // A computed in the accumulator layout (attention's P from the
+      // scores) is read from registers.
+      if (operand->getOperandNumber() == 0 &&
+          readsRegisterA(type, dot.getType().getEncoding()))
         continue;
       if (!load || type.getEncoding()) {
         dot.emitOpError()
@@ -450,8 +448,9 @@ LogicalResult LayoutAssignment::stageDotOperands() {
             << " is not a tile loaded from memory for the dot alone; "
                "the register lowering's tile.dot reads its operands from "
                "shared memory, staged from a tile.load each (or A, of 16 "
-               "bits, from registers in the accumulator's layout): load the "
-               "operand right before the dot";
+               "bits and K a multiple of 16, from registers in the "
+               "accumulator's layout): load the operand right before the "
+               "dot";
         return WalkResult::interrupt();
       }
       auto staged =

@@ -43,3 +43,10 @@ int64_t mlir::tile::contiguousRun(LayoutAttrInterface layout,
     run /= 2;
   return run;
 }
+
+bool mlir::tile::readsRegisterA(RankedTensorType lhs, Attribute accLayout) {
+  return accLayout && isa<WgmmaAccLayoutAttr>(accLayout) &&
+         lhs.getEncoding() == accLayout &&
+         lhs.getElementTypeBitWidth() == 16 && lhs.getRank() == 2 &&
+         lhs.getShape()[1] % 16 == 0;
+}
