@@ -16,6 +16,9 @@
 //   tile.splat, tile.iota    broadcast; per-element coordinates
 //   elementwise arith/math   the same op on vectors (math on f32 through
 //                            the SFU's approximations: no libdevice here)
+//   arith.select on a mask   element by element, each element's mask of
+//   of indices               indices (iota, splats, integer ops) computed
+//                            where it is selected
 //   tile.reduce              in the thread, across lanes (shuffle xor), and
 //                            across warps (shared memory)
 //   tile.broadcast           a register shuffle from the slice's elements
@@ -49,6 +52,7 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/AffineExpr.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/DialectConversion.h"
 #include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -189,8 +193,8 @@ public:
 template <typename Op>
 struct DistributedPattern : OpConversionPattern<Op> {
   DistributedPattern(const TypeConverter &converter, MLIRContext *ctx,
-                     LoweringState &state)
-      : OpConversionPattern<Op>(converter, ctx), state(state) {}
+                     LoweringState &state, PatternBenefit benefit = 1)
+      : OpConversionPattern<Op>(converter, ctx, benefit), state(state) {}
   LoweringState &state;
 };
 
@@ -1153,6 +1157,105 @@ struct ElementwisePattern : ConversionPattern {
   }
 };
 
+/// arith.select on a mask of indices (tile.iota, splats, elementwise
+/// integer ops), element by element: each element's mask is computed and
+/// used at once, its iota coordinates recomputed there. Op by op, on whole
+/// vectors, the 64 compares of a 64-element tile come before the 64
+/// selects and every element's column (an iota made before attention's
+/// key loop) is held across the loop: ptxas then needed 236 registers for
+/// attention's 64 x 128 block instead of 167 (one program fewer an SM).
+/// The attention lowering evaluates its masks the same way. The mask's own
+/// ops are still converted; with no other use they are dead.
+struct FusedSelectPattern : DistributedPattern<arith::SelectOp> {
+  using DistributedPattern::DistributedPattern;
+
+  /// Whether `v` is computed element by element here: an iota or splat
+  /// (recomputed, wherever it is), or an elementwise op of the select's
+  /// block all of whose results feed only the mask.
+  static bool inMask(Value v, arith::SelectOp select,
+                     DenseSet<Operation *> &mask) {
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      return false;
+    if (mask.contains(def))
+      return true;
+    if (isa<IotaOp, SplatOp>(def)) {
+      mask.insert(def);
+      return true;
+    }
+    if (def->getBlock() != select->getBlock() ||
+        !def->hasTrait<OpTrait::Elementwise>() || def->getNumRegions() != 0 ||
+        def->getNumResults() != 1 || !isPure(def) ||
+        isa<math::MathDialect>(def->getDialect()) ||
+        !llvm::all_of(def->getOperandTypes(), isTile))
+      return false;
+    for (Value operand : def->getOperands())
+      inMask(operand, select, mask); // an operand not in it is read
+    mask.insert(def);
+    return true;
+  }
+
+  LogicalResult
+  matchAndRewrite(arith::SelectOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto condType = dyn_cast<RankedTensorType>(op.getCondition().getType());
+    auto type = dyn_cast<VectorType>(
+        getTypeConverter()->convertType(op.getType()));
+    if (!condType || !type || !isDistributed(layoutOf(condType)))
+      return failure();
+    DenseSet<Operation *> mask;
+    Operation *root = op.getCondition().getDefiningOp();
+    if (!root || isa<IotaOp, SplatOp>(root) ||
+        !inMask(op.getCondition(), op, mask))
+      return failure();
+    // Ops of the block whose result something else uses stay vectors: read.
+    for (Operation *m : llvm::make_early_inc_range(mask))
+      if (!isa<IotaOp, SplatOp>(m) && m != root &&
+          llvm::any_of(m->getUsers(),
+                       [&](Operation *u) { return !mask.contains(u); }))
+        mask.erase(m);
+    Location loc = op.getLoc();
+    std::function<Value(Value, int64_t)> element = [&](Value v,
+                                                       int64_t e) -> Value {
+      Operation *def = v.getDefiningOp();
+      if (!def || !mask.contains(def))
+        return vector::ExtractOp::create(rewriter, loc,
+                                         rewriter.getRemappedValue(v),
+                                         ArrayRef<int64_t>{e});
+      if (auto splat = dyn_cast<SplatOp>(def))
+        return rewriter.getRemappedValue(splat.getValue());
+      if (auto iota = dyn_cast<IotaOp>(def)) {
+        auto tile = iota.getType();
+        AffineMap map = layoutOf(tile).getCoordinates(tile.getShape());
+        Value c =
+            coordinatesOf(rewriter, loc, map, e, state.tid)[iota.getDim()];
+        Type elt = tile.getElementType();
+        return elt.isIndex() ? c
+                             : arith::IndexCastOp::create(rewriter, loc, elt, c)
+                                   .getResult();
+      }
+      SmallVector<Value> scalars;
+      for (Value operand : def->getOperands())
+        scalars.push_back(element(operand, e));
+      OperationState scalar(loc, def->getName(), scalars,
+                            getElementTypeOrSelf(def->getResult(0).getType()),
+                            def->getAttrs());
+      return rewriter.create(scalar)->getResult(0);
+    };
+    SmallVector<Value> elems;
+    for (int64_t e = 0, n = type.getNumElements(); e < n; ++e) {
+      Value cond = element(op.getCondition(), e);
+      Value x = vector::ExtractOp::create(rewriter, loc, adaptor.getTrueValue(),
+                                          ArrayRef<int64_t>{e});
+      Value y = vector::ExtractOp::create(
+          rewriter, loc, adaptor.getFalseValue(), ArrayRef<int64_t>{e});
+      elems.push_back(arith::SelectOp::create(rewriter, loc, cond, x, y));
+    }
+    rewriter.replaceOpWithNewOp<vector::FromElementsOp>(op, type, elems);
+    return success();
+  }
+};
+
 /// Whether the lowering takes `op`; if not, says why at the op.
 LogicalResult checkSupported(Operation *op) {
   auto tileTypes = llvm::concat<Type>(op->getOperandTypes(),
@@ -1716,6 +1819,9 @@ LogicalResult DistributedEmitter::emit() {
                RingPutPattern, RingGetPattern, RingReleasePattern,
                DotWaitPattern>(
       converter, ctx, state);
+  // Before ElementwisePattern (benefit 1), which takes the selects it does
+  // not.
+  patterns.add<FusedSelectPattern>(converter, ctx, state, /*benefit=*/2);
   patterns.add<ElementwisePattern>(converter, ctx);
   scf::populateSCFStructuralTypeConversionsAndLegality(converter, patterns,
                                                        target);
