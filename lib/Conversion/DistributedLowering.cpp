@@ -1350,6 +1350,18 @@ LogicalResult checkSupported(Operation *op) {
       return op->emitOpError()
              << "reads a tile laid out as #tile.shared; only tile.dot reads "
                 "staged tiles";
+  // tile-assign-layouts stages a loop's dot operand that no blocked layout
+  // covers without one, for tile-pipeline-loads to load by TMA.
+  if (auto load = dyn_cast<LoadOp>(op);
+      load && !layoutOf(load.getType()) && load->hasOneUse() &&
+      isShared((*load->getUsers().begin())->getResultTypes().front()))
+    return op->emitOpError()
+           << "loads a dot operand of type " << load.getType()
+           << " that no blocked layout of the kernel's warps covers, so only "
+              "a TMA ring can stage it, and tile-pipeline-loads made none: "
+              "bind num_stages >= 2 (its indices must be loop-invariant or "
+              "functions of the induction variable), or use a tile the "
+              "warps divide";
   for (Type t : tileTypes)
     if (isTile(t) && !isShared(t) && !isDistributed(layoutOf(t)))
       return op->emitOpError()

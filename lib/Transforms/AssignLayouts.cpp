@@ -150,8 +150,12 @@ LayoutAttrInterface LayoutAssignment::defaultLayout(RankedTensorType type,
       tpw.front() *= 32 / lanesInner;
     else
       tpw.back() = 32;
+    // Every warp down the rows where they fit (12 warps too), else the
+    // largest power of two of them.
     int64_t down = 1;
-    if (rank > 1)
+    if (rank > 1 && shape.front() % (tpw.front() * warps) == 0)
+      down = warps;
+    else if (rank > 1)
       while (down * 2 <= warps && warps % (down * 2) == 0 &&
              shape.front() % (tpw.front() * down * 2) == 0)
         down *= 2;
@@ -460,7 +464,12 @@ LogicalResult LayoutAssignment::stageDotOperands() {
         return WalkResult::interrupt();
       LayoutAttrInterface blocked =
           defaultLayout(type, elementBits(type));
-      if (!blocked) {
+      // A load in a loop that no blocked layout covers (a 128-row K tile
+      // over 12 warps) is staged without one: tile-pipeline-loads makes it
+      // a TMA load into a ring, which moves no registers. If it does not,
+      // the register lowering says so at the load.
+      bool inLoop = load && isa<scf::ForOp>(load->getParentOp());
+      if (!blocked && !inLoop) {
         dot.emitOpError() << "operand #" << operand->getOperandNumber()
                           << " " << type << " has no blocked layout of "
                           << warps << " warps";
@@ -472,8 +481,9 @@ LogicalResult LayoutAssignment::stageDotOperands() {
       OpBuilder b(dot);
       if (load->getBlock() != dot->getBlock())
         b.setInsertionPointAfter(load);
-      load.getResult().setType(RankedTensorType::get(
-          type.getShape(), type.getElementType(), blocked));
+      if (blocked)
+        load.getResult().setType(RankedTensorType::get(
+            type.getShape(), type.getElementType(), blocked));
       auto convert =
           ConvertLayoutOp::create(b, dot.getLoc(), staged, load.getResult());
       stagedLoads[load.getResult()] = convert.getResult();

@@ -157,3 +157,32 @@ tile.kernel @huge_block_k(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
   tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// 12 warps: no blocked layout covers a 128 x 64 B (4 rows a warp, 48 a
+// repetition), so tile-assign-layouts stages it without one for a TMA
+// ring; with num_stages = 1 there is none, and the load says why.
+!a = tensor<192x64xbf16>
+!b = tensor<128x64xbf16>
+!c = tensor<192x128xf32>
+tile.kernel @twelve_warps_no_ring(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                                  %B: memref<?x?xbf16> {tile.shape = #tile.shape<N, K>},
+                                  %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"12">,
+                num_stages = #tile.expr<"1">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : !c
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> !a
+    // expected-error @+1 {{'tile.load' op loads a dot operand of type 'tensor<128x64xbf16>' that no blocked layout of the kernel's warps covers, so only a TMA ring can stage it, and tile-pipeline-loads made none: bind num_stages >= 2}}
+    %b = tile.load %B[%c0, %k] : memref<?x?xbf16> -> !b
+    %d = tile.dot %a, %b, %x {transpose_rhs} : !a, !b -> !c
+    scf.yield %d : !c
+  }
+  tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
+  tile.return
+}

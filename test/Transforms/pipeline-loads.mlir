@@ -178,3 +178,36 @@ tile.kernel @gram(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
   tile.store %sum, %C[%c0, %c0] : tensor<64x64xf32> -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// 12 warps: A (192 x 64) takes a blocked layout of all 12 warps down its
+// rows; no blocked layout covers B (128 x 64), which tile-assign-layouts
+// staged without one: the ring loads it by TMA, through no registers.
+// CHECK-LABEL: tile.kernel @twelve_warps
+// CHECK: tile.ring_alloc : <2, tensor<192x64xbf16, #tile.shared<swizzle = 128>>, tensor<128x64xbf16, #tile.shared<swizzle = 128>>>
+// CHECK: tile.ring_put
+// CHECK: tile.ring_put
+// CHECK: scf.for
+// CHECK: tile.ring_get
+// CHECK-NOT: tile.load
+// CHECK: tile.dot
+tile.kernel @twelve_warps(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                          %B: memref<?x?xbf16> {tile.shape = #tile.shape<N, K>},
+                          %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {params = [], grid = [#tile.expr<"1">],
+                num_warps = #tile.expr<"12">, num_stages = #tile.expr<"2">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : tensor<192x128xf32>
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (tensor<192x128xf32>) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> tensor<192x64xbf16>
+    %b = tile.load %B[%c0, %k] : memref<?x?xbf16> -> tensor<128x64xbf16>
+    %d = tile.dot %a, %b, %x {transpose_rhs} : tensor<192x64xbf16>, tensor<128x64xbf16> -> tensor<192x128xf32>
+    scf.yield %d : tensor<192x128xf32>
+  }
+  tile.store %acc, %C[%c0, %c0] : tensor<192x128xf32> -> memref<?x?xf32>
+  tile.return
+}

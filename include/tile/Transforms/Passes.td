@@ -42,7 +42,8 @@ def TileAssignLayouts : Pass<"tile-assign-layouts", "::mlir::tile::KernelOp"> {
       slice of its result's layout as its operand's;
     - a group that nothing fixes gets a `#tile.blocked` layout: 16 bytes a
       thread along the last dimension, a warp across it, the warps down
-      the rows (and its slices follow).
+      the rows (all of them where they fit, else the largest power of two;
+      and its slices follow).
 
     - a `tile.transpose` lays its result out as its input's blocked layout
       with the two dimensions swapped (or the input as its result's).
@@ -51,7 +52,9 @@ def TileAssignLayouts : Pass<"tile-assign-layouts", "::mlir::tile::KernelOp"> {
     default blocked layout and a `tile.convert_layout` to `#tile.shared`
     in front of the dot (operands K-major: B as N x K, `transpose_rhs`; a
     16-bit K x N B MN-major), so that the register lowering compiles the
-    dot op by op; a store of the dot's accumulator layout goes through a
+    dot op by op (a load in a loop that no blocked layout of the kernel's
+    warps covers, a 128-row tile over 12 warps, is staged without one:
+    tile-pipeline-loads loads it by TMA); a store of the dot's accumulator layout goes through a
     `tile.convert_layout` to the default blocked layout (16-byte stores).
     In a kernel with two `tile.dot`s (attention) such a load is left
     without a register layout: the attention lowering loads it into shared
