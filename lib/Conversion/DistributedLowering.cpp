@@ -1352,9 +1352,14 @@ LogicalResult checkSupported(Operation *op) {
                 "staged tiles";
   // tile-assign-layouts stages a loop's dot operand that no blocked layout
   // covers without one, for tile-pipeline-loads to load by TMA.
+  auto stagedBy = [](LoadOp load) {
+    auto convert = load->hasOneUse()
+                       ? dyn_cast<ConvertLayoutOp>(*load->getUsers().begin())
+                       : ConvertLayoutOp();
+    return convert && isShared(convert.getType());
+  };
   if (auto load = dyn_cast<LoadOp>(op);
-      load && !layoutOf(load.getType()) && load->hasOneUse() &&
-      isShared((*load->getUsers().begin())->getResultTypes().front()))
+      load && !layoutOf(load.getType()) && stagedBy(load))
     return op->emitOpError()
            << "loads a dot operand of type " << load.getType()
            << " that no blocked layout of the kernel's warps covers, so only "

@@ -160,3 +160,18 @@ tile.kernel @unstaged(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
   tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// A load without a layout whose one user is not a staging conversion (the
+// lowering fuzzer's seed that crashed the check for loads staged without
+// a layout, session 11): the plain message.
+!f = tensor<1x256xf32>
+tile.kernel @load_to_store(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"1">} {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{'tile.load' op has a tile of type 'tensor<1x256xf32>' without a #tile.blocked layout (or a slice of one), which the register lowering needs; run tile-assign-layouts first}}
+  %x = tile.load %X[%c0, %c0] : memref<?x?xf32> -> !f
+  tile.store %x, %X[%c0, %c0] : !f -> memref<?x?xf32>
+  tile.return
+}
