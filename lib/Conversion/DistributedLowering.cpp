@@ -210,25 +210,28 @@ struct SplatPattern : DistributedPattern<SplatOp> {
   }
 };
 
+/// Element `e` of a thread's part of `iota` (its coordinate along the
+/// iota's dimension, in the iota's element type).
+Value iotaElement(OpBuilder &b, Location loc, IotaOp iota, int64_t e,
+                  Value tid) {
+  RankedTensorType type = iota.getType();
+  AffineMap map = layoutOf(type).getCoordinates(type.getShape());
+  Value c = coordinatesOf(b, loc, map, e, tid)[iota.getDim()];
+  Type elt = type.getElementType();
+  return elt.isIndex() ? c
+                       : arith::IndexCastOp::create(b, loc, elt, c).getResult();
+}
+
 struct IotaPattern : DistributedPattern<IotaOp> {
   using DistributedPattern::DistributedPattern;
   LogicalResult
   matchAndRewrite(IotaOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
     auto type = op.getType();
-    LayoutAttrInterface layout = layoutOf(type);
-    AffineMap map = layout.getCoordinates(type.getShape());
-    Type elt = type.getElementType();
     SmallVector<Value> elems;
-    for (int64_t e = 0, n = layout.getElementsPerThread(type.getShape());
-         e < n; ++e) {
-      Value c = coordinatesOf(rewriter, op.getLoc(), map, e,
-                              state.tid)[op.getDim()];
-      elems.push_back(
-          elt.isIndex()
-              ? c
-              : arith::IndexCastOp::create(rewriter, op.getLoc(), elt, c));
-    }
+    for (int64_t e = 0, n = layoutOf(type).getElementsPerThread(type.getShape());
+         e < n; ++e)
+      elems.push_back(iotaElement(rewriter, op.getLoc(), op, e, state.tid));
     rewriter.replaceOpWithNewOp<vector::FromElementsOp>(
         op, getTypeConverter()->convertType(type), elems);
     return success();
@@ -1224,16 +1227,8 @@ struct FusedSelectPattern : DistributedPattern<arith::SelectOp> {
                                          ArrayRef<int64_t>{e});
       if (auto splat = dyn_cast<SplatOp>(def))
         return rewriter.getRemappedValue(splat.getValue());
-      if (auto iota = dyn_cast<IotaOp>(def)) {
-        auto tile = iota.getType();
-        AffineMap map = layoutOf(tile).getCoordinates(tile.getShape());
-        Value c =
-            coordinatesOf(rewriter, loc, map, e, state.tid)[iota.getDim()];
-        Type elt = tile.getElementType();
-        return elt.isIndex() ? c
-                             : arith::IndexCastOp::create(rewriter, loc, elt, c)
-                                   .getResult();
-      }
+      if (auto iota = dyn_cast<IotaOp>(def))
+        return iotaElement(rewriter, loc, iota, e, state.tid);
       SmallVector<Value> scalars;
       for (Value operand : def->getOperands())
         scalars.push_back(element(operand, e));
