@@ -30,7 +30,14 @@ using namespace mlir::tile;
 
 namespace {
 
-bool isTileValue(Value v) { return isa<RankedTensorType>(v.getType()); }
+/// A tile held in registers: a ranked tensor with no encoding yet or a
+/// register layout. A tile already in shared memory (#tile.shared, e.g. a
+/// tile.ring_get written in the program) keeps its type.
+bool isTileValue(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  return type && (!type.getEncoding() ||
+                  isa<LayoutAttrInterface>(type.getEncoding()));
+}
 
 /// Bits of a tile's elements (index: 64).
 int64_t elementBits(Type tile) {
@@ -236,9 +243,19 @@ LogicalResult LayoutAssignment::run() {
   });
 
   // Fixed layouts, then the flow across reductions and broadcasts. A
-  // wgmma accumulator is spread over whole warpgroups of 4 warps.
+  // layout written in the program is kept (and one it conflicts with is an
+  // error at the op); a wgmma accumulator is spread over whole warpgroups
+  // of 4 warps.
   auto accumulator = WgmmaAccLayoutAttr::get(ctx, std::max<int64_t>(1, warps / 4));
   bool changed = true, failedAny = false;
+  for (Value v : tiles)
+    if (auto written = dyn_cast_or_null<LayoutAttrInterface>(
+            cast<RankedTensorType>(v.getType()).getEncoding())) {
+      Operation *where = v.getDefiningOp() ? v.getDefiningOp()
+                                           : kernel.getOperation();
+      if (failed(require(v, written, where, changed)))
+        return failure();
+    }
   kernel.walk([&](DotOp dot) {
     if (warps % 4 != 0) {
       dot.emitOpError() << "runs on warpgroups of 4 warps (wgmma), but the "

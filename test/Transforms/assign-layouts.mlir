@@ -132,3 +132,44 @@ tile.kernel @index_iota(%X: memref<?x?xi32> {tile.shape = #tile.shape<R, C>})
   %i = tile.iota dim 1 : tensor<2x1024xindex>
   tile.return
 }
+
+// -----
+
+// A layout written in the program is kept, and the rest of its group takes
+// it; a tile already in shared memory (a ring written in the program) keeps
+// its type (found by the lowering fuzzer: the ring_get's result was given a
+// blocked layout its ring does not hold).
+// CHECK-LABEL: tile.kernel @written_layouts
+// CHECK: tile.convert_layout {{.*}} -> tensor<64x64xf32, #tile.blocked<size_per_thread = [1, 1], threads_per_warp = [1, 32], warps = [4, 1], order = [1, 0]>>
+// CHECK: arith.addf {{.*}} : tensor<64x64xf32, #tile.blocked<size_per_thread = [1, 1], threads_per_warp = [1, 32], warps = [4, 1], order = [1, 0]>>
+// CHECK: tile.ring_get {{.*}} -> tensor<64x128xbf16, #tile.shared<swizzle = 128>>
+!ring = !tile.ring<2, tensor<64x128xbf16, #tile.shared<swizzle = 128>>>
+tile.kernel @written_layouts(%X: memref<?x?xf32> {tile.shape = #tile.shape<N, N>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %x = tile.load %X[%c0, %c0] : memref<?x?xf32> -> tensor<64x64xf32>
+  %y = tile.convert_layout %x : tensor<64x64xf32> -> tensor<64x64xf32, #tile.blocked<size_per_thread = [1, 1], threads_per_warp = [1, 32], warps = [4, 1], order = [1, 0]>>
+  %s = arith.addf %y, %y : tensor<64x64xf32, #tile.blocked<size_per_thread = [1, 1], threads_per_warp = [1, 32], warps = [4, 1], order = [1, 0]>>
+  %r = tile.ring_alloc : !ring
+  %t = tile.ring_get %r[%c0] : !ring -> tensor<64x128xbf16, #tile.shared<swizzle = 128>>
+  tile.return
+}
+
+// -----
+
+// A written layout the group cannot take is an error at the op that needs
+// the other (a dot's accumulator written blocked).
+#bl = #tile.blocked<size_per_thread = [1, 4], threads_per_warp = [2, 16], warps = [4, 1], order = [1, 0]>
+tile.kernel @written_conflict(%A: memref<?x?xbf16> {tile.shape = #tile.shape<N, N>},
+                              %C: memref<?x?xf32> {tile.shape = #tile.shape<N, N>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %init = tile.splat %zero : tensor<64x64xf32, #bl>
+  %a = tile.load %A[%c0, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16>
+  %b = tile.load %A[%c0, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16>
+  // expected-error @+1 {{laid out as #tile.wgmma_acc<warpgroups = 1> and as #tile.blocked}}
+  %d = tile.dot %a, %b, %init : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32, #bl>
+  tile.store %d, %C[%c0, %c0] : tensor<64x64xf32, #bl> -> memref<?x?xf32>
+  tile.return
+}

@@ -30,7 +30,10 @@ def TileSpecialize : Pass<"tile-specialize", "::mlir::tile::KernelOp"> {
 def TileAssignLayouts : Pass<"tile-assign-layouts", "::mlir::tile::KernelOp"> {
   let summary = "Gives every register tile of a specialized kernel its layout";
   let description = [{
-    Runs after `tile-specialize`. Tiles that must have one layout are
+    Runs after `tile-specialize`. A layout written in the program (a
+    `tile.convert_layout`'s result, say) is kept and fixes its group's; a
+    tile already in shared memory (`#tile.shared`) keeps its type. Tiles
+    that must have one layout are
     grouped (the operands and results of an elementwise op or
     `arith.select`, a loop's init, iter_arg, yield and result, a
     `tile.dot`'s accumulator and result); then layouts flow from where they
