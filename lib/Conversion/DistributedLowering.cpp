@@ -1358,10 +1358,11 @@ LogicalResult checkSupported(Operation *op) {
     return op->emitOpError()
            << "loads a dot operand of type " << load.getType()
            << " that no blocked layout of the kernel's warps covers, so only "
-              "a TMA ring can stage it, and tile-pipeline-loads made none: "
-              "bind num_stages >= 2 (its indices must be loop-invariant or "
-              "functions of the induction variable), or use a tile the "
-              "warps divide";
+              "a TMA ring can stage it, and tile-pipeline-loads made none "
+              "(it does for a load at the kernel's top level, or in a loop "
+              "with num_stages >= 2 and indices loop-invariant or functions "
+              "of the induction variable, from a memref that only such "
+              "loads read): use a tile the warps divide";
   for (Type t : tileTypes)
     if (isTile(t) && !isShared(t) && !isDistributed(layoutOf(t)))
       return op->emitOpError()
@@ -1651,7 +1652,13 @@ LogicalResult DistributedEmitter::emit() {
     ring.stages = type.getStages();
     sharedBytes += ring.bufferBytes * ring.stages;
     rings.push_back(ring);
-    live.push_back({ring.offset, sharedBytes, lastUse(op)});
+    // In use until the last reader of a tile it gave (a one-buffer ring's
+    // get is before the loop that reads the tile).
+    int64_t last = lastUse(op);
+    for (Operation *user : op->getUsers())
+      if (isa<RingGetOp>(user))
+        last = std::max(last, lastUse(user));
+    live.push_back({ring.offset, sharedBytes, last});
   });
   // With dynamic shared memory in use, the layout conversions' scratch goes
   // there too (static shared memory has 48 KiB; a 128 x 256 bf16 wgmma

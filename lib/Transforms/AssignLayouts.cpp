@@ -481,12 +481,14 @@ LogicalResult LayoutAssignment::stageDotOperands() {
         return WalkResult::interrupt();
       LayoutAttrInterface blocked =
           defaultLayout(type, elementBits(type));
-      // A load in a loop that no blocked layout covers (a 128-row K tile
-      // over 12 warps) is staged without one: tile-pipeline-loads makes it
-      // a TMA load into a ring, which moves no registers. If it does not,
-      // the register lowering says so at the load.
-      bool inLoop = load && isa<scf::ForOp>(load->getParentOp());
-      if (!blocked && !inLoop) {
+      // A load in a loop or at the kernel's top level that no blocked
+      // layout covers (a 128-row K tile over 12 warps) is staged without
+      // one: tile-pipeline-loads makes it a TMA load into a ring, which
+      // moves no registers. If it does not, the register lowering says so
+      // at the load.
+      bool ringable = isa<scf::ForOp>(load->getParentOp()) ||
+                      load->getParentOp() == kernel.getOperation();
+      if (!blocked && !ringable) {
         dot.emitOpError() << "operand #" << operand->getOperandNumber()
                           << " " << type << " has no blocked layout of "
                           << warps << " warps";

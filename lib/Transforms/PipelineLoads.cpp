@@ -11,6 +11,11 @@
 // used because a ring keeps the loop whole: the puts past the end are
 // guarded instead, so the loop needs no trip count known here.
 //
+// A staged load at the kernel's top level (attention's Q, read by every
+// iteration) becomes a ring of one buffer: one TMA load, waited for right
+// before the op that first reads it, so that it is in flight together with
+// the first loads of the loop after it rather than before them.
+//
 //===----------------------------------------------------------------------===//
 
 #include "tile/Transforms/Passes.h"
@@ -90,6 +95,7 @@ public:
 private:
   std::optional<Candidate> candidate(LoadOp load, scf::ForOp loop);
   void pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads);
+  void loadOnce(Candidate &c);
   void emitPuts(OpBuilder &b, scf::ForOp loop, ArrayRef<Candidate> loads,
                 Value iv, Value index);
   bool makeDotsAsync(scf::ForOp loop, RingGetOp get, Value index);
@@ -98,26 +104,31 @@ private:
   int64_t stages;
 };
 
+/// A load staged in shared memory in `loop`'s body (with `loop` null: at
+/// the kernel's top level) that a ring can take.
 std::optional<Candidate> LoadPipeliner::candidate(LoadOp load,
                                                   scf::ForOp loop) {
   if (!load->hasOneUse())
     return std::nullopt;
   auto convert = dyn_cast<ConvertLayoutOp>(*load->getUsers().begin());
-  if (!convert || convert->getBlock() != loop.getBody() ||
+  if (!convert || convert->getBlock() != load->getBlock() ||
       !isShared(convert.getType()))
     return std::nullopt;
   // A 2-d tile of a source of rank 2 to 5 (TMA boxes, sm_90a's ring_put).
   int64_t sourceRank = cast<MemRefType>(load.getSource().getType()).getRank();
   if (load.getType().getRank() != 2 || sourceRank < 2 || sourceRank > 5)
     return std::nullopt;
-  if (!llvm::all_of(load.getIndices(),
-                    [&](Value v) { return recomputable(v, loop); }))
+  if (loop && !llvm::all_of(load.getIndices(),
+                            [&](Value v) { return recomputable(v, loop); }))
     return std::nullopt;
   return Candidate{load, convert, Value()};
 }
 
 void LoadPipeliner::run() {
+  // With fewer than two stages no loop is pipelined; loads at the top
+  // level still go through one-buffer rings.
   llvm::MapVector<scf::ForOp, SmallVector<Candidate>> byLoop;
+  SmallVector<Candidate> once;
   // Kernel argument -> the staged tile type its candidate loads read, or
   // null when one of its uses is not such a load: a ring's source is
   // loaded through a TMA descriptor of one box, which replaces the
@@ -130,36 +141,38 @@ void LoadPipeliner::run() {
     // count with its barriers' phases advanced.
     if (loop && loop->getParentOfType<LoopLikeOpInterface>())
       return;
-    std::optional<Candidate> c = loop ? candidate(load, loop) : std::nullopt;
-    if (c)
-      byLoop[loop].push_back(*c);
-  });
-  for (auto &[loop, loads] : byLoop)
-    for (Candidate &c : loads) {
-      Value src = c.load.getSource();
-      if (!isa<BlockArgument>(src) ||
-          cast<BlockArgument>(src).getOwner()->getParentOp() != kernel)
-        sourceTile[src] = Type();
-      else if (!sourceTile.count(src))
-        sourceTile[src] = c.convert.getType();
-      else if (sourceTile[src] != c.convert.getType())
-        sourceTile[src] = Type();
+    if (loop && stages >= 2) {
+      if (std::optional<Candidate> c = candidate(load, loop))
+        byLoop[loop].push_back(*c);
+    } else if (load->getParentOp() == kernel.getOperation()) {
+      if (std::optional<Candidate> c = candidate(load, scf::ForOp()))
+        once.push_back(*c);
     }
+  });
+  SmallVector<Candidate *> all;
+  for (auto &[loop, loads] : byLoop)
+    for (Candidate &c : loads)
+      all.push_back(&c);
+  for (Candidate &c : once)
+    all.push_back(&c);
+  for (Candidate *c : all) {
+    Value src = c->load.getSource();
+    if (!isa<BlockArgument>(src) ||
+        cast<BlockArgument>(src).getOwner()->getParentOp() != kernel)
+      sourceTile[src] = Type();
+    else if (!sourceTile.count(src))
+      sourceTile[src] = c->convert.getType();
+    else if (sourceTile[src] != c->convert.getType())
+      sourceTile[src] = Type();
+  }
   for (auto &[src, tile] : sourceTile) {
     if (!tile)
       continue;
-    for (Operation *user : src.getUsers()) {
-      auto load = dyn_cast<LoadOp>(user);
-      bool isCandidate = false;
-      if (load)
-        if (auto loop = dyn_cast<scf::ForOp>(load->getParentOp());
-            loop && byLoop.count(loop))
-          isCandidate = llvm::any_of(byLoop[loop], [&](const Candidate &c) {
-            return c.load == load;
-          });
-      if (!isCandidate)
+    for (Operation *user : src.getUsers())
+      if (llvm::none_of(all, [&](Candidate *c) {
+            return c->load.getOperation() == user;
+          }))
         tile = Type();
-    }
   }
   for (auto &[loop, loads] : byLoop) {
     SmallVector<Candidate> kept;
@@ -169,6 +182,41 @@ void LoadPipeliner::run() {
     if (!kept.empty())
       pipeline(loop, kept);
   }
+  // After the loops: their prologues are in place, and each get goes
+  // after the prologue of the loop that reads its tile.
+  for (Candidate &c : once)
+    if (sourceTile.lookup(c.load.getSource()))
+      loadOnce(c);
+}
+
+/// One TMA load of a top-level staged tile into a ring of one buffer,
+/// issued where the load was and waited for right before the first op of
+/// the kernel's block that reads the tile. Nothing is put after it, so
+/// nothing releases it.
+void LoadPipeliner::loadOnce(Candidate &c) {
+  OpBuilder b(c.load);
+  Location loc = c.load.getLoc();
+  RankedTensorType tile = c.convert.getType();
+  Value ring = RingAllocOp::create(
+      b, loc, RingType::get(kernel.getContext(), 1, {tile}));
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  RingPutOp::create(b, loc, ring, zero, c.load.getSource(),
+                    c.load.getIndices(), /*member=*/0);
+  Block *block = c.load->getBlock();
+  Operation *firstReader = nullptr;
+  for (Operation *user : c.convert->getUsers())
+    if (Operation *inBlock = block->findAncestorOpInBlock(*user);
+        inBlock && (!firstReader || inBlock->isBeforeInBlock(firstReader)))
+      firstReader = inBlock;
+  if (firstReader)
+    b.setInsertionPoint(firstReader);
+  else
+    b.setInsertionPointAfter(c.convert);
+  auto get = RingGetOp::create(b, c.convert.getLoc(), TypeRange{tile}, ring,
+                               zero);
+  c.convert.getResult().replaceAllUsesWith(get.getResult(0));
+  c.convert.erase();
+  c.load.erase();
 }
 
 /// Puts the candidates' loads of the iteration at `iv` into their rings
@@ -353,8 +401,6 @@ struct TilePipelineLoadsPass
         return signalPassFailure();
       }
     }
-    if (*stages < 2)
-      return;
     if (*stages > 32) {
       kernel.emitOpError() << "num_stages = " << *stages
                            << " is more than 32 buffers a ring; bind fewer";

@@ -211,3 +211,45 @@ tile.kernel @twelve_warps(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
   tile.store %acc, %C[%c0, %c0] : tensor<192x128xf32> -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// A staged load at the kernel's top level (attention's Q) becomes a ring of
+// one buffer: put where the load was, got right before the loop that reads
+// it, after the loop ring's prologue, so that both loads are in flight
+// together. Nothing releases it.
+// CHECK-LABEL: tile.kernel @load_once
+// CHECK: %[[Q:[a-z0-9_]+]] = tile.ring_alloc : <1, tensor<64x64xbf16, #tile.shared<swizzle = 128>>>
+// CHECK: %[[Z:[a-z0-9_]+]] = arith.constant 0 : index
+// CHECK: tile.ring_put %[[Q]][%[[Z]]], %arg0[%[[M0:[a-z0-9_]+]], %c0{{.*}}]
+// CHECK: %[[R:[a-z0-9_]+]] = tile.ring_alloc : <2, tensor<64x64xbf16, #tile.shared<swizzle = 128>>>
+// CHECK: scf.for
+// CHECK:   tile.ring_put %[[R]]
+// CHECK: %[[QT:[a-z0-9_]+]] = tile.ring_get %[[Q]][%[[Z]]]
+// CHECK-NEXT: scf.for
+// CHECK:   %[[K:[a-z0-9_]+]] = tile.ring_get %[[R]]
+// CHECK:   tile.dot %[[QT]], %[[K]], {{.*}} {transpose_rhs}
+// CHECK-NOT: tile.ring_release %[[Q]]
+// CHECK: tile.return
+tile.kernel @load_once(%Q: memref<?x?xbf16> {tile.shape = #tile.shape<M, D>},
+                       %K: memref<?x?xbf16> {tile.shape = #tile.shape<N, D>},
+                       %C: memref<?x?xf32> {tile.shape = #tile.shape<M, D>})
+    attributes {params = [], grid = [#tile.expr<"1">],
+                num_warps = #tile.expr<"4">, num_stages = #tile.expr<"2">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %N = tile.dim "N"
+  %pid = tile.program_id x
+  %m0 = arith.muli %pid, %c64 : index
+  %q = tile.load %Q[%m0, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16>
+  %init = tile.splat %zero : tensor<64x64xf32>
+  %sum = scf.for %n = %c0 to %N step %c64 iter_args(%acc = %init) -> (tensor<64x64xf32>) {
+    %k = tile.load %K[%n, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16>
+    %s = tile.dot %q, %k, %init {transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    %e = arith.addf %acc, %s : tensor<64x64xf32>
+    scf.yield %e : tensor<64x64xf32>
+  }
+  tile.store %sum, %C[%m0, %c0] : tensor<64x64xf32> -> memref<?x?xf32>
+  tile.return
+}
