@@ -513,7 +513,7 @@ KernelSource::compile(const Bindings &config,
   }
   dumpIRTo(lower, options.irDumpDir, "1-to-nvgpu", *module);
   mlir::tile::TileAssignLayoutsOptions assign;
-  assign.attentionOpByOp = options.attentionOpByOp;
+  assign.attentionLowering = options.attentionLowering;
   lower.addNestedPass<mlir::tile::KernelOp>(
       mlir::tile::createTileAssignLayouts(assign));
   // Each planted bug belongs to one pass; the others ignore it.

@@ -603,13 +603,19 @@ struct TileAssignLayoutsPass
                               "block)";
       return signalPassFailure();
     }
-    // The register lowering compiles every kernel's dots but attention's
-    // two chained ones, which the attention lowering stages itself (unless
-    // attention-op-by-op).
+    // The register lowering compiles every kernel's dots but fp8
+    // attention's two chained ones (P·V reads V K-major, and no op
+    // transposes V into shared memory yet), which the attention lowering
+    // stages itself; so do 16-bit attention's with attention-lowering.
     int64_t dots = 0;
-    kernel.walk([&](DotOp) { ++dots; });
-    if (failed(LayoutAssignment(kernel, warps, dots != 2 || attentionOpByOp)
-                   .run()))
+    bool fp8 = false;
+    kernel.walk([&](DotOp dot) {
+      ++dots;
+      fp8 |= isa<Float8E4M3FNType, Float8E5M2Type>(
+          dot.getLhs().getType().getElementType());
+    });
+    bool forAttentionLowering = dots == 2 && (fp8 || attentionLowering);
+    if (failed(LayoutAssignment(kernel, warps, !forAttentionLowering).run()))
       signalPassFailure();
   }
 };

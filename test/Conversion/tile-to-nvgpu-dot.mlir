@@ -63,16 +63,16 @@
 // MN-MAJOR-SAME: {arg = 0 : i64, box = array<i64: 128, 64>, kind = "tensormap", swizzle = 128 : i64}, {arg = 1 : i64, box = array<i64: 64, 64>, kind = "tensormap", swizzle = 128 : i64}
 // MN-MAJOR: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <row>]
 
-// Attention op by op (tile-assign-layouts{attention-op-by-op}; by default
-// its two dots take the attention lowering): Q, K and V are staged like
+// Attention op by op (the default; tile-assign-layouts{attention-lowering}
+// leaves its two dots to the attention lowering): Q, K and V are staged like
 // any dot operand (K and V piped through a TMA ring), the row max is a reduction of S's accumulator layout,
 // and P, computed in that layout, is the register A of the second dot
 // (wgmma's m64k16 A fragment is the accumulator's fragment of 16 columns):
 // inline PTX, as upstream's nvvm.wgmma.mma_async takes A only from shared
 // memory.
-// RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2},tile-assign-layouts{attention-op-by-op}))' | FileCheck %s --check-prefix=ATTN-LAYOUTS
-// RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2},tile-assign-layouts{attention-op-by-op},tile-pipeline-loads))' | FileCheck %s --check-prefix=ATTN-RING
-// RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2},tile-assign-layouts{attention-op-by-op},tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=ATTN
+// RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2},tile-assign-layouts))' | FileCheck %s --check-prefix=ATTN-LAYOUTS
+// RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2},tile-assign-layouts,tile-pipeline-loads))' | FileCheck %s --check-prefix=ATTN-RING
+// RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2},tile-assign-layouts,tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=ATTN
 // K and V, 2-d tiles of (B, H, S, D) tensors, share one ring: TMA boxes
 // of (1, 1, 128, 64), whose leading coordinates pick the head.
 // ATTN-RING: tile.ring_alloc : <2, tensor<128x64xbf16, #tile.shared<swizzle = 128>>, tensor<128x64xbf16, #tile.shared<swizzle = 128>>>

@@ -5,8 +5,8 @@
 // RUN: not tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-skip-full-masks{test-mutation=nonsense}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // Attention: left alone where the attention lowering takes it (K and V
 // not staged; it decides its masks itself), split op by op.
-// RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64},tile-assign-layouts,tile-skip-full-masks))' | FileCheck %s --check-prefix=ATTN
-// RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64},tile-assign-layouts{attention-op-by-op},tile-skip-full-masks))' | FileCheck %s --check-prefix=ATTN-OP
+// RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64},tile-assign-layouts{attention-lowering},tile-skip-full-masks))' | FileCheck %s --check-prefix=ATTN
+// RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64},tile-assign-layouts,tile-skip-full-masks))' | FileCheck %s --check-prefix=ATTN-OP
 // ATTN-NOT: scf.if
 // ATTN: arith.select %{{.*}}, %{{.*}}, %{{.*}} : tensor<128x128xi1
 // ATTN-OP: scf.for

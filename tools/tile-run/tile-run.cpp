@@ -283,12 +283,17 @@ static cl::opt<bool> recordConfig(
              "dtype and GPU once it verifies (with --compile-only: once it "
              "compiles), as --tune records its best"),
     cl::cat(category));
+static cl::opt<bool> attentionLowering(
+    "attention-lowering", cl::init(false),
+    cl::desc("Compile a 16-bit attention kernel's two tile.dots with the "
+             "attention lowering (one emitter for the whole kernel shape) "
+             "instead of op by op, the default; for comparison, never "
+             "recorded in the tuning cache. fp8 attention always takes it"),
+    cl::cat(category));
+// Op by op became the default in session 12; older scripts pass this.
 static cl::opt<bool> attentionOpByOp(
-    "attention-op-by-op", cl::init(false),
-    cl::desc("Compile attention's two tile.dots op by op (operands staged "
-             "in shared memory, P read from registers by wgmma) instead of "
-             "the attention lowering; for comparison until it is the "
-             "default, never recorded in the tuning cache"),
+    "attention-op-by-op", cl::init(false), cl::Hidden,
+    cl::desc("Attention op by op: the default (kept for older scripts)"),
     cl::cat(category));
 
 static cl::opt<bool> printIR("print-ir-after-all",
@@ -360,7 +365,7 @@ std::string dumpDirectory() {
 TunerOptions tunerOptions() {
   TunerOptions options;
   options.compile.testMutation = testMutation;
-  options.compile.attentionOpByOp = attentionOpByOp;
+  options.compile.attentionLowering = attentionLowering;
   options.compile.chip = chipOpt;
   options.printIROfFirst = printIR;
   options.jobs = jobs;

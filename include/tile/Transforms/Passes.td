@@ -51,29 +51,31 @@ def TileAssignLayouts : Pass<"tile-assign-layouts", "::mlir::tile::KernelOp"> {
     - a `tile.transpose` lays its result out as its input's blocked layout
       with the two dimensions swapped (or the input as its result's).
 
-    In a kernel whose `tile.dot`s are not attention's two, a `tile.load` whose tile only feeds `tile.dot` operands gets the
+    A `tile.load` whose tile only feeds `tile.dot` operands gets the
     default blocked layout and a `tile.convert_layout` to `#tile.shared`
     in front of the dot (operands K-major: B as N x K, `transpose_rhs`; a
     16-bit K x N B MN-major), so that the register lowering compiles the
-    dot op by op (a load in a loop that no blocked layout of the kernel's
-    warps covers, a 128-row tile over 12 warps, is staged without one:
-    tile-pipeline-loads loads it by TMA); a store of the dot's accumulator layout goes through a
+    dot op by op (a load in a loop or at the kernel's top level that no
+    blocked layout of the kernel's warps covers, a 128-row tile over 12
+    warps, is staged without one: tile-pipeline-loads loads it by TMA); a
+    16-bit A computed in the accumulator's layout (attention's P) is read
+    from registers; a store of the dot's accumulator layout goes through a
     `tile.convert_layout` to the default blocked layout (16-byte stores).
-    In a kernel with two `tile.dot`s (attention) such a load is left
-    without a register layout: the attention lowering loads it into shared
-    memory itself (unless `attention-op-by-op`; then a 16-bit A computed
-    in the accumulator's layout, attention's P, is read from registers). The layout becomes the tensor
+    In a kernel with two fp8 `tile.dot`s (fp8 attention, whose P·V needs
+    V K-major, which no op does yet), or two 16-bit ones with
+    `attention-lowering`, such a load is left without a register layout:
+    the attention lowering loads it into shared memory itself. The layout becomes the tensor
     type's encoding; then a load or store whose tile's layout runs across
     its contiguous dimension moves it in the default layout, with a
     `tile.convert_layout` between. Where two layouts meet in one group the
     pass fails at the op.
   }];
   let options = [
-    Option<"attentionOpByOp", "attention-op-by-op", "bool",
+    Option<"attentionLowering", "attention-lowering", "bool",
            /*default=*/"false",
-           "Stage the dots of kernels with two tile.dots (attention) too, so "
-           "that the register lowering compiles them op by op instead of the "
-           "attention lowering (for comparison, until it is the default)">
+           "Leave the dots of a kernel with two 16-bit tile.dots (attention) "
+           "unstaged for the attention lowering instead of compiling them op "
+           "by op (for comparison)">
   ];
 }
 
