@@ -15,6 +15,7 @@
 #include "KernelEmitter.h"
 #include "tile/Conversion/Passes.h"
 #include "tile/Conversion/Target.h"
+#include "tile/Dialect/Tile/LayoutUtils.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
@@ -133,18 +134,12 @@ struct ConvertTileToNVGPUPass
       if (unsupported.wasInterrupted())
         return signalPassFailure();
       // Two chained tile.dots (S = Q Kᵀ feeding O += P V) that
-      // tile-assign-layouts left unstaged take the attention lowering, which
-      // matches that kernel shape; every other kernel is lowered op by op
-      // (DistributedLowering.cpp), which explains what it does not support.
-      int64_t dots = 0;
-      bool staged = false;
-      kernel.walk([&](DotOp dot) {
-        ++dots;
-        staged |= isa_and_nonnull<SharedLayoutAttr>(
-            dot.getLhs().getType().getEncoding());
-      });
+      // tile-assign-layouts left unstaged (fp8 attention) take the
+      // attention lowering, which matches that kernel shape; every other
+      // kernel is lowered op by op (DistributedLowering.cpp), which
+      // explains what it does not support.
       LogicalResult lowered =
-          dots == 2 && !staged
+          takesAttentionLowering(kernel)
               ? lowerAttentionKernel(kernel, gpuModule, options)
               : lowerDistributedKernel(kernel, gpuModule, options);
       if (failed(lowered) || failed(applyOccupancyHint(

@@ -13,6 +13,8 @@
 
 #include "tile/Transforms/Passes.h"
 
+#include "tile/Dialect/Tile/LayoutUtils.h"
+
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/SetVector.h"
@@ -265,14 +267,9 @@ struct TileSkipFullMasksPass
                               "mask-check-corner)";
       return signalPassFailure();
     }
-    // The attention lowering (dots whose operands are not staged) computes
-    // its masks lazily itself and takes no scf.if among its ops.
-    bool attentionLowering = false;
-    kernel.walk([&](DotOp dot) {
-      attentionLowering |= !isa_and_nonnull<SharedLayoutAttr>(
-          cast<RankedTensorType>(dot.getRhs().getType()).getEncoding());
-    });
-    if (attentionLowering)
+    // The attention lowering computes its masks lazily itself and takes
+    // no scf.if among its ops.
+    if (takesAttentionLowering(kernel))
       return;
     SmallVector<arith::SelectOp> selects;
     kernel.walk([&](arith::SelectOp select) {

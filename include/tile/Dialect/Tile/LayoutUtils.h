@@ -8,7 +8,7 @@
 #ifndef TILE_DIALECT_TILE_LAYOUTUTILS_H
 #define TILE_DIALECT_TILE_LAYOUTUTILS_H
 
-#include "tile/Dialect/Tile/TileDialect.h"
+#include "tile/Dialect/Tile/TileOps.h"
 
 namespace mlir::tile {
 
@@ -39,6 +39,13 @@ int64_t contiguousRun(LayoutAttrInterface layout, ArrayRef<int64_t> shape,
 /// tile-assign-layouts leaves such an A unstaged; the register lowering
 /// reads it from registers.
 bool readsRegisterA(RankedTensorType lhs, Attribute accLayout);
+
+/// Whether tile-assign-layouts left `kernel`'s dots to the attention
+/// lowering: two tile.dots, no operand of either staged in shared memory
+/// (fp8 attention; 16-bit attention with attention-lowering).
+/// convert-tile-to-nvgpu sends such a kernel there, and
+/// tile-skip-full-masks leaves it alone (that lowering handles its masks).
+bool takesAttentionLowering(KernelOp kernel);
 
 } // namespace mlir::tile
 
