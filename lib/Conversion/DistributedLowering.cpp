@@ -735,8 +735,9 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
   }
 
   /// Registers to #tile.shared: each thread writes its elements where TMA
-  /// would have put them (128-byte chunks of columns, rows of 128 bytes,
-  /// 16-byte units XORed with the row mod 8), then the generic-proxy
+  /// would have put them (chunks of columns of `swizzle` bytes, rows of
+  /// that many bytes, 16-byte units XORed with the swizzle phase of the
+  /// row: row mod 8 for 128 bytes), then the generic-proxy
   /// writes are fenced for wgmma (async proxy). Barriers before (the
   /// buffer's previous readers are done: every warpgroup waited for its
   /// wgmma) and after (every thread's share is written).
@@ -766,8 +767,15 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
       Value colByte = arith::MulIOp::create(rewriter, loc, rc[1], c(eltBytes));
       Value chunk = arith::DivUIOp::create(rewriter, loc, colByte, c(swizzle));
       Value within = arith::RemUIOp::create(rewriter, loc, colByte, c(swizzle));
+      // The 16-byte unit XOR (row * swizzle / 128) mod (swizzle / 16):
+      // TMA's pattern, the phase changing every 128 bytes of rows.
       Value phase = arith::MulIOp::create(
-          rewriter, loc, arith::RemUIOp::create(rewriter, loc, rc[0], c(8)),
+          rewriter, loc,
+          arith::RemUIOp::create(
+              rewriter, loc,
+              arith::DivUIOp::create(rewriter, loc, rc[0],
+                                     c(128 / swizzle)),
+              c(swizzle / 16)),
           c(16));
       Value byte = arith::AddIOp::create(
           rewriter, loc,
@@ -928,8 +936,8 @@ struct DotPattern : DistributedPattern<DotOp> {
   }
 };
 
-/// Bytes of one 128-byte-swizzled column chunk of a staged tile, and the
-/// columns it holds.
+/// Bytes of one swizzle-span column chunk of a staged tile (rows of
+/// `swizzle` bytes), and the columns it holds.
 struct Chunks {
   int64_t count, columns, bytes;
 };
@@ -1572,7 +1580,9 @@ LogicalResult DistributedEmitter::emit() {
     SmallVector<int64_t> box(rank, 1);
     box[rank - 2] = tile.getShape()[0];
     box[rank - 1] = chunksOf(tile).columns;
-    auto type = tensorMapType(box, tile.getElementType());
+    auto type = tensorMapType(
+        box, tile.getElementType(),
+        cast<SharedLayoutAttr>(tile.getEncoding()).getSwizzle());
     auto [it, inserted] = tensorMaps.insert({arg, type});
     if (!inserted && it->second != type) {
       put.emitOpError() << "loads argument " << arg.getArgNumber()

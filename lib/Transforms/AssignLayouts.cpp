@@ -439,7 +439,6 @@ LogicalResult LayoutAssignment::reconcileTransposes() {
 /// lowering's tile.dot reads: A and an N x K B (transpose_rhs) K-major, a
 /// K x N B MN-major (16-bit types only: fp8 wgmma reads K-major).
 LogicalResult LayoutAssignment::stageDotOperands() {
-  auto shared = SharedLayoutAttr::get(ctx, 128);
   WalkResult result = kernel.walk([&](DotOp dot) {
     // A load that feeds both operands of the dot (x·xᵀ) is staged once.
     DenseMap<Value, Value> stagedLoads;
@@ -474,6 +473,17 @@ LogicalResult LayoutAssignment::stageDotOperands() {
                "dot";
         return WalkResult::interrupt();
       }
+      // A K-major operand takes the widest swizzle its rows fill (TMA's
+      // and wgmma's 128, 64 or 32 bytes): 64 bf16 columns or 128 fp8 take
+      // 128 bytes; 32 bf16 or 64 fp8 (fp8 attention's D = 64), 64. An
+      // MN-major B (K x N) keeps 128 (narrower MN-major spans are not
+      // lowered).
+      bool kMajor = operand->getOperandNumber() == 0 || dot.getTransposeRhs();
+      int64_t rowBytes = type.getShape().back() * elementBits(type) / 8;
+      int64_t swizzle = 128;
+      while (kMajor && swizzle > 32 && rowBytes % swizzle != 0)
+        swizzle /= 2;
+      auto shared = SharedLayoutAttr::get(ctx, swizzle);
       auto staged =
           RankedTensorType::get(type.getShape(), type.getElementType(), shared);
       if (failed(shared.verifyEncoding(type.getShape(), type.getElementType(),

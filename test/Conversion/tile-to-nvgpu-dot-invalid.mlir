@@ -4,7 +4,7 @@
 // compiles it) cannot take it: each reported where it is.
 
 // B (K x N) is staged MN-major: its rows must be whole 128-byte swizzle
-// rows.
+// rows (K-major operands take 64 or 32 bytes where 128 do not fit).
 !a = tensor<128x64xbf16>
 !b = tensor<64x96xbf16>
 !c = tensor<128x96xf32>
@@ -150,7 +150,7 @@ tile.kernel @huge_block_k(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
   %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (!c) {
     %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> !a
     %b = tile.load %B[%k, %c0] : memref<?x?xbf16> -> !b
-    // expected-error @+1 {{a 128 x 9223372036854775807 tile of 'bf16' does not fill whole 128-byte swizzle atoms}}
+    // expected-error @+1 {{a 128 x 9223372036854775807 tile of 'bf16' does not fill whole 32-byte swizzle atoms}}
     %d = tile.dot %a, %b, %x : !a, !b -> !c
     scf.yield %d : !c
   }

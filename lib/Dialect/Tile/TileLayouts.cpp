@@ -373,9 +373,10 @@ AffineMap SliceLayoutAttr::getSliceCoordinates(int64_t,
 LogicalResult
 SharedLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          int64_t swizzle) {
-  if (swizzle != 128)
+  if (swizzle != 32 && swizzle != 64 && swizzle != 128)
     return emitError() << "#tile.shared: swizzle = " << swizzle
-                       << " is not supported; use 128";
+                       << " is not supported; use 32, 64 or 128 (bytes, as "
+                          "TMA and wgmma swizzle)";
   return success();
 }
 

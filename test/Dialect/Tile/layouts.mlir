@@ -105,8 +105,18 @@ func.func private @staged(tensor<128x64xbf16, #tile.shared<swizzle = 128>>)
 
 // -----
 
-// expected-error @+1 {{#tile.shared: swizzle = 64 is not supported; use 128}}
-func.func private @swizzle_64(tensor<128x64xbf16, #tile.shared<swizzle = 64>>)
+// expected-error @+1 {{#tile.shared: swizzle = 16 is not supported; use 32, 64 or 128 (bytes, as TMA and wgmma swizzle)}}
+func.func private @swizzle_16(tensor<128x64xbf16, #tile.shared<swizzle = 16>>)
+
+// -----
+
+// 64 and 32 bytes: rows of 64 (32 bf16) and 32 bytes.
+// CHECK-LABEL: @staged_64
+// CHECK-SAME: tensor<128x32xbf16, #tile.shared<swizzle = 64>>
+func.func private @staged_64(tensor<128x32xbf16, #tile.shared<swizzle = 64>>)
+// CHECK-LABEL: @staged_32
+// CHECK-SAME: tensor<64x32xf8E4M3FN, #tile.shared<swizzle = 32>>
+func.func private @staged_32(tensor<64x32xf8E4M3FN, #tile.shared<swizzle = 32>>)
 
 // -----
 

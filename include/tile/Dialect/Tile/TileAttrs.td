@@ -234,25 +234,30 @@ def Tile_SharedLayoutAttr : Tile_Attr<"SharedLayout", "shared",
     [DeclareAttrInterfaceMethods<VerifiableTensorEncoding>]> {
   let summary = "A tile in shared memory, laid out as wgmma reads an operand";
   let description = [{
-    `#tile.shared<swizzle = 128>`: a 2-d tile of R rows and K columns (the
-    columns contiguous) in shared memory the way TMA writes a box with a
-    128-byte swizzle and a wgmma matrix descriptor reads it: A (M x K) and
-    B as N x K are K-major operands, B as K x N an MN-major one (16-bit
-    types; wgmma reads it transposed). The columns come in chunks of 128 bytes (64 bf16), one chunk
-    after the other, each R x 128 bytes; in a chunk, row r starts at byte
-    128 r and its 16-byte unit u lies at unit u XOR (r mod 8):
+    `#tile.shared<swizzle = S>` (S = 128, 64 or 32 bytes): a 2-d tile of R
+    rows and K columns (the columns contiguous) in shared memory the way
+    TMA writes a box with an S-byte swizzle and a wgmma matrix descriptor
+    reads it: A (M x K) and B as N x K are K-major operands, B as K x N an
+    MN-major one (16-bit types; wgmma reads it transposed). The columns
+    come in chunks of S bytes (64 bf16 for S = 128), one chunk after the
+    other, each R x S bytes; in a chunk, row r starts at byte S r and its
+    16-byte unit u lies at unit u XOR p(r), the phase changing every 128
+    bytes of rows:
 
     ```
-    byte of (r, c) = (c / W) 128 R + 128 r + ((16 u) XOR (16 (r mod 8))) + b
-      with W = 128 / element bytes columns a chunk, c mod W = u (16 / element
-      bytes) + b / element bytes
+    byte of (r, c) = (c / W) S R + S r + ((16 u) XOR (16 p(r))) + b
+      with p(r) = (r S / 128) mod (S / 16), W = S / element bytes columns a
+      chunk, c mod W = u (16 / element bytes) + b / element bytes
     ```
 
-    Eight rows (1024 bytes) are one swizzle atom; the buffer starts at a
-    multiple of 1024 bytes. A tile converts to it from registers with
-    `tile.convert_layout` (the register lowering writes each thread's
-    elements at their swizzled places); `tile.dot` reads it through matrix
-    descriptors. Only the 128-byte swizzle exists so far.
+    For S = 128, p(r) = r mod 8: eight rows (1024 bytes) are one swizzle
+    atom; for 64, rows 2i and 2i + 1 share a phase of 4 (atoms of 512
+    bytes); for 32, rows 4i..4i + 3 of 2 (256). The buffer starts at a
+    multiple of 1024 bytes. tile-assign-layouts picks the widest S that a
+    row fills (64 fp8 or 32 bf16 columns: 64). A tile converts to it from
+    registers with `tile.convert_layout` (the register lowering writes each
+    thread's elements at their swizzled places); `tile.dot` reads it
+    through matrix descriptors.
   }];
   let parameters = (ins "int64_t":$swizzle);
   let assemblyFormat = "`<` `swizzle` `=` $swizzle `>`";
