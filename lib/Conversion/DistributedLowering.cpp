@@ -826,7 +826,12 @@ struct DotPattern : DistributedPattern<DotOp> {
     // A from registers (in the accumulator layout, checkSupported) or from
     // shared memory.
     bool registerA = !isShared(lhs);
-    int64_t span = cast<SharedLayoutAttr>(rhs.getEncoding()).getSwizzle();
+    // Each operand's swizzle span (a K-major A of 64-byte rows may meet an
+    // MN-major B of 128).
+    int64_t bSpan = cast<SharedLayoutAttr>(rhs.getEncoding()).getSwizzle();
+    int64_t aSpan =
+        registerA ? bSpan
+                  : cast<SharedLayoutAttr>(lhs.getEncoding()).getSwizzle();
     int64_t rowsPerWarpgroup = m / layout.getWarpgroups();
     int64_t slices = rowsPerWarpgroup / 64;
     auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
@@ -836,8 +841,8 @@ struct DotPattern : DistributedPattern<DotOp> {
                                         c(kThreadsPerWarpgroup));
       Value aBase = arith::AddIOp::create(
           rewriter, loc, adaptor.getLhs(),
-          arith::MulIOp::create(rewriter, loc, wg, c(rowsPerWarpgroup * span)));
-      matA = wgmmaDescriptor(rewriter, loc, aBase, 16, 8 * span, span);
+          arith::MulIOp::create(rewriter, loc, wg, c(rowsPerWarpgroup * aSpan)));
+      matA = wgmmaDescriptor(rewriter, loc, aBase, 16, 8 * aSpan, aSpan);
     }
     // B as N x K (transpose_rhs) is K-major like A. B as K x N is MN-major:
     // its 128-byte column chunks (64 columns of N) lie K rows x 128 bytes
@@ -846,8 +851,8 @@ struct DotPattern : DistributedPattern<DotOp> {
     bool kMajorB = op.getTransposeRhs();
     int64_t eltBytes = lhs.getElementTypeBitWidth() / 8;
     Value matB = wgmmaDescriptor(rewriter, loc, adaptor.getRhs(),
-                                 kMajorB ? 16 : rhs.getShape()[0] * span,
-                                 8 * span, span);
+                                 kMajorB ? 16 : rhs.getShape()[0] * bSpan,
+                                 8 * bSpan, bSpan);
     Type f32 = rewriter.getF32Type();
     auto structType = LLVM::LLVMStructType::getLiteral(
         rewriter.getContext(), SmallVector<Type>(n / 2, f32));
@@ -894,10 +899,11 @@ struct DotPattern : DistributedPattern<DotOp> {
             i);
       // One wgmma reads 32 bytes of each row: k16 of 16-bit, k32 of fp8.
       for (int64_t kByte = 0; kByte < kBytes; kByte += 32) {
-        int64_t chunk = kByte / span, within = kByte % span;
-        int64_t aOffset = chunk * m * span + s * 64 * span + within;
-        int64_t bOffset = kMajorB ? chunk * rhs.getShape()[0] * span + within
-                                  : kByte / eltBytes * span;
+        int64_t aOffset = kByte / aSpan * m * aSpan + s * 64 * aSpan +
+                          kByte % aSpan;
+        int64_t bOffset =
+            kMajorB ? kByte / bSpan * rhs.getShape()[0] * bSpan + kByte % bSpan
+                    : kByte / eltBytes * bSpan;
         if (!registerA) {
           d = wgmmaFromShared(rewriter, loc, d, matA, aOffset, matB, bOffset,
                               n, lhs.getElementType(), kMajorB,

@@ -74,3 +74,38 @@ tile.kernel @swizzle_32(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
   tile.store %acc, %C[%c0, %c0] : tensor<64x128xf32> -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// Each operand keeps its own span: A (K-major, 32 columns) 64 bytes, B as
+// K x N (MN-major) 128 bytes, its leading byte offset the distance of its
+// 64-column chunks (32 rows of 128 bytes: 4096 = 256 << 16).
+// STAGED-LABEL: tile.kernel @mixed_spans
+// STAGED: tile.convert_layout {{.*}} -> tensor<64x32xbf16, #tile.shared<swizzle = 64>>
+// STAGED: tile.convert_layout {{.*}} -> tensor<32x128xbf16, #tile.shared<swizzle = 128>>
+// CHECK-LABEL: gpu.func @mixed_spans
+// CHECK-DAG: arith.constant 137438953472 : i64
+// CHECK-DAG: arith.constant -9223372036854775808 : i64
+// CHECK-DAG: arith.constant 16777216 : i64
+// CHECK-DAG: arith.constant 274877906944 : i64
+// CHECK-DAG: arith.constant 4611686018427387904 : i64
+// CHECK: nvvm.wgmma.mma_async {{.*}} B[<bf16>, <one>, <row>]
+tile.kernel @mixed_spans(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                         %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                         %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">,
+                num_stages = #tile.expr<"2">} {
+  %c0 = arith.constant 0 : index
+  %c32 = arith.constant 32 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : tensor<64x128xf32>
+  %acc = scf.for %k = %c0 to %K step %c32 iter_args(%x = %init) -> (tensor<64x128xf32>) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> tensor<64x32xbf16>
+    %b = tile.load %B[%k, %c0] : memref<?x?xbf16> -> tensor<32x128xbf16>
+    %d = tile.dot %a, %b, %x : tensor<64x32xbf16>, tensor<32x128xbf16> -> tensor<64x128xf32>
+    scf.yield %d : tensor<64x128xf32>
+  }
+  tile.store %acc, %C[%c0, %c0] : tensor<64x128xf32> -> memref<?x?xf32>
+  tile.return
+}
