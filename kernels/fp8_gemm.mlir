@@ -24,7 +24,8 @@ tile.kernel @fp8_gemm(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<M, K>},
     attributes {
       params = [#tile.param<"BLOCK_M", [128, 64, 256]>,
                 #tile.param<"BLOCK_N", [256, 128]>,
-                // The sm_90 lowering stages operands in 128-byte rows.
+                // 128-byte rows, the widest swizzle: K tiles of 64- and 32-byte rows
+                // also compile, verify, and run slower (bench/RESULTS.md, session 12).
                 #tile.param<"BLOCK_K", [128]>,
                 #tile.param<"GROUP_M", [8, 16]>,
                 #tile.param<"WARPS", [8, 4]>,

@@ -18,7 +18,8 @@ tile.kernel @gemm(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
     attributes {
       params = [#tile.param<"BLOCK_M", [128, 64, 256]>,
                 #tile.param<"BLOCK_N", [128, 256]>,
-                // The sm_90 lowering stages operands in 128-byte rows.
+                // 128-byte rows, the widest swizzle: K tiles of 64- and 32-byte rows
+                // also compile, verify, and run slower (bench/RESULTS.md, session 12).
                 #tile.param<"BLOCK_K", [64]>,
                 #tile.param<"GROUP_M", [8, 16]>,
                 #tile.param<"WARPS", [8, 4]>,
