@@ -479,9 +479,13 @@ LogicalResult LayoutAssignment::stageDotOperands() {
       // MN-major B (K x N) keeps 128 (narrower MN-major spans are not
       // lowered).
       bool kMajor = operand->getOperandNumber() == 0 || dot.getTransposeRhs();
-      int64_t rowBytes = type.getShape().back() * elementBits(type) / 8;
+      // (Columns against the elements a span holds: no product, which
+      // could overflow.)
+      int64_t eltBytes = elementBits(type) / 8;
+      int64_t columns = type.getShape().back();
       int64_t swizzle = 128;
-      while (kMajor && swizzle > 32 && rowBytes % swizzle != 0)
+      while (kMajor && swizzle > 32 && eltBytes > 0 &&
+             swizzle % eltBytes == 0 && columns % (swizzle / eltBytes) != 0)
         swizzle /= 2;
       auto shared = SharedLayoutAttr::get(ctx, swizzle);
       auto staged =
