@@ -168,6 +168,16 @@ struct LoweringState {
   /// tile.ring_puts right after the put of the previous member of the same
   /// buffer: that put waited for the buffer to be empty.
   DenseSet<Operation *> bufferClaimed;
+  /// Threads of the block; bytes of the dynamic shared-memory region.
+  int64_t threads = 0, sharedBytes = 0;
+  /// Transpositions in shared memory (#tile.shared to #tile.shared) that
+  /// alternate between two buffers: the iteration's parity, (iv - lb) /
+  /// step mod 2 of their loop. Such a conversion's only readers are
+  /// synchronous tile.dots after it in the loop body, so a thread that
+  /// writes buffer i mod 2 in iteration i has passed the barrier that ends
+  /// iteration i - 1's conversion, which every thread reached after its
+  /// dots of iteration i - 2, the last to read that buffer.
+  DenseMap<Operation *, Value> transposeParity;
 };
 
 class DistributedTypeConverter : public TypeConverter {
@@ -638,6 +648,8 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType inType = op.getInput().getType(), outType = op.getType();
+    if (isShared(inType))
+      return transposeInShared(op, adaptor.getInput(), rewriter);
     if (isShared(outType))
       return stage(op, adaptor.getInput(), rewriter);
     ArrayRef<int64_t> shape = outType.getShape();
@@ -803,6 +815,164 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
                 .getResult());
     return success();
   }
+
+  /// #tile.shared of 8-bit elements to #tile.shared<transposed> (an fp8 B,
+  /// K x N as loaded, made K-major for wgmma; with acc_order its K index
+  /// permuted for an fp8 register A): a task is 4 rows (K) x 16 bytes (N)
+  /// of the source, four 16-byte loads, a 4 x 4 byte transpose of each word
+  /// quadruple with prmt, sixteen 4-byte stores into 16 stored rows. The
+  /// lanes of a task group cover the R / 4 tasks of one 16-byte column unit:
+  /// lane l takes K group g = 2 (l / 8) + l mod 2 of 16 and quad
+  /// q = (l / 2) mod 4 in it, so that with R = 128 every store of a warp
+  /// hits one stored row in 32 different banks; with acc_order the task's
+  /// rows are 16g + 2q + {0, 1, 8, 9} (stored at positions 16g + 4q + i),
+  /// and lanes of odd groups load their row pair in the other order, so that
+  /// each 8-lane phase of a load reads 8 different rows mod 8. Without it,
+  /// rows 16g + 4q + i. Then the generic-proxy stores are fenced for wgmma
+  /// (async proxy) and the block waits at a barrier: the result is read by
+  /// every warpgroup's wgmma. The conversion's buffer alternates by
+  /// iteration inside a loop whose synchronous dots alone read it (see
+  /// LoweringState::transposeParity), so no barrier is needed before the
+  /// stores; else one waits for the previous readers.
+  LogicalResult transposeInShared(ConvertLayoutOp op, Value input,
+                                  ConversionPatternRewriter &rewriter) const {
+    Location loc = op.getLoc();
+    RankedTensorType inType = op.getInput().getType(), outType = op.getType();
+    auto inLayout = cast<SharedLayoutAttr>(inType.getEncoding());
+    auto outLayout = cast<SharedLayoutAttr>(outType.getEncoding());
+    int64_t rows = inType.getShape()[0], cols = inType.getShape()[1];
+    int64_t inSpan = inLayout.getSwizzle(), outSpan = outLayout.getSwizzle();
+    bool accOrder = outLayout.getAccOrder();
+    Type i32 = rewriter.getI32Type();
+    auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
+    auto c32 = [&](int64_t v) {
+      return arith::ConstantIntOp::create(rewriter, loc, i32, v).getResult();
+    };
+    auto add = [&](Value x, Value y) {
+      return arith::AddIOp::create(rewriter, loc, x, y).getResult();
+    };
+    auto mul = [&](Value x, int64_t y) {
+      return arith::MulIOp::create(rewriter, loc, x, c(y)).getResult();
+    };
+    auto div = [&](Value x, int64_t y) {
+      return arith::DivUIOp::create(rewriter, loc, x, c(y)).getResult();
+    };
+    auto rem = [&](Value x, int64_t y) {
+      return arith::RemUIOp::create(rewriter, loc, x, c(y)).getResult();
+    };
+    // The whole dynamic region as 32-bit words; tiles are shared-window
+    // addresses, so a tile's word is (address - smemBase) / 4.
+    int64_t regionWords = state.sharedBytes / 4;
+    auto wordsType = MemRefType::get(
+        {regionWords}, i32, MemRefLayoutAttrInterface(),
+        cast<MemRefType>(state.smem.getType()).getMemorySpace());
+    Value words = memref::ViewOp::create(rewriter, loc, wordsType, state.smem,
+                                         state.smemPad, ValueRange());
+    Value inBase = arith::SubIOp::create(rewriter, loc, input, state.smemBase);
+    int64_t offset = state.sharedOffset.at(op);
+    Value outBase = c(offset);
+    auto parity = state.transposeParity.find(op);
+    if (parity != state.transposeParity.end())
+      outBase = add(outBase, mul(parity->second,
+                                   llvm::alignTo(outType.getNumElements(),
+                                                 kAlign)));
+    else
+      gpu::BarrierOp::create(rewriter, loc);
+    // Byte (in the region) of byte `byte` of stored row `row` of a span-
+    // swizzled tile of `storedRows` rows at `base` (#tile.shared).
+    auto swizzled = [&](Value base, Value row, Value byte, int64_t span,
+                        int64_t storedRows) {
+      Value phase = rem(div(mul(row, span), 128), span / 16);
+      Value within = arith::XOrIOp::create(rewriter, loc, rem(byte, span),
+                                           mul(phase, 16));
+      return add(base, add(mul(div(byte, span), storedRows * span),
+                           add(mul(row, span), within)));
+    };
+    auto wordAt = [&](Value byte) { return div(byte, 4); };
+    auto prmt = [&](Value lo, Value hi, Value sel) {
+      return NVVM::PermuteOp::create(rewriter, loc, i32, lo, hi, sel,
+                                     NVVM::PermuteMode::DEFAULT)
+          .getResult();
+    };
+    auto vecType = VectorType::get({4}, i32);
+    int64_t lanesPerUnit = rows / 4, tasks = (cols / 16) * lanesPerUnit;
+    int64_t threads = state.threads;
+    for (int64_t first = 0; first < tasks; first += threads) {
+      Value t = add(state.tid, c(first));
+      auto body = [&] {
+        Value unit = div(t, lanesPerUnit), lane = rem(t, lanesPerUnit);
+        Value quad = rem(div(lane, 2), 4);
+        Value odd = rem(lane, 2);
+        Value group = add(mul(div(lane, 8), 2), odd);
+        Value isOdd = arith::CmpIOp::create(rewriter, loc,
+                                            arith::CmpIPredicate::eq, odd, c(1));
+        Value colByte = mul(unit, 16);
+        // Rows n = 0..3 of the task (source rows, K), as stored positions
+        // 16g + 4q + n of the result.
+        SmallVector<Value> words4;
+        for (int64_t n = 0; n < 4; ++n) {
+          Value row;
+          if (accOrder) {
+            // 16g + 2q + 8 (n / 2) + (n mod 2), the pair swapped in odd
+            // groups.
+            Value pairBit = arith::XOrIOp::create(rewriter, loc, c(n % 2), odd);
+            row = add(add(mul(group, 16), mul(quad, 2)),
+                      add(c(8 * (n / 2)), pairBit));
+          } else {
+            row = add(add(mul(group, 16), mul(quad, 4)), c(n));
+          }
+          Value byte = swizzled(inBase, row, colByte, inSpan, rows);
+          words4.push_back(vector::LoadOp::create(
+              rewriter, loc, vecType, words, ValueRange{wordAt(byte)},
+              /*nontemporal=*/false, llvm::MaybeAlign(16)));
+        }
+        // prmt selectors (byte i of the result is byte nibble_i of {hi,
+        // lo}): [a0 b0 a1 b1] and [a2 b2 a3 b3] of rows a (n = 0 or 2) and b
+        // (n = 1 or 3), which odd groups loaded the other way round with
+        // acc_order.
+        Value lowSel = c32(0x5140), highSel = c32(0x7362);
+        if (accOrder) {
+          lowSel = arith::SelectOp::create(rewriter, loc, isOdd, c32(0x1504),
+                                           lowSel);
+          highSel = arith::SelectOp::create(rewriter, loc, isOdd, c32(0x3726),
+                                            highSel);
+        }
+        Value keyByte = add(mul(group, 16), mul(quad, 4));
+        for (int64_t m = 0; m < 4; ++m) {
+          SmallVector<Value> w;
+          for (Value r : words4)
+            w.push_back(vector::ExtractOp::create(rewriter, loc, r,
+                                                  ArrayRef<int64_t>{m}));
+          Value t0 = prmt(w[0], w[1], lowSel), t1 = prmt(w[0], w[1], highSel);
+          Value t2 = prmt(w[2], w[3], lowSel), t3 = prmt(w[2], w[3], highSel);
+          Value out[4] = {prmt(t0, t2, c32(0x5410)), prmt(t0, t2, c32(0x7632)),
+                          prmt(t1, t3, c32(0x5410)), prmt(t1, t3, c32(0x7632))};
+          // Word m of the 16 bytes is columns 4m .. 4m + 3 of the unit:
+          // stored rows colByte + 4m + j.
+          for (int64_t j = 0; j < 4; ++j) {
+            Value row = add(colByte, c(4 * m + j));
+            Value byte = swizzled(outBase, row, keyByte, outSpan, cols);
+            memref::StoreOp::create(rewriter, loc, out[j], words,
+                                    ValueRange{wordAt(byte)});
+          }
+        }
+      };
+      if (first + threads <= tasks)
+        body();
+      else
+        ifThen(rewriter, loc,
+               arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
+                                     t, c(tasks)),
+               body);
+    }
+    NVVM::FenceProxyOp::create(
+        rewriter, loc, NVVM::ProxyKind::async_shared,
+        NVVM::SharedSpaceAttr::get(rewriter.getContext(),
+                                   NVVM::SharedSpace::shared_cta));
+    gpu::BarrierOp::create(rewriter, loc);
+    rewriter.replaceOp(op, add(state.smemBase, outBase));
+    return success();
+  }
 };
 
 /// tile.dot with both operands staged in #tile.shared (A K-major, B K-major
@@ -828,7 +998,8 @@ struct DotPattern : DistributedPattern<DotOp> {
     bool registerA = !isShared(lhs);
     // Each operand's swizzle span (a K-major A of 64-byte rows may meet an
     // MN-major B of 128).
-    int64_t bSpan = cast<SharedLayoutAttr>(rhs.getEncoding()).getSwizzle();
+    auto rhsLayout = cast<SharedLayoutAttr>(rhs.getEncoding());
+    int64_t bSpan = rhsLayout.getSwizzle();
     int64_t aSpan =
         registerA ? bSpan
                   : cast<SharedLayoutAttr>(lhs.getEncoding()).getSwizzle();
@@ -844,11 +1015,14 @@ struct DotPattern : DistributedPattern<DotOp> {
           arith::MulIOp::create(rewriter, loc, wg, c(rowsPerWarpgroup * aSpan)));
       matA = wgmmaDescriptor(rewriter, loc, aBase, 16, 8 * aSpan, aSpan);
     }
-    // B as N x K (transpose_rhs) is K-major like A. B as K x N is MN-major:
+    // B as N x K (transpose_rhs) is K-major like A, and so is a K x N B
+    // laid out transposed (N stored rows of K). B as K x N is MN-major:
     // its 128-byte column chunks (64 columns of N) lie K rows x 128 bytes
     // apart (the leading byte offset), 8 k-rows 1024 bytes apart, and
     // wgmma reads it transposed.
-    bool kMajorB = op.getTransposeRhs();
+    bool kMajorB = op.getTransposeRhs() || rhsLayout.getTransposed();
+    int64_t bRows = rhsLayout.getTransposed() ? rhs.getShape()[1]
+                                              : rhs.getShape()[0];
     int64_t eltBytes = lhs.getElementTypeBitWidth() / 8;
     Value matB = wgmmaDescriptor(rewriter, loc, adaptor.getRhs(),
                                  kMajorB ? 16 : rhs.getShape()[0] * bSpan,
@@ -856,27 +1030,56 @@ struct DotPattern : DistributedPattern<DotOp> {
     Type f32 = rewriter.getF32Type();
     auto structType = LLVM::LLVMStructType::getLiteral(
         rewriter.getContext(), SmallVector<Type>(n / 2, f32));
-    // Register A: the m64k16 A fragment of k-step kk of a slice is the
-    // accumulator layout's 8 elements 8kk..8kk+7 of the slice (rows r and
-    // r + 8, columns 16kk + 2(lane % 4) + {0, 1} and + 8), packed in pairs;
-    // all written before wgmma.fence, as the PTX ISA requires.
+    // Register A, 16 bits: the m64k16 A fragment of k-step kk of a slice
+    // is the accumulator layout's 8 elements 8kk..8kk+7 of the slice (rows
+    // r and r + 8, columns 16kk + 2(lane % 4) + {0, 1} and + 8), packed in
+    // pairs. 8 bits: the m64k32 fragment of k-step kk is elements
+    // 16kk..16kk+15 (column groups j = 4kk..4kk+3), as four quads {j, j+1}
+    // of row r, of row r + 8, {j+2, j+3} of row r, of row r + 8; element
+    // (j, half h, e) is 4j + 2h + e. They are the columns 4q..4q+3 and
+    // 16+4q..16+4q+3 that lane q of a quad reads once B's K index is in
+    // acc_order (checkSupported). All written before wgmma.fence, as the
+    // PTX ISA requires.
     SmallVector<SmallVector<Value>> aRegs;
+    bool fp8 = eltBytes == 1;
     if (registerA) {
       int64_t k = lhs.getShape()[1];
-      auto pairType = VectorType::get({2}, lhs.getElementType());
       Type i32 = rewriter.getI32Type();
+      auto element = [&](int64_t i) {
+        return vector::ExtractOp::create(rewriter, loc, adaptor.getLhs(),
+                                         ArrayRef<int64_t>{i})
+            .getResult();
+      };
+      auto packed = [&](ArrayRef<int64_t> elements) {
+        auto type = VectorType::get({static_cast<int64_t>(elements.size())},
+                                    lhs.getElementType());
+        SmallVector<Value> values;
+        for (int64_t i : elements)
+          values.push_back(element(i));
+        Value vec = vector::FromElementsOp::create(rewriter, loc, type, values);
+        if (!fp8)
+          return LLVM::BitcastOp::create(rewriter, loc, i32, vec).getResult();
+        // fp8 vectors are no LLVM type until vector-to-llvm maps them to
+        // i8: bitcast as vectors.
+        Value word = vector::BitCastOp::create(
+            rewriter, loc, VectorType::get({1}, i32), vec);
+        return vector::ExtractOp::create(rewriter, loc, word,
+                                         ArrayRef<int64_t>{0})
+            .getResult();
+      };
       for (int64_t s = 0; s < slices; ++s)
-        for (int64_t kk = 0; kk < k / 16; ++kk) {
+        for (int64_t kk = 0; kk < k / (fp8 ? 32 : 16); ++kk) {
           SmallVector<Value> regs;
+          int64_t base = s * k / 2;
           for (int64_t p = 0; p < 4; ++p) {
-            int64_t e = s * k / 2 + 8 * kk + 2 * p;
-            SmallVector<Value> two;
-            for (int64_t i : {e, e + 1})
-              two.push_back(vector::ExtractOp::create(
-                  rewriter, loc, adaptor.getLhs(), ArrayRef<int64_t>{i}));
-            regs.push_back(LLVM::BitcastOp::create(
-                rewriter, loc, i32,
-                vector::FromElementsOp::create(rewriter, loc, pairType, two)));
+            if (!fp8) {
+              int64_t e = base + 8 * kk + 2 * p;
+              regs.push_back(packed({e, e + 1}));
+              continue;
+            }
+            int64_t j = 4 * kk + 2 * (p / 2), h = p % 2;
+            int64_t e = base + 4 * j + 2 * h;
+            regs.push_back(packed({e, e + 1, e + 4, e + 5}));
           }
           aRegs.push_back(std::move(regs));
         }
@@ -902,7 +1105,7 @@ struct DotPattern : DistributedPattern<DotOp> {
         int64_t aOffset = kByte / aSpan * m * aSpan + s * 64 * aSpan +
                           kByte % aSpan;
         int64_t bOffset =
-            kMajorB ? kByte / bSpan * rhs.getShape()[0] * bSpan + kByte % bSpan
+            kMajorB ? kByte / bSpan * bRows * bSpan + kByte % bSpan
                     : kByte / eltBytes * bSpan;
         if (!registerA) {
           d = wgmmaFromShared(rewriter, loc, d, matA, aOffset, matB, bOffset,
@@ -917,13 +1120,17 @@ struct DotPattern : DistributedPattern<DotOp> {
         Value bDesc = arith::AddIOp::create(
             rewriter, loc, matB,
             arith::ConstantIntOp::create(rewriter, loc, i64, bOffset >> 4));
-        std::string shape = llvm::formatv(
-            "m64n{0}k16.f32.{1}.{1}", n,
-            lhs.getElementType().isBF16() ? "bf16" : "f16");
-        // scale-d, scale-a, scale-b, trans-b (1: B MN-major).
+        std::string type =
+            stringifyWGMMATypes(*wgmmaOperandType(lhs.getElementType())).str();
+        std::string shape = llvm::formatv("m64n{0}k{1}.f32.{2}.{2}", n,
+                                          fp8 ? 32 : 16, type);
+        // scale-d, scale-a, scale-b, and for 16 bits trans-b (1: B
+        // MN-major); fp8 takes no transpose immediates.
         d = wgmmaRegisterA(rewriter, loc, accRegs,
                            aRegs[s * (kBytes / 32) + kByte / 32], bDesc, shape,
-                           kMajorB ? "p, 1, 1, 0" : "p, 1, 1, 1");
+                           fp8        ? "p, 1, 1"
+                           : kMajorB ? "p, 1, 1, 0"
+                                     : "p, 1, 1, 1");
       }
       accs.push_back(d);
     }
@@ -1064,10 +1271,12 @@ struct RingGetPattern : DistributedPattern<RingGetOp> {
 };
 
 /// The first thread of each warpgroup arrives on the buffer's "empty"
-/// barrier (initialised for one arrival a warpgroup). Only wgmma reads a
-/// ring's tiles, and a release follows the wait for the dot that read
+/// barrier (initialised for one arrival a warpgroup). A ring's tiles are
+/// read by wgmma, and a release follows the wait for the dot that read
 /// them: a warpgroup's wgmma completes for all of its warps at once, so
-/// one warp's wait covers its warpgroup (as CUTLASS's consumer release).
+/// one warp's wait covers its warpgroup (as CUTLASS's consumer release);
+/// or by a transposition in shared memory, which ends at a block-wide
+/// barrier.
 struct RingReleasePattern : DistributedPattern<RingReleaseOp> {
   using DistributedPattern::DistributedPattern;
   LogicalResult
@@ -1153,6 +1362,33 @@ struct ElementwisePattern : ConversionPattern {
     if (!resultType)
       return failure();
     Location loc = op->getLoc();
+    // f32 to fp8 (checkSupported): pairs through cvt.rn.satfinite.
+    if (auto trunc = dyn_cast<arith::TruncFOp>(op);
+        trunc && isFloat8(getElementTypeOrSelf(trunc.getType()))) {
+      auto vecType = cast<VectorType>(resultType);
+      Type f8 = vecType.getElementType();
+      auto pairType = VectorType::get({2}, rewriter.getI8Type());
+      SmallVector<Value> elems;
+      int64_t n = vecType.getNumElements();
+      auto at = [&](int64_t i) {
+        return vector::ExtractOp::create(rewriter, loc, operands[0],
+                                         ArrayRef<int64_t>{std::min(i, n - 1)})
+            .getResult();
+      };
+      for (int64_t i = 0; i < n; i += 2) {
+        // The second operand lands in the low byte: element i of the pair.
+        Value pair = NVVM::ConvertF32x2ToF8x2Op::create(
+            rewriter, loc, pairType, at(i + 1), at(i), NVVM::FPRoundingMode::RN,
+            NVVM::SaturationMode::SATFINITE, /*relu=*/false, f8);
+        Value typed = vector::BitCastOp::create(
+            rewriter, loc, VectorType::get({2}, f8), pair);
+        for (int64_t k = 0; k < 2 && i + k < n; ++k)
+          elems.push_back(vector::ExtractOp::create(rewriter, loc, typed,
+                                                    ArrayRef<int64_t>{k}));
+      }
+      rewriter.replaceOpWithNewOp<vector::FromElementsOp>(op, vecType, elems);
+      return success();
+    }
     if (isa<math::MathDialect>(op->getDialect())) {
       auto vecType = cast<VectorType>(resultType);
       SmallVector<Value> elems;
@@ -1355,9 +1591,10 @@ LogicalResult checkSupported(Operation *op) {
     return success();
   }
   for (Type t : op->getOperandTypes())
-    if (isShared(t) && !isa<DotOp>(op))
+    if (isShared(t) && !isa<DotOp, ConvertLayoutOp>(op))
       return op->emitOpError()
-             << "reads a tile laid out as #tile.shared; only tile.dot reads "
+             << "reads a tile laid out as #tile.shared; only tile.dot and "
+                "tile.convert_layout (a transposition in shared memory) read "
                 "staged tiles";
   // tile-assign-layouts stages a loop's dot operand that no blocked layout
   // covers without one, for tile-pipeline-loads to load by TMA.
@@ -1453,16 +1690,43 @@ LogicalResult checkSupported(Operation *op) {
     if (!(isShared(lhsType) || registerA) ||
         !isShared(dot.getRhs().getType()) || !acc)
       return op->emitOpError()
-             << "needs both operands staged in #tile.shared (or A, of 16 "
-                "bits, in its accumulator's layout) and its accumulator "
+             << "needs both operands staged in #tile.shared (or A in its "
+                "accumulator's layout: 16 bits with K a multiple of 16, 8 "
+                "with K a multiple of 32) and its accumulator "
                 "laid out as #tile.wgmma_acc (run tile-assign-layouts "
                 "before this pass)";
-    if (!dot.getTransposeRhs() && isFloat8(dot.getLhs().getType().getElementType()))
+    auto rhsLayout = cast<SharedLayoutAttr>(dot.getRhs().getType().getEncoding());
+    bool fp8 = isFloat8(lhsType.getElementType());
+    if (dot.getTransposeRhs() && rhsLayout.getTransposed())
       return op->emitOpError()
-             << "reads B as K x N (MN-major) of "
-             << dot.getLhs().getType().getElementType()
-             << "; fp8 wgmma reads B K-major only: store B as N x K and use "
-                "transpose_rhs";
+             << "reads B as N x K (transpose_rhs) laid out transposed; a "
+                "transposed B is the K x N tile stored K-major: drop one";
+    if (!dot.getTransposeRhs() && fp8 && !rhsLayout.getTransposed())
+      return op->emitOpError()
+             << "reads B as K x N (MN-major) of " << lhsType.getElementType()
+             << "; fp8 wgmma reads B K-major only: stage B as "
+                "#tile.shared<transposed = true> (tile-assign-layouts does), "
+                "or store it as N x K and use transpose_rhs";
+    if (!fp8 && rhsLayout.getTransposed())
+      return op->emitOpError()
+             << "reads a 16-bit B laid out transposed in shared memory; "
+                "wgmma reads 16-bit K x N tiles as they are (MN-major)";
+    // An fp8 A from registers reads accumulator columns 4q..4q+3 of each
+    // 16 where the accumulator holds 2q, 2q + 1, 8 + 2q, 9 + 2q: B's K
+    // index must come in that order.
+    if (registerA && fp8 != rhsLayout.getAccOrder())
+      return op->emitOpError()
+             << "reads "
+             << (fp8 ? "an fp8 A from registers with B's K index in order; "
+                       "it needs B laid out with acc_order = true (what "
+                       "tile-assign-layouts gives a K x N B)"
+                     : "a 16-bit A from registers with B in acc_order, "
+                       "which serves fp8 only");
+    if (!registerA && rhsLayout.getAccOrder())
+      return op->emitOpError()
+             << "reads B in acc_order with A from shared memory; acc_order "
+                "serves an fp8 A taken from registers in the accumulator's "
+                "layout";
     RankedTensorType type = dot.getType();
     int64_t m = type.getShape()[0], n = type.getShape()[1];
     if (m % (64 * acc.getWarpgroups()) != 0 || n % 8 != 0 || n > 256)
@@ -1477,10 +1741,30 @@ LogicalResult checkSupported(Operation *op) {
     return success();
   }
   if (auto convert = dyn_cast<ConvertLayoutOp>(op)) {
-    if (isShared(convert.getInput().getType()))
+    RankedTensorType in = convert.getInput().getType(), out = convert.getType();
+    if (isShared(in) && !isShared(out))
       return op->emitOpError()
              << "reads a tile back from #tile.shared into registers, which "
                 "the register lowering does not do yet";
+    if (isShared(in)) {
+      auto from = cast<SharedLayoutAttr>(in.getEncoding());
+      auto to = cast<SharedLayoutAttr>(out.getEncoding());
+      if (from.getTransposed() || !to.getTransposed() ||
+          in.getElementTypeBitWidth() != 8 || in.getShape()[0] % 16 != 0 ||
+          in.getShape()[1] % 16 != 0)
+        return op->emitOpError()
+               << "converts " << in << " to " << out
+               << "; in shared memory the register lowering only transposes "
+                  "8-bit tiles of 16 x 16 blocks (an fp8 B for wgmma): from "
+                  "#tile.shared to #tile.shared<transposed = true>";
+      return success();
+    }
+    if (isShared(out) && cast<SharedLayoutAttr>(out.getEncoding()).getTransposed())
+      return op->emitOpError()
+             << "stages a tile from registers as " << out
+             << "; the register lowering writes registers to #tile.shared "
+                "untransposed only: transpose the tile in registers "
+                "(tile.transpose) or stage it untransposed first";
     Type elt = convert.getType().getElementType();
     if (!elt.isIntOrFloat() || !llvm::is_contained({8u, 16u, 32u},
                                                    elt.getIntOrFloatBitWidth()))
@@ -1526,10 +1810,13 @@ LogicalResult checkSupported(Operation *op) {
       return op->emitOpError() << kFastMathOnly;
   }
   if (auto trunc = dyn_cast<arith::TruncFOp>(op);
-      trunc && isFloat8(getElementTypeOrSelf(trunc.getType())))
+      trunc && isFloat8(getElementTypeOrSelf(trunc.getType())) &&
+      !getElementTypeOrSelf(trunc.getIn().getType()).isF32())
     return op->emitOpError()
-           << "rounds to an 8-bit float, which the register lowering does "
-              "not do yet (LLVM has no fptrunc to fp8); store bf16 or f16";
+           << "rounds " << getElementTypeOrSelf(trunc.getIn().getType())
+           << " to an 8-bit float; the register lowering rounds f32 to fp8 "
+              "(cvt.rn.satfinite, LLVM has no fptrunc to fp8): arith.extf "
+              "to f32 first";
   return success();
 }
 
@@ -1647,11 +1934,25 @@ LogicalResult DistributedEmitter::emit() {
     int64_t begin, end, last; // bytes [begin, end), used up to op `last`
   };
   SmallVector<Live> live;
+  // A transposition in shared memory in a loop, read only by synchronous
+  // dots after it in the body, takes two buffers in turn
+  // (LoweringState::transposeParity).
+  DenseSet<Operation *> alternating;
   kernel.walk([&](ConvertLayoutOp op) {
     if (!isShared(op.getType()))
       return;
+    auto loop = dyn_cast<scf::ForOp>(op->getParentOp());
+    bool alternate =
+        loop && isShared(op.getInput().getType()) &&
+        llvm::all_of(op->getUsers(), [&](Operation *user) {
+          auto dot = dyn_cast<DotOp>(user);
+          return dot && !dot.getAsync() && dot->getBlock() == op->getBlock() &&
+                 op->isBeforeInBlock(dot);
+        });
+    if (alternate)
+      alternating.insert(op);
     dynamicOffsets[op] = sharedBytes;
-    sharedBytes += bytesOf(op.getType());
+    sharedBytes += bytesOf(op.getType()) * (alternate ? 2 : 1);
     live.push_back({dynamicOffsets[op], sharedBytes, lastUse(op)});
   });
   SmallVector<LoweringState::Ring> rings; // in walk order
@@ -1769,9 +2070,22 @@ LogicalResult DistributedEmitter::emit() {
     SmallVector<Operation *> originals, clones;
     kernel.walk([&](ConvertLayoutOp op) { originals.push_back(op); });
     func.walk([&](ConvertLayoutOp op) { clones.push_back(op); });
-    for (auto [original, clone] : llvm::zip_equal(originals, clones))
+    for (auto [original, clone] : llvm::zip_equal(originals, clones)) {
       state.sharedOffset[clone] = dynamicOffsets.lookup(original);
+      if (!alternating.contains(original))
+        continue;
+      auto loop = cast<scf::ForOp>(clone->getParentOp());
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(clone);
+      Value iteration = arith::DivUIOp::create(
+          b, arith::SubIOp::create(b, loop.getInductionVar(),
+                                   loop.getLowerBound()),
+          loop.getStep());
+      state.transposeParity[clone] = rem(iteration, idx(2));
+    }
   }
+  state.threads = threads;
+  state.sharedBytes = sharedBytes;
   int64_t scratchBytes = 0;
   Operation *largest = nullptr; // the op that needs the most scratch
   int64_t largestBytes = 0;

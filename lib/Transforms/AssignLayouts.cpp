@@ -434,20 +434,41 @@ LogicalResult LayoutAssignment::reconcileTransposes() {
   return failure(result.wasInterrupted());
 }
 
+/// The widest swizzle span (128, 64 or 32 bytes) whose elements a row of
+/// `columns` elements of `eltBytes` fills (128 when not `kMajor`: narrower
+/// MN-major spans are not lowered). Columns are compared with the elements
+/// a span holds: no product, which could overflow.
+int64_t widestSwizzle(int64_t columns, int64_t eltBytes, bool kMajor) {
+  int64_t swizzle = 128;
+  while (kMajor && swizzle > 32 && eltBytes > 0 && swizzle % eltBytes == 0 &&
+         columns % (swizzle / eltBytes) != 0)
+    swizzle /= 2;
+  return swizzle;
+}
+
 /// Each tile.dot operand loaded from memory is loaded in the
 /// default blocked layout and converted to #tile.shared, which the register
 /// lowering's tile.dot reads: A and an N x K B (transpose_rhs) K-major, a
-/// K x N B MN-major (16-bit types only: fp8 wgmma reads K-major).
+/// K x N B MN-major (16-bit types), or for fp8 (which wgmma reads K-major
+/// only) staged as loaded and converted to #tile.shared<transposed>.
 LogicalResult LayoutAssignment::stageDotOperands() {
   WalkResult result = kernel.walk([&](DotOp dot) {
     // A load that feeds both operands of the dot (x·xᵀ) is staged once.
     DenseMap<Value, Value> stagedLoads;
     Type elt = dot.getLhs().getType().getElementType();
-    if (!dot.getTransposeRhs() && isa<Float8E4M3FNType, Float8E5M2Type>(elt)) {
+    // fp8 wgmma reads B K-major only: a K x N B is staged as TMA loads it,
+    // then transposed in shared memory (a shared-to-shared conversion).
+    bool transposeB = !dot.getTransposeRhs() &&
+                      isa<Float8E4M3FNType, Float8E5M2Type>(elt);
+    bool registerA =
+        readsRegisterA(dot.getLhs().getType(), dot.getType().getEncoding());
+    if (registerA && elt.getIntOrFloatBitWidth() == 8 && !transposeB) {
       dot.emitOpError()
-          << "takes B as K x N (MN-major) of " << elt
-          << "; fp8 wgmma reads B K-major only: store B as N x K and use "
-             "transpose_rhs";
+          << "reads an fp8 A from registers with B as N x K "
+             "(transpose_rhs); fp8 register A needs B's K index in the "
+             "accumulator's order, which only a K x N B gets (transposed "
+             "in shared memory): drop transpose_rhs and pass B as K x N, or "
+             "load A from memory";
       return WalkResult::interrupt();
     }
     for (OpOperand *operand : {&dot.getLhsMutable(), &dot.getRhsMutable()}) {
@@ -459,8 +480,7 @@ LogicalResult LayoutAssignment::stageDotOperands() {
       auto type = cast<RankedTensorType>(operand->get().getType());
       // A computed in the accumulator layout (attention's P from the
       // scores) is read from registers.
-      if (operand->getOperandNumber() == 0 &&
-          readsRegisterA(type, dot.getType().getEncoding()))
+      if (operand->getOperandNumber() == 0 && registerA)
         continue;
       if (!load || type.getEncoding()) {
         dot.emitOpError()
@@ -477,16 +497,12 @@ LogicalResult LayoutAssignment::stageDotOperands() {
       // and wgmma's 128, 64 or 32 bytes): 64 bf16 columns or 128 fp8 take
       // 128 bytes; 32 bf16 or 64 fp8 (fp8 attention's D = 64), 64. An
       // MN-major B (K x N) keeps 128 (narrower MN-major spans are not
-      // lowered).
-      bool kMajor = operand->getOperandNumber() == 0 || dot.getTransposeRhs();
-      // (Columns against the elements a span holds: no product, which
-      // could overflow.)
+      // lowered), but one transposed next (fp8) is only read by the
+      // transposition: as K-major.
+      bool kMajor = operand->getOperandNumber() == 0 ||
+                    dot.getTransposeRhs() || transposeB;
       int64_t eltBytes = elementBits(type) / 8;
-      int64_t columns = type.getShape().back();
-      int64_t swizzle = 128;
-      while (kMajor && swizzle > 32 && eltBytes > 0 &&
-             swizzle % eltBytes == 0 && columns % (swizzle / eltBytes) != 0)
-        swizzle /= 2;
+      int64_t swizzle = widestSwizzle(type.getShape().back(), eltBytes, kMajor);
       auto shared = SharedLayoutAttr::get(ctx, swizzle);
       auto staged =
           RankedTensorType::get(type.getShape(), type.getElementType(), shared);
@@ -519,8 +535,26 @@ LogicalResult LayoutAssignment::stageDotOperands() {
             type.getShape(), type.getElementType(), blocked));
       auto convert =
           ConvertLayoutOp::create(b, dot.getLoc(), staged, load.getResult());
-      stagedLoads[load.getResult()] = convert.getResult();
-      operand->set(convert.getResult());
+      Value operandValue = convert.getResult();
+      if (transposeB && operand->getOperandNumber() == 1) {
+        // Vᵀ: K x N stored N rows of K, the span K's bytes fill; with an
+        // fp8 A from registers, K in the accumulator's order.
+        auto transposed = SharedLayoutAttr::get(
+            ctx, widestSwizzle(type.getShape()[0], eltBytes, true),
+            /*transposed=*/true, /*accOrder=*/registerA);
+        if (failed(transposed.verifyEncoding(type.getShape(),
+                                             type.getElementType(),
+                                             [&] { return dot.emitOpError(); })))
+          return WalkResult::interrupt();
+        b.setInsertionPoint(dot);
+        operandValue = ConvertLayoutOp::create(
+            b, dot.getLoc(),
+            RankedTensorType::get(type.getShape(), type.getElementType(),
+                                  transposed),
+            operandValue);
+      }
+      stagedLoads[load.getResult()] = operandValue;
+      operand->set(operandValue);
     }
     return WalkResult::advance();
   });
@@ -617,18 +651,11 @@ struct TileAssignLayoutsPass
                               "block)";
       return signalPassFailure();
     }
-    // The register lowering compiles every kernel's dots but fp8
-    // attention's two chained ones (P·V reads V K-major, and no op
-    // transposes V into shared memory yet), which the attention lowering
-    // stages itself; so do 16-bit attention's with attention-lowering.
+    // With attention-lowering, a kernel of two chained dots is left to the
+    // attention lowering, which stages its operands itself.
     int64_t dots = 0;
-    bool fp8 = false;
-    kernel.walk([&](DotOp dot) {
-      ++dots;
-      fp8 |= isa<Float8E4M3FNType, Float8E5M2Type>(
-          dot.getLhs().getType().getElementType());
-    });
-    bool forAttentionLowering = dots == 2 && (fp8 || attentionLowering);
+    kernel.walk([&](DotOp) { ++dots; });
+    bool forAttentionLowering = dots == 2 && attentionLowering;
     if (failed(LayoutAssignment(kernel, warps, !forAttentionLowering).run()))
       signalPassFailure();
   }

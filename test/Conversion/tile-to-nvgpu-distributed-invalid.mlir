@@ -31,14 +31,14 @@ tile.kernel @bf16_sum(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>},
 
 // -----
 
-!f = tensor<1x256xf32>
+!f = tensor<1x256xbf16>
 !q = tensor<1x256xf8E4M3FN>
-tile.kernel @to_fp8(%X: memref<?x?xf32> {tile.shape = #tile.shape<R, C>},
+tile.kernel @to_fp8(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>},
                     %Y: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<R, C>})
     attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"1">} {
   %c0 = arith.constant 0 : index
-  %x = tile.load %X[%c0, %c0] : memref<?x?xf32> -> !f
-  // expected-error @+1 {{rounds to an 8-bit float, which the register lowering does not do yet}}
+  %x = tile.load %X[%c0, %c0] : memref<?x?xbf16> -> !f
+  // expected-error @+1 {{rounds 'bf16' to an 8-bit float; the register lowering rounds f32 to fp8 (cvt.rn.satfinite, LLVM has no fptrunc to fp8): arith.extf to f32 first}}
   %q = arith.truncf %x : !f to !q
   tile.store %q, %Y[%c0, %c0] : !q -> memref<?x?xf8E4M3FN>
   tile.return

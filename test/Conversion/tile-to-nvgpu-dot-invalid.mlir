@@ -107,32 +107,6 @@ tile.kernel @too_deep(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
 
 // -----
 
-// fp8 operands need B as N x K: wgmma reads 8-bit operands K-major only.
-!a = tensor<128x128xf8E4M3FN>
-!b = tensor<128x128xf8E4M3FN>
-!c = tensor<128x128xf32>
-tile.kernel @fp8_mn_major(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<M, K>},
-                          %B: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<K, N>},
-                          %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
-    attributes {grid = [#tile.expr<"1">]} {
-  %c0 = arith.constant 0 : index
-  %c128 = arith.constant 128 : index
-  %zero = arith.constant 0.0 : f32
-  %K = tile.dim "K"
-  %init = tile.splat %zero : !c
-  %acc = scf.for %k = %c0 to %K step %c128 iter_args(%x = %init) -> (!c) {
-    %a = tile.load %A[%c0, %k] : memref<?x?xf8E4M3FN> -> !a
-    %b = tile.load %B[%k, %c0] : memref<?x?xf8E4M3FN> -> !b
-    // expected-error @+1 {{takes B as K x N (MN-major) of 'f8E4M3FN'; fp8 wgmma reads B K-major only: store B as N x K and use transpose_rhs}}
-    %d = tile.dot %a, %b, %x : !a, !b -> !c
-    scf.yield %d : !c
-  }
-  tile.store %acc, %C[%c0, %c0] : !c -> memref<?x?xf32>
-  tile.return
-}
-
-// -----
-
 // Found by the lowering fuzzer (then in the GEMM lowering's BLOCK_K check):
 // a K extent of 2^63 - 1 must not overflow a product of bytes.
 !a = tensor<128x9223372036854775807xbf16>

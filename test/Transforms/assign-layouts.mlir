@@ -1,15 +1,18 @@
 // RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts))' -verify-diagnostics | FileCheck %s
 // Every kernel of kernels/ gets its layouts; in fp8 attention P (the
 // first operand of the second dot) is in the accumulator layout of the
-// first: the register-A operand the attention lowering relies on.
+// first, read from registers, and V is staged as loaded, then transposed
+// in shared memory with its key index in the accumulator's order.
 // RUN: tile-opt %tile_src/kernels/gemm.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts))' -o /dev/null
 // RUN: tile-opt %tile_src/kernels/gemm_nt.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts))' -o /dev/null
 // RUN: tile-opt %tile_src/kernels/fp8_gemm.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts))' -o /dev/null
 // RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64},tile-assign-layouts))' -o /dev/null
 // RUN: tile-opt %tile_src/kernels/fp8_attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=128},tile-assign-layouts))' | FileCheck %s --check-prefix=FP8ATTN
-// FP8ATTN: tile.dot {{.*}} {transpose_rhs} : tensor<128x128xf8E4M3FN>, tensor<128x128xf8E4M3FN> -> tensor<128x128xf32, #tile.wgmma_acc<warpgroups = 2>>
-// FP8ATTN: arith.truncf {{.*}} to tensor<128x128xf8E4M3FN, #tile.wgmma_acc<warpgroups = 2>>
-// FP8ATTN-NEXT: tile.dot {{.*}} : tensor<128x128xf8E4M3FN, #tile.wgmma_acc<warpgroups = 2>>, tensor<128x128xf8E4M3FN> -> tensor<128x128xf32, #tile.wgmma_acc<warpgroups = 2>>
+// FP8ATTN: tile.dot {{.*}} {transpose_rhs} : tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128>>, tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128>> -> tensor<128x128xf32, #tile.wgmma_acc<warpgroups = 2>>
+// FP8ATTN: %[[P8:.*]] = arith.truncf {{.*}} to tensor<128x128xf8E4M3FN, #tile.wgmma_acc<warpgroups = 2>>
+// FP8ATTN-NEXT: %[[V:.*]] = tile.convert_layout {{.*}} -> tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128>>
+// FP8ATTN-NEXT: %[[VT:.*]] = tile.convert_layout %[[V]] : tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128>> -> tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128, transposed = true, acc_order = true>>
+// FP8ATTN-NEXT: tile.dot %[[P8]], %[[VT]], {{.*}} : tensor<128x128xf8E4M3FN, #tile.wgmma_acc<warpgroups = 2>>, tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128, transposed = true, acc_order = true>> -> tensor<128x128xf32, #tile.wgmma_acc<warpgroups = 2>>
 // The assigned layouts round-trip.
 // RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts))' -verify-diagnostics | tile-opt -split-input-file | FileCheck %s
 

@@ -54,16 +54,18 @@ def TileAssignLayouts : Pass<"tile-assign-layouts", "::mlir::tile::KernelOp"> {
     A `tile.load` whose tile only feeds `tile.dot` operands gets the
     default blocked layout and a `tile.convert_layout` to `#tile.shared`
     in front of the dot (operands K-major: B as N x K, `transpose_rhs`; a
-    16-bit K x N B MN-major), so that the register lowering compiles the
+    16-bit K x N B MN-major; an fp8 K x N B staged as loaded, then
+    converted to `#tile.shared<transposed = true>`, since fp8 wgmma reads
+    B K-major only), so that the register lowering compiles the
     dot op by op (a load in a loop or at the kernel's top level that no
     blocked layout of the kernel's warps covers, a 128-row tile over 12
-    warps, is staged without one: tile-pipeline-loads loads it by TMA); a
-    16-bit A computed in the accumulator's layout (attention's P) is read
-    from registers; a store of the dot's accumulator layout goes through a
-    `tile.convert_layout` to the default blocked layout (16-byte stores).
-    In a kernel with two fp8 `tile.dot`s (fp8 attention, whose P·V needs
-    V K-major, which no op does yet), or two 16-bit ones with
-    `attention-lowering`, such a load is left without a register layout:
+    warps, is staged without one: tile-pipeline-loads loads it by TMA); an
+    A computed in the accumulator's layout (attention's P: 16 bits, or 8
+    with B's K index then in `acc_order`) is read from registers; a store
+    of the dot's accumulator layout goes through a `tile.convert_layout` to
+    the default blocked layout (16-byte stores).
+    In a kernel with two `tile.dot`s and `attention-lowering`, such a load
+    is left without a register layout:
     the attention lowering loads it into shared memory itself. The layout becomes the tensor
     type's encoding; then a load or store whose tile's layout runs across
     its contiguous dimension moves it in the default layout, with a
@@ -73,7 +75,7 @@ def TileAssignLayouts : Pass<"tile-assign-layouts", "::mlir::tile::KernelOp"> {
   let options = [
     Option<"attentionLowering", "attention-lowering", "bool",
            /*default=*/"false",
-           "Leave the dots of a kernel with two 16-bit tile.dots (attention) "
+           "Leave the dots of a kernel with two tile.dots (attention) "
            "unstaged for the attention lowering instead of compiling them op "
            "by op (for comparison)">
   ];

@@ -46,9 +46,9 @@ int64_t mlir::tile::contiguousRun(LayoutAttrInterface layout,
 
 bool mlir::tile::readsRegisterA(RankedTensorType lhs, Attribute accLayout) {
   return accLayout && isa<WgmmaAccLayoutAttr>(accLayout) &&
-         lhs.getEncoding() == accLayout &&
-         lhs.getElementTypeBitWidth() == 16 && lhs.getRank() == 2 &&
-         lhs.getShape()[1] % 16 == 0;
+         lhs.getEncoding() == accLayout && lhs.getRank() == 2 &&
+         ((lhs.getElementTypeBitWidth() == 16 && lhs.getShape()[1] % 16 == 0) ||
+          (lhs.getElementTypeBitWidth() == 8 && lhs.getShape()[1] % 32 == 0));
 }
 
 bool mlir::tile::takesAttentionLowering(KernelOp kernel) {

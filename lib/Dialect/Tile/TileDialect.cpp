@@ -267,10 +267,18 @@ LogicalResult RingType::verify(function_ref<InFlightDiagnostic()> emitError,
                        << " stages; a ring has 1 to 32 buffers";
   if (tiles.empty())
     return emitError() << "!tile.ring needs at least one member tile";
-  for (RankedTensorType tile : tiles)
-    if (!tile || !isa_and_nonnull<SharedLayoutAttr>(tile.getEncoding()))
+  for (RankedTensorType tile : tiles) {
+    auto shared =
+        tile ? dyn_cast_or_null<SharedLayoutAttr>(tile.getEncoding()) : nullptr;
+    if (!shared)
       return emitError() << "!tile.ring holds tiles laid out in shared "
                             "memory (#tile.shared), got "
                          << tile;
+    if (shared.getTransposed())
+      return emitError() << "!tile.ring holds tiles as TMA writes them; "
+                            "TMA does not transpose ("
+                         << tile
+                         << "): ring the tile untransposed and convert it";
+  }
   return success();
 }

@@ -372,11 +372,14 @@ AffineMap SliceLayoutAttr::getSliceCoordinates(int64_t,
 
 LogicalResult
 SharedLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                         int64_t swizzle) {
+                         int64_t swizzle, bool transposed, bool accOrder) {
   if (swizzle != 32 && swizzle != 64 && swizzle != 128)
     return emitError() << "#tile.shared: swizzle = " << swizzle
                        << " is not supported; use 32, 64 or 128 (bytes, as "
                           "TMA and wgmma swizzle)";
+  if (accOrder && !transposed)
+    return emitError() << "#tile.shared: acc_order orders a transposed "
+                          "tile's K index (an fp8 B); add transposed = true";
   return success();
 }
 
@@ -397,11 +400,19 @@ LogicalResult SharedLayoutAttr::verifyEncoding(
   // A row fills whole swizzle spans: columns a multiple of the elements a
   // span holds (no product, which could overflow).
   int64_t perSpan = getSwizzle() / (bits / 8);
-  if (shape[1] % perSpan != 0 || shape[0] % 8 != 0)
+  int64_t rows = storedRows(shape), columns = storedColumns(shape);
+  if (columns % perSpan != 0 || rows % 8 != 0)
     return emitError() << "a " << shape[0] << " x " << shape[1] << " tile of "
                        << elementType << " does not fill whole " << getSwizzle()
                        << "-byte swizzle atoms (" << *this
                        << "): rows a multiple of 8, a row a multiple of "
-                       << getSwizzle() << " bytes";
+                       << getSwizzle() << " bytes"
+                       << (getTransposed() ? " (rows of the transpose)" : "");
+  if (getAccOrder() && (bits != 8 || columns % 16 != 0))
+    return emitError() << "a tensor laid out as " << *this
+                       << " needs 8-bit elements in whole groups of 16 along "
+                          "K (acc_order serves fp8 wgmma's register A), got "
+                       << shape[0] << " x " << shape[1] << " of "
+                       << elementType;
   return success();
 }

@@ -32,10 +32,12 @@ SmallVector<int64_t> coordsAt(AffineMap map, int64_t t, int64_t e);
 int64_t contiguousRun(LayoutAttrInterface layout, ArrayRef<int64_t> shape,
                       int64_t elementBytes);
 
-/// Whether a tile.dot reads its A (of type `lhs`) from registers: 16-bit
-/// elements, K a multiple of 16, laid out as the dot's accumulator
-/// (`accLayout`): wgmma's m64k16 register-A fragment is the accumulator's
-/// fragment of 16 columns (attention's P from the scores).
+/// Whether a tile.dot reads its A (of type `lhs`) from registers, laid out
+/// as the dot's accumulator (`accLayout`): 16-bit elements with K a
+/// multiple of 16 (wgmma's m64k16 register-A fragment is the accumulator's
+/// fragment of 16 columns: attention's P from the scores), or 8-bit ones
+/// with K a multiple of 32 (m64k32; B's K index then stored in
+/// #tile.shared's acc_order).
 /// tile-assign-layouts leaves such an A unstaged; the register lowering
 /// reads it from registers.
 bool readsRegisterA(RankedTensorType lhs, Attribute accLayout);

@@ -258,9 +258,51 @@ def Tile_SharedLayoutAttr : Tile_Attr<"SharedLayout", "shared",
     registers with `tile.convert_layout` (the register lowering writes each
     thread's elements at their swizzled places); `tile.dot` reads it
     through matrix descriptors.
+
+    `transposed = true`: the R x C tile is stored as its C x R transpose
+    (the formula above with r and c swapped): a K x N B K-major, as fp8
+    wgmma reads B. TMA cannot write it; a `tile.convert_layout` from the
+    tile staged untransposed does (fp8: 4 x 4 byte transposes with `prmt`).
+
+    `acc_order = true` (with `transposed`, fp8): the stored rows' elements
+    run, in each group of 16, in the order in which an fp8 wgmma register-A
+    fragment taken from the wgmma accumulator as it lies reads the
+    accumulator's columns: position 4q + i holds index
+    8 (i / 2) + 2q + (i mod 2) (q = 0..3, i = 0..3).
+
+    ```
+    position  0  1  2  3 |  4  5  6  7 |  8  9 10 11 | 12 13 14 15
+    index     0  1  8  9 |  2  3 10 11 |  4  5 12 13 |  6  7 14 15
+    ```
+
+    Lane q of a quad holds accumulator columns 2q, 2q + 1, 8 + 2q, 9 + 2q
+    of each 16 (#tile.wgmma_acc) and an fp8 A fragment reads columns
+    4q..4q + 3: with B's K index stored in this order, the accumulator
+    converted to fp8 in place is the A operand (flash attention's P) and
+    P B sums the same products. FlashAttention-3 shuffles P instead.
   }];
-  let parameters = (ins "int64_t":$swizzle);
-  let assemblyFormat = "`<` `swizzle` `=` $swizzle `>`";
+  let parameters = (ins "int64_t":$swizzle,
+                        DefaultValuedParameter<"bool", "false">:$transposed,
+                        DefaultValuedParameter<"bool", "false">:$accOrder);
+  let assemblyFormat = [{
+    `<` `swizzle` `=` $swizzle (`,` `transposed` `=` $transposed^)?
+        (`,` `acc_order` `=` $accOrder^)? `>`
+  }];
+  let builders = [
+    AttrBuilder<(ins "int64_t":$swizzle), [{
+      return $_get($_ctxt, swizzle, false, false);
+    }]>
+  ];
+  let extraClassDeclaration = [{
+    /// Rows and columns of a tile of `shape` as stored (swapped when
+    /// transposed).
+    int64_t storedRows(::llvm::ArrayRef<int64_t> shape) const {
+      return getTransposed() ? shape[1] : shape[0];
+    }
+    int64_t storedColumns(::llvm::ArrayRef<int64_t> shape) const {
+      return getTransposed() ? shape[0] : shape[1];
+    }
+  }];
   let genVerifyDecl = 1;
 }
 
