@@ -22,6 +22,10 @@ run_tune mutant-op $mut/fp8_attention-skip-block.mlir B=2,H=3,S=1000,D=128 --cau
 run_tune mutant-op $mut/fp8_attention-no-descale-v.mlir B=2,H=3,S=1000,D=64 --descale-v 0.25
 run_tune mutant-op $F B=2,H=3,S=1000,D=64 --test-mutation=store-past-end
 run_tune mutant-op $F B=2,H=3,S=1000,D=64 --test-mutation=mask-check-corner
+# (Call 1 ran only the line above: at S = 1000 the 24 padded keys of the
+# last block shift the row sums by less than fp8's bound, and every config
+# passed. 127 of 256 padded keys do not.)
+run_tune mutant-op $F B=2,H=3,S_Q=300,S_KV=129,D=64 --test-mutation=mask-check-corner
 run_tune mutant-op $F B=2,H=3,S=1000,D=128 --causal --test-mutation=mask-check-corner
 run_tune mutant-op $F B=2,H=3,S=1000,D=64 --test-mutation=convert-as-identity
 short() { local D=$1; echo "B=4,H=48,S=512,D=$D --shape B=4,H=48,S=1024,D=$D --shape B=4,H=48,S=2048,D=$D"; }

@@ -155,6 +155,10 @@ struct LoweringState {
     int64_t offset = 0, bufferBytes = 0, stages = 0;
     SmallVector<int64_t> memberOffset, memberBytes;
     Value full, empty;
+    /// Whether every thread arrives on "empty" (a member is read by a
+    /// transposition in shared memory: the threads' own loads) rather
+    /// than one a warpgroup (only wgmma reads the buffers).
+    bool releasedByEachThread = false;
   };
   DenseMap<Operation *, Ring> rings;
   /// The ring a tile.ring_* op uses (checkSupported: its tile.ring_alloc
@@ -170,14 +174,23 @@ struct LoweringState {
   DenseSet<Operation *> bufferClaimed;
   /// Threads of the block; bytes of the dynamic shared-memory region.
   int64_t threads = 0, sharedBytes = 0;
-  /// Transpositions in shared memory (#tile.shared to #tile.shared) that
-  /// alternate between two buffers: the iteration's parity, (iv - lb) /
-  /// step mod 2 of their loop. Such a conversion's only readers are
-  /// synchronous tile.dots after it in the loop body, so a thread that
-  /// writes buffer i mod 2 in iteration i has passed the barrier that ends
-  /// iteration i - 1's conversion, which every thread reached after its
-  /// dots of iteration i - 2, the last to read that buffer.
-  DenseMap<Operation *, Value> transposeParity;
+  /// A transposition in shared memory (#tile.shared to #tile.shared) in a
+  /// loop whose only readers are synchronous tile.dots after it in the
+  /// body: two buffers in turn, buffer = iteration mod 2 (iteration =
+  /// (iv - lb) / step), each with an mbarrier of one arrival a thread
+  /// (`ready`); every thread arrives after its stores, and the reading dot
+  /// waits for phase use = iteration / 2 of it. A thread that writes
+  /// buffer i mod 2 in iteration i has waited, at its dot of iteration
+  /// i - 1, for every thread's arrival of iteration i - 1, which each
+  /// made after its dots of iteration i - 2, the last to read that buffer
+  /// (the attention lowering's Vᵀ protocol).
+  struct Transposition {
+    Value buffer, use, ready;
+  };
+  DenseMap<Operation *, Transposition> transpositions;
+  /// The result of such a transposition (a shared-window address) -> its
+  /// entry, for the dot that reads it.
+  DenseMap<Value, const Transposition *> transposed;
 };
 
 class DistributedTypeConverter : public TypeConverter {
@@ -816,24 +829,32 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
     return success();
   }
 
-  /// #tile.shared of 8-bit elements to #tile.shared<transposed> (an fp8 B,
-  /// K x N as loaded, made K-major for wgmma; with acc_order its K index
+  /// #tile.shared of 8-bit elements to #tile.shared<transposed> (an fp8
+  /// B, K x N as loaded, made K-major for wgmma; with acc_order its K index
   /// permuted for an fp8 register A): a task is 4 rows (K) x 16 bytes (N)
-  /// of the source, four 16-byte loads, a 4 x 4 byte transpose of each word
-  /// quadruple with prmt, sixteen 4-byte stores into 16 stored rows. The
-  /// lanes of a task group cover the R / 4 tasks of one 16-byte column unit:
-  /// lane l takes K group g = 2 (l / 8) + l mod 2 of 16 and quad
+  /// of the source, four 16-byte loads, a 4 x 4 byte transpose of each
+  /// word quadruple with prmt, sixteen 4-byte stores into 16 stored rows.
+  /// The lanes of a task group cover the R / 4 tasks of one 16-byte column
+  /// unit: lane l takes K group g = 2 (l / 8) + l mod 2 of 16 and quad
   /// q = (l / 2) mod 4 in it, so that with R = 128 every store of a warp
   /// hits one stored row in 32 different banks; with acc_order the task's
   /// rows are 16g + 2q + {0, 1, 8, 9} (stored at positions 16g + 4q + i),
-  /// and lanes of odd groups load their row pair in the other order, so that
-  /// each 8-lane phase of a load reads 8 different rows mod 8. Without it,
-  /// rows 16g + 4q + i. Then the generic-proxy stores are fenced for wgmma
-  /// (async proxy) and the block waits at a barrier: the result is read by
-  /// every warpgroup's wgmma. The conversion's buffer alternates by
-  /// iteration inside a loop whose synchronous dots alone read it (see
-  /// LoweringState::transposeParity), so no barrier is needed before the
-  /// stores; else one waits for the previous readers.
+  /// and lanes of odd groups load their row pair in the other order, so
+  /// that each 8-lane phase of a load reads 8 different rows mod 8.
+  /// Without it, rows 16g + 4q + i. Then the generic-proxy stores are
+  /// fenced for wgmma (async proxy).
+  ///
+  /// In a loop whose synchronous dots alone read the result, the buffer
+  /// alternates by iteration and each thread arrives on the buffer's
+  /// mbarrier, which the reading dot waits on (LoweringState::
+  /// Transposition): no thread waits for another's softmax here. Else
+  /// block-wide barriers before (the previous readers are done) and
+  /// after.
+  ///
+  /// Addresses are 32-bit and mostly thread-invariant (a base a thread,
+  /// constant offsets): 64-bit ones live across the loop made ptxas spill
+  /// (the attention lowering's transposition measured 328 bytes at 168
+  /// registers a thread, 52 in 32 bits).
   LogicalResult transposeInShared(ConvertLayoutOp op, Value input,
                                   ConversionPatternRewriter &rewriter) const {
     Location loc = op.getLoc();
@@ -844,7 +865,6 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
     int64_t inSpan = inLayout.getSwizzle(), outSpan = outLayout.getSwizzle();
     bool accOrder = outLayout.getAccOrder();
     Type i32 = rewriter.getI32Type();
-    auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
     auto c32 = [&](int64_t v) {
       return arith::ConstantIntOp::create(rewriter, loc, i32, v).getResult();
     };
@@ -852,43 +872,57 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
       return arith::AddIOp::create(rewriter, loc, x, y).getResult();
     };
     auto mul = [&](Value x, int64_t y) {
-      return arith::MulIOp::create(rewriter, loc, x, c(y)).getResult();
+      return arith::MulIOp::create(rewriter, loc, x, c32(y)).getResult();
     };
     auto div = [&](Value x, int64_t y) {
-      return arith::DivUIOp::create(rewriter, loc, x, c(y)).getResult();
+      return arith::DivUIOp::create(rewriter, loc, x, c32(y)).getResult();
     };
     auto rem = [&](Value x, int64_t y) {
-      return arith::RemUIOp::create(rewriter, loc, x, c(y)).getResult();
+      return arith::RemUIOp::create(rewriter, loc, x, c32(y)).getResult();
+    };
+    auto xorI = [&](Value x, Value y) {
+      return arith::XOrIOp::create(rewriter, loc, x, y).getResult();
+    };
+    auto to32 = [&](Value v) {
+      return arith::IndexCastUIOp::create(rewriter, loc, i32, v).getResult();
     };
     // The whole dynamic region as 32-bit words; tiles are shared-window
-    // addresses, so a tile's word is (address - smemBase) / 4.
-    int64_t regionWords = state.sharedBytes / 4;
+    // addresses, so a tile's byte in the region is address - smemBase.
     auto wordsType = MemRefType::get(
-        {regionWords}, i32, MemRefLayoutAttrInterface(),
+        {state.sharedBytes / 4}, i32, MemRefLayoutAttrInterface(),
         cast<MemRefType>(state.smem.getType()).getMemorySpace());
     Value words = memref::ViewOp::create(rewriter, loc, wordsType, state.smem,
                                          state.smemPad, ValueRange());
-    Value inBase = arith::SubIOp::create(rewriter, loc, input, state.smemBase);
+    auto wordAt = [&](Value byte) {
+      return arith::IndexCastUIOp::create(rewriter, loc,
+                                          rewriter.getIndexType(),
+                                          arith::ShRUIOp::create(
+                                              rewriter, loc, byte, c32(2)))
+          .getResult();
+    };
+    Value inBase = to32(
+        arith::SubIOp::create(rewriter, loc, input, state.smemBase));
     int64_t offset = state.sharedOffset.at(op);
-    Value outBase = c(offset);
-    auto parity = state.transposeParity.find(op);
-    if (parity != state.transposeParity.end())
-      outBase = add(outBase, mul(parity->second,
-                                   llvm::alignTo(outType.getNumElements(),
-                                                 kAlign)));
+    const LoweringState::Transposition *alternating = nullptr;
+    if (auto it = state.transpositions.find(op);
+        it != state.transpositions.end())
+      alternating = &it->second;
+    Value outBase = c32(offset);
+    if (alternating)
+      outBase = add(outBase, mul(to32(alternating->buffer),
+                                 llvm::alignTo(outType.getNumElements(),
+                                               kAlign)));
     else
       gpu::BarrierOp::create(rewriter, loc);
-    // Byte (in the region) of byte `byte` of stored row `row` of a span-
-    // swizzled tile of `storedRows` rows at `base` (#tile.shared).
+    // Byte of byte `byte` of stored row `row` of a span-swizzled tile of
+    // `storedRows` rows at `base` (#tile.shared), all i32.
     auto swizzled = [&](Value base, Value row, Value byte, int64_t span,
                         int64_t storedRows) {
       Value phase = rem(div(mul(row, span), 128), span / 16);
-      Value within = arith::XOrIOp::create(rewriter, loc, rem(byte, span),
-                                           mul(phase, 16));
+      Value within = xorI(rem(byte, span), mul(phase, 16));
       return add(base, add(mul(div(byte, span), storedRows * span),
                            add(mul(row, span), within)));
     };
-    auto wordAt = [&](Value byte) { return div(byte, 4); };
     auto prmt = [&](Value lo, Value hi, Value sel) {
       return NVVM::PermuteOp::create(rewriter, loc, i32, lo, hi, sel,
                                      NVVM::PermuteMode::DEFAULT)
@@ -897,47 +931,58 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
     auto vecType = VectorType::get({4}, i32);
     int64_t lanesPerUnit = rows / 4, tasks = (cols / 16) * lanesPerUnit;
     int64_t threads = state.threads;
+    Value tid = to32(state.tid);
     for (int64_t first = 0; first < tasks; first += threads) {
-      Value t = add(state.tid, c(first));
+      Value t = add(tid, c32(first));
       auto body = [&] {
         Value unit = div(t, lanesPerUnit), lane = rem(t, lanesPerUnit);
         Value quad = rem(div(lane, 2), 4);
         Value odd = rem(lane, 2);
         Value group = add(mul(div(lane, 8), 2), odd);
-        Value isOdd = arith::CmpIOp::create(rewriter, loc,
-                                            arith::CmpIPredicate::eq, odd, c(1));
+        Value isOdd = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::eq, odd, c32(1));
         Value colByte = mul(unit, 16);
-        // Rows n = 0..3 of the task (source rows, K), as stored positions
-        // 16g + 4q + n of the result.
-        SmallVector<Value> words4;
+        // Source rows n = 0..3 of the task (K), stored at positions
+        // 16g + 4q + n of the result. With acc_order, 16g + 2q +
+        // 8 (n / 2) + n mod 2, the pair swapped in odd groups: row n + 2
+        // is 8 rows after row n, the same swizzle phase, 8 spans on.
+        SmallVector<Value> words4, rowBytes;
         for (int64_t n = 0; n < 4; ++n) {
-          Value row;
-          if (accOrder) {
-            // 16g + 2q + 8 (n / 2) + (n mod 2), the pair swapped in odd
-            // groups.
-            Value pairBit = arith::XOrIOp::create(rewriter, loc, c(n % 2), odd);
-            row = add(add(mul(group, 16), mul(quad, 2)),
-                      add(c(8 * (n / 2)), pairBit));
+          Value byte;
+          if (accOrder && n >= 2) {
+            byte = add(rowBytes[n - 2], c32(8 * inSpan));
           } else {
-            row = add(add(mul(group, 16), mul(quad, 4)), c(n));
+            Value row =
+                accOrder ? add(add(mul(group, 16), mul(quad, 2)),
+                               xorI(c32(n % 2), odd))
+                         : add(add(mul(group, 16), mul(quad, 4)), c32(n));
+            byte = swizzled(inBase, row, colByte, inSpan, rows);
           }
-          Value byte = swizzled(inBase, row, colByte, inSpan, rows);
+          rowBytes.push_back(byte);
           words4.push_back(vector::LoadOp::create(
               rewriter, loc, vecType, words, ValueRange{wordAt(byte)},
               /*nontemporal=*/false, llvm::MaybeAlign(16)));
         }
         // prmt selectors (byte i of the result is byte nibble_i of {hi,
-        // lo}): [a0 b0 a1 b1] and [a2 b2 a3 b3] of rows a (n = 0 or 2) and b
-        // (n = 1 or 3), which odd groups loaded the other way round with
-        // acc_order.
+        // lo}): [a0 b0 a1 b1] and [a2 b2 a3 b3] of rows a (n = 0 or 2)
+        // and b (n = 1 or 3), which odd groups loaded the other way round
+        // with acc_order.
         Value lowSel = c32(0x5140), highSel = c32(0x7362);
         if (accOrder) {
           lowSel = arith::SelectOp::create(rewriter, loc, isOdd, c32(0x1504),
                                            lowSel);
-          highSel = arith::SelectOp::create(rewriter, loc, isOdd, c32(0x3726),
-                                            highSel);
+          highSel = arith::SelectOp::create(rewriter, loc, isOdd,
+                                            c32(0x3726), highSel);
         }
+        // The 16 stores go to stored rows colByte + r (r = 4m + j).
+        // colByte is a multiple of 16, so row r's swizzle phase is a
+        // constant and every other term of the address a multiple of the
+        // span: ((base + f(thread)) ^ 16 phase(r)) + r span, one value a
+        // thread for the 16 stores, an xor and an offset each.
         Value keyByte = add(mul(group, 16), mul(quad, 4));
+        Value threadBase =
+            add(outBase, add(mul(div(keyByte, outSpan), cols * outSpan),
+                             add(mul(colByte, outSpan), rem(keyByte, outSpan))));
         for (int64_t m = 0; m < 4; ++m) {
           SmallVector<Value> w;
           for (Value r : words4)
@@ -947,11 +992,12 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
           Value t2 = prmt(w[2], w[3], lowSel), t3 = prmt(w[2], w[3], highSel);
           Value out[4] = {prmt(t0, t2, c32(0x5410)), prmt(t0, t2, c32(0x7632)),
                           prmt(t1, t3, c32(0x5410)), prmt(t1, t3, c32(0x7632))};
-          // Word m of the 16 bytes is columns 4m .. 4m + 3 of the unit:
-          // stored rows colByte + 4m + j.
+          // Word m of the task's 16 bytes is columns 4m .. 4m + 3.
           for (int64_t j = 0; j < 4; ++j) {
-            Value row = add(colByte, c(4 * m + j));
-            Value byte = swizzled(outBase, row, keyByte, outSpan, cols);
+            int64_t r = 4 * m + j;
+            int64_t phase = (r * outSpan / 128) % (outSpan / 16);
+            Value byte = add(xorI(threadBase, c32(16 * phase)),
+                             c32(r * outSpan));
             memref::StoreOp::create(rewriter, loc, out[j], words,
                                     ValueRange{wordAt(byte)});
           }
@@ -962,15 +1008,26 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
       else
         ifThen(rewriter, loc,
                arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
-                                     t, c(tasks)),
+                                     t, c32(tasks)),
                body);
     }
     NVVM::FenceProxyOp::create(
         rewriter, loc, NVVM::ProxyKind::async_shared,
         NVVM::SharedSpaceAttr::get(rewriter.getContext(),
                                    NVVM::SharedSpace::shared_cta));
-    gpu::BarrierOp::create(rewriter, loc);
-    rewriter.replaceOp(op, add(state.smemBase, outBase));
+    Value result = arith::AddIOp::create(
+        rewriter, loc, state.smemBase,
+        arith::IndexCastUIOp::create(rewriter, loc, rewriter.getIndexType(),
+                                     outBase));
+    if (alternating) {
+      nvgpu::MBarrierArriveOp::create(
+          rewriter, loc, nvgpu::MBarrierTokenType::get(rewriter.getContext()),
+          alternating->ready, alternating->buffer);
+      state.transposed[result] = alternating;
+    } else {
+      gpu::BarrierOp::create(rewriter, loc);
+    }
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
@@ -1090,6 +1147,11 @@ struct DotPattern : DistributedPattern<DotOp> {
     bool zeroAcc = false;
     if (auto splat = op.getAcc().getDefiningOp<SplatOp>(); splat && !registerA)
       zeroAcc = matchPattern(splat.getValue(), m_PosZeroFloat());
+    // B transposed in shared memory by every thread: wait for all of them
+    // (LoweringState::Transposition).
+    if (const LoweringState::Transposition *t =
+            state.transposed.lookup(adaptor.getRhs()))
+      waitBarrier(rewriter, loc, t->ready, t->buffer, t->use);
     beginWgmmaGroup(rewriter, loc);
     SmallVector<Value> accs;
     for (int64_t s = 0; s < slices; ++s) {
@@ -1274,9 +1336,9 @@ struct RingGetPattern : DistributedPattern<RingGetOp> {
 /// barrier (initialised for one arrival a warpgroup). A ring's tiles are
 /// read by wgmma, and a release follows the wait for the dot that read
 /// them: a warpgroup's wgmma completes for all of its warps at once, so
-/// one warp's wait covers its warpgroup (as CUTLASS's consumer release);
-/// or by a transposition in shared memory, which ends at a block-wide
-/// barrier.
+/// one warp's wait covers its warpgroup (as CUTLASS's consumer release).
+/// When a transposition in shared memory reads a member (each thread its
+/// share, with its own loads), every thread arrives, after its reads.
 struct RingReleasePattern : DistributedPattern<RingReleaseOp> {
   using DistributedPattern::DistributedPattern;
   LogicalResult
@@ -1292,11 +1354,15 @@ struct RingReleasePattern : DistributedPattern<RingReleaseOp> {
         c(0));
     Value slot = arith::RemUIOp::create(rewriter, loc, adaptor.getIndex(),
                                         c(ring.stages));
-    ifThen(rewriter, loc, first, [&] {
+    auto arrive = [&] {
       nvgpu::MBarrierArriveOp::create(
           rewriter, loc, nvgpu::MBarrierTokenType::get(rewriter.getContext()),
           ring.empty, slot);
-    });
+    };
+    if (ring.releasedByEachThread)
+      arrive();
+    else
+      ifThen(rewriter, loc, first, arrive);
     rewriter.eraseOp(op);
     return success();
   }
@@ -1936,7 +2002,7 @@ LogicalResult DistributedEmitter::emit() {
   SmallVector<Live> live;
   // A transposition in shared memory in a loop, read only by synchronous
   // dots after it in the body, takes two buffers in turn
-  // (LoweringState::transposeParity).
+  // (LoweringState::Transposition).
   DenseSet<Operation *> alternating;
   kernel.walk([&](ConvertLayoutOp op) {
     if (!isShared(op.getType()))
@@ -1968,13 +2034,19 @@ LogicalResult DistributedEmitter::emit() {
     }
     ring.stages = type.getStages();
     sharedBytes += ring.bufferBytes * ring.stages;
-    rings.push_back(ring);
     // In use until the last reader of a tile it gave (a one-buffer ring's
     // get is before the loop that reads the tile).
     int64_t last = lastUse(op);
     for (Operation *user : op->getUsers())
-      if (isa<RingGetOp>(user))
+      if (isa<RingGetOp>(user)) {
         last = std::max(last, lastUse(user));
+        // A tile transposed in shared memory is read by every thread.
+        for (Operation *reader : user->getUsers())
+          if (auto convert = dyn_cast<ConvertLayoutOp>(reader);
+              convert && isShared(convert.getType()))
+            ring.releasedByEachThread = true;
+      }
+    rings.push_back(ring);
     live.push_back({ring.offset, sharedBytes, last});
   });
   // With dynamic shared memory in use, the layout conversions' scratch goes
@@ -2014,6 +2086,24 @@ LogicalResult DistributedEmitter::emit() {
            << " a block has on sm_90; use smaller tiles or fewer stages";
   if (sharedBytes)
     allocateSharedMemory();
+  // Each alternating transposition's two "ready" mbarriers, one arrival a
+  // thread.
+  DenseMap<Operation *, Value> transposeReady;
+  if (!alternating.empty()) {
+    Value isThread0 = eq(tid, idx(0));
+    kernel.walk([&](ConvertLayoutOp op) {
+      if (!alternating.contains(op))
+        return;
+      auto group = nvgpu::MBarrierGroupType::get(ctx, smemSpace(), 2);
+      Value ready = nvgpu::MBarrierCreateOp::create(b, group);
+      for (int64_t i = 0; i < 2; ++i)
+        nvgpu::MBarrierInitOp::create(b, ready, idx(threads), idx(i),
+                                      isThread0);
+      transposeReady[op] = ready;
+    });
+    if (rings.empty())
+      publishBarrierInits();
+  }
   if (!rings.empty()) {
     Value isThread0 = eq(tid, idx(0));
     for (LoweringState::Ring &ring : rings) {
@@ -2025,11 +2115,14 @@ LogicalResult DistributedEmitter::emit() {
                                       idx(ring.memberOffset.size()), idx(s),
                                       isThread0);
         // One arrival a warpgroup (RingReleasePattern: the threads with
-        // tid % 128 == 0), however many warps the last one has.
+        // tid % 128 == 0), however many warps the last one has; or one a
+        // thread.
         nvgpu::MBarrierInitOp::create(
             b, ring.empty,
-            idx(llvm::divideCeil(*warps * 32, kThreadsPerWarpgroup)), idx(s),
-            isThread0);
+            idx(ring.releasedByEachThread
+                    ? threads
+                    : llvm::divideCeil(*warps * 32, kThreadsPerWarpgroup)),
+            idx(s), isThread0);
       }
     }
     for (auto &[arg, descriptor] : descriptors)
@@ -2072,7 +2165,8 @@ LogicalResult DistributedEmitter::emit() {
     func.walk([&](ConvertLayoutOp op) { clones.push_back(op); });
     for (auto [original, clone] : llvm::zip_equal(originals, clones)) {
       state.sharedOffset[clone] = dynamicOffsets.lookup(original);
-      if (!alternating.contains(original))
+      auto ready = transposeReady.find(original);
+      if (ready == transposeReady.end())
         continue;
       auto loop = cast<scf::ForOp>(clone->getParentOp());
       OpBuilder::InsertionGuard guard(b);
@@ -2081,7 +2175,8 @@ LogicalResult DistributedEmitter::emit() {
           b, arith::SubIOp::create(b, loop.getInductionVar(),
                                    loop.getLowerBound()),
           loop.getStep());
-      state.transposeParity[clone] = rem(iteration, idx(2));
+      state.transpositions[clone] = {rem(iteration, idx(2)),
+                                     div(iteration, idx(2)), ready->second};
     }
   }
   state.threads = threads;

@@ -526,9 +526,13 @@ LogicalResult LayoutAssignment::stageDotOperands() {
       }
       // Staged at the dot, or right after a load made outside the dot's
       // block (attention's Q before the loop: staged once, not each
-      // iteration).
+      // iteration). A B transposed in shared memory is staged and
+      // transposed right after its load: the transposition then comes
+      // before the dots in between (fp8 attention's S = Q Kᵀ), which
+      // tile-pipeline-loads issues ahead of it, so that it overlaps them.
+      bool transposing = transposeB && operand->getOperandNumber() == 1;
       OpBuilder b(dot);
-      if (load->getBlock() != dot->getBlock())
+      if (load->getBlock() != dot->getBlock() || transposing)
         b.setInsertionPointAfter(load);
       if (blocked)
         load.getResult().setType(RankedTensorType::get(
@@ -536,7 +540,7 @@ LogicalResult LayoutAssignment::stageDotOperands() {
       auto convert =
           ConvertLayoutOp::create(b, dot.getLoc(), staged, load.getResult());
       Value operandValue = convert.getResult();
-      if (transposeB && operand->getOperandNumber() == 1) {
+      if (transposing) {
         // Vᵀ: K x N stored N rows of K, the span K's bytes fill; with an
         // fp8 A from registers, K in the accumulator's order.
         auto transposed = SharedLayoutAttr::get(
@@ -546,7 +550,6 @@ LogicalResult LayoutAssignment::stageDotOperands() {
                                              type.getElementType(),
                                              [&] { return dot.emitOpError(); })))
           return WalkResult::interrupt();
-        b.setInsertionPoint(dot);
         operandValue = ConvertLayoutOp::create(
             b, dot.getLoc(),
             RankedTensorType::get(type.getShape(), type.getElementType(),

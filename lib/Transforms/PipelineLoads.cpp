@@ -11,6 +11,10 @@
 // used because a ring keeps the loop whole: the puts past the end are
 // guarded instead, so the loop needs no trip count known here.
 //
+// A dot that ops it does not depend on precede in the loop (fp8
+// attention's S = Q Kᵀ after V's transposition) is issued before them and
+// waited for at its first reader.
+//
 // A staged load at the kernel's top level (attention's Q, read by every
 // iteration) becomes a ring of one buffer: one TMA load, waited for right
 // before the op that first reads it, so that it is in flight together with
@@ -99,6 +103,7 @@ private:
   void emitPuts(OpBuilder &b, scf::ForOp loop, ArrayRef<Candidate> loads,
                 Value iv, Value index);
   bool makeDotsAsync(scf::ForOp loop, RingGetOp get, Value index);
+  void issueDotsEarly(scf::ForOp loop);
 
   KernelOp kernel;
   int64_t stages;
@@ -289,20 +294,12 @@ void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) 
   b.setInsertionPoint(first);
   SmallVector<Type> types(tiles.begin(), tiles.end());
   auto get = RingGetOp::create(b, first.getLoc(), types, ring, index);
-  // The loads and conversions go last: the refill below recomputes the
-  // loads' indices.
-  for (Candidate &c : loads)
+  // The loads go last: the refill below recomputes their indices.
+  for (Candidate &c : loads) {
     c.convert.getResult().replaceAllUsesWith(get.getResult(c.member));
-  bool async = makeDotsAsync(loop, get, index);
-  if (!async) {
-    Operation *last = get;
-    for (Operation *user : get->getUsers())
-      if (Operation *inBody = body->findAncestorOpInBlock(*user);
-          inBody && last->isBeforeInBlock(inBody))
-        last = inBody;
-    b.setInsertionPointAfter(last);
-    RingReleaseOp::create(b, get.getLoc(), ring, index);
+    c.convert.erase();
   }
+  bool async = makeDotsAsync(loop, get, index);
   // The refill goes into the buffer of iteration i - 1. Its readers
   // released it at the end of iteration i - 1, so the refill can go first
   // in iteration i, a whole iteration before its data is needed (with two
@@ -316,9 +313,65 @@ void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) 
   Value nextIv = arith::AddIOp::create(
       b, loc, iv, arith::MulIOp::create(b, loc, ahead, step));
   emitPuts(b, loop, loads, nextIv, nextIndex);
-  for (Candidate &c : loads) {
-    c.convert.erase();
+  for (Candidate &c : loads)
     c.load.erase();
+  if (async)
+    return;
+  // With the loads gone, dots go ahead of the ops they do not depend on;
+  // then the release, after the last reader (an async dot reads until its
+  // wait).
+  issueDotsEarly(loop);
+  Operation *last = get;
+  for (Operation *user : get->getUsers()) {
+    SmallVector<Operation *> readers = {user};
+    if (auto dot = dyn_cast<DotOp>(user); dot && dot.getAsync())
+      for (Operation *wait : dot->getUsers())
+        if (isa<DotWaitOp>(wait))
+          readers.push_back(wait);
+    for (Operation *reader : readers)
+      if (Operation *inBody = body->findAncestorOpInBlock(*reader);
+          inBody && last->isBeforeInBlock(inBody))
+        last = inBody;
+  }
+  b.setInsertionPointAfter(last);
+  RingReleaseOp::create(b, get.getLoc(), ring, index);
+}
+
+/// A synchronous tile.dot of the loop's body that ops it does not depend
+/// on precede (fp8 attention's S = Q Kᵀ after V's transposition) is
+/// issued right after the last of its operands is defined, async, and
+/// waited for (tile.dot_wait {pending = 0}) right before its first reader:
+/// the ops it moved above run while the tensor cores compute. Tiles are
+/// values, so only the operands order the dot; the buffers it reads are
+/// not the ones those ops write (a ring's refill goes into another
+/// iteration's buffer, a conversion into its own).
+void LoadPipeliner::issueDotsEarly(scf::ForOp loop) {
+  Block *body = loop.getBody();
+  for (DotOp dot : llvm::to_vector(body->getOps<DotOp>())) {
+    if (dot.getAsync())
+      continue;
+    Operation *lastDef = nullptr;
+    for (Value operand : dot->getOperands())
+      if (Operation *def = operand.getDefiningOp();
+          def && def->getBlock() == body &&
+          (!lastDef || lastDef->isBeforeInBlock(def)))
+        lastDef = def;
+    Operation *issueAt = lastDef ? lastDef->getNextNode() : &body->front();
+    if (issueAt == dot.getOperation())
+      continue;
+    Operation *firstReader = nullptr;
+    for (Operation *user : dot->getUsers())
+      if (Operation *inBody = body->findAncestorOpInBlock(*user);
+          inBody && (!firstReader || inBody->isBeforeInBlock(firstReader)))
+        firstReader = inBody;
+    if (!firstReader)
+      continue;
+    dot->moveBefore(issueAt);
+    dot.setAsync(true);
+    OpBuilder b(firstReader);
+    auto wait = DotWaitOp::create(b, dot.getLoc(), dot.getType(),
+                                  dot.getResult(), /*pending=*/0);
+    dot.getResult().replaceAllUsesExcept(wait.getResult(), wait);
   }
 }
 

@@ -79,3 +79,58 @@ tile.kernel @huge_tile(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>})
   %x = tile.load %X[%c0, %c0] : memref<?x?xbf16> -> tensor<4611686018427387904x128xbf16, #tile.blocked<size_per_thread = [1, 8], threads_per_warp = [2, 16], warps = [4, 1], order = [1, 0]>>
   tile.return
 }
+
+// -----
+
+// Only 8-bit tiles are transposed in shared memory (an fp8 B); a 16-bit B
+// is read MN-major as it is.
+!ring = !tile.ring<1, tensor<64x64xbf16, #tile.shared<swizzle = 128>>>
+!staged = tensor<64x64xbf16, #tile.shared<swizzle = 128>>
+!transposed = tensor<64x64xbf16, #tile.shared<swizzle = 128, transposed = true>>
+tile.kernel @transpose_bf16(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>})
+    attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %r = tile.ring_alloc : !ring
+  tile.ring_put %r[%c0], %X[%c0, %c0] : !ring, memref<?x?xbf16>
+  %t = tile.ring_get %r[%c0] : !ring -> !staged
+  // expected-error @+1 {{'tile.convert_layout' op converts 'tensor<64x64xbf16, #tile.shared<swizzle = 128>>' to 'tensor<64x64xbf16, #tile.shared<swizzle = 128, transposed = true>>'; in shared memory the register lowering only transposes 8-bit tiles of 16 x 16 blocks (an fp8 B for wgmma): from #tile.shared to #tile.shared<transposed = true>}}
+  %u = tile.convert_layout %t : !staged -> !transposed
+  tile.return
+}
+
+// -----
+
+// Registers go to shared memory untransposed.
+!blocked = tensor<64x64xf8E4M3FN, #tile.blocked<size_per_thread = [1, 16], threads_per_warp = [8, 4], warps = [4, 1], order = [1, 0]>>
+tile.kernel @stage_transposed(%X: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<R, C>})
+    attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %x = tile.load %X[%c0, %c0] : memref<?x?xf8E4M3FN> -> !blocked
+  // expected-error @+1 {{'tile.convert_layout' op stages a tile from registers as 'tensor<64x64xf8E4M3FN, #tile.shared<swizzle = 64, transposed = true>>'; the register lowering writes registers to #tile.shared untransposed only: transpose the tile in registers (tile.transpose) or stage it untransposed first}}
+  %s = tile.convert_layout %x : !blocked -> tensor<64x64xf8E4M3FN, #tile.shared<swizzle = 64, transposed = true>>
+  tile.return
+}
+
+// -----
+
+// acc_order serves an fp8 A taken from registers: with A from shared
+// memory the keys would meet the wrong rows of B.
+!ring = !tile.ring<1, tensor<64x64xf8E4M3FN, #tile.shared<swizzle = 64>>>
+!staged = tensor<64x64xf8E4M3FN, #tile.shared<swizzle = 64>>
+!bt = tensor<64x64xf8E4M3FN, #tile.shared<swizzle = 64, transposed = true, acc_order = true>>
+!acc = tensor<64x64xf32, #tile.wgmma_acc<warpgroups = 1>>
+tile.kernel @acc_order_shared_a(%X: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<R, C>},
+                                %Y: memref<?x?xf32> {tile.shape = #tile.shape<R, C>})
+    attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %r = tile.ring_alloc : !ring
+  tile.ring_put %r[%c0], %X[%c0, %c0] : !ring, memref<?x?xf8E4M3FN>
+  %t = tile.ring_get %r[%c0] : !ring -> !staged
+  %u = tile.convert_layout %t : !staged -> !bt
+  %acc = tile.splat %zero : !acc
+  // expected-error @+1 {{'tile.dot' op reads B in acc_order with A from shared memory; acc_order serves an fp8 A taken from registers in the accumulator's layout}}
+  %d = tile.dot %t, %u, %acc : !staged, !bt -> !acc
+  tile.store %d, %Y[%c0, %c0] : !acc -> memref<?x?xf32>
+  tile.return
+}

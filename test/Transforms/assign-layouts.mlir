@@ -8,10 +8,11 @@
 // RUN: tile-opt %tile_src/kernels/fp8_gemm.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts))' -o /dev/null
 // RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64},tile-assign-layouts))' -o /dev/null
 // RUN: tile-opt %tile_src/kernels/fp8_attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=128},tile-assign-layouts))' | FileCheck %s --check-prefix=FP8ATTN
+// FP8ATTN: %[[V:.*]] = tile.load %arg2{{.*}} -> tensor<128x128xf8E4M3FN, #tile.blocked<size_per_thread = [1, 16], threads_per_warp = [4, 8], warps = [8, 1], order = [1, 0]>>
+// FP8ATTN-NEXT: %[[VS:.*]] = tile.convert_layout %[[V]] : {{.*}} -> tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128>>
+// FP8ATTN-NEXT: %[[VT:.*]] = tile.convert_layout %[[VS]] : tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128>> -> tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128, transposed = true, acc_order = true>>
 // FP8ATTN: tile.dot {{.*}} {transpose_rhs} : tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128>>, tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128>> -> tensor<128x128xf32, #tile.wgmma_acc<warpgroups = 2>>
 // FP8ATTN: %[[P8:.*]] = arith.truncf {{.*}} to tensor<128x128xf8E4M3FN, #tile.wgmma_acc<warpgroups = 2>>
-// FP8ATTN-NEXT: %[[V:.*]] = tile.convert_layout {{.*}} -> tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128>>
-// FP8ATTN-NEXT: %[[VT:.*]] = tile.convert_layout %[[V]] : tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128>> -> tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128, transposed = true, acc_order = true>>
 // FP8ATTN-NEXT: tile.dot %[[P8]], %[[VT]], {{.*}} : tensor<128x128xf8E4M3FN, #tile.wgmma_acc<warpgroups = 2>>, tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128, transposed = true, acc_order = true>> -> tensor<128x128xf32, #tile.wgmma_acc<warpgroups = 2>>
 // The assigned layouts round-trip.
 // RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts))' -verify-diagnostics | tile-opt -split-input-file | FileCheck %s

@@ -1,5 +1,21 @@
 // RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts,tile-pipeline-loads))' | FileCheck %s
 // RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts,tile-pipeline-loads))' | tile-opt -split-input-file -o /dev/null
+// fp8 attention: V is transposed in shared memory right after its get;
+// S = Q Kᵀ, which does not depend on it, is issued before it (async) and
+// waited for right before its first reader, so that the transposition
+// overlaps the tensor cores; the ring is released after that wait (an
+// async dot reads until its wait).
+// RUN: tile-opt %tile_src/kernels/fp8_attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2},tile-assign-layouts,tile-pipeline-loads))' | FileCheck %s --check-prefix=EARLY
+// EARLY: scf.for
+// EARLY: %[[KV:.*]]:2 = tile.ring_get
+// EARLY-NEXT: %[[S:.*]] = tile.dot %{{.*}}, %[[KV]]#0, %{{.*}} {async, transpose_rhs}
+// EARLY-NEXT: %[[VT:.*]] = tile.convert_layout %[[KV]]#1 {{.*}} transposed = true, acc_order = true
+// EARLY: %[[SW:.*]] = tile.dot_wait %[[S]] {pending = 0 : i64}
+// EARLY-NEXT: tile.ring_release
+// EARLY-NEXT: arith.select %{{.*}}, %[[SW]]
+// EARLY: tile.dot %{{.*}}, %[[VT]], %{{.*}} :
+// EARLY-NOT: async
+// EARLY: scf.yield
 // tile-pipeline-loads: the dot operands of a K loop (tile.load -> staged in
 // #tile.shared) become the members of a ring of num_stages buffers (one
 // pair of barriers a buffer for both): num_stages - 1 loads

@@ -144,3 +144,22 @@ func.func private @huge_row(tensor<128x9223372036854775807xbf16, #tile.shared<sw
 
 // expected-error @+1 {{a tensor laid out as #tile.shared<swizzle = 128> needs elements of 1, 2, 4 ... bytes that divide the swizzle, got 'i24'}}
 func.func private @odd_width(tensor<128x64xi24, #tile.shared<swizzle = 128>>)
+
+// -----
+
+// acc_order orders the K index of a transposed (fp8) B.
+// expected-error @+1 {{#tile.shared: acc_order orders a transposed tile's K index (an fp8 B); add transposed = true}}
+func.func private @acc_order_untransposed(tensor<64x64xf8E4M3FN, #tile.shared<swizzle = 64, transposed = false, acc_order = true>>)
+
+// -----
+
+// expected-error @+1 {{needs 8-bit elements in whole groups of 16 along K (acc_order serves fp8 wgmma's register A)}}
+func.func private @acc_order_bf16(tensor<64x64xbf16, #tile.shared<swizzle = 128, transposed = true, acc_order = true>>)
+
+// -----
+
+// A transposed tile's stored rows are its columns: a 16 x 64 tile of fp8
+// fills 64-byte rows untransposed, not as its transpose (64 rows of 16
+// bytes).
+// expected-error @+1 {{a 16 x 64 tile of 'f8E4M3FN' does not fill whole 64-byte swizzle atoms (#tile.shared<swizzle = 64, transposed = true>): rows a multiple of 8, a row a multiple of 64 bytes (rows of the transpose)}}
+func.func private @transposed_narrow(tensor<16x64xf8E4M3FN, #tile.shared<swizzle = 64, transposed = true>>)
