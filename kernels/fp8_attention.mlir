@@ -9,9 +9,12 @@
 //
 // fp8 tensor cores read both operands K-major. For S = Q K^T that is how
 // Q and K arrive (rows of D bytes); for P V it is V^T, and V arrives key-
-// major: the lowering transposes each V block in shared memory (see
-// lib/Conversion/AttentionLowering.cpp), so callers pass V as (B, H, S, D)
-// like every other attention kernel.
+// major: tile-assign-layouts stages each V block as loaded and converts it
+// to #tile.shared<transposed = true, acc_order = true>, which the register
+// lowering does in shared memory (byte transposes; the keys in the order in
+// which P, rounded to fp8 in S's accumulator layout, is wgmma's register
+// A: no shuffles), so callers pass V as (B, H, S, D) like every other
+// attention kernel.
 //
 // The descales fold into the score scale (dq dk scale log2 e) and into the
 // final division (dv / l), so they cost nothing per score.

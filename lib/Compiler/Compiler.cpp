@@ -512,10 +512,8 @@ KernelSource::compile(const Bindings &config,
     lower.enableIRPrinting();
   }
   dumpIRTo(lower, options.irDumpDir, "1-to-nvgpu", *module);
-  mlir::tile::TileAssignLayoutsOptions assign;
-  assign.attentionLowering = options.attentionLowering;
   lower.addNestedPass<mlir::tile::KernelOp>(
-      mlir::tile::createTileAssignLayouts(assign));
+      mlir::tile::createTileAssignLayouts());
   // Each planted bug belongs to one pass; the others ignore it.
   mlir::tile::TileSkipFullMasksOptions masks;
   if (options.testMutation == "mask-check-corner")

@@ -1,7 +1,7 @@
 //===- DistributedLowering.cpp - tiles in registers, lowered op by op -----===//
 //
-// Every kernel but attention's two chained dots (GEMMs and their fused
-// epilogues, row softmax, layernorm, elementwise maps) keeps its tiles in
+// Every kernel (GEMMs and their fused epilogues, 16-bit and fp8 attention,
+// row softmax, layernorm, elementwise maps) keeps its tiles in
 // registers, spread over the block's threads by the layout
 // tile-assign-layouts gave it: #tile.blocked, #tile.wgmma_acc, or a
 // #tile.slice of one; tile.dot operands are staged in #tile.shared. In
@@ -183,7 +183,7 @@ struct LoweringState {
   /// buffer i mod 2 in iteration i has waited, at its dot of iteration
   /// i - 1, for every thread's arrival of iteration i - 1, which each
   /// made after its dots of iteration i - 2, the last to read that buffer
-  /// (the attention lowering's Vᵀ protocol).
+  /// (the protocol of the attention emitter of sessions 6-12).
   struct Transposition {
     Value buffer, use, ready;
   };
@@ -853,7 +853,7 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
   ///
   /// Addresses are 32-bit and mostly thread-invariant (a base a thread,
   /// constant offsets): 64-bit ones live across the loop made ptxas spill
-  /// (the attention lowering's transposition measured 328 bytes at 168
+  /// (the attention emitter's transposition measured 328 bytes at 168
   /// registers a thread, 52 in 32 bits).
   LogicalResult transposeInShared(ConvertLayoutOp op, Value input,
                                   ConversionPatternRewriter &rewriter) const {
@@ -1035,9 +1035,10 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
 /// tile.dot with both operands staged in #tile.shared (A K-major, B K-major
 /// or, as K x N of 16-bit types, MN-major) and the accumulator in
 /// #tile.wgmma_acc: per 64-row slice of the warpgroup,
-/// wgmma m64nNk* over K in 32-byte steps (the matrix descriptors of the
-/// attention lowering's S = Q·Kᵀ), then wait; the accumulator's elements
-/// are the wgmma registers in order.
+/// wgmma m64nNk* over K in 32-byte steps, then wait (none for an async
+/// dot: tile.dot_wait); the accumulator's elements are the wgmma registers
+/// in order. A in the accumulator layout (attention's P) is read from
+/// registers; an fp8 B laid out transposed is K-major.
 struct DotPattern : DistributedPattern<DotOp> {
   using DistributedPattern::DistributedPattern;
   LogicalResult
@@ -1483,7 +1484,7 @@ struct ElementwisePattern : ConversionPattern {
 /// selects and every element's column (an iota made before attention's
 /// key loop) is held across the loop: ptxas then needed 236 registers for
 /// attention's 64 x 128 block instead of 167 (one program fewer an SM).
-/// The attention lowering evaluates its masks the same way. The mask's own
+/// The mask's own
 /// ops are still converted; with no other use they are dead.
 struct FusedSelectPattern : DistributedPattern<arith::SelectOp> {
   using DistributedPattern::DistributedPattern;

@@ -25,12 +25,6 @@ FailureOr<int64_t> lowering::evalKernelExpr(KernelOp kernel, ExprAttr expr,
   return *v;
 }
 
-std::optional<int64_t> lowering::constantIndex(Value v) {
-  if (auto c = v.getDefiningOp<arith::ConstantIndexOp>())
-    return c.value();
-  return std::nullopt;
-}
-
 SmallVector<std::string> lowering::problemSizeSymbols(KernelOp kernel) {
   SmallVector<std::string> symbols;
   for (unsigned i = 0, e = kernel.getNumArguments(); i < e; ++i)
@@ -53,34 +47,6 @@ LogicalResult lowering::checkSpecialized(KernelOp kernel) {
   return failure(result.wasInterrupted());
 }
 
-FailureOr<WarpgroupsAndStages> lowering::launchShape(KernelOp kernel,
-                                                    int64_t minStages) {
-  if (failed(checkSpecialized(kernel)))
-    return failure();
-  ::tile::Bindings config = configBindings(kernel);
-  auto warps = evalKernelExpr(kernel, kernel.getNumWarpsAttr(), config, 4,
-                              "num_warps");
-  auto stages = evalKernelExpr(kernel, kernel.getNumStagesAttr(), config, 2,
-                               "num_stages");
-  if (failed(warps) || failed(stages))
-    return failure();
-  if (*warps <= 0 || *warps % 4 != 0 || *warps > kMaxWarps)
-    return kernel.emitOpError() << "num_warps = " << *warps
-                                << " must be a positive multiple of 4 and at "
-                                   "most "
-                                << kMaxWarps
-                                << " (1024 threads a block): the sm_90 "
-                                   "lowering gives each warpgroup of 4 warps "
-                                   "a slice of the block's rows";
-  // Stages are bounded long before shared memory is: the checks of the
-  // lowerings multiply them by stage sizes, which must not overflow.
-  if (*stages < minStages || *stages > kMaxStages)
-    return kernel.emitOpError() << "num_stages = " << *stages
-                                << " must be between " << minStages
-                                << " and " << kMaxStages;
-  return WarpgroupsAndStages{*warps / 4, *stages};
-}
-
 Value lowering::parityBit(OpBuilder &b, Location loc, Value v) {
   return arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::ne,
@@ -98,13 +64,6 @@ void lowering::waitBarrier(OpBuilder &b, Location loc, Value group,
 
 Attribute KernelEmitter::smemSpace() {
   return gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-}
-
-Value KernelEmitter::smemView(Value offset, ArrayRef<int64_t> shape,
-                              Type elt) {
-  auto type =
-      MemRefType::get(shape, elt, MemRefLayoutAttrInterface(), smemSpace());
-  return memref::ViewOp::create(b, type, smem, add(pad, offset), ValueRange());
 }
 
 
@@ -147,13 +106,6 @@ SmallVector<Value> lowering::coordinatesOf(OpBuilder &b, Location loc,
     coords.push_back(expandThreadExpr(b, loc, atElement, thread));
   }
   return coords;
-}
-
-SmallVector<Value> KernelEmitter::coordinatesOf(LayoutAttrInterface layout,
-                                                ArrayRef<int64_t> shape,
-                                                int64_t element) {
-  return lowering::coordinatesOf(b, tid.getLoc(), layout.getCoordinates(shape),
-                                 element, tid);
 }
 
 
@@ -383,15 +335,6 @@ KernelEmitter::tensorMapType(ArrayRef<int64_t> box, Type element,
       nvgpu::TensorMapInterleaveKind::INTERLEAVE_NONE);
 }
 
-/// Start address, leading and stride byte offsets (all >> 4), and the
-/// swizzle mode in bits 62-63 (1: 128 bytes, 2: 64, 3: 32).
-Value KernelEmitter::matrixDescriptor(Value byteOffset, int64_t leadingBytes,
-                                      int64_t strideBytes,
-                                      int64_t swizzleBytes) {
-  return wgmmaDescriptor(b, b.getLoc(), add(smemBase, byteOffset),
-                         leadingBytes, strideBytes, swizzleBytes);
-}
-
 Value lowering::wgmmaDescriptor(OpBuilder &b, Location loc, Value address,
                                 int64_t leadingBytes, int64_t strideBytes,
                                 int64_t swizzleBytes) {
@@ -410,41 +353,6 @@ Value lowering::wgmmaDescriptor(OpBuilder &b, Location loc, Value address,
   return arith::OrIOp::create(b, loc, desc, c64(mode << 62));
 }
 
-LogicalResult mlir::tile::lowering::checkLayout(Value tile,
-                                               LayoutAttrInterface expected,
-                                               StringRef lowering) {
-  auto type = dyn_cast<RankedTensorType>(tile.getType());
-  Attribute given = type ? type.getEncoding() : Attribute();
-  if (!given || given == expected)
-    return success();
-  Operation *where = tile.getDefiningOp();
-  if (!where)
-    where = tile.getParentBlock()->getParentOp();
-  return where->emitOpError()
-         << "has a tile laid out as " << given << ", but the " << lowering
-         << " computes it in " << expected
-         << "; this lowering converts no layouts: let tile-assign-layouts "
-            "lay the kernel out";
-}
-
-LogicalResult mlir::tile::lowering::checkRegisterBudget(Operation *op,
-                                                       int64_t threads,
-                                                       int64_t inFlight,
-                                                       StringRef what) {
-  int64_t cap = std::min<int64_t>(255, 65536 / std::max<int64_t>(threads, 1));
-  // Descriptors, addresses and loop state need a few more.
-  constexpr int64_t kOther = 16;
-  if (inFlight + kOther <= cap)
-    return success();
-  return op->emitOpError()
-         << "needs " << inFlight << " registers a thread for " << what
-         << " in flight at once, but a thread of a " << threads
-         << "-thread block has at most " << cap
-         << " (with ~" << kOther
-         << " for the rest); use a smaller block or more rows per warpgroup "
-            "with fewer warps";
-}
-
 std::optional<NVVM::WGMMATypes> mlir::tile::lowering::wgmmaOperandType(Type t) {
   if (t.isBF16())
     return NVVM::WGMMATypes::bf16;
@@ -455,14 +363,6 @@ std::optional<NVVM::WGMMATypes> mlir::tile::lowering::wgmmaOperandType(Type t) {
   if (isa<Float8E5M2Type>(t))
     return NVVM::WGMMATypes::e5m2;
   return std::nullopt;
-}
-
-Value KernelEmitter::wgmmaShared(Value acc, Value matA, int64_t aOffset,
-                                 Value matB, int64_t bOffset, int64_t n,
-                                 Type operandType, bool kMajorB,
-                                 bool ignoreAcc) {
-  return wgmmaFromShared(b, b.getLoc(), acc, matA, aOffset, matB, bOffset, n,
-                         operandType, kMajorB, ignoreAcc);
 }
 
 Value lowering::wgmmaRegisterA(OpBuilder &b, Location loc,
@@ -518,24 +418,6 @@ Value lowering::wgmmaFromShared(OpBuilder &b, Location loc, Value acc,
       NVVM::WGMMAScaleIn::one, NVVM::WGMMAScaleIn::one, NVVM::MMALayout::row,
       kMajorB ? NVVM::MMALayout::col : NVVM::MMALayout::row,
       NVVM::MMAIntOverflowAttr());
-}
-
-SmallVector<Value> KernelEmitter::truncToFloat8(ArrayRef<Value> values,
-                                                Type f8) {
-  auto pairType = VectorType::get({2}, b.getI8Type());
-  SmallVector<Value> out;
-  for (size_t i = 0; i < values.size(); i += 2) {
-    // The second operand lands in the low byte: element 0 of the pair.
-    Value hi = i + 1 < values.size() ? values[i + 1] : values[i];
-    Value pair = NVVM::ConvertF32x2ToF8x2Op::create(
-        b, pairType, hi, values[i], NVVM::FPRoundingMode::RN,
-        NVVM::SaturationMode::SATFINITE, /*relu=*/false, f8);
-    Value typed = vector::BitCastOp::create(b, VectorType::get({2}, f8), pair);
-    out.push_back(vector::ExtractOp::create(b, typed, 0));
-    if (i + 1 < values.size())
-      out.push_back(vector::ExtractOp::create(b, typed, 1));
-  }
-  return out;
 }
 
 void KernelEmitter::createFunction(
@@ -635,11 +517,6 @@ void KernelEmitter::emitScalarOp(Operation *op, IRMapping &mapping) {
     return;
   }
   b.clone(*op, mapping);
-}
-
-void KernelEmitter::storeVectorChecked(Value vector, Value dest,
-                                       ArrayRef<Value> indices) {
-  storeRun(b, b.getLoc(), vector, dest, indices, options.storePastEnd);
 }
 
 void KernelEmitter::allocateSharedMemory() {

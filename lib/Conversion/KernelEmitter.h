@@ -1,10 +1,11 @@
 //===- KernelEmitter.h - shared pieces of the sm_90a lowerings --*- C++ -*-===//
 //
-// What the attention lowering and the register (op-by-op) lowering of
-// convert-tile-to-nvgpu both need: the gpu.func signature (TMA descriptors, memrefs, scalars,
-// problem sizes) and its `tile.launch` dictionary, dynamic shared memory
-// aligned for the 128-byte swizzle, wgmma shared-memory descriptors, and
-// small index arithmetic helpers. Private to lib/Conversion.
+// What the register (op-by-op) lowering of convert-tile-to-nvgpu builds
+// on: the gpu.func signature (TMA descriptors, memrefs, scalars, problem
+// sizes) and its `tile.launch` dictionary, dynamic shared memory aligned
+// for the 128-byte swizzle, wgmma descriptors and instructions, mbarrier
+// waits, bounds-checked memory runs, and small index arithmetic helpers.
+// Private to lib/Conversion.
 //
 //===----------------------------------------------------------------------===//
 #ifndef TILE_LIB_CONVERSION_KERNELEMITTER_H
@@ -26,18 +27,15 @@
 
 namespace mlir::tile::lowering {
 
-constexpr int64_t kSwizzleBytes = 128;
-constexpr int64_t kWarpgroupRows = 64;
 constexpr int64_t kThreadsPerWarpgroup = 128;
 constexpr int64_t kMaxSharedMemory = 232448; // per block on sm_90 (opt-in)
 constexpr int64_t kAlign = 1024;             // 128-byte swizzle atom
 /// Dynamic shared memory requested beyond what a kernel lays out: room to
 /// realign the region to kAlign.
 constexpr int64_t kSharedMemorySlack = kAlign;
-/// Launch limits checked before anything is built: 32 warps is CUDA's 1024
-/// threads a block; more than 32 stages never fits in shared memory.
+/// Launch limit checked before anything is built: 32 warps is CUDA's 1024
+/// threads a block.
 constexpr int64_t kMaxWarps = 32;
-constexpr int64_t kMaxStages = 32;
 
 /// Whether `t` is a tile (a ranked tensor).
 inline bool isTile(Type t) { return isa<RankedTensorType>(t); }
@@ -51,7 +49,6 @@ inline bool isFloat8(Type t) {
   return isa<Float8E4M3FNType, Float8E5M2Type>(t);
 }
 
-/// The value of an `arith.constant` of index type.
 std::optional<int64_t> constantIndex(Value v);
 
 /// Evaluates a kernel-level expression (num_warps, ...) under `config`, or
@@ -64,20 +61,8 @@ FailureOr<int64_t> evalKernelExpr(KernelOp kernel, ExprAttr expr,
 /// Problem-size symbols of the kernel's arguments, in argument order: the
 /// i64 parameters appended to the gpu.func.
 SmallVector<std::string> problemSizeSymbols(KernelOp kernel);
-/// The layout tile-assign-layouts gave `tile` must be `expected`, the one
-/// the lowering computes in; a tile without one (the pass did not run)
-/// takes `expected`. The error, at the tile's producer, names both.
-LogicalResult checkLayout(Value tile, LayoutAttrInterface expected,
-                          StringRef lowering);
 
 
-/// Rejects a config whose wgmma accumulators in flight at once (fp32
-/// registers a thread, `inFlight`) cannot fit the registers a thread of a
-/// `threads`-thread block has (65536 / threads, at most 255): ptxas can
-/// spill other values but not those, and would fail ("insufficient
-/// registers") after the whole pipeline ran.
-LogicalResult checkRegisterBudget(Operation *op, int64_t threads,
-                                  int64_t inFlight, StringRef what);
 
 /// `expr` of the thread id `thread` (dimension 0 of a layout's coordinate
 /// map, the element already substituted) as index arithmetic, with the
@@ -131,15 +116,6 @@ SmallVector<Value> coordinatesOf(OpBuilder &b, Location loc, AffineMap map,
 /// Rejects ops a lowering never expects to see (unbound parameters).
 LogicalResult checkSpecialized(KernelOp kernel);
 
-/// The launch shape both lowerings share: warpgroups of 4 warps and
-/// pipeline stages, from the kernel's num_warps / num_stages.
-struct WarpgroupsAndStages {
-  int64_t warpgroups = 0, stages = 0;
-};
-/// Checks that the kernel is specialized and that num_warps is a positive
-/// multiple of 4 and num_stages at least `minStages`.
-FailureOr<WarpgroupsAndStages> launchShape(KernelOp kernel, int64_t minStages);
-
 } // namespace mlir::tile::lowering
 
 namespace mlir::tile {
@@ -161,12 +137,15 @@ namespace mlir::tile::lowering {
 
 /// A wgmma shared-memory matrix descriptor (sm_90) for the operand at
 /// shared-window address `address`, swizzled over `swizzleBytes` (32, 64 or
-/// 128) as TMA writes it (KernelEmitter::matrixDescriptor for its layout).
+/// 128) as TMA writes it: leading and stride byte offsets (16-byte units),
+/// the layout type of the swizzle.
 Value wgmmaDescriptor(OpBuilder &b, Location loc, Value address,
                       int64_t leadingBytes, int64_t strideBytes,
                       int64_t swizzleBytes = 128);
-/// One wgmma.mma_async m64nNk* from shared memory (KernelEmitter::
-/// wgmmaShared).
+/// One wgmma.mma_async m64nNk* with both operands in shared memory:
+/// `matA` / `matB` advanced by `aOffset` / `bOffset` bytes. A is K-major;
+/// B K-major (NVVM layout col) or MN-major (row, PTX's imm-trans-b).
+/// `ignoreAcc` sets scale-d = 0: the input accumulator is not read.
 Value wgmmaFromShared(OpBuilder &b, Location loc, Value acc, Value matA,
                       int64_t aOffset, Value matB, int64_t bOffset, int64_t n,
                       Type operandType, bool kMajorB, bool ignoreAcc = false);
@@ -219,11 +198,7 @@ protected:
   Value eq(Value x, Value y) {
     return arith::CmpIOp::create(b, arith::CmpIPredicate::eq, x, y);
   }
-  Value andi(Value x, Value y) { return arith::AndIOp::create(b, x, y); }
-  Value parityBit(Value v) { return lowering::parityBit(b, b.getLoc(), v); }
   Attribute smemSpace();
-  /// A view of shared memory at byte offset `offset` from the aligned base.
-  Value smemView(Value offset, ArrayRef<int64_t> shape, Type elt);
   template <typename Fn> void ifThen(Value cond, Fn &&body) {
     lowering::ifThen(b, b.getLoc(), cond, std::forward<Fn>(body));
   }
@@ -231,10 +206,6 @@ protected:
   void waitBarrier(Value group, Value index, Value phase) {
     lowering::waitBarrier(b, b.getLoc(), group, index, phase);
   }
-  /// The coordinates of element `element` of this thread in a tile of
-  /// `shape` laid out as `layout`, as index values.
-  SmallVector<Value> coordinatesOf(LayoutAttrInterface layout,
-                                   ArrayRef<int64_t> shape, int64_t element);
 
   /// Makes the mbarrier inits visible to the TMA unit (async proxy) and to
   /// every thread: fence.mbarrier_init, then a block barrier. Without the
@@ -251,25 +222,8 @@ protected:
   nvgpu::TensorMapDescriptorType tensorMapType(ArrayRef<int64_t> box,
                                                Type element,
                                                int64_t swizzleBytes = 128);
-  /// A wgmma shared-memory matrix descriptor (sm_90) for the operand at
-  /// `byteOffset` from the aligned shared base, swizzled over
-  /// `swizzleBytes` (32, 64 or 128) as TMA wrote it.
-  Value matrixDescriptor(Value byteOffset, int64_t leadingBytes,
-                         int64_t strideBytes, int64_t swizzleBytes = 128);
 
-  /// One wgmma.mma_async m64nNk16 with both operands in shared memory:
-  /// `matA` / `matB` advanced by `aOffset` / `bOffset` bytes. A is K-major;
-  /// B K-major (NVVM layout col) or MN-major (row, PTX's imm-trans-b).
-  /// `ignoreAcc` sets scale-d = 0: the input accumulator is not read.
-  Value wgmmaShared(Value acc, Value matA, int64_t aOffset, Value matB,
-                    int64_t bOffset, int64_t n, Type operandType,
-                    bool kMajorB, bool ignoreAcc = false);
 
-  /// f32 `values` rounded to the fp8 type `f8`, in order: cvt.rn.satfinite
-  /// on two values at a time (out-of-range values saturate to the largest
-  /// finite fp8, as torch's and FlashAttention-3's conversions do). arith's
-  /// own truncf to fp8 has no LLVM lowering.
-  SmallVector<Value> truncToFloat8(ArrayRef<Value> values, Type f8);
 
   /// Creates the gpu.func: arguments in `tensorMaps` become pointers to
   /// their CUtensorMap, other tensors memrefs, scalars stay, and the
@@ -281,11 +235,6 @@ protected:
   /// Replaces an index op of the tile dialect (program ids, sizes) or clones
   /// a scalar op into the function.
   void emitScalarOp(Operation *op, IRMapping &mapping);
-  /// Stores `vector` along the last dimension of `dest` at `indices`: one
-  /// 16-byte store when the row (dimension rank-2) is in bounds, the vector
-  /// fits in the row and the address is aligned (the pitch is only known at
-  /// run time); else element by element, leaving out what is out of bounds.
-  void storeVectorChecked(Value vector, Value dest, ArrayRef<Value> indices);
   /// Dynamic shared memory, aligned to kAlign: sets smem, pad, smemBase.
   void allocateSharedMemory();
   /// The `tile.launch` dictionary the runtime launches the function with.
@@ -309,9 +258,6 @@ protected:
 } // namespace mlir::tile::lowering
 
 namespace mlir::tile {
-/// Lowers an attention-shaped kernel (two chained tile.dots in a loop).
-LogicalResult lowerAttentionKernel(KernelOp kernel, gpu::GPUModuleOp gpuModule,
-                                   const LoweringOptions &options);
 /// Lowers a kernel op by op, its tiles in registers as their layouts
 /// distribute them (tile.dot operands staged in shared memory).
 LogicalResult lowerDistributedKernel(KernelOp kernel,

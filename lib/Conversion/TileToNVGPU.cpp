@@ -1,14 +1,12 @@
 //===- TileToNVGPU.cpp - tile kernels to gpu + nvgpu + nvvm (sm_90a) -----===//
 //
-// The conversion pass: checks the target, creates the gpu.module and hands
-// each specialized tile.kernel to a lowering. Kernels laid out by
-// tile-assign-layouts (every kernel but attention's two chained dots) are
-// lowered op by op, their tiles in registers as their layouts distribute
-// them (DistributedLowering.cpp); a tile.dot's operands arrive staged in
-// #tile.shared, piped through TMA rings by tile-pipeline-loads. Two chained
-// tile.dots (S = Q Kᵀ feeding O += P V) still take the attention lowering
-// (AttentionLowering.cpp), which matches that kernel shape (issue 11: to
-// become ordinary op patterns too).
+// The conversion pass: checks the target, creates the gpu.module and
+// lowers each specialized tile.kernel op by op, its tiles in registers as
+// the layouts of tile-assign-layouts distribute them
+// (DistributedLowering.cpp); a tile.dot's operands arrive staged in
+// #tile.shared, piped through TMA rings by tile-pipeline-loads. No kernel
+// shape is matched: GEMMs, attention (16-bit and fp8), row kernels and
+// epilogues are programs of the same op patterns.
 //
 //===----------------------------------------------------------------------===//
 
@@ -133,15 +131,10 @@ struct ConvertTileToNVGPUPass
       });
       if (unsupported.wasInterrupted())
         return signalPassFailure();
-      // Two chained tile.dots (S = Q Kᵀ feeding O += P V) that
-      // tile-assign-layouts left unstaged (fp8 attention) take the
-      // attention lowering, which matches that kernel shape; every other
-      // kernel is lowered op by op (DistributedLowering.cpp), which
-      // explains what it does not support.
+      // Op by op (DistributedLowering.cpp), which explains what it does
+      // not support.
       LogicalResult lowered =
-          takesAttentionLowering(kernel)
-              ? lowerAttentionKernel(kernel, gpuModule, options)
-              : lowerDistributedKernel(kernel, gpuModule, options);
+          lowerDistributedKernel(kernel, gpuModule, options);
       if (failed(lowered) || failed(applyOccupancyHint(
                                  kernel, gpuModule.lookupSymbol<gpu::GPUFuncOp>(
                                              kernel.getSymName()))))

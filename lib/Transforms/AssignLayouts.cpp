@@ -47,9 +47,8 @@ int64_t elementBits(Type tile) {
 
 class LayoutAssignment {
 public:
-  LayoutAssignment(KernelOp kernel, int64_t warps, bool stageDots)
-      : kernel(kernel), ctx(kernel.getContext()), warps(warps),
-        stageDots(stageDots) {}
+  LayoutAssignment(KernelOp kernel, int64_t warps)
+      : kernel(kernel), ctx(kernel.getContext()), warps(warps) {}
 
   LogicalResult run();
 
@@ -72,9 +71,6 @@ private:
   KernelOp kernel;
   MLIRContext *ctx;
   int64_t warps;
-  /// Whether tile.dot operands are staged in #tile.shared (the register
-  /// lowering's dots), or left to the attention lowering.
-  bool stageDots;
   llvm::EquivalenceClasses<Value> groups;
   DenseMap<Value, LayoutAttrInterface> layouts; // by group leader
   SmallVector<Value> tiles;
@@ -401,7 +397,7 @@ LogicalResult LayoutAssignment::run() {
     }
   });
   coalesceMemoryAccesses();
-  return stageDots ? stageDotOperands() : success();
+  return stageDotOperands();
 }
 
 /// A transpose whose input and result groups were fixed apart (e.g. x +
@@ -571,7 +567,7 @@ LogicalResult LayoutAssignment::stageDotOperands() {
 /// shared memory instead, each thread moves 16 bytes and a warp whole rows.
 bool LayoutAssignment::narrowAccumulatorAccess(RankedTensorType type) {
   auto acc = dyn_cast_or_null<WgmmaAccLayoutAttr>(type.getEncoding());
-  if (!stageDots || !acc)
+  if (!acc)
     return false;
   // Only tiles the threads can hold (the register lowering refuses the
   // others with its own error): no overflow in the layouts' element
@@ -654,12 +650,7 @@ struct TileAssignLayoutsPass
                               "block)";
       return signalPassFailure();
     }
-    // With attention-lowering, a kernel of two chained dots is left to the
-    // attention lowering, which stages its operands itself.
-    int64_t dots = 0;
-    kernel.walk([&](DotOp) { ++dots; });
-    bool forAttentionLowering = dots == 2 && attentionLowering;
-    if (failed(LayoutAssignment(kernel, warps, !forAttentionLowering).run()))
+    if (failed(LayoutAssignment(kernel, warps).run()))
       signalPassFailure();
   }
 };

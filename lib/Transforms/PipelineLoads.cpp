@@ -439,7 +439,7 @@ struct TilePipelineLoadsPass
     : public mlir::tile::impl::TilePipelineLoadsBase<TilePipelineLoadsPass> {
   void runOnOperation() override {
     KernelOp kernel = getOperation();
-    // Without num_stages, two (as the GEMM and attention lowerings).
+    // Without num_stages, two.
     llvm::Expected<int64_t> stages = 2;
     if (ExprAttr expr = kernel.getNumStagesAttr()) {
       if (!kernel.isSpecialized()) {

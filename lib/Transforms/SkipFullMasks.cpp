@@ -5,9 +5,8 @@
 // everywhere (every key block but the last and the diagonal). Here a
 // select on such a mask asks first, with a few scalar ops, whether the
 // whole mask holds, and computes the mask per element only where it does
-// not. The attention lowering did this inside its emitter
-// (AttentionEmitter::allTrue); as a tile-to-tile rewrite it serves every
-// kernel that the register lowering compiles.
+// not (the attention emitter of sessions 1-12 did this inside itself); as a
+// tile-to-tile rewrite it serves every kernel.
 //
 //===----------------------------------------------------------------------===//
 
@@ -267,10 +266,6 @@ struct TileSkipFullMasksPass
                               "mask-check-corner)";
       return signalPassFailure();
     }
-    // The attention lowering computes its masks lazily itself and takes
-    // no scf.if among its ops.
-    if (takesAttentionLowering(kernel))
-      return;
     SmallVector<arith::SelectOp> selects;
     kernel.walk([&](arith::SelectOp select) {
       if (isStaticTile(select.getCondition()))

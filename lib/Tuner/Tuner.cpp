@@ -127,7 +127,7 @@ Tuner::Tuner(const KernelSource &kernel, TunerOptions options)
 
 bool Tuner::usesCachedKernels() const {
   return opts.dumpDirectory.empty() && !opts.printIROfFirst &&
-         opts.compile.testMutation.empty() && !opts.compile.attentionLowering;
+         opts.compile.testMutation.empty();
 }
 
 std::vector<ConfigResult>
@@ -459,9 +459,9 @@ Tuner::lookupKernel(const TuningCache &cache, const TuningKey &key,
 llvm::Expected<std::string> Tuner::record(const TuningCache &cache,
                                           const TuningKey &key,
                                           const ConfigResult &result) const {
-  // A planted bug's results are never recorded, nor those of the attention
-  // lowering, kept for comparison (the key does not tell them apart).
-  if (!opts.compile.testMutation.empty() || opts.compile.attentionLowering)
+  // A planted bug's results are never recorded (the key does not tell
+  // them apart).
+  if (!opts.compile.testMutation.empty())
     return std::string();
   // The kernel first: a config entry is never newer than its kernel, and a
   // kernel that cannot be written leaves nothing recorded.

@@ -63,8 +63,7 @@
 // MN-MAJOR-SAME: {arg = 0 : i64, box = array<i64: 128, 64>, kind = "tensormap", swizzle = 128 : i64}, {arg = 1 : i64, box = array<i64: 64, 64>, kind = "tensormap", swizzle = 128 : i64}
 // MN-MAJOR: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 16>, D[<f32>, <one>], A[<bf16>, <one>, <row>], B[<bf16>, <one>, <row>]
 
-// Attention op by op (the default; tile-assign-layouts{attention-lowering}
-// leaves its two dots to the attention lowering): Q, K and V are staged like
+// Attention op by op: Q, K and V are staged like
 // any dot operand (K and V piped through a TMA ring), the row max is a reduction of S's accumulator layout,
 // and P, computed in that layout, is the register A of the second dot
 // (wgmma's m64k16 A fragment is the accumulator's fragment of 16 columns):

@@ -3,12 +3,8 @@
 // The planted bug: the check looks only at the tile's first element.
 // RUN: tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts,tile-skip-full-masks{test-mutation=mask-check-corner}))' | FileCheck %s --check-prefix=SHORT
 // RUN: not tile-opt %s -split-input-file --pass-pipeline='builtin.module(tile.kernel(tile-skip-full-masks{test-mutation=nonsense}))' -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNKNOWN
-// Attention: left alone where the attention lowering takes it (K and V
-// not staged; it decides its masks itself), split op by op.
-// RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64},tile-assign-layouts{attention-lowering},tile-skip-full-masks))' | FileCheck %s --check-prefix=ATTN
+// Attention: split op by op.
 // RUN: tile-opt %tile_src/kernels/attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64},tile-assign-layouts,tile-skip-full-masks))' | FileCheck %s --check-prefix=ATTN-OP
-// ATTN-NOT: scf.if
-// ATTN: arith.select %{{.*}}, %{{.*}}, %{{.*}} : tensor<128x128xi1
 // ATTN-OP: scf.for
 // ATTN-OP: tile.dot
 // ATTN-OP: scf.if %{{.*}} -> (tensor<128x128xf32, #tile.wgmma_acc<warpgroups = 2>>)

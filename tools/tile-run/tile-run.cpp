@@ -283,13 +283,10 @@ static cl::opt<bool> recordConfig(
              "dtype and GPU once it verifies (with --compile-only: once it "
              "compiles), as --tune records its best"),
     cl::cat(category));
-static cl::opt<bool> attentionLowering(
-    "attention-lowering", cl::init(false),
-    cl::desc("Compile a 16-bit attention kernel's two tile.dots with the "
-             "attention lowering (one emitter for the whole kernel shape) "
-             "instead of op by op, the default; for comparison, never "
-             "recorded in the tuning cache. fp8 attention always takes it"),
-    cl::cat(category));
+// The attention lowering (one emitter for the attention kernel shape) was
+// removed in session 13; scripts of sessions 12-13 pass this for it.
+static cl::opt<bool> attentionLowering("attention-lowering", cl::init(false),
+                                       cl::Hidden, cl::cat(category));
 // Op by op became the default in session 12; older scripts pass this.
 static cl::opt<bool> attentionOpByOp(
     "attention-op-by-op", cl::init(false), cl::Hidden,
@@ -365,7 +362,6 @@ std::string dumpDirectory() {
 TunerOptions tunerOptions() {
   TunerOptions options;
   options.compile.testMutation = testMutation;
-  options.compile.attentionLowering = attentionLowering;
   options.compile.chip = chipOpt;
   options.printIROfFirst = printIR;
   options.jobs = jobs;
@@ -1793,6 +1789,13 @@ int main(int argc, char **argv) {
       "exact reference computed on the host (docs/cpu.md); nothing is\n"
       "timed. --reference cpu checks GPU configs against that CPU run\n"
       "instead, for kernels without a reference.\n");
+  if (attentionLowering) {
+    llvm::errs() << "tile-run: error: --attention-lowering is gone: the "
+                    "attention lowering was removed in session 13, and "
+                    "attention (16-bit and fp8) compiles op by op like "
+                    "every kernel; drop the flag\n";
+    return 1;
+  }
   if (iters == 0) {
     llvm::errs() << "tile-run: error: --iters must be at least 1 (the "
                     "median of no runs is no time)\n";

@@ -47,10 +47,6 @@ struct CompileOptions {
   /// compile and compile() returns it. The tuner drops configs over the
   /// device's limits this way (tile/Tuner/Tuner.h).
   std::function<llvm::Error(const LaunchInfo &)> checkLaunch;
-  /// tile-assign-layouts' attention-lowering option: 16-bit attention's two
-  /// dots left to the attention lowering instead of compiled op by op by
-  /// the register lowering (for comparison; fp8 attention takes it always).
-  bool attentionLowering = false;
 };
 
 /// One tile.kernel, parsed once and compiled for any number of configs.

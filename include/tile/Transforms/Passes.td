@@ -64,21 +64,12 @@ def TileAssignLayouts : Pass<"tile-assign-layouts", "::mlir::tile::KernelOp"> {
     with B's K index then in `acc_order`) is read from registers; a store
     of the dot's accumulator layout goes through a `tile.convert_layout` to
     the default blocked layout (16-byte stores).
-    In a kernel with two `tile.dot`s and `attention-lowering`, such a load
-    is left without a register layout:
-    the attention lowering loads it into shared memory itself. The layout becomes the tensor
+    The layout becomes the tensor
     type's encoding; then a load or store whose tile's layout runs across
     its contiguous dimension moves it in the default layout, with a
     `tile.convert_layout` between. Where two layouts meet in one group the
     pass fails at the op.
   }];
-  let options = [
-    Option<"attentionLowering", "attention-lowering", "bool",
-           /*default=*/"false",
-           "Leave the dots of a kernel with two tile.dots (attention) "
-           "unstaged for the attention lowering instead of compiling them op "
-           "by op (for comparison)">
-  ];
 }
 
 def TilePipelineLoads : Pass<"tile-pipeline-loads", "::mlir::tile::KernelOp"> {
@@ -152,10 +143,7 @@ def TileSkipFullMasks : Pass<"tile-skip-full-masks", "::mlir::tile::KernelOp"> {
     are then computed only on the blocks that need them. The indices are
     assumed not to wrap (differences are taken in i64).
 
-    A kernel with a `tile.dot` whose operand is not staged in shared memory
-    (`#tile.shared`) is left alone: the attention lowering takes it and
-    decides its masks per block itself. A mask with any other op is left
-    alone.
+    A mask with any other op is left alone.
   }];
   let options = [
     Option<"testMutation", "test-mutation", "std::string",

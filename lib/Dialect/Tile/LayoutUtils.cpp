@@ -50,15 +50,3 @@ bool mlir::tile::readsRegisterA(RankedTensorType lhs, Attribute accLayout) {
          ((lhs.getElementTypeBitWidth() == 16 && lhs.getShape()[1] % 16 == 0) ||
           (lhs.getElementTypeBitWidth() == 8 && lhs.getShape()[1] % 32 == 0));
 }
-
-bool mlir::tile::takesAttentionLowering(KernelOp kernel) {
-  int64_t dots = 0;
-  bool staged = false;
-  kernel.walk([&](DotOp dot) {
-    ++dots;
-    for (Value operand : {dot.getLhs(), dot.getRhs()})
-      staged |= isa_and_nonnull<SharedLayoutAttr>(
-          cast<RankedTensorType>(operand.getType()).getEncoding());
-  });
-  return dots == 2 && !staged;
-}

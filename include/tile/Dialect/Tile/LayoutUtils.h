@@ -42,13 +42,6 @@ int64_t contiguousRun(LayoutAttrInterface layout, ArrayRef<int64_t> shape,
 /// reads it from registers.
 bool readsRegisterA(RankedTensorType lhs, Attribute accLayout);
 
-/// Whether tile-assign-layouts left `kernel`'s dots to the attention
-/// lowering: two tile.dots, no operand of either staged in shared memory
-/// (fp8 attention; 16-bit attention with attention-lowering).
-/// convert-tile-to-nvgpu sends such a kernel there, and
-/// tile-skip-full-masks leaves it alone (that lowering handles its masks).
-bool takesAttentionLowering(KernelOp kernel);
-
 } // namespace mlir::tile
 
 #endif // TILE_DIALECT_TILE_LAYOUTUTILS_H
