@@ -430,18 +430,6 @@ LogicalResult LayoutAssignment::reconcileTransposes() {
   return failure(result.wasInterrupted());
 }
 
-/// The widest swizzle span (128, 64 or 32 bytes) whose elements a row of
-/// `columns` elements of `eltBytes` fills (128 when not `kMajor`: narrower
-/// MN-major spans are not lowered). Columns are compared with the elements
-/// a span holds: no product, which could overflow.
-int64_t widestSwizzle(int64_t columns, int64_t eltBytes, bool kMajor) {
-  int64_t swizzle = 128;
-  while (kMajor && swizzle > 32 && eltBytes > 0 && swizzle % eltBytes == 0 &&
-         columns % (swizzle / eltBytes) != 0)
-    swizzle /= 2;
-  return swizzle;
-}
-
 /// Each tile.dot operand loaded from memory is loaded in the
 /// default blocked layout and converted to #tile.shared, which the register
 /// lowering's tile.dot reads: A and an N x K B (transpose_rhs) K-major, a
@@ -498,7 +486,9 @@ LogicalResult LayoutAssignment::stageDotOperands() {
       bool kMajor = operand->getOperandNumber() == 0 ||
                     dot.getTransposeRhs() || transposeB;
       int64_t eltBytes = elementBits(type) / 8;
-      int64_t swizzle = widestSwizzle(type.getShape().back(), eltBytes, kMajor);
+      // (An MN-major B keeps 128: narrower MN-major spans are not lowered.)
+      int64_t swizzle =
+          kMajor ? widestSwizzle(type.getShape().back(), eltBytes) : 128;
       auto shared = SharedLayoutAttr::get(ctx, swizzle);
       auto staged =
           RankedTensorType::get(type.getShape(), type.getElementType(), shared);
@@ -540,7 +530,7 @@ LogicalResult LayoutAssignment::stageDotOperands() {
         // Vᵀ: K x N stored N rows of K, the span K's bytes fill; with an
         // fp8 A from registers, K in the accumulator's order.
         auto transposed = SharedLayoutAttr::get(
-            ctx, widestSwizzle(type.getShape()[0], eltBytes, true),
+            ctx, widestSwizzle(type.getShape()[0], eltBytes),
             /*transposed=*/true, /*accOrder=*/registerA);
         if (failed(transposed.verifyEncoding(type.getShape(),
                                              type.getElementType(),

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tile/Dialect/Tile/LayoutUtils.h"
 #include "tile/Dialect/Tile/TileDialect.h"
 
 #include "mlir/IR/AffineExpr.h"
@@ -397,11 +398,9 @@ LogicalResult SharedLayoutAttr::verifyEncoding(
                        << " needs elements of 1, 2, 4 ... bytes that divide "
                           "the swizzle, got "
                        << elementType;
-  // A row fills whole swizzle spans: columns a multiple of the elements a
-  // span holds (no product, which could overflow).
-  int64_t perSpan = getSwizzle() / (bits / 8);
+  // A row fills whole swizzle spans.
   int64_t rows = storedRows(shape), columns = storedColumns(shape);
-  if (columns % perSpan != 0 || rows % 8 != 0)
+  if (!rowFillsSpans(columns, bits / 8, getSwizzle()) || rows % 8 != 0)
     return emitError() << "a " << shape[0] << " x " << shape[1] << " tile of "
                        << elementType << " does not fill whole " << getSwizzle()
                        << "-byte swizzle atoms (" << *this

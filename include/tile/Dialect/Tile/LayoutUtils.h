@@ -21,6 +21,29 @@ constexpr int64_t kMaxVectorBytes = 16;
 /// layout questions are only asked of tiles within it.
 constexpr int64_t kMaxElementsPerThread = 2048;
 
+/// Whether a stored row of `columns` elements of `elementBytes` bytes
+/// fills whole `span`-byte swizzle spans (#tile.shared's rule): columns a
+/// multiple of the elements a span holds, with no product that could
+/// overflow.
+inline bool rowFillsSpans(int64_t columns, int64_t elementBytes,
+                          int64_t span) {
+  return elementBytes > 0 && span % elementBytes == 0 &&
+         columns % (span / elementBytes) == 0;
+}
+
+/// The widest swizzle span (128, 64 or 32 bytes) that a row of `columns`
+/// elements fills (rowFillsSpans); 32 when a narrower one does not, 128
+/// for elements no span holds whole numbers of (the layout's verifier
+/// then says why).
+inline int64_t widestSwizzle(int64_t columns, int64_t elementBytes) {
+  if (elementBytes <= 0 || 128 % elementBytes != 0)
+    return 128;
+  for (int64_t span : {128, 64})
+    if (rowFillsSpans(columns, elementBytes, span))
+      return span;
+  return 32;
+}
+
 /// Coordinates of element `e` of thread `t` under `map`, a layout's
 /// (thread, element) -> coordinates.
 SmallVector<int64_t> coordsAt(AffineMap map, int64_t t, int64_t e);
