@@ -119,6 +119,10 @@ std::optional<Candidate> LoadPipeliner::candidate(LoadOp load,
   if (!convert || convert->getBlock() != load->getBlock() ||
       !isShared(convert.getType()))
     return std::nullopt;
+  // TMA writes tiles untransposed (a transposed one is converted from a
+  // ring's tile, not loaded into one).
+  if (cast<SharedLayoutAttr>(convert.getType().getEncoding()).getTransposed())
+    return std::nullopt;
   // A 2-d tile of a source of rank 2 to 5 (TMA boxes, sm_90a's ring_put).
   int64_t sourceRank = cast<MemRefType>(load.getSource().getType()).getRank();
   if (load.getType().getRank() != 2 || sourceRank < 2 || sourceRank > 5)

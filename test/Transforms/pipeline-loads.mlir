@@ -269,3 +269,20 @@ tile.kernel @load_once(%Q: memref<?x?xbf16> {tile.shape = #tile.shape<M, D>},
   tile.store %sum, %C[%m0, %c0] : tensor<64x64xf32> -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// A load converted straight to a transposed layout is left alone: TMA
+// writes tiles untransposed (found by the lowering fuzzer: the ring type
+// refused the tile and the pass aborted). The register lowering then
+// reports the conversion.
+// CHECK-LABEL: tile.kernel @load_transposed
+// CHECK-NOT: tile.ring_alloc
+// CHECK: tile.convert_layout %{{.*}} -> tensor<64x64xf8E4M3FN, #tile.shared<swizzle = 64, transposed = true>>
+tile.kernel @load_transposed(%X: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<R, C>})
+    attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %x = tile.load %X[%c0, %c0] : memref<?x?xf8E4M3FN> -> tensor<64x64xf8E4M3FN, #tile.blocked<size_per_thread = [1, 16], threads_per_warp = [8, 4], warps = [4, 1], order = [1, 0]>>
+  %s = tile.convert_layout %x : tensor<64x64xf8E4M3FN, #tile.blocked<size_per_thread = [1, 16], threads_per_warp = [8, 4], warps = [4, 1], order = [1, 0]>> -> tensor<64x64xf8E4M3FN, #tile.shared<swizzle = 64, transposed = true>>
+  tile.return
+}
