@@ -1764,6 +1764,13 @@ LogicalResult checkSupported(Operation *op) {
                 "before this pass)";
     auto rhsLayout = cast<SharedLayoutAttr>(dot.getRhs().getType().getEncoding());
     bool fp8 = isFloat8(lhsType.getElementType());
+    if (auto lhsLayout =
+            dyn_cast_or_null<SharedLayoutAttr>(lhsType.getEncoding());
+        lhsLayout && (lhsLayout.getTransposed() || lhsLayout.getAccOrder()))
+      return op->emitOpError()
+             << "reads A laid out as " << lhsLayout
+             << "; wgmma reads A K-major as staged (#tile.shared without "
+                "transposed or acc_order)";
     if (dot.getTransposeRhs() && rhsLayout.getTransposed())
       return op->emitOpError()
              << "reads B as N x K (transpose_rhs) laid out transposed; a "
@@ -1876,6 +1883,17 @@ LogicalResult checkSupported(Operation *op) {
     if (!hasFastMath(op))
       return op->emitOpError() << kFastMathOnly;
   }
+  if (auto trunc = dyn_cast<arith::TruncFOp>(op);
+      trunc && isFloat8(getElementTypeOrSelf(trunc.getType())) &&
+      trunc.getRoundingmodeAttr() &&
+      trunc.getRoundingmodeAttr().getValue() !=
+          arith::RoundingMode::to_nearest_even)
+    return op->emitOpError()
+           << "rounds to an 8-bit float with rounding mode "
+           << arith::stringifyRoundingMode(
+                  trunc.getRoundingmodeAttr().getValue())
+           << "; the register lowering rounds to nearest even (cvt.rn, "
+              "saturating to the largest finite value): drop the mode";
   if (auto trunc = dyn_cast<arith::TruncFOp>(op);
       trunc && isFloat8(getElementTypeOrSelf(trunc.getType())) &&
       !getElementTypeOrSelf(trunc.getIn().getType()).isF32())
@@ -2008,9 +2026,12 @@ LogicalResult DistributedEmitter::emit() {
   kernel.walk([&](ConvertLayoutOp op) {
     if (!isShared(op.getType()))
       return;
+    // A loop inside another restarts its iteration count while the
+    // barriers' phases go on: only a loop of the kernel's body alternates.
     auto loop = dyn_cast<scf::ForOp>(op->getParentOp());
     bool alternate =
-        loop && isShared(op.getInput().getType()) &&
+        loop && loop->getParentOp() == kernel.getOperation() &&
+        isShared(op.getInput().getType()) &&
         llvm::all_of(op->getUsers(), [&](Operation *user) {
           auto dot = dyn_cast<DotOp>(user);
           return dot && !dot.getAsync() && dot->getBlock() == op->getBlock() &&

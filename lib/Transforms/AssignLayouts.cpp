@@ -457,6 +457,23 @@ LogicalResult LayoutAssignment::stageDotOperands() {
     }
     for (OpOperand *operand : {&dot.getLhsMutable(), &dot.getRhsMutable()}) {
       if (Value staged = stagedLoads.lookup(operand->get())) {
+        // x·x with an fp8 B: B is the transposition of A's staging.
+        if (transposeB && operand->getOperandNumber() == 1) {
+          auto type = cast<RankedTensorType>(staged.getType());
+          auto transposed = SharedLayoutAttr::get(
+              ctx, widestSwizzle(type.getShape()[0], elementBits(type) / 8),
+              /*transposed=*/true, /*accOrder=*/false);
+          if (failed(transposed.verifyEncoding(
+                  type.getShape(), type.getElementType(),
+                  [&] { return dot.emitOpError(); })))
+            return WalkResult::interrupt();
+          OpBuilder b(dot);
+          staged = ConvertLayoutOp::create(
+              b, dot.getLoc(),
+              RankedTensorType::get(type.getShape(), type.getElementType(),
+                                    transposed),
+              staged);
+        }
         operand->set(staged);
         continue;
       }

@@ -379,7 +379,8 @@ void LoadPipeliner::issueDotsEarly(scf::ForOp loop) {
   }
 }
 
-/// When every tile of the ring `get` gives is read only by tile.dots that
+/// When every tile of the ring `get` gives is read only by tile.dots whose
+/// other operands are made outside the loop and that
 /// accumulate into a loop-carried value (the accumulator an iteration
 /// argument, the result yielded in its place and used nowhere else), lets
 /// those dots run across iterations, as a GEMM main loop does:
@@ -404,6 +405,14 @@ bool LoadPipeliner::makeDotsAsync(scf::ForOp loop, RingGetOp get,
   }
   auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
   for (DotOp dot : dots) {
+    // The dot reads its operands until the next iteration's wait: each
+    // must be the ring's (released after that wait) or made outside the
+    // loop; one made in the body (a transposition, a tile staged from
+    // registers) would be rewritten while the dot still reads it.
+    for (Value operand : {dot.getLhs(), dot.getRhs()})
+      if (operand.getDefiningOp() != get.getOperation() &&
+          loop->isAncestor(operand.getParentRegion()->getParentOp()))
+        return false;
     auto acc = dyn_cast<BlockArgument>(dot.getAcc());
     if (!acc || acc.getOwner() != loop.getBody() || acc.getArgNumber() == 0 ||
         !acc.hasOneUse() || !dot->hasOneUse() ||

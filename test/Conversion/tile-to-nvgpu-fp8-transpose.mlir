@@ -37,11 +37,26 @@
 // ATTN-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k32.f32.e4m3.e4m3 {$0, {{.*}}}, {$32, $33, $34, $35}, $36, p, 1, 1;
 // ATTN: nvvm.wgmma.commit.group.sync.aligned
 
+// In a loop inside another the iteration count restarts while barrier
+// phases go on: the transposition keeps one buffer between block barriers
+// there (no "ready" mbarriers, which are groups of two).
+// RUN: tile-opt %S/Inputs/fp8-transpose-nested.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts,tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=NESTED
+// NESTED-NOT: num_barriers = 2
+// NESTED: nvvm.prmt
+// NESTED: nvvm.fence.proxy
+// NESTED: gpu.barrier
+
 // An fp8 GEMM with B as K x N: B transposed without acc_order (A from
 // shared memory), fixed prmt selectors, then a wgmma with both operands
 // K-major from shared memory.
 // RUN: tile-opt %s --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts),tile.kernel(tile-pipeline-loads))' | FileCheck %s --check-prefix=STAGED
 // RUN: tile-opt %s --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts,tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s
+// x·x with an fp8 B: B is the transposition of A's staging.
+// STAGED-LABEL: tile.kernel @fp8_xx
+// STAGED: %[[X:.*]] = tile.ring_get
+// STAGED-NEXT: %[[XT:.*]] = tile.convert_layout %[[X]] {{.*}} -> tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128, transposed = true>>
+// STAGED-NEXT: tile.dot %[[X]], %[[XT]]
+// STAGED-LABEL: tile.kernel @fp8_kn
 // STAGED: %[[B:.*]]:2 = tile.ring_get
 // STAGED-NEXT: %[[BT:.*]] = tile.convert_layout %[[B]]#1 : tensor<128x64xf8E4M3FN, #tile.shared<swizzle = 64>> -> tensor<128x64xf8E4M3FN, #tile.shared<swizzle = 128, transposed = true>>
 // STAGED-NEXT: tile.dot %[[B]]#0, %[[BT]], {{.*}} : tensor<128x128xf8E4M3FN, #tile.shared<swizzle = 128>>, tensor<128x64xf8E4M3FN, #tile.shared<swizzle = 128, transposed = true>> -> tensor<128x64xf32, #tile.wgmma_acc<warpgroups = 1>>
@@ -57,6 +72,18 @@
 // CHECK-COUNT-8: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 64, k = 32>, D[<f32>, <one>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
 // CHECK-NOT: nvvm.wgmma.mma_async
 // CHECK: nvvm.wgmma.wait.group.sync.aligned 0
+tile.kernel @fp8_xx(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<M, K>},
+                    %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %init = tile.splat %zero : tensor<128x128xf32>
+  %a = tile.load %A[%c0, %c0] : memref<?x?xf8E4M3FN> -> tensor<128x128xf8E4M3FN>
+  %d = tile.dot %a, %a, %init : tensor<128x128xf8E4M3FN>, tensor<128x128xf8E4M3FN> -> tensor<128x128xf32>
+  tile.store %d, %C[%c0, %c0] : tensor<128x128xf32> -> memref<?x?xf32>
+  tile.return
+}
+
 tile.kernel @fp8_kn(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<M, K>},
                     %B: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<K, N>},
                     %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})

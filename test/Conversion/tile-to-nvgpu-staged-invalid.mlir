@@ -134,3 +134,27 @@ tile.kernel @acc_order_shared_a(%X: memref<?x?xf8E4M3FN> {tile.shape = #tile.sha
   tile.store %d, %Y[%c0, %c0] : !acc -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// wgmma reads A K-major as staged: a transposed A is refused (found in
+// review: it compiled, reading A as if untransposed).
+!ring = !tile.ring<1, tensor<64x64xf8E4M3FN, #tile.shared<swizzle = 64>>>
+!staged = tensor<64x64xf8E4M3FN, #tile.shared<swizzle = 64>>
+!t = tensor<64x64xf8E4M3FN, #tile.shared<swizzle = 64, transposed = true>>
+!acc = tensor<64x64xf32, #tile.wgmma_acc<warpgroups = 1>>
+tile.kernel @transposed_a(%X: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<R, C>},
+                          %Y: memref<?x?xf32> {tile.shape = #tile.shape<R, C>})
+    attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %r = tile.ring_alloc : !ring
+  tile.ring_put %r[%c0], %X[%c0, %c0] : !ring, memref<?x?xf8E4M3FN>
+  %s = tile.ring_get %r[%c0] : !ring -> !staged
+  %u = tile.convert_layout %s : !staged -> !t
+  %acc = tile.splat %zero : !acc
+  // expected-error @+1 {{'tile.dot' op reads A laid out as #tile.shared<swizzle = 64, transposed = true>; wgmma reads A K-major as staged (#tile.shared without transposed or acc_order)}}
+  %d = tile.dot %u, %u, %acc : !t, !t -> !acc
+  tile.store %d, %Y[%c0, %c0] : !acc -> memref<?x?xf32>
+  tile.return
+}

@@ -286,3 +286,36 @@ tile.kernel @load_transposed(%X: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<
   %s = tile.convert_layout %x : tensor<64x64xf8E4M3FN, #tile.blocked<size_per_thread = [1, 16], threads_per_warp = [8, 4], warps = [4, 1], order = [1, 0]>> -> tensor<64x64xf8E4M3FN, #tile.shared<swizzle = 64, transposed = true>>
   tile.return
 }
+
+// -----
+
+// A dot with an operand made in the loop body (B staged from registers: its
+// index is loop-carried, so no ring takes it) stays synchronous: async, it
+// would read that operand's buffer into the next iteration, which rewrites
+// it (found in review).
+// CHECK-LABEL: tile.kernel @carried_operand
+// CHECK: scf.for
+// CHECK: tile.ring_get
+// CHECK: tile.dot
+// CHECK-NOT: async
+// CHECK: scf.yield
+tile.kernel @carried_operand(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<M, K>},
+                    %B: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<K, N>},
+                    %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">,
+                num_stages = #tile.expr<"2">} {
+  %c0 = arith.constant 0 : index
+  %c128 = arith.constant 128 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : tensor<128x64xf32>
+  %acc, %kb_end = scf.for %k = %c0 to %K step %c128 iter_args(%x = %init, %kb = %c0) -> (tensor<128x64xf32>, index) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xf8E4M3FN> -> tensor<128x128xf8E4M3FN>
+    %b = tile.load %B[%kb, %c0] : memref<?x?xf8E4M3FN> -> tensor<128x64xf8E4M3FN>
+    %d = tile.dot %a, %b, %x : tensor<128x128xf8E4M3FN>, tensor<128x64xf8E4M3FN> -> tensor<128x64xf32>
+    %kb2 = arith.addi %kb, %c128 : index
+    scf.yield %d, %kb2 : tensor<128x64xf32>, index
+  }
+  tile.store %acc, %C[%c0, %c0] : tensor<128x64xf32> -> memref<?x?xf32>
+  tile.return
+}
