@@ -96,18 +96,29 @@ def TilePipelineLoads : Pass<"tile-pipeline-loads", "::mlir::tile::KernelOp"> {
 
     The refill reuses the buffer of iteration `i - 1`, released at its
     end, so it is issued first in iteration `i`. When the dots only
-    accumulate into a loop-carried value they are made `async` instead
-    (the GEMM main loop, shown in the lit test): the buffer of iteration
-    `i - 1` is released in iteration `i` after a `tile.dot_wait
-    {pending = 1}`, and the refill goes at the end of the iteration.
+    accumulate into a loop-carried value and read nothing else made in
+    the loop, they are made `async` instead (the GEMM main loop, shown in
+    the lit test): the buffer of iteration `i - 1` is released in
+    iteration `i` after a `tile.dot_wait {pending = 1}`, and the refill
+    goes at the end of the iteration. Otherwise a synchronous dot that ops
+    it does not depend on precede (fp8 attention's S = Q Kᵀ after V's
+    transposition) is issued right after its last operand, `async`, and
+    waited for (`tile.dot_wait {pending = 0}`) at its first reader, so
+    that those ops overlap it; the ring is released after that wait.
 
     The load's indices must be loop-invariant or pure functions of the
     induction variable (they are recomputed for the iteration loaded); its
     source must be a kernel argument that only such loads read, with one
-    tile type (sm_90a loads it with a TMA descriptor of that box). Other
+    tile type (sm_90a loads it with a TMA descriptor of that box), and the
+    staged layout must not be transposed (TMA does not transpose). Other
     loads stay as they are (staged synchronously by the register
-    lowering). A kernel without `num_stages`, or with fewer than 2, is
-    left alone.
+    lowering). Loops are pipelined with `num_stages` >= 2 (2 without the
+    attribute) and when not nested in another loop.
+
+    A staged load at the kernel's top level (attention's Q) becomes a
+    ring of one buffer whatever `num_stages` is: put where the load was,
+    got right before the first op of the kernel's block that reads it
+    (after the prologue of a loop that reads it), never released.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::scf::SCFDialect"];
