@@ -1568,6 +1568,18 @@ struct FusedSelectPattern : DistributedPattern<arith::SelectOp> {
   }
 };
 
+/// Whether `dot` has completed by the end of its block: synchronous, or
+/// async with only tile.dot_waits of the block as readers (each waits
+/// for it: tile-pipeline-loads counts the younger dots into `pending`).
+bool completesInIteration(DotOp dot) {
+  if (!dot.getAsync())
+    return true;
+  return !dot->use_empty() &&
+         llvm::all_of(dot->getUsers(), [&](Operation *user) {
+           return isa<DotWaitOp>(user) && user->getBlock() == dot->getBlock();
+         });
+}
+
 /// Whether the lowering takes `op`; if not, says why at the op.
 LogicalResult checkSupported(Operation *op) {
   auto tileTypes = llvm::concat<Type>(op->getOperandTypes(),
@@ -2019,9 +2031,9 @@ LogicalResult DistributedEmitter::emit() {
     int64_t begin, end, last; // bytes [begin, end), used up to op `last`
   };
   SmallVector<Live> live;
-  // A transposition in shared memory in a loop, read only by synchronous
-  // dots after it in the body, takes two buffers in turn
-  // (LoweringState::Transposition).
+  // A transposition in shared memory in a loop, read only by dots after
+  // it in the body that complete in the same iteration, takes two buffers
+  // in turn (LoweringState::Transposition).
   DenseSet<Operation *> alternating;
   kernel.walk([&](ConvertLayoutOp op) {
     if (!isShared(op.getType()))
@@ -2034,8 +2046,8 @@ LogicalResult DistributedEmitter::emit() {
         isShared(op.getInput().getType()) &&
         llvm::all_of(op->getUsers(), [&](Operation *user) {
           auto dot = dyn_cast<DotOp>(user);
-          return dot && !dot.getAsync() && dot->getBlock() == op->getBlock() &&
-                 op->isBeforeInBlock(dot);
+          return dot && dot->getBlock() == op->getBlock() &&
+                 op->isBeforeInBlock(dot) && completesInIteration(dot);
         });
     if (alternate)
       alternating.insert(op);

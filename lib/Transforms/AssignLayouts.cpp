@@ -195,6 +195,12 @@ LogicalResult LayoutAssignment::run() {
   });
   if (scalars.wasInterrupted())
     return failure();
+  // A load whose tile nothing reads does nothing (loads are masked at the
+  // source's edges): it is dropped rather than given a layout.
+  kernel.walk([&](LoadOp load) {
+    if (load->use_empty())
+      load.erase();
+  });
   // Groups of tiles that must share a layout.
   kernel.walk([&](Operation *op) {
     for (Value r : op->getResults())
@@ -436,6 +442,19 @@ LogicalResult LayoutAssignment::reconcileTransposes() {
 /// K x N B MN-major (16-bit types), or for fp8 (which wgmma reads K-major
 /// only) staged as loaded and converted to #tile.shared<transposed>.
 LogicalResult LayoutAssignment::stageDotOperands() {
+  // A load that several dots read in the same role (a rotated loop's Q:
+  // S of the peeled first block and of the loop) is staged once, at the
+  // first of them in program order or right after the load: the walk
+  // visits them in that order.
+  struct Role {
+    unsigned operand;
+    bool transposeB, registerA;
+    bool operator==(const Role &o) const {
+      return operand == o.operand && transposeB == o.transposeB &&
+             registerA == o.registerA;
+    }
+  };
+  SmallVector<std::tuple<Value, Role, Value>> stagedForDots;
   WalkResult result = kernel.walk([&](DotOp dot) {
     // A load that feeds both operands of the dot (x·xᵀ) is staged once.
     DenseMap<Value, Value> stagedLoads;
@@ -483,6 +502,18 @@ LogicalResult LayoutAssignment::stageDotOperands() {
       // scores) is read from registers.
       if (operand->getOperandNumber() == 0 && registerA)
         continue;
+      Role role{operand->getOperandNumber(), transposeB, registerA};
+      if (load) {
+        auto it = llvm::find_if(stagedForDots, [&](const auto &entry) {
+          return std::get<0>(entry) == load.getResult() &&
+                 std::get<1>(entry) == role;
+        });
+        if (it != stagedForDots.end()) {
+          stagedLoads[load.getResult()] = std::get<2>(*it);
+          operand->set(std::get<2>(*it));
+          continue;
+        }
+      }
       if (!load || type.getEncoding()) {
         dot.emitOpError()
             << "operand #" << operand->getOperandNumber()
@@ -560,6 +591,7 @@ LogicalResult LayoutAssignment::stageDotOperands() {
             operandValue);
       }
       stagedLoads[load.getResult()] = operandValue;
+      stagedForDots.emplace_back(load.getResult(), role, operandValue);
       operand->set(operandValue);
     }
     return WalkResult::advance();

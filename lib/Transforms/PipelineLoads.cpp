@@ -31,6 +31,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -79,6 +80,50 @@ Value recompute(OpBuilder &b, Value v, scf::ForOp loop, IRMapping &mapping) {
     recompute(b, x, loop, mapping);
   Operation *clone = b.clone(*op, mapping);
   return clone->getResult(cast<OpResult>(v).getResultNumber());
+}
+
+/// Moves `ops` (a loop's ring and prologue, made right before it) above
+/// the first op ahead of the loop in its block that waits for data: a dot,
+/// or a staged load's conversion (a ring_get once loadOnce runs) read
+/// before the loop. A rotated loop's peeled first block (fp8 attention's
+/// S(0) and its softmax) then runs while the prologue's loads are in
+/// flight. They stay when a value they read is defined after that op.
+void hoistPrologue(scf::ForOp loop, ArrayRef<Operation *> ops) {
+  Block *block = loop->getBlock();
+  auto readBeforeLoop = [&](Operation *op) {
+    return llvm::any_of(op->getUsers(), [&](Operation *user) {
+      Operation *inBlock = block->findAncestorOpInBlock(*user);
+      return inBlock && inBlock->isBeforeInBlock(loop);
+    });
+  };
+  Operation *firstWait = nullptr;
+  for (Operation &op : *block) {
+    if (&op == loop.getOperation())
+      return;
+    auto convert = dyn_cast<ConvertLayoutOp>(op);
+    if (isa<DotOp>(op) ||
+        (convert && isShared(convert.getType()) &&
+         convert.getInput().getDefiningOp<LoadOp>() && readBeforeLoop(&op))) {
+      firstWait = &op;
+      break;
+    }
+  }
+  SetVector<Value> used;
+  for (Operation *op : ops) {
+    used.insert(op->getOperands().begin(), op->getOperands().end());
+    for (Region &region : op->getRegions())
+      getUsedValuesDefinedAbove(region, used);
+  }
+  for (Value v : used) {
+    Operation *def = v.getDefiningOp();
+    if (!def || llvm::is_contained(ops, def))
+      continue;
+    Operation *inBlock = block->findAncestorOpInBlock(*def);
+    if (inBlock && !inBlock->isBeforeInBlock(firstWait))
+      return;
+  }
+  for (Operation *op : ops)
+    op->moveBefore(firstWait);
 }
 
 /// A load moved ahead: its conversion to #tile.shared, and the ring and
@@ -280,6 +325,8 @@ void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) 
         b, loc, lb, arith::MulIOp::create(b, loc, j, step));
     emitPuts(b, loop, loads, iv, j);
   }
+  hoistPrologue(loop, {ring.getDefiningOp(), zero.getDefiningOp(),
+                       one.getDefiningOp(), ahead.getDefiningOp(), prologue});
 
   // In the loop: the load number (iterations run lb, lb + step, ... with
   // step > 0, so iv - lb is never negative), a get where each conversion
@@ -341,16 +388,23 @@ void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) 
   RingReleaseOp::create(b, get.getLoc(), ring, index);
 }
 
-/// A synchronous tile.dot of the loop's body that ops it does not depend
-/// on precede (fp8 attention's S = Q Kᵀ after V's transposition) is
-/// issued right after the last of its operands is defined, async, and
-/// waited for (tile.dot_wait {pending = 0}) right before its first reader:
-/// the ops it moved above run while the tensor cores compute. Tiles are
-/// values, so only the operands order the dot; the buffers it reads are
-/// not the ones those ops write (a ring's refill goes into another
-/// iteration's buffer, a conversion into its own).
+/// A synchronous tile.dot of the loop's body is issued right after the
+/// last of its operands is defined, async, and waited for
+/// (tile.dot_wait) right before its first reader, when that moves
+/// anything: ops it does not depend on precede it (fp8 attention's
+/// S = Q Kᵀ after V's transposition) or follow it before its first reader
+/// (a rotated attention loop's P V during the softmax). Those ops run
+/// while the tensor cores compute. Tiles are values, so only the operands
+/// order the dot; the buffers it reads are not the ones those ops write
+/// (a ring's refill goes into another iteration's buffer, a conversion
+/// into its own).
+///
+/// wgmma groups complete in the order they are issued, so a wait lets
+/// the async dots issued after its dot and before it stay in flight:
+/// `pending` counts them (S(j)'s wait with P V(j-1) issued after it: 1).
 void LoadPipeliner::issueDotsEarly(scf::ForOp loop) {
   Block *body = loop.getBody();
+  SmallVector<DotWaitOp> waits;
   for (DotOp dot : llvm::to_vector(body->getOps<DotOp>())) {
     if (dot.getAsync())
       continue;
@@ -361,21 +415,42 @@ void LoadPipeliner::issueDotsEarly(scf::ForOp loop) {
           (!lastDef || lastDef->isBeforeInBlock(def)))
         lastDef = def;
     Operation *issueAt = lastDef ? lastDef->getNextNode() : &body->front();
-    if (issueAt == dot.getOperation())
-      continue;
     Operation *firstReader = nullptr;
     for (Operation *user : dot->getUsers())
       if (Operation *inBody = body->findAncestorOpInBlock(*user);
           inBody && (!firstReader || inBody->isBeforeInBlock(firstReader)))
         firstReader = inBody;
-    if (!firstReader)
+    if (!firstReader || (issueAt == dot.getOperation() &&
+                         firstReader == dot->getNextNode()))
       continue;
-    dot->moveBefore(issueAt);
+    if (issueAt != dot.getOperation())
+      dot->moveBefore(issueAt);
     dot.setAsync(true);
     OpBuilder b(firstReader);
     auto wait = DotWaitOp::create(b, dot.getLoc(), dot.getType(),
                                   dot.getResult(), /*pending=*/0);
     dot.getResult().replaceAllUsesExcept(wait.getResult(), wait);
+    waits.push_back(wait);
+  }
+  for (DotWaitOp wait : waits) {
+    // Async dots of the body between the dot and its wait; a region in
+    // between might issue more: then wait for all.
+    int64_t younger = 0;
+    Operation *op = wait.getInput().getDefiningOp()->getNextNode();
+    for (; op != wait.getOperation(); op = op->getNextNode()) {
+      if (auto dot = dyn_cast<DotOp>(op); dot && dot.getAsync()) {
+        ++younger;
+        continue;
+      }
+      bool issues = false;
+      for (Region &region : op->getRegions())
+        region.walk([&](DotOp) { issues = true; });
+      if (issues) {
+        younger = 0;
+        break;
+      }
+    }
+    wait.setPending(younger);
   }
 }
 

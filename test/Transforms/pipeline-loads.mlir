@@ -16,6 +16,35 @@
 // EARLY: tile.dot %{{.*}}, %[[VT]], %{{.*}} :
 // EARLY-NOT: async
 // EARLY: scf.yield
+
+// fp8 attention rotated by hand (kernels/fp8_attention_overlap.mlir): the
+// loop's ring prologue goes above the first block's waits (V_last's get
+// and transposition, S(0)); in the loop S(j) and P V(j-1) are both
+// issued async, S(j)'s wait lets the younger P V run on (pending = 1)
+// through the softmax, and P V is waited for at its first reader.
+// RUN: tile-opt %tile_src/kernels/fp8_attention_overlap.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2},tile-assign-layouts,tile-pipeline-loads))' | FileCheck %s --check-prefix=ROTATED
+// ROTATED: %[[RING:.*]] = tile.ring_alloc : <2,
+// ROTATED: scf.for
+// ROTATED: tile.ring_put %[[RING]]
+// ROTATED: tile.ring_put %[[RING]]
+// ROTATED: tile.ring_get
+// ROTATED-NEXT: %[[VLAST:.*]] = tile.convert_layout {{.*}} transposed = true, acc_order = true
+// ROTATED: %[[Q:.*]] = tile.ring_get
+// ROTATED-NEXT: %[[K0:.*]] = tile.ring_get
+// ROTATED-NEXT: tile.dot %[[Q]], %[[K0]], %{{.*}} {transpose_rhs}
+// ROTATED: math.exp2
+// ROTATED: scf.for
+// ROTATED: %[[KV:.*]]:2 = tile.ring_get %[[RING]]
+// ROTATED-NEXT: %[[S:.*]] = tile.dot %[[Q]], %[[KV]]#0, %{{.*}} {async, transpose_rhs}
+// ROTATED-NEXT: %[[VT:.*]] = tile.convert_layout %[[KV]]#1
+// ROTATED-NEXT: %[[PV:.*]] = tile.dot %{{.*}}, %[[VT]], %{{.*}} {async}
+// ROTATED: tile.dot_wait %[[S]] {pending = 1 : i64}
+// ROTATED-NEXT: tile.ring_release %[[RING]]
+// ROTATED: math.exp2
+// ROTATED: %[[O:.*]] = tile.dot_wait %[[PV]] {pending = 0 : i64}
+// ROTATED-NEXT: arith.mulf %[[O]]
+// ROTATED: scf.yield
+// ROTATED: tile.dot %{{.*}}#3, %[[VLAST]], %{{.*}}#2 :
 // tile-pipeline-loads: the dot operands of a K loop (tile.load -> staged in
 // #tile.shared) become the members of a ring of num_stages buffers (one
 // pair of barriers a buffer for both): num_stages - 1 loads
@@ -290,14 +319,17 @@ tile.kernel @load_transposed(%X: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<
 // -----
 
 // A dot with an operand made in the loop body (B staged from registers: its
-// index is loop-carried, so no ring takes it) stays synchronous: async, it
-// would read that operand's buffer into the next iteration, which rewrites
-// it (found in review).
+// index is loop-carried, so no ring takes it) completes in its iteration:
+// async across iterations, it would read that operand's buffer into the
+// next one, which rewrites it (found in review). Waited for at its first
+// reader (the yield) it may be: the index update runs meanwhile.
 // CHECK-LABEL: tile.kernel @carried_operand
 // CHECK: scf.for
 // CHECK: tile.ring_get
-// CHECK: tile.dot
-// CHECK-NOT: async
+// CHECK: %[[D:.*]] = tile.dot
+// CHECK-NOT: pending = 1
+// CHECK: tile.dot_wait %[[D]] {pending = 0 : i64}
+// CHECK-NOT: pending = 1
 // CHECK: scf.yield
 tile.kernel @carried_operand(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<M, K>},
                     %B: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<K, N>},

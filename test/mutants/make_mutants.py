@@ -115,6 +115,21 @@ MUTANTS = {
         [("  %dv = tile.splat %descale_v : !row",
           "  %one = arith.constant 1.0 : f32\n"
           "  %dv = tile.splat %one : !row")]),
+    "fp8_attention_overlap-no-rescale": (
+        "fp8_attention_overlap.mlir",
+        "the rotated loop carries P V unrescaled when the row maximum grows",
+        [("    scf.yield %m_new, %l_new, %acc_scaled, %p8 : !row, !row, !o_acc, !p_tile",
+          "    scf.yield %m_new, %l_new, %acc_pv, %p8 : !row, !row, !o_acc, !p_tile")]),
+    "fp8_attention_overlap-no-last-pv": (
+        "fp8_attention_overlap.mlir",
+        "the last key block's P V (after the loop) is left out",
+        [("  %acc_fin = tile.dot %p8_last, %v_last, %acc_pre : !p_tile, !kv_tile -> !o_acc",
+          "  %acc_fin = arith.addf %acc_pre, %acc_init : !o_acc")]),
+    "fp8_attention_overlap-v-of-this-block": (
+        "fp8_attention_overlap.mlir",
+        "the loop multiplies the previous block's P by this block's V",
+        [("    %v = tile.load %V[%b, %h, %n_prev, %c0] : memref<?x?x?x?xf8E4M3FN> -> !kv_tile",
+          "    %v = tile.load %V[%b, %h, %n0, %c0] : memref<?x?x?x?xf8E4M3FN> -> !kv_tile")]),
     "softmax-no-mask": (
         "softmax.mlir",
         "the columns past C (zero padding) take part in the maximum and the "

@@ -226,11 +226,16 @@ def Tile_DotWaitOp : Tile_Op<"dot_wait", [AllTypesMatch<["input", "result"]>]> {
     `%d = tile.dot_wait %acc {pending = 1} : !acc` returns when every
     `async` `tile.dot` issued before it has completed except the last
     `pending` ones (on sm_90a `wgmma.wait_group pending`). Its result is
-    its operand: with `pending = 0` a value any op may read, else still
-    only the accumulator of the next async dot. tile-pipeline-loads puts
-    one with `pending = 1` after each async dot of a loop (the dot of the
-    previous iteration is then done and its operands may be released) and
-    one with `pending = 0` after the loop.
+    its operand: a value any op may read when the dot that made it is not
+    one of those last `pending` (the dots issued after it, before the
+    wait, are fewer than `pending + 1`), else still only the accumulator
+    of the next async dot. tile-pipeline-loads puts one with `pending = 1`
+    after each async dot of a GEMM loop (the dot of the previous iteration
+    is then done and its operands may be released) and one with
+    `pending = 0` after the loop; a dot it issues early is waited for at
+    its first reader, with `pending` the number of async dots issued
+    between the two (a rotated attention loop's S(j), waited for while
+    P V(j-1) runs on).
   }];
   let arguments = (ins Tile_Tile:$input,
                        ConfinedAttr<I64Attr, [IntNonNegative]>:$pending);
