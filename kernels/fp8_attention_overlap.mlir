@@ -4,11 +4,12 @@
 // overlap" is, so that the tensor cores work while the warps compute the
 // softmax.
 //
-// Iteration j issues S(j) = Q K(j)^T and then O += P(j-1) V(j-1), and
-// computes the softmax of S(j) while P(j-1) V(j-1) is still running
-// (tile-pipeline-loads issues each dot right after its operands and waits
-// for it at its first reader: the wait for S(j) lets the younger P V go
-// on). The first block's S and softmax are peeled before the loop, the
+// Iteration j issues S(j) = Q K(j)^T, rescales O by the previous
+// block's alpha and issues O += P(j-1) V(j-1), and computes the softmax of
+// S(j) while P(j-1) V(j-1) is still running (tile-pipeline-loads issues
+// each dot right after its operands and waits for it at its first reader,
+// or before the next P replaces the P it reads: the wait for S(j) lets
+// the younger P V go on), as FlashAttention-3's loop does. The first block's S and softmax are peeled before the loop, the
 // last block's P V after it; the last V block is loaded before the loop
 // so that its load and transposition are not exposed at the end. P(j-1)
 // is carried from one iteration to the next in registers, in the layout
@@ -141,18 +142,23 @@ tile.kernel @fp8_attention(
   %p8_first = arith.truncf %p_first : !s_tile to !p_tile
 
   // Iteration n0: S of block n0, P V of block n0 - BLOCK_N.
-  %m_fin, %l_fin, %acc_pre, %p8_last = scf.for %n0 = %bn to %kv_end step %bn
+  %one = arith.constant 1.0 : f32
+  %alpha_init = tile.splat %one : !row
+  %m_fin, %l_fin, %acc_pre, %p8_last, %alpha_last = scf.for %n0 = %bn to %kv_end step %bn
       iter_args(%m_i = %m_first, %l_i = %l_first, %acc = %acc_init,
-                %p8_prev = %p8_first)
-      -> (!row, !row, !o_acc, !p_tile) {
+                %p8_prev = %p8_first, %alpha_prev = %alpha_init)
+      -> (!row, !row, !o_acc, !p_tile, !row) {
     %n_prev = arith.subi %n0, %bn : index
     %k = tile.load %K[%b, %h, %n0, %c0] : memref<?x?x?x?xf8E4M3FN> -> !kv_tile
     %v = tile.load %V[%b, %h, %n_prev, %c0] : memref<?x?x?x?xf8E4M3FN> -> !kv_tile
 
     %qk = tile.dot %q, %k, %s_init {transpose_rhs}
         : !q_tile, !kv_tile -> !s_tile
-    // acc is already scaled to the running maximum of block n0 - BLOCK_N.
-    %acc_pv = tile.dot %p8_prev, %v, %acc : !p_tile, !kv_tile -> !o_acc
+    // acc scaled to the running maximum of block n0 - BLOCK_N (that
+    // block's alpha, from the previous iteration), then its P V added.
+    %alpha_prev_b = tile.broadcast %alpha_prev dim 1 : !row -> !o_acc
+    %acc_prev = arith.mulf %acc, %alpha_prev_b : !o_acc
+    %acc_pv = tile.dot %p8_prev, %v, %acc_prev : !p_tile, !kv_tile -> !o_acc
 
     %n0_i32 = arith.index_cast %n0 : index to i32
     %n0_t = tile.splat %n0_i32 : !idx_tile
@@ -178,12 +184,13 @@ tile.kernel @fp8_attention(
     %l_blk = tile.reduce sum %p dim 1 : !s_tile -> !row
     %l_new = arith.addf %l_scaled, %l_blk : !row
 
-    %alpha_b = tile.broadcast %alpha dim 1 : !row -> !o_acc
-    %acc_scaled = arith.mulf %acc_pv, %alpha_b : !o_acc
     %p8 = arith.truncf %p : !s_tile to !p_tile
-    scf.yield %m_new, %l_new, %acc_scaled, %p8 : !row, !row, !o_acc, !p_tile
+    scf.yield %m_new, %l_new, %acc_pv, %p8, %alpha
+        : !row, !row, !o_acc, !p_tile, !row
   }
-  %acc_fin = tile.dot %p8_last, %v_last, %acc_pre : !p_tile, !kv_tile -> !o_acc
+  %alpha_last_b = tile.broadcast %alpha_last dim 1 : !row -> !o_acc
+  %acc_last = arith.mulf %acc_pre, %alpha_last_b : !o_acc
+  %acc_fin = tile.dot %p8_last, %v_last, %acc_last : !p_tile, !kv_tile -> !o_acc
 
   // O = acc * dv / l.
   %dv = tile.splat %descale_v : !row

@@ -416,12 +416,29 @@ void LoadPipeliner::issueDotsEarly(scf::ForOp loop) {
         lastDef = def;
     Operation *issueAt = lastDef ? lastDef->getNextNode() : &body->front();
     Operation *firstReader = nullptr;
-    for (Operation *user : dot->getUsers())
-      if (Operation *inBody = body->findAncestorOpInBlock(*user);
+    auto waitBefore = [&](Operation *op) {
+      if (Operation *inBody = op ? body->findAncestorOpInBlock(*op) : nullptr;
           inBody && (!firstReader || inBody->isBeforeInBlock(firstReader)))
         firstReader = inBody;
-    if (!firstReader || (issueAt == dot.getOperation() &&
-                         firstReader == dot->getNextNode()))
+    };
+    for (Operation *user : dot->getUsers())
+      waitBefore(user);
+    // An operand carried by the loop in registers (a rotated loop's P) is
+    // read until the wait: the value that replaces it for the next
+    // iteration is made after the wait (ptxas gives both the same
+    // registers, and would otherwise wait for the dot before making it).
+    auto yield = cast<scf::YieldOp>(body->getTerminator());
+    for (Value operand : dot->getOperands())
+      if (auto arg = dyn_cast<BlockArgument>(operand);
+          arg && arg.getOwner() == body && arg.getArgNumber() > 0) {
+        Value next = yield.getOperand(arg.getArgNumber() - 1);
+        // (An accumulator replaced by the dot's own result: the wait is
+        // before the yield anyway.)
+        if (next != dot.getResult())
+          waitBefore(next.getDefiningOp());
+      }
+    if (!firstReader || firstReader->isBeforeInBlock(dot) ||
+        (issueAt == dot.getOperation() && firstReader == dot->getNextNode()))
       continue;
     if (issueAt != dot.getOperation())
       dot->moveBefore(issueAt);

@@ -21,7 +21,8 @@
 // loop's ring prologue goes above the first block's waits (V_last's get
 // and transposition, S(0)); in the loop S(j) and P V(j-1) are both
 // issued async, S(j)'s wait lets the younger P V run on (pending = 1)
-// through the softmax, and P V is waited for at its first reader.
+// through the softmax, and P V is waited for before the next P, which
+// replaces the registers it reads, is made.
 // RUN: tile-opt %tile_src/kernels/fp8_attention_overlap.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2},tile-assign-layouts,tile-pipeline-loads))' | FileCheck %s --check-prefix=ROTATED
 // ROTATED: %[[RING:.*]] = tile.ring_alloc : <2,
 // ROTATED: scf.for
@@ -37,14 +38,14 @@
 // ROTATED: %[[KV:.*]]:2 = tile.ring_get %[[RING]]
 // ROTATED-NEXT: %[[S:.*]] = tile.dot %[[Q]], %[[KV]]#0, %{{.*}} {async, transpose_rhs}
 // ROTATED-NEXT: %[[VT:.*]] = tile.convert_layout %[[KV]]#1
-// ROTATED-NEXT: %[[PV:.*]] = tile.dot %{{.*}}, %[[VT]], %{{.*}} {async}
+// ROTATED: %[[PV:.*]] = tile.dot %[[P:arg[0-9]+]], %[[VT]], %{{.*}} {async}
 // ROTATED: tile.dot_wait %[[S]] {pending = 1 : i64}
 // ROTATED-NEXT: tile.ring_release %[[RING]]
 // ROTATED: math.exp2
 // ROTATED: %[[O:.*]] = tile.dot_wait %[[PV]] {pending = 0 : i64}
-// ROTATED-NEXT: arith.mulf %[[O]]
-// ROTATED: scf.yield
-// ROTATED: tile.dot %{{.*}}#3, %[[VLAST]], %{{.*}}#2 :
+// ROTATED-NEXT: %[[PNEXT:.*]] = arith.truncf
+// ROTATED-NEXT: scf.yield %{{.*}}, %{{.*}}, %[[O]], %[[PNEXT]],
+// ROTATED: tile.dot %{{.*}}#3, %[[VLAST]], %{{.*}} :
 // tile-pipeline-loads: the dot operands of a K loop (tile.load -> staged in
 // #tile.shared) become the members of a ring of num_stages buffers (one
 // pair of barriers a buffer for both): num_stages - 1 loads

@@ -118,13 +118,13 @@ MUTANTS = {
     "fp8_attention_overlap-no-rescale": (
         "fp8_attention_overlap.mlir",
         "the rotated loop carries P V unrescaled when the row maximum grows",
-        [("    scf.yield %m_new, %l_new, %acc_scaled, %p8 : !row, !row, !o_acc, !p_tile",
-          "    scf.yield %m_new, %l_new, %acc_pv, %p8 : !row, !row, !o_acc, !p_tile")]),
+        [("    %acc_pv = tile.dot %p8_prev, %v, %acc_prev : !p_tile, !kv_tile -> !o_acc",
+          "    %acc_pv = tile.dot %p8_prev, %v, %acc : !p_tile, !kv_tile -> !o_acc")]),
     "fp8_attention_overlap-no-last-pv": (
         "fp8_attention_overlap.mlir",
         "the last key block's P V (after the loop) is left out",
-        [("  %acc_fin = tile.dot %p8_last, %v_last, %acc_pre : !p_tile, !kv_tile -> !o_acc",
-          "  %acc_fin = arith.addf %acc_pre, %acc_init : !o_acc")]),
+        [("  %acc_fin = tile.dot %p8_last, %v_last, %acc_last : !p_tile, !kv_tile -> !o_acc",
+          "  %acc_fin = arith.addf %acc_last, %acc_init : !o_acc")]),
     "fp8_attention_overlap-v-of-this-block": (
         "fp8_attention_overlap.mlir",
         "the loop multiplies the previous block's P by this block's V",
