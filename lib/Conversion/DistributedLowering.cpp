@@ -191,13 +191,6 @@ struct LoweringState {
   /// The result of such a transposition (a shared-window address) -> its
   /// entry, for the dot that reads it.
   DenseMap<Value, const Transposition *> transposed;
-  /// An async dot with A in registers -> those registers (i32 words), which
-  /// the wgmma reads until the tile.dot_wait of that dot: the wait takes
-  /// them in and out, so that they stay allocated until then. Otherwise
-  /// ptxas may give them to the next values computed (the rotated
-  /// attention loop's next P) and, to keep them from being overwritten,
-  /// wait for the dot before those (a softmax long early: measured).
-  DenseMap<Operation *, SmallVector<Value>> registerOperands;
 };
 
 class DistributedTypeConverter : public TypeConverter {
@@ -1208,9 +1201,6 @@ struct DotPattern : DistributedPattern<DotOp> {
     // An async dot's group stays in flight until a tile.dot_wait.
     if (!op.getAsync())
       NVVM::WgmmaWaitGroupSyncOp::create(rewriter, loc, 0);
-    else if (registerA)
-      for (ArrayRef<Value> regs : aRegs)
-        llvm::append_range(state.registerOperands[op], regs);
     SmallVector<Value> elems;
     for (Value d : accs)
       for (int64_t i = 0; i < n / 2; ++i)
@@ -1401,18 +1391,11 @@ struct DotWaitPattern : DistributedPattern<DotWaitOp> {
                                                ArrayRef<int64_t>{i}));
       constraints += (i ? ",=f" : "=f");
     }
-    // The dot's A registers, if it read A from registers: kept until here.
-    SmallVector<Type> types(n, vecType.getElementType());
-    if (Operation *dot = op.getInput().getDefiningOp())
-      for (Value a : state.registerOperands.lookup(dot)) {
-        regs.push_back(a);
-        types.push_back(a.getType());
-        constraints += ",=r";
-      }
-    for (size_t i = 0; i < regs.size(); ++i)
+    for (int64_t i = 0; i < n; ++i)
       constraints += "," + std::to_string(i);
-    auto structType =
-        LLVM::LLVMStructType::getLiteral(rewriter.getContext(), types);
+    auto structType = LLVM::LLVMStructType::getLiteral(
+        rewriter.getContext(),
+        SmallVector<Type>(n, vecType.getElementType()));
     auto wait = LLVM::InlineAsmOp::create(
         rewriter, loc, structType, regs,
         rewriter.getStringAttr("wgmma.wait_group.sync.aligned " +
