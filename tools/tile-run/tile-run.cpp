@@ -235,6 +235,14 @@ static cl::opt<std::string> emitPTX("emit-ptx",
                                     cl::desc("Write the PTX of the first "
                                              "config to this file"),
                                     cl::cat(category));
+// Compiler development: time and verify a hand-edited PTX of a config
+// (e.g. a reordering ptxas is to keep) with the config's launch.
+static cl::opt<std::string> ptxOverride(
+    "ptx-override", cl::Hidden,
+    cl::desc("Load this PTX file instead of each config's compiled PTX "
+             "(compiler development; the config's launch is kept: use with "
+             "--config and the PTX of that config)"),
+    cl::cat(category));
 static cl::opt<unsigned> jobs("jobs", cl::init(0),
                               cl::desc("Compile threads (default: cores)"),
                               cl::cat(category));
@@ -1539,7 +1547,18 @@ void runShape(KernelSource &src, Reference *reference,
           return RunOutcome::failed(status, llvm::toString(std::move(err)),
                                     compileFailure);
         };
-        auto module = Module::loadPTX(drv, c.info->ptx);
+        std::string overridden;
+        if (!ptxOverride.empty()) {
+          auto buffer = llvm::MemoryBuffer::getFile(ptxOverride);
+          if (!buffer)
+            return fail("LOAD FAILED",
+                        makeError("--ptx-override " + ptxOverride + ": " +
+                                  buffer.getError().message()),
+                        true);
+          overridden = (*buffer)->getBuffer().str();
+        }
+        auto module =
+            Module::loadPTX(drv, overridden.empty() ? c.info->ptx : overridden);
         if (!module)
           return fail("LOAD FAILED", module.takeError(), true);
         modules.push_back(std::move(*module));
