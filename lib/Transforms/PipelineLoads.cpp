@@ -392,8 +392,8 @@ void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) 
 /// last of its operands is defined, async, and waited for
 /// (tile.dot_wait) right before its first reader, when that moves
 /// anything: ops it does not depend on precede it (fp8 attention's
-/// S = Q Kᵀ after V's transposition) or follow it before its first reader
-/// (a rotated attention loop's P V during the softmax). Those ops run
+/// S = Q Kᵀ after V's transposition) or tile ops follow it before its
+/// first reader (a rotated attention loop's P V during the softmax). Those ops run
 /// while the tensor cores compute. Tiles are values, so only the operands
 /// order the dot; the buffers it reads are not the ones those ops write
 /// (a ring's refill goes into another iteration's buffer, a conversion
@@ -437,8 +437,18 @@ void LoadPipeliner::issueDotsEarly(scf::ForOp loop) {
         if (next != dot.getResult())
           waitBefore(next.getDefiningOp());
       }
-    if (!firstReader || firstReader->isBeforeInBlock(dot) ||
-        (issueAt == dot.getOperation() && firstReader == dot->getNextNode()))
+    if (!firstReader || firstReader->isBeforeInBlock(dot))
+      continue;
+    // Waiting later pays only for tile work in between (scalar index
+    // arithmetic before the reader, such as a block-wide mask check, would
+    // overlap next to nothing).
+    bool tileWorkAfter = false;
+    for (Operation *op = dot->getNextNode(); op != firstReader;
+         op = op->getNextNode())
+      tileWorkAfter |= llvm::any_of(op->getResultTypes(), [](Type t) {
+        return isa<RankedTensorType>(t);
+      });
+    if (issueAt == dot.getOperation() && !tileWorkAfter)
       continue;
     if (issueAt != dot.getOperation())
       dot->moveBefore(issueAt);
