@@ -1103,6 +1103,8 @@ struct DotPattern : DistributedPattern<DotOp> {
     if (registerA) {
       int64_t k = lhs.getShape()[1];
       Type i32 = rewriter.getI32Type();
+      int64_t lhsCount =
+          cast<VectorType>(adaptor.getLhs().getType()).getNumElements();
       auto element = [&](int64_t i) {
         return vector::ExtractOp::create(rewriter, loc, adaptor.getLhs(),
                                          ArrayRef<int64_t>{i})
@@ -1125,6 +1127,28 @@ struct DotPattern : DistributedPattern<DotOp> {
                                          ArrayRef<int64_t>{0})
             .getResult();
       };
+      // fp8: the word {e, e + 1, e + 4, e + 5} as two byte pairs (e is
+      // even), the 16-bit units arith.truncf builds the tile from.
+      Value pairsOfA;
+      if (fp8)
+        pairsOfA = vector::BitCastOp::create(
+            rewriter, loc,
+            VectorType::get({lhsCount / 2}, rewriter.getI16Type()),
+            adaptor.getLhs());
+      auto pairWord = [&](int64_t lo, int64_t hi) {
+        SmallVector<Value> halves;
+        for (int64_t i : {lo, hi})
+          halves.push_back(vector::ExtractOp::create(rewriter, loc, pairsOfA,
+                                                     ArrayRef<int64_t>{i}));
+        Value vec = vector::FromElementsOp::create(
+            rewriter, loc, VectorType::get({2}, rewriter.getI16Type()),
+            halves);
+        Value word = vector::BitCastOp::create(
+            rewriter, loc, VectorType::get({1}, i32), vec);
+        return vector::ExtractOp::create(rewriter, loc, word,
+                                         ArrayRef<int64_t>{0})
+            .getResult();
+      };
       for (int64_t s = 0; s < slices; ++s)
         for (int64_t kk = 0; kk < k / (fp8 ? 32 : 16); ++kk) {
           SmallVector<Value> regs;
@@ -1137,7 +1161,7 @@ struct DotPattern : DistributedPattern<DotOp> {
             }
             int64_t j = 4 * kk + 2 * (p / 2), h = p % 2;
             int64_t e = base + 4 * j + 2 * h;
-            regs.push_back(packed({e, e + 1, e + 4, e + 5}));
+            regs.push_back(pairWord(e / 2, e / 2 + 2));
           }
           aRegs.push_back(std::move(regs));
         }
@@ -1442,16 +1466,33 @@ struct ElementwisePattern : ConversionPattern {
                                          ArrayRef<int64_t>{std::min(i, n - 1)})
             .getResult();
       };
+      // An even count is built as a vector of the pairs (16 bits each)
+      // viewed as bytes: a register-A fp8 operand takes its 32-bit words
+      // as two pairs (DotPattern), which LLVM then moves whole instead of
+      // byte by byte (PRMT/LOP3 for each byte of each word).
+      SmallVector<Value> pairs;
       for (int64_t i = 0; i < n; i += 2) {
         // The second operand lands in the low byte: element i of the pair.
         Value pair = NVVM::ConvertF32x2ToF8x2Op::create(
             rewriter, loc, pairType, at(i + 1), at(i), NVVM::FPRoundingMode::RN,
             NVVM::SaturationMode::SATFINITE, /*relu=*/false, f8);
+        if (n % 2 == 0) {
+          pairs.push_back(LLVM::BitcastOp::create(
+              rewriter, loc, rewriter.getI16Type(), pair));
+          continue;
+        }
         Value typed = vector::BitCastOp::create(
             rewriter, loc, VectorType::get({2}, f8), pair);
         for (int64_t k = 0; k < 2 && i + k < n; ++k)
           elems.push_back(vector::ExtractOp::create(rewriter, loc, typed,
                                                     ArrayRef<int64_t>{k}));
+      }
+      if (n % 2 == 0) {
+        Value words = vector::FromElementsOp::create(
+            rewriter, loc, VectorType::get({n / 2}, rewriter.getI16Type()),
+            pairs);
+        rewriter.replaceOpWithNewOp<vector::BitCastOp>(op, vecType, words);
+        return success();
       }
       rewriter.replaceOpWithNewOp<vector::FromElementsOp>(op, vecType, elems);
       return success();
