@@ -2,7 +2,7 @@
 # to $out (/tmp/res), the tarball to $final ($OUT); the static tile-run of
 # .carry/tile-run.xz is unpacked to $T; its version and the GPU are
 # recorded in $out/version.txt.
-final=${OUT:-/tmp/out}; out=/tmp/res; mkdir -p "$out" "$final"
+final=${OUT:-/tmp/out}; out=/tmp/res; rm -rf "$out"; mkdir -p "$out" "$final"
 mkdir -p /tmp/t && xz -dc .carry/tile-run.xz > /tmp/t/tile-run && chmod +x /tmp/t/tile-run
 T=/tmp/t/tile-run
 "$T" --version | head -1 | tee "$out/version.txt"

@@ -4,6 +4,16 @@
 // overlap" is, so that the tensor cores work while the warps compute the
 // softmax.
 //
+// EXPERIMENTAL, and slower on the H100 than kernels/fp8_attention.mlir:
+// 0.94x at D = 64 and 0.78x at D = 128, best configs, S = 4096 / 8192
+// (bench/RESULTS.md, session 14). Every config verifies and the mutants
+// are caught. ptxas moves the P V wait up to the start of the softmax
+// (no overlap; kept after it only with a block boundary, which measured
+// no faster), and the loop carries more registers (186 vs 151 at
+// 128 x 128 / 8 warps). Kept as the program that exercises a rotated
+// loop: early dots with counted waits, a carried register-A operand, a
+// peeled first block.
+//
 // Iteration j issues S(j) = Q K(j)^T, rescales O by the previous
 // block's alpha and issues O += P(j-1) V(j-1), and computes the softmax of
 // S(j) while P(j-1) V(j-1) is still running (tile-pipeline-loads issues

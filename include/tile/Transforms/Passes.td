@@ -102,9 +102,14 @@ def TilePipelineLoads : Pass<"tile-pipeline-loads", "::mlir::tile::KernelOp"> {
     iteration `i` after a `tile.dot_wait {pending = 1}`, and the refill
     goes at the end of the iteration. Otherwise a synchronous dot that ops
     it does not depend on precede (fp8 attention's S = Q Kᵀ after V's
-    transposition) is issued right after its last operand, `async`, and
-    waited for (`tile.dot_wait {pending = 0}`) at its first reader, so
-    that those ops overlap it; the ring is released after that wait.
+    transposition), or that tile ops follow before its first reader, is
+    issued right after its last operand, `async`, and waited for at its
+    first reader, so that those ops overlap it; the ring is released after
+    that wait. A dot that reads a loop-carried value (a rotated loop's P,
+    in registers) is waited for before the value replacing it is made.
+    wgmma groups complete in order: a wait's `pending` counts the async
+    dots issued between its dot and it (S(j)'s wait with P V(j-1) issued
+    after S(j): 1).
 
     The load's indices must be loop-invariant or pure functions of the
     induction variable (they are recomputed for the iteration loaded); its
@@ -113,7 +118,10 @@ def TilePipelineLoads : Pass<"tile-pipeline-loads", "::mlir::tile::KernelOp"> {
     staged layout must not be transposed (TMA does not transpose). Other
     loads stay as they are (staged synchronously by the register
     lowering). Loops are pipelined with `num_stages` >= 2 (2 without the
-    attribute) and when not nested in another loop.
+    attribute) and when not nested in another loop. The ring and its
+    prologue go above the first op before the loop that waits for data (a
+    dot, or a staged load read before the loop: a rotated loop's peeled
+    first block), when the values they read are defined there.
 
     A staged load at the kernel's top level (attention's Q) becomes a
     ring of one buffer whatever `num_stages` is: put where the load was,
