@@ -40,11 +40,7 @@ tile.kernel @fp8_attention(
       params = [#tile.param<"BLOCK_M", [128, 64, 192]>,
                 #tile.param<"BLOCK_N", [128, 64, 256]>,
                 #tile.param<"WARPS", [8, 4, 12]>,
-                #tile.param<"STAGES", [2, 3]>,
-                // Blocks an SM must hold at once (ptxas then caps the
-                // registers at 64K / (MIN_BLOCKS x threads)): one block's
-                // products overlap another's softmax.
-                #tile.param<"MIN_BLOCKS", [1, 2]>],
+                #tile.param<"STAGES", [2, 3]>],
       constraints = [
         // Q, STAGES blocks of K and V, and two blocks of V^T (the
         // transposed copy) in shared memory.
@@ -57,11 +53,7 @@ tile.kernel @fp8_attention(
         // ptxas 13.0 spills 52 bytes of it; larger tiles spill kilobytes
         // (bench/RESULTS.md, session 6).
         #tile.expr<"BLOCK_M * (BLOCK_N + D) <= 192 * 32 * WARPS">,
-        #tile.expr<"MIN_BLOCKS * (BLOCK_M * (BLOCK_N + D) + 1024 * WARPS) <= 65536">,
-        #tile.expr<"MIN_BLOCKS * (BLOCK_M + 2 * BLOCK_N * STAGES + 2 * BLOCK_N) * D <= 227 * 1024">,
-        // (Two blocks of 4 warps fit an SM without the cap: only 8 or more
-        // warps ask for it.)
-        #tile.expr<"MIN_BLOCKS * 8 <= WARPS + 8">,
+        #tile.expr<"BLOCK_M * (BLOCK_N + D) + 1024 * WARPS <= 65536">,
         // Each warp owns 16 or 32 query rows (one or two 64-row slices per
         // warpgroup of 4 warps).
         #tile.expr<"BLOCK_M % (16 * WARPS) == 0">,
@@ -69,7 +61,6 @@ tile.kernel @fp8_attention(
       grid = [#tile.expr<"cdiv(S_Q, BLOCK_M)">, #tile.expr<"B * H">],
       num_warps = #tile.expr<"WARPS">,
       num_stages = #tile.expr<"STAGES">,
-      min_blocks_per_sm = #tile.expr<"MIN_BLOCKS">,
       reference = "attention"} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

@@ -1610,15 +1610,30 @@ struct FusedSelectPattern : DistributedPattern<arith::SelectOp> {
 };
 
 /// Whether `dot` has completed by the end of its block: synchronous, or
-/// async with only tile.dot_waits of the block as readers (each waits
-/// for it: tile-pipeline-loads counts the younger dots into `pending`).
+/// async and read only by tile.dot_waits of the block each of which
+/// finishes it: groups complete in order, so a wait with `pending` = N
+/// finishes the dot when N or more async dots were issued between them.
+/// (A GEMM loop's `pending = 1` right after its dot leaves it running into
+/// the next iteration.)
 bool completesInIteration(DotOp dot) {
   if (!dot.getAsync())
     return true;
-  return !dot->use_empty() &&
-         llvm::all_of(dot->getUsers(), [&](Operation *user) {
-           return isa<DotWaitOp>(user) && user->getBlock() == dot->getBlock();
-         });
+  auto finishes = [&](Operation *user) {
+    auto wait = dyn_cast<DotWaitOp>(user);
+    if (!wait || wait->getBlock() != dot->getBlock() ||
+        !dot->isBeforeInBlock(wait))
+      return false;
+    int64_t younger = 0;
+    for (Operation *op = dot->getNextNode(); op != wait.getOperation();
+         op = op->getNextNode()) {
+      if (auto other = dyn_cast<DotOp>(op); other && other.getAsync())
+        ++younger;
+      else if (op->getNumRegions() != 0)
+        return wait.getPending() == 0;
+    }
+    return younger >= wait.getPending();
+  };
+  return !dot->use_empty() && llvm::all_of(dot->getUsers(), finishes);
 }
 
 /// Whether the lowering takes `op`; if not, says why at the op.

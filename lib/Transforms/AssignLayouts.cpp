@@ -448,10 +448,10 @@ LogicalResult LayoutAssignment::stageDotOperands() {
   // visits them in that order.
   struct Role {
     unsigned operand;
-    bool transposeB, registerA;
+    bool transposeRhs, transposeB, registerA;
     bool operator==(const Role &o) const {
-      return operand == o.operand && transposeB == o.transposeB &&
-             registerA == o.registerA;
+      return operand == o.operand && transposeRhs == o.transposeRhs &&
+             transposeB == o.transposeB && registerA == o.registerA;
     }
   };
   SmallVector<std::tuple<Value, Role, Value>> stagedForDots;
@@ -502,7 +502,8 @@ LogicalResult LayoutAssignment::stageDotOperands() {
       // scores) is read from registers.
       if (operand->getOperandNumber() == 0 && registerA)
         continue;
-      Role role{operand->getOperandNumber(), transposeB, registerA};
+      Role role{operand->getOperandNumber(), dot.getTransposeRhs(),
+                transposeB, registerA};
       if (load) {
         auto it = llvm::find_if(stagedForDots, [&](const auto &entry) {
           return std::get<0>(entry) == load.getResult() &&

@@ -108,6 +108,15 @@ void hoistPrologue(scf::ForOp loop, ArrayRef<Operation *> ops) {
       break;
     }
   }
+  if (!firstWait)
+    return;
+  // The loads would move above what lies between: not above a write to
+  // memory (it might write what they read).
+  for (Operation *op = firstWait; op != loop.getOperation();
+       op = op->getNextNode())
+    if (!llvm::is_contained(ops, op) &&
+        mightHaveEffect<MemoryEffects::Write>(op))
+      return;
   SetVector<Value> used;
   for (Operation *op : ops) {
     used.insert(op->getOperands().begin(), op->getOperands().end());

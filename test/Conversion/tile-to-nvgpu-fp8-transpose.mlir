@@ -49,6 +49,18 @@
 // An fp8 GEMM with B as K x N: B transposed without acc_order (A from
 // shared memory), fixed prmt selectors, then a wgmma with both operands
 // K-major from shared memory.
+// A dot reading the transposition that runs on past its iteration (a
+// tile.dot_wait {pending = 1} right after it, hand-written: no pass makes
+// this) does not let the transposition alternate buffers: no "ready"
+// mbarriers (the ring's two only), block barriers around the copy.
+// RUN: tile-opt %S/Inputs/fp8-transpose-async-across.mlir --pass-pipeline='builtin.module(convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=ACROSS
+// ACROSS: nvgpu.mbarrier.create
+// ACROSS-NEXT: nvgpu.mbarrier.create
+// ACROSS-NOT: nvgpu.mbarrier.create
+// ACROSS: scf.for {{.*}} iter_args
+// ACROSS: gpu.barrier
+// ACROSS: nvvm.prmt <default>
+
 // RUN: tile-opt %s --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts),tile.kernel(tile-pipeline-loads))' | FileCheck %s --check-prefix=STAGED
 // RUN: tile-opt %s --pass-pipeline='builtin.module(tile.kernel(tile-specialize,tile-assign-layouts,tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s
 // x·x with an fp8 B: B is the transposition of A's staging.

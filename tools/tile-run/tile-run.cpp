@@ -1538,6 +1538,13 @@ void runShape(KernelSource &src, Reference *reference,
   std::optional<PreparedLaunch> prepared;
   // Why nothing more can run after a fault, and the config that faulted.
   std::string lostContext, lostConfig;
+  if (!ptxOverride.empty() && compiled.size() != 1) {
+    report("--ptx-override",
+           makeError("replaces the PTX of one config: choose it with "
+                     "--config (" +
+                     std::to_string(compiled.size()) + " configs here)"));
+    return;
+  }
   FunctionRunner runner(
       [&](const ConfigResult &c) -> RunOutcome {
         watched.emplace(watchdog, "config " + c.label + " of " + shape);
@@ -1550,15 +1557,16 @@ void runShape(KernelSource &src, Reference *reference,
         std::string overridden;
         if (!ptxOverride.empty()) {
           auto buffer = llvm::MemoryBuffer::getFile(ptxOverride);
-          if (!buffer)
+          if (!buffer || (*buffer)->getBufferSize() == 0)
             return fail("LOAD FAILED",
                         makeError("--ptx-override " + ptxOverride + ": " +
-                                  buffer.getError().message()),
+                                  (buffer ? std::string("empty file")
+                                          : buffer.getError().message())),
                         true);
           overridden = (*buffer)->getBuffer().str();
         }
         auto module =
-            Module::loadPTX(drv, overridden.empty() ? c.info->ptx : overridden);
+            Module::loadPTX(drv, ptxOverride.empty() ? c.info->ptx : overridden);
         if (!module)
           return fail("LOAD FAILED", module.takeError(), true);
         modules.push_back(std::move(*module));
