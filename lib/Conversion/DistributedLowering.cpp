@@ -43,6 +43,7 @@
 
 #include "KernelEmitter.h"
 
+#include "tile/Dialect/Tile/AsyncDots.h"
 #include "tile/Dialect/Tile/LayoutUtils.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -1623,15 +1624,8 @@ bool completesInIteration(DotOp dot) {
     if (!wait || wait->getBlock() != dot->getBlock() ||
         !dot->isBeforeInBlock(wait))
       return false;
-    int64_t younger = 0;
-    for (Operation *op = dot->getNextNode(); op != wait.getOperation();
-         op = op->getNextNode()) {
-      if (auto other = dyn_cast<DotOp>(op); other && other.getAsync())
-        ++younger;
-      else if (op->getNumRegions() != 0)
-        return wait.getPending() == 0;
-    }
-    return younger >= wait.getPending();
+    std::optional<int64_t> younger = asyncDotsBetween(dot, wait);
+    return younger ? *younger >= wait.getPending() : wait.getPending() == 0;
   };
   return !dot->use_empty() && llvm::all_of(dot->getUsers(), finishes);
 }

@@ -24,6 +24,7 @@
 
 #include "tile/Transforms/Passes.h"
 
+#include "tile/Dialect/Tile/AsyncDots.h"
 #include "tile/Dialect/Tile/KernelConfig.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -468,26 +469,9 @@ void LoadPipeliner::issueDotsEarly(scf::ForOp loop) {
     dot.getResult().replaceAllUsesExcept(wait.getResult(), wait);
     waits.push_back(wait);
   }
-  for (DotWaitOp wait : waits) {
-    // Async dots of the body between the dot and its wait; a region in
-    // between might issue more: then wait for all.
-    int64_t younger = 0;
-    Operation *op = wait.getInput().getDefiningOp()->getNextNode();
-    for (; op != wait.getOperation(); op = op->getNextNode()) {
-      if (auto dot = dyn_cast<DotOp>(op); dot && dot.getAsync()) {
-        ++younger;
-        continue;
-      }
-      bool issues = false;
-      for (Region &region : op->getRegions())
-        region.walk([&](DotOp) { issues = true; });
-      if (issues) {
-        younger = 0;
-        break;
-      }
-    }
-    wait.setPending(younger);
-  }
+  for (DotWaitOp wait : waits)
+    wait.setPending(
+        asyncDotsBetween(wait.getInput().getDefiningOp(), wait).value_or(0));
 }
 
 /// When every tile of the ring `get` gives is read only by tile.dots whose
