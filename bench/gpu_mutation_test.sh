@@ -81,6 +81,12 @@ run fp8_attention-no-rescale $mut/fp8_attention-no-rescale.mlir $A
 run fp8_attention-skip-block $mut/fp8_attention-skip-block.mlir $A2 --causal
 run fp8_attention-no-descale-v $mut/fp8_attention-no-descale-v.mlir $A --descale-v 0.25
 run fp8_attention-store-past-end kernels/fp8_attention.mlir $A --test-mutation=store-past-end
+# The rotated fp8 attention (session 14's experiment).
+run control-fp8-attention-overlap kernels/fp8_attention_overlap.mlir $A --descale-q 0.5 --descale-k 2 --descale-v 0.25
+run control-fp8-attention-overlap-causal-d128 kernels/fp8_attention_overlap.mlir $A2 --causal
+run fp8_attention_overlap-no-rescale $mut/fp8_attention_overlap-no-rescale.mlir $A
+run fp8_attention_overlap-no-last-pv $mut/fp8_attention_overlap-no-last-pv.mlir $A --causal
+run fp8_attention_overlap-v-of-this-block $mut/fp8_attention_overlap-v-of-this-block.mlir $A2
 # Kernels without tile.dot (register lowering): C not a power of two (the
 # tile's padding is masked), partial row blocks.
 R=R=1000,C=1000

@@ -1111,25 +1111,17 @@ struct DotPattern : DistributedPattern<DotOp> {
                                          ArrayRef<int64_t>{i})
             .getResult();
       };
-      auto packed = [&](ArrayRef<int64_t> elements) {
-        auto type = VectorType::get({static_cast<int64_t>(elements.size())},
-                                    lhs.getElementType());
-        SmallVector<Value> values;
-        for (int64_t i : elements)
-          values.push_back(element(i));
-        Value vec = vector::FromElementsOp::create(rewriter, loc, type, values);
-        if (!fp8)
-          return LLVM::BitcastOp::create(rewriter, loc, i32, vec).getResult();
-        // fp8 vectors are no LLVM type until vector-to-llvm maps them to
-        // i8: bitcast as vectors.
-        Value word = vector::BitCastOp::create(
-            rewriter, loc, VectorType::get({1}, i32), vec);
-        return vector::ExtractOp::create(rewriter, loc, word,
-                                         ArrayRef<int64_t>{0})
-            .getResult();
+      // 16 bits: a word of two elements.
+      auto packed = [&](int64_t e) {
+        Value vec = vector::FromElementsOp::create(
+            rewriter, loc, VectorType::get({2}, lhs.getElementType()),
+            ValueRange{element(e), element(e + 1)});
+        return LLVM::BitcastOp::create(rewriter, loc, i32, vec).getResult();
       };
       // fp8: the word {e, e + 1, e + 4, e + 5} as two byte pairs (e is
-      // even), the 16-bit units arith.truncf builds the tile from.
+      // even), the 16-bit units arith.truncf builds the tile from (fp8
+      // vectors are no LLVM type until vector-to-llvm maps them to i8:
+      // bitcast as vectors).
       Value pairsOfA;
       if (fp8)
         pairsOfA = vector::BitCastOp::create(
@@ -1157,7 +1149,7 @@ struct DotPattern : DistributedPattern<DotOp> {
           for (int64_t p = 0; p < 4; ++p) {
             if (!fp8) {
               int64_t e = base + 8 * kk + 2 * p;
-              regs.push_back(packed({e, e + 1}));
+              regs.push_back(packed(e));
               continue;
             }
             int64_t j = 4 * kk + 2 * (p / 2), h = p % 2;
@@ -1625,7 +1617,8 @@ bool completesInIteration(DotOp dot) {
         !dot->isBeforeInBlock(wait))
       return false;
     std::optional<int64_t> younger = asyncDotsBetween(dot, wait);
-    return younger ? *younger >= wait.getPending() : wait.getPending() == 0;
+    int64_t pending = wait.getPending();
+    return younger ? *younger >= pending : pending == 0;
   };
   return !dot->use_empty() && llvm::all_of(dot->getUsers(), finishes);
 }

@@ -403,11 +403,11 @@ void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) 
 /// (tile.dot_wait) right before its first reader, when that moves
 /// anything: ops it does not depend on precede it (fp8 attention's
 /// S = Q Kᵀ after V's transposition) or tile ops follow it before its
-/// first reader (a rotated attention loop's P V during the softmax). Those ops run
-/// while the tensor cores compute. Tiles are values, so only the operands
-/// order the dot; the buffers it reads are not the ones those ops write
-/// (a ring's refill goes into another iteration's buffer, a conversion
-/// into its own).
+/// first reader (a rotated attention loop's P V during the softmax). Those
+/// ops run while the tensor cores compute. Tiles are values, so only the
+/// operands order the dot; the buffers it reads are not the ones those ops
+/// write (a ring's refill goes into another iteration's buffer, a
+/// conversion into its own).
 ///
 /// wgmma groups complete in the order they are issued, so a wait lets
 /// the async dots issued after its dot and before it stay in flight:

@@ -1538,12 +1538,24 @@ void runShape(KernelSource &src, Reference *reference,
   std::optional<PreparedLaunch> prepared;
   // Why nothing more can run after a fault, and the config that faulted.
   std::string lostContext, lostConfig;
-  if (!ptxOverride.empty() && compiled.size() != 1) {
-    report("--ptx-override",
-           makeError("replaces the PTX of one config: choose it with "
-                     "--config (" +
-                     std::to_string(compiled.size()) + " configs here)"));
-    return;
+  // --ptx-override: read once, for the one config it replaces.
+  std::string overridden;
+  if (!ptxOverride.empty()) {
+    if (compiled.size() != 1) {
+      report("--ptx-override",
+             makeError("replaces the PTX of one config: choose it with "
+                       "--config (" +
+                       std::to_string(compiled.size()) + " configs here)"));
+      return;
+    }
+    auto buffer = llvm::MemoryBuffer::getFile(ptxOverride);
+    if (!buffer || (*buffer)->getBufferSize() == 0) {
+      report("--ptx-override " + ptxOverride,
+             makeError(buffer ? std::string("empty file")
+                              : buffer.getError().message()));
+      return;
+    }
+    overridden = (*buffer)->getBuffer().str();
   }
   FunctionRunner runner(
       [&](const ConfigResult &c) -> RunOutcome {
@@ -1554,17 +1566,6 @@ void runShape(KernelSource &src, Reference *reference,
           return RunOutcome::failed(status, llvm::toString(std::move(err)),
                                     compileFailure);
         };
-        std::string overridden;
-        if (!ptxOverride.empty()) {
-          auto buffer = llvm::MemoryBuffer::getFile(ptxOverride);
-          if (!buffer || (*buffer)->getBufferSize() == 0)
-            return fail("LOAD FAILED",
-                        makeError("--ptx-override " + ptxOverride + ": " +
-                                  (buffer ? std::string("empty file")
-                                          : buffer.getError().message())),
-                        true);
-          overridden = (*buffer)->getBuffer().str();
-        }
         auto module =
             Module::loadPTX(drv, ptxOverride.empty() ? c.info->ptx : overridden);
         if (!module)

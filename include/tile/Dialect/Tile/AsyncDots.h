@@ -1,4 +1,4 @@
-//===- AsyncDots.h - which async tile.dots a tile.dot_wait finishes -*- C++ -*-===//
+//===- AsyncDots.h - async tile.dots a tile.dot_wait finishes -*- C++ -*-===//
 #ifndef TILE_DIALECT_TILE_ASYNCDOTS_H
 #define TILE_DIALECT_TILE_ASYNCDOTS_H
 
@@ -10,10 +10,10 @@ namespace mlir::tile {
 
 /// The async tile.dots issued after `dot` and before `wait`, two ops of
 /// one block (`dot` first); nullopt when an op in between holds a tile.dot
-/// in a region (it might issue more). wgmma groups complete in the order they are issued,
-/// so a tile.dot_wait with `pending` = N finishes `dot` when this is at
-/// least N (tile-pipeline-loads sets `pending` to it; the register lowering
-/// checks it).
+/// in a region (it might issue more). wgmma groups complete in the order
+/// they are issued, so a tile.dot_wait with `pending` = N finishes `dot`
+/// when this is at least N (tile-pipeline-loads sets `pending` to it; the
+/// register lowering checks it).
 std::optional<int64_t> asyncDotsBetween(Operation *dot, Operation *wait);
 
 } // namespace mlir::tile
