@@ -1165,6 +1165,17 @@ struct DotPattern : DistributedPattern<DotOp> {
     bool zeroAcc = false;
     if (auto splat = op.getAcc().getDefiningOp<SplatOp>(); splat && !registerA)
       zeroAcc = matchPattern(splat.getValue(), m_PosZeroFloat());
+    // An accumulator zeroed where a flag is set (a persistent kernel's
+    // first k-step of a tile: arith.select %first, zeros, %acc) is not
+    // selected element by element: the first wgmma reads %acc unless the
+    // flag is set (scale-d from a register), as Triton's
+    // OptimizeAccumulatorInit folds such a select into the MMA's useC.
+    Value accIn = adaptor.getAcc(), ignoreAccIf;
+    if (Value flag = op.getAccZeroedIf(); flag && !registerA && !zeroAcc) {
+      ignoreAccIf = flag;
+      accIn = rewriter.getRemappedValue(
+          op.getAcc().getDefiningOp<arith::SelectOp>().getFalseValue());
+    }
     // B transposed in shared memory by every thread: wait for all of them
     // (LoweringState::Transposition).
     if (const LoweringState::Transposition *t =
@@ -1177,7 +1188,7 @@ struct DotPattern : DistributedPattern<DotOp> {
       for (int64_t i = 0; i < n / 2 && !zeroAcc; ++i)
         d = LLVM::InsertValueOp::create(
             rewriter, loc, d,
-            vector::ExtractOp::create(rewriter, loc, adaptor.getAcc(),
+            vector::ExtractOp::create(rewriter, loc, accIn,
                                       ArrayRef<int64_t>{s * n / 2 + i}),
             i);
       // One wgmma reads 32 bytes of each row: k16 of 16-bit, k32 of fp8.
@@ -1190,7 +1201,8 @@ struct DotPattern : DistributedPattern<DotOp> {
         if (!registerA) {
           d = wgmmaFromShared(rewriter, loc, d, matA, aOffset, matB, bOffset,
                               n, lhs.getElementType(), kMajorB,
-                              /*ignoreAcc=*/zeroAcc && kByte == 0);
+                              /*ignoreAcc=*/zeroAcc && kByte == 0,
+                              kByte == 0 ? ignoreAccIf : Value());
           continue;
         }
         SmallVector<Value> accRegs;

@@ -401,7 +401,8 @@ Value lowering::wgmmaRegisterA(OpBuilder &b, Location loc,
 Value lowering::wgmmaFromShared(OpBuilder &b, Location loc, Value acc,
                                 Value matA, int64_t aOffset, Value matB,
                                 int64_t bOffset, int64_t n, Type operandType,
-                                bool kMajorB, bool ignoreAcc) {
+                                bool kMajorB, bool ignoreAcc,
+                                Value ignoreAccIf) {
   Type i64 = b.getI64Type();
   Value da = arith::AddIOp::create(
       b, loc, matA, arith::ConstantIntOp::create(b, loc, i64, aOffset >> 4));
@@ -410,6 +411,44 @@ Value lowering::wgmmaFromShared(OpBuilder &b, Location loc, Value acc,
   // The lowerings accept only operand types wgmmaOperandType() maps.
   NVVM::WGMMATypes type = *wgmmaOperandType(operandType);
   int64_t k = 32 / (operandType.getIntOrFloatBitWidth() / 8);
+  if (ignoreAccIf && !ignoreAcc) {
+    // scale-d = (ignoreAccIf == 0): the accumulator is read unless the flag
+    // is set. Same operands as the NVVM op's: the accumulator tied in and
+    // out, the two descriptors, here the flag as a 32-bit register.
+    MLIRContext *ctx = b.getContext();
+    auto accType = cast<LLVM::LLVMStructType>(acc.getType());
+    int64_t regs = accType.getBody().size();
+    std::string asmText, constraints;
+    llvm::raw_string_ostream os(asmText), cs(constraints);
+    os << "{\n.reg .pred p;\nsetp.eq.b32 p, $" << regs + 2 << ", 0;\n"
+       << "wgmma.mma_async.sync.aligned.m64n" << n << "k" << k
+       << ".f32." << stringifyWGMMATypes(type) << "."
+       << stringifyWGMMATypes(type) << " {";
+    for (int64_t i = 0; i < regs; ++i)
+      os << (i ? ", " : "") << "$" << i;
+    // scale-d, scale-a, scale-b; 16-bit types also take trans-a (0: A
+    // K-major) and trans-b (1: B MN-major).
+    os << "}, $" << regs << ", $" << regs + 1 << ", p, 1, 1";
+    if (operandType.getIntOrFloatBitWidth() == 16)
+      os << ", 0, " << (kMajorB ? 0 : 1);
+    os << ";\n}\n";
+    for (int64_t i = 0; i < regs; ++i)
+      cs << "=f,";
+    cs << "l,l,r";
+    for (int64_t i = 0; i < regs; ++i)
+      cs << "," << i;
+    Value flag = arith::ExtUIOp::create(b, loc, b.getI32Type(), ignoreAccIf);
+    SmallVector<Value> operands = {da, db, flag};
+    for (int64_t i = 0; i < regs; ++i)
+      operands.push_back(LLVM::ExtractValueOp::create(b, loc, acc, i));
+    return LLVM::InlineAsmOp::create(
+               b, loc, accType, operands, b.getStringAttr(asmText),
+               b.getStringAttr(constraints), b.getUnitAttr(), UnitAttr(),
+               LLVM::TailCallKindAttr(),
+               LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
+               ArrayAttr())
+        .getResult(0);
+  }
   return NVVM::WgmmaMmaAsyncOp::create(
       b, loc, acc.getType(), acc, da, db,
       NVVM::MMAShapeAttr::get(b.getContext(), 64, n, k),

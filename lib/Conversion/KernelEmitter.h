@@ -146,9 +146,13 @@ Value wgmmaDescriptor(OpBuilder &b, Location loc, Value address,
 /// `matA` / `matB` advanced by `aOffset` / `bOffset` bytes. A is K-major;
 /// B K-major (NVVM layout col) or MN-major (row, PTX's imm-trans-b).
 /// `ignoreAcc` sets scale-d = 0: the input accumulator is not read.
+/// `ignoreAccIf`, an i1 known at run time, does so where it is true (a
+/// persistent kernel's first k-step of each tile); inline PTX, as
+/// upstream's nvvm.wgmma.mma_async takes scale-d as an attribute only.
 Value wgmmaFromShared(OpBuilder &b, Location loc, Value acc, Value matA,
                       int64_t aOffset, Value matB, int64_t bOffset, int64_t n,
-                      Type operandType, bool kMajorB, bool ignoreAcc = false);
+                      Type operandType, bool kMajorB, bool ignoreAcc = false,
+                      Value ignoreAccIf = Value());
 /// One wgmma.mma_async `shapeAndTypes` (e.g. "m64n64k16.f32.bf16.bf16")
 /// with A from registers: `aRegs`, four b32 (16-bit pairs, or fp8 quads,
 /// of the A fragment), B from the shared-memory descriptor `matB`, and the

@@ -27,6 +27,7 @@
 #include "tile/Dialect/Tile/AsyncDots.h"
 #include "tile/Dialect/Tile/KernelConfig.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
@@ -52,9 +53,12 @@ bool isShared(Type t) {
 }
 
 /// Whether `v` can be computed for another iteration of `loop`: defined
-/// outside it, its induction variable, or a pure op of its body (no
-/// regions) of such values. Iteration arguments cannot: they are only
-/// known for the current iteration.
+/// outside it, its induction variable, or an op of its body (no regions,
+/// no memory effects) of such values. Iteration arguments cannot: they are
+/// only known for the current iteration. The ops need not be speculatable
+/// (a persistent kernel divides its induction variable by a trip count):
+/// their clones run only under the guard that the iteration exists
+/// (emitPuts), and every op of the body's block runs in each iteration.
 bool recomputable(Value v, scf::ForOp loop) {
   if (v == loop.getInductionVar())
     return true;
@@ -62,7 +66,7 @@ bool recomputable(Value v, scf::ForOp loop) {
     return true;
   Operation *op = v.getDefiningOp();
   if (!op || op->getBlock() != loop.getBody() || op->getNumRegions() != 0 ||
-      !isPure(op))
+      !isMemoryEffectFree(op))
     return false;
   return llvm::all_of(op->getOperands(),
                       [&](Value x) { return recomputable(x, loop); });
@@ -474,6 +478,16 @@ void LoadPipeliner::issueDotsEarly(scf::ForOp loop) {
         asyncDotsBetween(wait.getInput().getDefiningOp(), wait).value_or(0));
 }
 
+/// The value `dot` accumulates into: its accumulator, or `%acc` of an
+/// accumulator `arith.select %first, zeros, %acc` read only by the dot
+/// (a persistent kernel restarting the sum at each tile's first k-step;
+/// the register lowering folds the select into wgmma's scale-d).
+Value carriedAcc(DotOp dot) {
+  if (!dot.getAccZeroedIf() || !dot.getAcc().hasOneUse())
+    return dot.getAcc();
+  return dot.getAcc().getDefiningOp<arith::SelectOp>().getFalseValue();
+}
+
 /// When every tile of the ring `get` gives is read only by tile.dots whose
 /// other operands are made outside the loop and that
 /// accumulate into a loop-carried value (the accumulator an iteration
@@ -508,12 +522,19 @@ bool LoadPipeliner::makeDotsAsync(scf::ForOp loop, RingGetOp get,
       if (operand.getDefiningOp() != get.getOperation() &&
           loop->isAncestor(operand.getParentRegion()->getParentOp()))
         return false;
-    auto acc = dyn_cast<BlockArgument>(dot.getAcc());
+    auto acc = dyn_cast_or_null<BlockArgument>(carriedAcc(dot));
     if (!acc || acc.getOwner() != loop.getBody() || acc.getArgNumber() == 0 ||
-        !acc.hasOneUse() || !dot->hasOneUse() ||
-        *dot->getUsers().begin() != yield.getOperation() ||
+        !acc.hasOneUse() ||
         yield.getOperand(acc.getArgNumber() - 1) != dot.getResult())
       return false;
+    // Besides the yield, only ops nested in the body's regions (a
+    // persistent kernel's epilogue under scf.if) may read the result:
+    // they wait for the dot there.
+    for (Operation *user : dot->getUsers())
+      if (user != yield.getOperation() &&
+          (user->getBlock() == loop.getBody() ||
+           !loop.getBody()->findAncestorOpInBlock(*user)))
+        return false;
   }
   OpBuilder b(loop);
   Location loc = loop.getLoc();
@@ -523,6 +544,14 @@ bool LoadPipeliner::makeDotsAsync(scf::ForOp loop, RingGetOp get,
     auto wait = DotWaitOp::create(b, dot.getLoc(), dot.getType(),
                                   dot.getResult(), /*pending=*/1);
     dot.getResult().replaceAllUsesExcept(wait.getResult(), wait);
+    // A reader in a nested region waits for every dot there.
+    for (OpOperand &use : llvm::make_early_inc_range(wait->getUses())) {
+      if (use.getOwner() == yield.getOperation())
+        continue;
+      b.setInsertionPoint(use.getOwner());
+      use.set(DotWaitOp::create(b, dot.getLoc(), dot.getType(),
+                                wait.getResult(), /*pending=*/0));
+    }
   }
   b.setInsertionPoint(loop.getBody()->getTerminator());
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
@@ -534,7 +563,7 @@ bool LoadPipeliner::makeDotsAsync(scf::ForOp loop, RingGetOp get,
   RingReleaseOp::create(b, get.getLoc(), get.getRing(), previous);
   b.setInsertionPointAfter(loop);
   for (DotOp dot : dots) {
-    auto acc = cast<BlockArgument>(dot.getAcc());
+    auto acc = cast<BlockArgument>(carriedAcc(dot));
     Value result = loop.getResult(acc.getArgNumber() - 1);
     auto wait = DotWaitOp::create(b, dot.getLoc(), result.getType(), result,
                                   /*pending=*/0);

@@ -2,7 +2,9 @@
 
 #include "tile/Dialect/Tile/TileOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/FunctionImplementation.h"
 #include "llvm/ADT/StringSet.h"
@@ -384,6 +386,16 @@ LogicalResult RingGetOp::verify() {
 //===----------------------------------------------------------------------===//
 // tile.dot
 //===----------------------------------------------------------------------===//
+
+Value DotOp::getAccZeroedIf() {
+  auto select = getAcc().getDefiningOp<arith::SelectOp>();
+  if (!select || !select.getCondition().getType().isInteger(1))
+    return Value();
+  auto zeros = select.getTrueValue().getDefiningOp<SplatOp>();
+  if (!zeros || !matchPattern(zeros.getValue(), m_PosZeroFloat()))
+    return Value();
+  return select.getCondition();
+}
 
 LogicalResult DotOp::verify() {
   auto lhs = tileDimsOf(*this, getLhs().getType(), "lhs");

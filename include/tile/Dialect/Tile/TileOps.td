@@ -217,6 +217,12 @@ def Tile_DotOp : Tile_Op<"dot", [Pure, AllTypesMatch<["acc", "result"]>]> {
   let assemblyFormat = [{
     $lhs `,` $rhs `,` $acc attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
   }];
+  let extraClassDeclaration = [{
+    /// The i1 `f` when the accumulator is `arith.select %f, zeros, %acc`
+    /// (zeros a tile.splat of +0.0): a sum restarted where `f` holds, as a
+    /// persistent GEMM does at each tile's first k-step. Null otherwise.
+    ::mlir::Value getAccZeroedIf();
+  }];
   let hasVerifier = 1;
 }
 

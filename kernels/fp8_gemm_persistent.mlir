@@ -1,0 +1,102 @@
+// fp8 GEMM as a persistent kernel: kernels/fp8_gemm.mlir's product (A M x K
+// e4m3 row-major, B stored N x K, fp32 accumulation, f16 C, per-tensor
+// scales), with PROGRAMS programs (one an SM: 132 on the H100 SXM and the
+// H200) that each walk the C blocks pid, pid + PROGRAMS, ... in one loop of
+// (block, k-step) iterations. One loop and no nested one, so that
+// tile-pipeline-loads' ring prefetches the next block's first k-steps
+// while this block's last ones and its epilogue run: the epilogue (under
+// scf.if at each block's last k-step) and the pipeline's fill no longer
+// stand between the blocks of an SM. The accumulator restarts at each
+// block's first k-step (arith.select of zeros, which the register lowering
+// folds into wgmma's scale-d).
+//
+// EXPERIMENTAL (issue 9): measured against kernels/fp8_gemm.mlir in
+// bench/RESULTS.md.
+
+!a_tile = tensor<?x?xf8E4M3FN, #tile.shape<BLOCK_M, BLOCK_K>>
+!b_tile = tensor<?x?xf8E4M3FN, #tile.shape<BLOCK_N, BLOCK_K>>
+!acc    = tensor<?x?xf32,  #tile.shape<BLOCK_M, BLOCK_N>>
+!c_tile = tensor<?x?xf16,  #tile.shape<BLOCK_M, BLOCK_N>>
+
+tile.kernel @fp8_gemm_persistent(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<M, K>},
+                                 %B: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<N, K>},
+                                 %C: memref<?x?xf16> {tile.shape = #tile.shape<M, N>},
+                                 %scale_a: f32, %scale_b: f32)
+    attributes {
+      params = [#tile.param<"BLOCK_M", [128, 64, 256]>,
+                #tile.param<"BLOCK_N", [256, 128]>,
+                #tile.param<"BLOCK_K", [128]>,
+                #tile.param<"GROUP_M", [8, 16]>,
+                #tile.param<"WARPS", [8, 4]>,
+                #tile.param<"STAGES", [4, 3, 5]>,
+                #tile.param<"PROGRAMS", [132]>],
+      constraints = [
+        // Operand stages and the epilogue's f16 C block (staged for
+        // 16-byte stores while the ring holds the next block's loads).
+        #tile.expr<"(BLOCK_M + BLOCK_N) * BLOCK_K * STAGES + 2 * BLOCK_M * BLOCK_N <= 227 * 1024">,
+        // The fp32 accumulator in registers: at most 128 a thread.
+        #tile.expr<"BLOCK_M * BLOCK_N <= 128 * 32 * WARPS">,
+        // Each warpgroup (4 warps) owns at least 64 rows of the block.
+        #tile.expr<"BLOCK_M % (16 * WARPS) == 0">],
+      grid = [#tile.expr<"min(PROGRAMS, cdiv(M, BLOCK_M) * cdiv(N, BLOCK_N))">],
+      num_warps = #tile.expr<"WARPS">,
+      num_stages = #tile.expr<"STAGES">,
+      reference = "gemm"} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  %M = tile.dim "M"
+  %N = tile.dim "N"
+  %K = tile.dim "K"
+  %bm = tile.param "BLOCK_M"
+  %bn = tile.param "BLOCK_N"
+  %bk = tile.param "BLOCK_K"
+  %group_m = tile.param "GROUP_M"
+
+  %pid = tile.program_id x
+  %np = tile.num_programs x
+  %num_m = arith.ceildivui %M, %bm : index
+  %num_n = arith.ceildivui %N, %bn : index
+  %tiles = arith.muli %num_m, %num_n : index
+  %k_iters = arith.ceildivui %K, %bk : index
+  %k_last = arith.subi %k_iters, %c1 : index
+  %left = arith.subi %tiles, %pid : index
+  %mine = arith.ceildivui %left, %np : index
+  %total = arith.muli %mine, %k_iters : index
+  %in_group = arith.muli %group_m, %num_n : index
+
+  %scale = arith.mulf %scale_a, %scale_b : f32
+  %scale_t = tile.splat %scale : !acc
+  %init = tile.splat %zero : !acc
+  %sum = scf.for %it = %c0 to %total step %c1 iter_args(%acc = %init) -> (!acc) {
+    %t = arith.divui %it, %k_iters : index
+    %tk = arith.muli %t, %k_iters : index
+    %kk = arith.subi %it, %tk : index
+    %tnp = arith.muli %t, %np : index
+    %tile_id = arith.addi %pid, %tnp : index
+    %group = arith.divui %tile_id, %in_group : index
+    %first_m = arith.muli %group, %group_m : index
+    %rows_left = arith.subi %num_m, %first_m : index
+    %group_size = arith.minui %rows_left, %group_m : index
+    %pid_in_group = arith.remui %tile_id, %in_group : index
+    %dm = arith.remui %pid_in_group, %group_size : index
+    %pid_m = arith.addi %first_m, %dm : index
+    %pid_n = arith.divui %pid_in_group, %group_size : index
+    %m0 = arith.muli %pid_m, %bm : index
+    %n0 = arith.muli %pid_n, %bn : index
+    %k0 = arith.muli %kk, %bk : index
+    %a = tile.load %A[%m0, %k0] : memref<?x?xf8E4M3FN> -> !a_tile
+    %b = tile.load %B[%n0, %k0] : memref<?x?xf8E4M3FN> -> !b_tile
+    %first = arith.cmpi eq, %kk, %c0 : index
+    %acc_in = arith.select %first, %init, %acc : !acc
+    %next = tile.dot %a, %b, %acc_in {transpose_rhs} : !a_tile, !b_tile -> !acc
+    %last = arith.cmpi eq, %kk, %k_last : index
+    scf.if %last {
+      %scaled = arith.mulf %next, %scale_t : !acc
+      %c = arith.truncf %scaled : !acc to !c_tile
+      tile.store %c, %C[%m0, %n0] : !c_tile -> memref<?x?xf16>
+    }
+    scf.yield %next : !acc
+  }
+  tile.return
+}
