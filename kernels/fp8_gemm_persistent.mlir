@@ -25,10 +25,9 @@ tile.kernel @fp8_gemm_persistent(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.sh
     attributes {
       params = [#tile.param<"BLOCK_M", [128, 64, 256]>,
                 #tile.param<"BLOCK_N", [256, 128]>,
-                #tile.param<"BLOCK_K", [128]>,
-                #tile.param<"GROUP_M", [8, 16]>,
+                #tile.param<"BLOCK_K", [128, 64]>,
                 #tile.param<"WARPS", [8, 4]>,
-                #tile.param<"STAGES", [4, 3, 5]>,
+                #tile.param<"STAGES", [4, 3, 5, 6]>,
                 #tile.param<"PROGRAMS", [132]>],
       constraints = [
         // Operand stages and the epilogue's f16 C block (staged for
@@ -51,7 +50,6 @@ tile.kernel @fp8_gemm_persistent(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.sh
   %bm = tile.param "BLOCK_M"
   %bn = tile.param "BLOCK_N"
   %bk = tile.param "BLOCK_K"
-  %group_m = tile.param "GROUP_M"
 
   %pid = tile.program_id x
   %np = tile.num_programs x
@@ -63,25 +61,32 @@ tile.kernel @fp8_gemm_persistent(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.sh
   %left = arith.subi %tiles, %pid : index
   %mine = arith.ceildivui %left, %np : index
   %total = arith.muli %mine, %k_iters : index
-  %in_group = arith.muli %group_m, %num_n : index
+  // The block and k-step of an iteration in 32 bits (two divisions an
+  // iteration, by loop invariants; 64-bit ones cost a branch and a call
+  // each): tile-pipeline-loads recomputes them for the load STAGES - 1
+  // iterations ahead.
+  %pid_32 = arith.index_cast %pid : index to i32
+  %np_32 = arith.index_cast %np : index to i32
+  %num_m_32 = arith.index_cast %num_m : index to i32
+  %k_iters_32 = arith.index_cast %k_iters : index to i32
 
   %scale = arith.mulf %scale_a, %scale_b : f32
   %scale_t = tile.splat %scale : !acc
   %init = tile.splat %zero : !acc
   %sum = scf.for %it = %c0 to %total step %c1 iter_args(%acc = %init) -> (!acc) {
-    %t = arith.divui %it, %k_iters : index
-    %tk = arith.muli %t, %k_iters : index
-    %kk = arith.subi %it, %tk : index
-    %tnp = arith.muli %t, %np : index
-    %tile_id = arith.addi %pid, %tnp : index
-    %group = arith.divui %tile_id, %in_group : index
-    %first_m = arith.muli %group, %group_m : index
-    %rows_left = arith.subi %num_m, %first_m : index
-    %group_size = arith.minui %rows_left, %group_m : index
-    %pid_in_group = arith.remui %tile_id, %in_group : index
-    %dm = arith.remui %pid_in_group, %group_size : index
-    %pid_m = arith.addi %first_m, %dm : index
-    %pid_n = arith.divui %pid_in_group, %group_size : index
+    %it_32 = arith.index_cast %it : index to i32
+    %t = arith.divui %it_32, %k_iters_32 : i32
+    %tk = arith.muli %t, %k_iters_32 : i32
+    %kk_32 = arith.subi %it_32, %tk : i32
+    %tnp = arith.muli %t, %np_32 : i32
+    %tile_id = arith.addi %pid_32, %tnp : i32
+    // Blocks in column-major order: a wave of programs shares B's blocks.
+    %pid_n_32 = arith.divui %tile_id, %num_m_32 : i32
+    %pn_m = arith.muli %pid_n_32, %num_m_32 : i32
+    %pid_m_32 = arith.subi %tile_id, %pn_m : i32
+    %pid_m = arith.index_cast %pid_m_32 : i32 to index
+    %pid_n = arith.index_cast %pid_n_32 : i32 to index
+    %kk = arith.index_cast %kk_32 : i32 to index
     %m0 = arith.muli %pid_m, %bm : index
     %n0 = arith.muli %pid_n, %bn : index
     %k0 = arith.muli %kk, %bk : index
