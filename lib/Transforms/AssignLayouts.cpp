@@ -641,7 +641,15 @@ void LayoutAssignment::coalesceMemoryAccesses() {
     OpBuilder b(op);
     if (auto store = dyn_cast<StoreOp>(op)) {
       auto type = cast<RankedTensorType>(store.getValue().getType());
-      if (runsAlongLastDim(type) && !narrowAccumulatorAccess(type))
+      bool narrow = narrowAccumulatorAccess(type);
+      // An accumulator stored inside a loop (a persistent GEMM's epilogue
+      // at each block's last k-step) goes from registers: a conversion's
+      // buffer would live beside the loop's rings and take the shared
+      // memory of a stage, which the main loop needs more (bench/
+      // RESULTS.md, session 15).
+      if (narrow && op->getParentOfType<scf::ForOp>())
+        return;
+      if (runsAlongLastDim(type) && !narrow)
         return;
       if (RankedTensorType target = coalesced(type))
         store.getValueMutable().assign(ConvertLayoutOp::create(
