@@ -74,7 +74,11 @@ tile.kernel @fp8_gemm_persistent(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.sh
   %scale = arith.mulf %scale_a, %scale_b : f32
   %scale_t = tile.splat %scale : !acc
   %init = tile.splat %zero : !acc
-  %sum = scf.for %it = %c0 to %total step %c1 iter_args(%acc = %init) -> (!acc) {
+  %sum, %kk_end = scf.for %it = %c0 to %total step %c1
+      iter_args(%acc = %init, %kk = %c0) -> (!acc, index) {
+    // Where iteration %it loads: only the loads read this, so after
+    // tile-pipeline-loads only the thread that issues the loads computes
+    // it, STAGES - 1 iterations ahead.
     %it_32 = arith.index_cast %it : index to i32
     %t = arith.divui %it_32, %k_iters_32 : i32
     %tk = arith.muli %t, %k_iters_32 : i32
@@ -87,22 +91,37 @@ tile.kernel @fp8_gemm_persistent(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.sh
     %pid_m_32 = arith.subi %tile_id, %pn_m : i32
     %pid_m = arith.index_cast %pid_m_32 : i32 to index
     %pid_n = arith.index_cast %pid_n_32 : i32 to index
-    %kk = arith.index_cast %kk_32 : i32 to index
+    %kk_load = arith.index_cast %kk_32 : i32 to index
     %m0 = arith.muli %pid_m, %bm : index
     %n0 = arith.muli %pid_n, %bn : index
-    %k0 = arith.muli %kk, %bk : index
+    %k0 = arith.muli %kk_load, %bk : index
     %a = tile.load %A[%m0, %k0] : memref<?x?xf8E4M3FN> -> !a_tile
     %b = tile.load %B[%n0, %k0] : memref<?x?xf8E4M3FN> -> !b_tile
+    // The k-step the products need, counted (%kk) rather than divided:
+    // every thread waits for it before the dot.
     %first = arith.cmpi eq, %kk, %c0 : index
     %acc_in = arith.select %first, %init, %acc : !acc
     %next = tile.dot %a, %b, %acc_in {transpose_rhs} : !a_tile, !b_tile -> !acc
     %last = arith.cmpi eq, %kk, %k_last : index
     scf.if %last {
+      // The block's origin again, once a block.
+      %e_t = arith.divui %it_32, %k_iters_32 : i32
+      %e_tnp = arith.muli %e_t, %np_32 : i32
+      %e_tile = arith.addi %pid_32, %e_tnp : i32
+      %e_pid_n_32 = arith.divui %e_tile, %num_m_32 : i32
+      %e_pn_m = arith.muli %e_pid_n_32, %num_m_32 : i32
+      %e_pid_m_32 = arith.subi %e_tile, %e_pn_m : i32
+      %e_pid_m = arith.index_cast %e_pid_m_32 : i32 to index
+      %e_pid_n = arith.index_cast %e_pid_n_32 : i32 to index
+      %e_m0 = arith.muli %e_pid_m, %bm : index
+      %e_n0 = arith.muli %e_pid_n, %bn : index
       %scaled = arith.mulf %next, %scale_t : !acc
       %c = arith.truncf %scaled : !acc to !c_tile
-      tile.store %c, %C[%m0, %n0] : !c_tile -> memref<?x?xf16>
+      tile.store %c, %C[%e_m0, %e_n0] : !c_tile -> memref<?x?xf16>
     }
-    scf.yield %next : !acc
+    %kk_1 = arith.addi %kk, %c1 : index
+    %kk_next = arith.select %last, %c0, %kk_1 : index
+    scf.yield %next, %kk_next : !acc, index
   }
   tile.return
 }
