@@ -28,7 +28,7 @@ tile.kernel @fp8_gemm_persistent(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.sh
                 #tile.param<"BLOCK_K", [128, 64]>,
                 #tile.param<"WARPS", [8, 4]>,
                 #tile.param<"STAGES", [4, 3, 5, 6]>,
-                #tile.param<"PROGRAMS", [132]>],
+                #tile.param<"PROGRAMS", [132, 1024]>],
       constraints = [
         // Operand stages must fit the 227 KiB of shared memory of an SM
         // (the epilogue stores C from registers: tile-assign-layouts

@@ -17,6 +17,37 @@
 // EARLY-NOT: async
 // EARLY: scf.yield
 
+// A persistent GEMM (kernels/fp8_gemm_persistent.mlir): one loop over
+// (block, k-step). Its loads' indices divide the induction variable by
+// loop invariants (not speculatable, recomputed only for iterations that
+// exist: under the puts' guard); the accumulator restarted by a select of
+// zeros stays async (the lowering folds the select into scale-d); the
+// epilogue under scf.if waits for every dot there, inside the if; the
+// accumulator is stored from registers (no staging beside the ring).
+// RUN: tile-opt %tile_src/kernels/fp8_gemm_persistent.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=BLOCK_M=128,BLOCK_N=256,BLOCK_K=128,WARPS=8,STAGES=4},tile-assign-layouts,tile-pipeline-loads))' | FileCheck %s --check-prefix=PERSIST
+// PERSIST: %[[RING:.*]] = tile.ring_alloc : <4,
+// PERSIST: scf.for
+// PERSIST: scf.if
+// PERSIST: arith.divui
+// PERSIST: tile.ring_put %[[RING]]
+// PERSIST: scf.for {{.*}} iter_args(%[[ACC:.*]] = %[[ZEROS:[^,]*]], %[[KK:.*]] = %{{.*}}) ->
+// PERSIST: %[[FIRST:.*]] = arith.cmpi eq, %[[KK]], %{{.*}} : index
+// PERSIST-NEXT: %[[ACC_IN:.*]] = arith.select %[[FIRST]], %[[ZEROS]], %[[ACC]]
+// PERSIST-NEXT: %[[OPS:.*]]:2 = tile.ring_get %[[RING]]
+// PERSIST-NEXT: %[[D:.*]] = tile.dot %[[OPS]]#0, %[[OPS]]#1, %[[ACC_IN]] {async, transpose_rhs}
+// PERSIST-NEXT: %[[W:.*]] = tile.dot_wait %[[D]] {pending = 1 : i64}
+// PERSIST: scf.if
+// PERSIST: %[[DONE:.*]] = tile.dot_wait %[[W]] {pending = 0 : i64}
+// PERSIST-NEXT: arith.mulf %[[DONE]]
+// PERSIST-NEXT: arith.truncf
+// PERSIST-NEXT: tile.store %{{.*}} : tensor<128x256xf16, #tile.wgmma_acc<warpgroups = 2>>
+// PERSIST: tile.ring_release %[[RING]]
+// PERSIST: scf.if
+// PERSIST: arith.divui
+// PERSIST: tile.ring_put %[[RING]]
+// PERSIST: scf.yield %[[W]],
+// PERSIST: tile.dot_wait %{{.*}}#0 {pending = 0 : i64}
+
 // fp8 attention rotated by hand (kernels/fp8_attention_overlap.mlir): the
 // loop's ring prologue goes above the first block's waits (V_last's get
 // and transposition, S(0)); in the loop S(j) and P V(j-1) are both

@@ -130,6 +130,17 @@ MUTANTS = {
         "the loop multiplies the previous block's P by this block's V",
         [("    %v = tile.load %V[%b, %h, %n_prev, %c0] : memref<?x?x?x?xf8E4M3FN> -> !kv_tile",
           "    %v = tile.load %V[%b, %h, %n0, %c0] : memref<?x?x?x?xf8E4M3FN> -> !kv_tile")]),
+    "fp8_gemm_persistent-no-restart": (
+        "fp8_gemm_persistent.mlir",
+        "the accumulator is not restarted at a block's first k-step: each "
+        "program's blocks after its first add the previous blocks' sums",
+        [("    %acc_in = arith.select %first, %init, %acc : !acc",
+          "    %acc_in = arith.select %first, %acc, %acc : !acc")]),
+    "fp8_gemm_persistent-store-first-k": (
+        "fp8_gemm_persistent.mlir",
+        "the epilogue runs at each block's first k-step instead of its last",
+        [("    %last = arith.cmpi eq, %kk, %k_last : index",
+          "    %last = arith.cmpi eq, %kk, %c0 : index")]),
     "softmax-no-mask": (
         "softmax.mlir",
         "the columns past C (zero padding) take part in the maximum and the "
