@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Session 15, calls 1-2: fp8 GEMM as a persistent kernel
+# Session 15, calls 1-4 and 8: fp8 GEMM as a persistent kernel
 # (kernels/fp8_gemm_persistent.mlir) beside kernels/fp8_gemm.mlir.
 # 1. Every config of the persistent kernel verified at awkward shapes
 #    (partial blocks, K not a multiple of the block, few rows, other
@@ -25,6 +25,10 @@ run_tune ok-awkward $P M=16,N=8192,K=8192
 run_tune ok-awkward $P M=300,N=200,K=16
 fi
 run_tune ok-many $P M=3000,N=4100,K=272
+# The same program in bf16 (16-bit wgmma with scale-d from a register).
+sed 's/f8E4M3FN/bf16/g' $P > /tmp/persistent_bf16.mlir
+run_tune ok-bf16 /tmp/persistent_bf16.mlir M=777,N=1331,K=1000
+run_tune ok-bf16 /tmp/persistent_bf16.mlir M=3000,N=4100,K=272
 # Mutants: text edits of the program; every config must be WRONG.
 mkdir -p /tmp/mut
 sed 's/%acc_in = arith.select %first, %init, %acc : !acc/%acc_in = arith.select %first, %acc, %acc : !acc/' $P > /tmp/mut/no-restart.mlir
