@@ -14,14 +14,18 @@ mut=/tmp/mutants; rm -rf "$mut"; python3 test/mutants/make_mutants.py kernels "$
 G=M=777,N=1331,K=999     # partial blocks and groups, odd N (padded C rows)
 G2=M=1024,N=1024,K=1024
 F=M=777,N=1331,K=1008    # fp8: K a multiple of 16 (TMA), not of BLOCK_K
+FP=M=3000,N=4100,K=272   # persistent fp8: more C blocks than its 132 programs
 A=B=2,H=3,S=1000,D=64    # partial query and key blocks
 A2=B=2,H=3,S=1000,D=128
 # PART=1: the GEMM and attention families; PART=2: the row kernels, the
-# epilogues and the transpose; unset: all (about 585 s on the H100, too
+# epilogues and the transpose; PART=persistent: the persistent fp8 GEMM's
+# entries only; unset: all (about 585 s on the H100, too
 # close to a device call's 600 s limit for one call).
 run() { # name kernel shape flags...
   local name=$1 kernel=$2 shape=$3; shift 3
   case "${PART:-all}:$name" in
+    persistent:*persistent*) ;;
+    persistent:*) return ;;
     1:*softmax*|1:*layernorm*|1:*rmsnorm*|1:*bias*|1:*residual*|1:*transpose*) return ;;
     2:*softmax*|2:*layernorm*|2:*rmsnorm*|2:*bias*|2:*residual*|2:*transpose*) ;;
     2:*) return ;;
@@ -59,6 +63,11 @@ run gemm-store-past-end-packed kernels/gemm.mlir $G --packed --test-mutation=sto
 run fp8_gemm-skip-k-block $mut/fp8_gemm-skip-k-block.mlir $F
 run fp8_gemm-no-scale $mut/fp8_gemm-no-scale.mlir $F --scale-a 0.5 --scale-b 3
 run fp8_gemm-store-past-end kernels/fp8_gemm.mlir $F --test-mutation=store-past-end
+run control-fp8-gemm-persistent kernels/fp8_gemm_persistent.mlir $FP --scale-a 0.5 --scale-b 3
+run control-fp8-gemm-persistent-awkward kernels/fp8_gemm_persistent.mlir $F
+run fp8_gemm_persistent-no-restart $mut/fp8_gemm_persistent-no-restart.mlir $FP
+run fp8_gemm_persistent-store-first-k $mut/fp8_gemm_persistent-store-first-k.mlir $FP
+run fp8_gemm_persistent-store-past-end kernels/fp8_gemm_persistent.mlir $F --test-mutation=store-past-end
 run attention-no-rescale $mut/attention-no-rescale.mlir $A
 run attention-causal-shift $mut/attention-causal-shift.mlir $A --causal
 run attention-skip-block $mut/attention-skip-block.mlir $A

@@ -10,8 +10,15 @@
 // block's first k-step (arith.select of zeros, which the register lowering
 // folds into wgmma's scale-d).
 //
-// EXPERIMENTAL (issue 9): measured against kernels/fp8_gemm.mlir in
-// bench/RESULTS.md.
+// EXPERIMENTAL (issue 9), and slower: 0.82x kernels/fp8_gemm.mlir at
+// 4096³ and 0.84x at 8192³ on the H100 (bench/RESULTS.md, session 15). The
+// same code with one block a program is as slow: what costs is not the
+// persistence but the loop's loads arriving later than fp8_gemm's (its
+// warps wait at the full barrier 27% of the samples against 11%), not yet
+// explained. Verified at awkward shapes and in bf16; two mutants in
+// test/mutants. The accumulator is stored from registers (no staging
+// buffer beside the ring: tile-assign-layouts), so 4 stages of 128 x 256
+// fit.
 
 !a_tile = tensor<?x?xf8E4M3FN, #tile.shape<BLOCK_M, BLOCK_K>>
 !b_tile = tensor<?x?xf8E4M3FN, #tile.shape<BLOCK_N, BLOCK_K>>
@@ -28,7 +35,7 @@ tile.kernel @fp8_gemm_persistent(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.sh
                 #tile.param<"BLOCK_K", [128, 64]>,
                 #tile.param<"WARPS", [8, 4]>,
                 #tile.param<"STAGES", [4, 3, 5, 6]>,
-                #tile.param<"PROGRAMS", [132, 1024]>],
+                #tile.param<"PROGRAMS", [132]>],
       constraints = [
         // Operand stages must fit the 227 KiB of shared memory of an SM
         // (the epilogue stores C from registers: tile-assign-layouts

@@ -63,7 +63,9 @@ def TileAssignLayouts : Pass<"tile-assign-layouts", "::mlir::tile::KernelOp"> {
     A computed in the accumulator's layout (attention's P: 16 bits, or 8
     with B's K index then in `acc_order`) is read from registers; a store
     of the dot's accumulator layout goes through a `tile.convert_layout` to
-    the default blocked layout (16-byte stores).
+    the default blocked layout (16-byte stores), except inside a loop (a
+    persistent GEMM's epilogue), where the conversion's buffer would live
+    beside the loop's ring: there it is stored from registers.
     The layout becomes the tensor
     type's encoding; then a load or store whose tile's layout runs across
     its contiguous dimension moves it in the default layout, with a
@@ -109,10 +111,16 @@ def TilePipelineLoads : Pass<"tile-pipeline-loads", "::mlir::tile::KernelOp"> {
     in registers) is waited for before the value replacing it is made.
     wgmma groups complete in order: a wait's `pending` counts the async
     dots issued between its dot and it (S(j)'s wait with P V(j-1) issued
-    after S(j): 1).
+    after S(j): 1). A GEMM loop's dot also goes async when its
+    accumulator is `arith.select %first, zeros, %acc` of the carried value
+    (a persistent kernel restarting the sum at each block) and when ops in
+    regions of the body read its result (an epilogue under `scf.if`): a
+    `tile.dot_wait {pending = 0}` goes right before each such reader.
 
-    The load's indices must be loop-invariant or pure functions of the
-    induction variable (they are recomputed for the iteration loaded); its
+    The load's indices must be loop-invariant or functions of the
+    induction variable made by ops without memory effects (they are
+    recomputed for the iteration loaded, only when it exists, so a
+    division by a trip count is fine); its
     source must be a kernel argument that only such loads read, with one
     tile type (sm_90a loads it with a TMA descriptor of that box), and the
     staged layout must not be transposed (TMA does not transpose). Other

@@ -207,9 +207,11 @@ def Tile_DotOp : Tile_Op<"dot", [Pure, AllTypesMatch<["acc", "result"]>]> {
 
     With `async` (set by tile-pipeline-loads) the product may still be
     running when the op returns: its result may only be the accumulator of
-    the next `async` dot or the operand of `tile.dot_wait`, and its
-    operands (tiles in shared memory) must stay untouched until a
-    `tile.dot_wait` says the dot has completed.
+    the next `async` dot (directly, or as the false value of an
+    `arith.select %first, zeros, %acc` that restarts the sum, which the
+    register lowering folds into wgmma's scale-d) or the operand of
+    `tile.dot_wait`, and its operands (tiles in shared memory) must stay
+    untouched until a `tile.dot_wait` says the dot has completed.
   }];
   let arguments = (ins Tile_Tile:$lhs, Tile_Tile:$rhs, Tile_Tile:$acc,
                        UnitAttr:$transpose_rhs, UnitAttr:$async);
