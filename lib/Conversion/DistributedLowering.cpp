@@ -1257,10 +1257,12 @@ struct DotPattern : DistributedPattern<DotOp> {
     // flag is set (scale-d from a register), as Triton's
     // OptimizeAccumulatorInit folds such a select into the MMA's useC.
     Value accIn = adaptor.getAcc(), ignoreAccIf;
-    if (Value flag = op.getAccZeroedIf(); flag && !registerA && !zeroAcc) {
+    if (Value flag = foldedAccRestart(op); flag && !zeroAcc) {
       ignoreAccIf = flag;
       accIn = rewriter.getRemappedValue(
           op.getAcc().getDefiningOp<arith::SelectOp>().getFalseValue());
+      if (!accIn)
+        return failure();
     }
     // B transposed in shared memory by every thread: wait for all of them
     // (LoweringState::Transposition).

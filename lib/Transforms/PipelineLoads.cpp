@@ -293,8 +293,13 @@ void LoadPipeliner::emitPuts(OpBuilder &b, scf::ForOp loop,
                              ArrayRef<Candidate> loads, Value iv,
                              Value index) {
   Location loc = loop.getLoc();
-  Value exists = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, iv,
-                                       loop.getUpperBound());
+  // Exactly "iteration iv runs": recomputed index ops need not be
+  // speculatable (recomputable).
+  Value exists = arith::CmpIOp::create(
+      b, loc,
+      loop.getUnsignedCmp() ? arith::CmpIPredicate::ult
+                            : arith::CmpIPredicate::slt,
+      iv, loop.getUpperBound());
   auto ifOp = scf::IfOp::create(b, loc, exists, /*withElseRegion=*/false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(ifOp.thenBlock());
@@ -483,7 +488,7 @@ void LoadPipeliner::issueDotsEarly(scf::ForOp loop) {
 /// (a persistent kernel restarting the sum at each tile's first k-step;
 /// the register lowering folds the select into wgmma's scale-d).
 Value carriedAcc(DotOp dot) {
-  if (!dot.getAccZeroedIf() || !dot.getAcc().hasOneUse())
+  if (!foldedAccRestart(dot) || !dot.getAcc().hasOneUse())
     return dot.getAcc();
   return dot.getAcc().getDefiningOp<arith::SelectOp>().getFalseValue();
 }
@@ -525,7 +530,8 @@ bool LoadPipeliner::makeDotsAsync(scf::ForOp loop, RingGetOp get,
     auto acc = dyn_cast_or_null<BlockArgument>(carriedAcc(dot));
     if (!acc || acc.getOwner() != loop.getBody() || acc.getArgNumber() == 0 ||
         !acc.hasOneUse() ||
-        yield.getOperand(acc.getArgNumber() - 1) != dot.getResult())
+        yield.getOperand(acc.getArgNumber() - 1) != dot.getResult() ||
+        llvm::count(yield->getOperands(), dot.getResult()) != 1)
       return false;
     // Besides the yield, only ops nested in the body's regions (a
     // persistent kernel's epilogue under scf.if) may read the result:

@@ -381,3 +381,104 @@ tile.kernel @carried_operand(%A: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<
   tile.store %acc, %C[%c0, %c0] : tensor<128x64xf32> -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// A loop-carried sum restarted by a select of zeros stays synchronous when
+// its dot reads A from registers: wgmma's register-A form takes scale-d as
+// an immediate, so the select is computed element by element and would
+// read an accumulator still in flight (review of session 15).
+// CHECK-LABEL: tile.kernel @restart_register_a
+// CHECK: scf.for
+// CHECK: arith.select
+// CHECK-NEXT: tile.ring_get
+// CHECK-NEXT: tile.dot
+// CHECK-NOT: async
+// CHECK-NOT: tile.dot_wait
+// CHECK: scf.yield
+!a_tile = tensor<?x?xbf16, #tile.shape<BLOCK_M, BLOCK_K>>
+!w_tile = tensor<?x?xbf16, #tile.shape<BLOCK_K, BLOCK_K>>
+!p_acc  = tensor<?x?xf32,  #tile.shape<BLOCK_M, BLOCK_K>>
+!b_tile = tensor<?x?xbf16, #tile.shape<BLOCK_K, BLOCK_N>>
+!acc    = tensor<?x?xf32,  #tile.shape<BLOCK_M, BLOCK_N>>
+!c_tile = tensor<?x?xbf16, #tile.shape<BLOCK_M, BLOCK_N>>
+tile.kernel @restart_register_a(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                  %W: memref<?x?xbf16> {tile.shape = #tile.shape<K, K>},
+                  %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                  %C: memref<?x?xbf16> {tile.shape = #tile.shape<M, N>})
+    attributes {
+      params = [#tile.param<"BLOCK_M", [128]>, #tile.param<"BLOCK_N", [128]>,
+                #tile.param<"BLOCK_K", [64]>, #tile.param<"WARPS", [8]>,
+                #tile.param<"STAGES", [3]>],
+      grid = [#tile.expr<"cdiv(M, BLOCK_M)">],
+      num_warps = #tile.expr<"WARPS">, num_stages = #tile.expr<"STAGES">} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %zero = arith.constant 0.0 : f32
+  %N = tile.dim "N"
+  %bm = tile.param "BLOCK_M"
+  %bn = tile.param "BLOCK_N"
+  %pid = tile.program_id x
+  %m0 = arith.muli %pid, %bm : index
+  %a = tile.load %A[%m0, %c0] : memref<?x?xbf16> -> !a_tile
+  %w = tile.load %W[%c0, %c0] : memref<?x?xbf16> -> !w_tile
+  %pinit = tile.splat %zero : !p_acc
+  %p32 = tile.dot %a, %w, %pinit : !a_tile, !w_tile -> !p_acc
+  %p = arith.truncf %p32 : !p_acc to !a_tile
+  %init = tile.splat %zero : !acc
+  %nt = arith.ceildivui %N, %bn : index
+  %sum = scf.for %i = %c0 to %nt step %c1 iter_args(%acc = %init) -> (!acc) {
+    %n0 = arith.muli %i, %bn : index
+    %b = tile.load %B[%c0, %n0] : memref<?x?xbf16> -> !b_tile
+    %first = arith.cmpi eq, %i, %c0 : index
+    %acc_in = arith.select %first, %init, %acc : !acc
+    %next = tile.dot %p, %b, %acc_in : !a_tile, !b_tile -> !acc
+    scf.yield %next : !acc
+  }
+  %c = arith.truncf %sum : !acc to !c_tile
+  tile.store %c, %C[%m0, %c0] : !c_tile -> memref<?x?xbf16>
+  tile.return
+}
+
+// -----
+
+// A dot whose result the loop yields twice stays synchronous: only one of
+// the loop's results would be waited for after the loop (review of
+// session 15).
+// CHECK-LABEL: tile.kernel @yielded_twice
+// CHECK: scf.for
+// CHECK: tile.dot
+// CHECK-NOT: async
+// CHECK-NOT: tile.dot_wait
+// CHECK: scf.yield %[[D:.*]], %[[D]] :
+!a_tile = tensor<?x?xbf16, #tile.shape<BLOCK_M, BLOCK_K>>
+!b_tile = tensor<?x?xbf16, #tile.shape<BLOCK_K, BLOCK_N>>
+!acc    = tensor<?x?xf32,  #tile.shape<BLOCK_M, BLOCK_N>>
+!c_tile = tensor<?x?xbf16, #tile.shape<BLOCK_M, BLOCK_N>>
+tile.kernel @yielded_twice(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                  %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                  %C: memref<?x?xbf16> {tile.shape = #tile.shape<M, N>})
+    attributes {
+      params = [#tile.param<"BLOCK_M", [128]>, #tile.param<"BLOCK_N", [128]>,
+                #tile.param<"BLOCK_K", [64]>, #tile.param<"WARPS", [8]>,
+                #tile.param<"STAGES", [3]>],
+      grid = [#tile.expr<"cdiv(M, BLOCK_M)">],
+      num_warps = #tile.expr<"WARPS">, num_stages = #tile.expr<"STAGES">} {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %K = tile.dim "K"
+  %bm = tile.param "BLOCK_M"
+  %bk = tile.param "BLOCK_K"
+  %pid = tile.program_id x
+  %m0 = arith.muli %pid, %bm : index
+  %init = tile.splat %zero : !acc
+  %sum, %prev = scf.for %k0 = %c0 to %K step %bk iter_args(%acc = %init, %p = %init) -> (!acc, !acc) {
+    %a = tile.load %A[%m0, %k0] : memref<?x?xbf16> -> !a_tile
+    %b = tile.load %B[%k0, %c0] : memref<?x?xbf16> -> !b_tile
+    %next = tile.dot %a, %b, %acc : !a_tile, !b_tile -> !acc
+    scf.yield %next, %next : !acc, !acc
+  }
+  %c = arith.truncf %prev : !acc to !c_tile
+  tile.store %c, %C[%m0, %c0] : !c_tile -> memref<?x?xbf16>
+  tile.return
+}

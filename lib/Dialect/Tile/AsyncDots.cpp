@@ -1,4 +1,4 @@
-//===- AsyncDots.cpp - which async tile.dots a tile.dot_wait finishes -----===//
+//===- AsyncDots.cpp - what lets tile.dots run async ----------------------===//
 
 #include "tile/Dialect/Tile/AsyncDots.h"
 
@@ -22,4 +22,11 @@ std::optional<int64_t> mlir::tile::asyncDotsBetween(Operation *dot,
       return std::nullopt;
   }
   return younger;
+}
+
+Value mlir::tile::foldedAccRestart(DotOp dot) {
+  auto lhs = cast<RankedTensorType>(dot.getLhs().getType());
+  if (!isa_and_nonnull<SharedLayoutAttr>(lhs.getEncoding()))
+    return Value();
+  return dot.getAccZeroedIf();
 }

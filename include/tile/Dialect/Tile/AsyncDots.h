@@ -1,8 +1,9 @@
-//===- AsyncDots.h - async tile.dots a tile.dot_wait finishes -*- C++ -*-===//
+//===- AsyncDots.h - what lets tile.dots run async -------------*- C++ -*-===//
 #ifndef TILE_DIALECT_TILE_ASYNCDOTS_H
 #define TILE_DIALECT_TILE_ASYNCDOTS_H
 
 #include "mlir/IR/Operation.h"
+#include "mlir/IR/Value.h"
 
 #include <optional>
 
@@ -15,6 +16,16 @@ namespace mlir::tile {
 /// when this is at least N (tile-pipeline-loads sets `pending` to it; the
 /// register lowering checks it).
 std::optional<int64_t> asyncDotsBetween(Operation *dot, Operation *wait);
+
+class DotOp;
+
+/// The i1 restarting `dot`'s sum (DotOp::getAccZeroedIf) when the register
+/// lowering folds the select into wgmma's scale-d: A read from shared
+/// memory (the register-A form takes scale-d as an immediate). Null
+/// otherwise: the select is then computed element by element, reading the
+/// accumulator, so tile-pipeline-loads must not leave the dot before it in
+/// flight.
+Value foldedAccRestart(DotOp dot);
 
 } // namespace mlir::tile
 
