@@ -5,6 +5,8 @@
 # across blocks), beside kernels/fp8_gemm.mlir's best, each verified and
 # timed alone (--iters 50), twice in alternation. Then Nsight Compute's
 # sampled stalls by SASS instruction for the persistent config at 4096³.
+# Ran with the kernel of its commit, whose PROGRAMS were [132, 1024]
+# (the submitted kernel has 132 only: PROGRAMS=1024 configs are refused).
 # Needs .carry/tile-run.xz.
 set -u
 source bench/device_preamble.sh

@@ -4,7 +4,9 @@
 # (one block a program at 4096³ and 8192³) the program without the restart
 # (test/mutants' fp8_gemm_persistent-no-restart: the select keeps %acc) is
 # correct, so it is verified and timed beside the program and
-# kernels/fp8_gemm.mlir, alone (--iters 50), twice. Needs .carry/tile-run.xz.
+# kernels/fp8_gemm.mlir, alone (--iters 50), twice. Ran with the kernel of
+# its commit, whose PROGRAMS were [132, 1024] (the submitted kernel has 132
+# only: PROGRAMS=1024 configs are refused). Needs .carry/tile-run.xz.
 set -u
 source bench/device_preamble.sh
 P=kernels/fp8_gemm_persistent.mlir
