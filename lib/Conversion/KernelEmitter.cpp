@@ -365,37 +365,50 @@ std::optional<NVVM::WGMMATypes> mlir::tile::lowering::wgmmaOperandType(Type t) {
   return std::nullopt;
 }
 
+/// An inline-PTX wgmma `text` whose results are the accumulator's `regs`
+/// f32 registers ($0 .. $regs-1), read back tied to the same registers:
+/// `inputs` (constraints `inputConstraints`) come first, then `acc`.
+static Value wgmmaInlineAsm(OpBuilder &b, Location loc, StringRef text,
+                            StringRef inputConstraints, ValueRange inputs,
+                            ArrayRef<Value> acc) {
+  MLIRContext *ctx = b.getContext();
+  int64_t regs = acc.size();
+  auto accType = LLVM::LLVMStructType::getLiteral(
+      ctx, SmallVector<Type>(regs, b.getF32Type()));
+  std::string constraints;
+  llvm::raw_string_ostream cs(constraints);
+  for (int64_t i = 0; i < regs; ++i)
+    cs << "=f,";
+  cs << inputConstraints;
+  for (int64_t i = 0; i < regs; ++i)
+    cs << "," << i;
+  SmallVector<Value> operands(inputs.begin(), inputs.end());
+  operands.append(acc.begin(), acc.end());
+  return LLVM::InlineAsmOp::create(
+             b, loc, accType, operands, b.getStringAttr(text),
+             b.getStringAttr(constraints), b.getUnitAttr(), UnitAttr(),
+             LLVM::TailCallKindAttr(),
+             LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
+             ArrayAttr())
+      .getResult(0);
+}
+
 Value lowering::wgmmaRegisterA(OpBuilder &b, Location loc,
                                ArrayRef<Value> acc, ArrayRef<Value> aRegs,
                                Value matB, StringRef shapeAndTypes,
                                StringRef immediates) {
-  MLIRContext *ctx = b.getContext();
   int64_t n = acc.size();
-  auto accType = LLVM::LLVMStructType::getLiteral(
-      ctx, SmallVector<Type>(n, b.getF32Type()));
-  std::string asmText, constraints;
-  llvm::raw_string_ostream os(asmText), cs(constraints);
+  std::string asmText;
+  llvm::raw_string_ostream os(asmText);
   os << "{\n.reg .pred p;\nsetp.ne.b32 p, 1, 0;\n"
      << "wgmma.mma_async.sync.aligned." << shapeAndTypes << " {";
   for (int64_t i = 0; i < n; ++i)
     os << (i ? ", " : "") << "$" << i;
   os << "}, {$" << n << ", $" << n + 1 << ", $" << n + 2 << ", $" << n + 3
      << "}, $" << n + 4 << ", " << immediates << ";\n}\n";
-  for (int64_t i = 0; i < n; ++i)
-    cs << "=f,";
-  cs << "r,r,r,r,l";
-  for (int64_t i = 0; i < n; ++i)
-    cs << "," << i;
-  SmallVector<Value> operands(aRegs.begin(), aRegs.end());
-  operands.push_back(matB);
-  operands.append(acc.begin(), acc.end());
-  return LLVM::InlineAsmOp::create(
-             b, loc, accType, operands, b.getStringAttr(asmText),
-             b.getStringAttr(constraints), b.getUnitAttr(), UnitAttr(),
-             LLVM::TailCallKindAttr(),
-             LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
-             ArrayAttr())
-      .getResult(0);
+  SmallVector<Value> inputs(aRegs.begin(), aRegs.end());
+  inputs.push_back(matB);
+  return wgmmaInlineAsm(b, loc, asmText, "r,r,r,r,l", inputs, acc);
 }
 
 Value lowering::wgmmaFromShared(OpBuilder &b, Location loc, Value acc,
@@ -415,11 +428,10 @@ Value lowering::wgmmaFromShared(OpBuilder &b, Location loc, Value acc,
     // scale-d = (ignoreAccIf == 0): the accumulator is read unless the flag
     // is set. Same operands as the NVVM op's: the accumulator tied in and
     // out, the two descriptors, here the flag as a 32-bit register.
-    MLIRContext *ctx = b.getContext();
     auto accType = cast<LLVM::LLVMStructType>(acc.getType());
     int64_t regs = accType.getBody().size();
-    std::string asmText, constraints;
-    llvm::raw_string_ostream os(asmText), cs(constraints);
+    std::string asmText;
+    llvm::raw_string_ostream os(asmText);
     os << "{\n.reg .pred p;\nsetp.eq.b32 p, $" << regs + 2 << ", 0;\n"
        << "wgmma.mma_async.sync.aligned.m64n" << n << "k" << k
        << ".f32." << stringifyWGMMATypes(type) << "."
@@ -432,22 +444,12 @@ Value lowering::wgmmaFromShared(OpBuilder &b, Location loc, Value acc,
     if (operandType.getIntOrFloatBitWidth() == 16)
       os << ", 0, " << (kMajorB ? 0 : 1);
     os << ";\n}\n";
-    for (int64_t i = 0; i < regs; ++i)
-      cs << "=f,";
-    cs << "l,l,r";
-    for (int64_t i = 0; i < regs; ++i)
-      cs << "," << i;
     Value flag = arith::ExtUIOp::create(b, loc, b.getI32Type(), ignoreAccIf);
-    SmallVector<Value> operands = {da, db, flag};
+    SmallVector<Value> accRegs;
     for (int64_t i = 0; i < regs; ++i)
-      operands.push_back(LLVM::ExtractValueOp::create(b, loc, acc, i));
-    return LLVM::InlineAsmOp::create(
-               b, loc, accType, operands, b.getStringAttr(asmText),
-               b.getStringAttr(constraints), b.getUnitAttr(), UnitAttr(),
-               LLVM::TailCallKindAttr(),
-               LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
-               ArrayAttr())
-        .getResult(0);
+      accRegs.push_back(LLVM::ExtractValueOp::create(b, loc, acc, i));
+    return wgmmaInlineAsm(b, loc, asmText, "l,l,r", ValueRange{da, db, flag},
+                          accRegs);
   }
   return NVVM::WgmmaMmaAsyncOp::create(
       b, loc, acc.getType(), acc, da, db,
