@@ -21,3 +21,11 @@ run_tune() {
   { echo "### $tag $kernel $shape $*"; cat /tmp/one.txt; } >> "$out/runs.txt"
   echo "$tag $(basename "$kernel") $shape $* rc=$rc $(grep -E '^configs:' /tmp/one.txt) | $(grep -E '^best' /tmp/one.txt)"
 }
+
+# run_one TAG KERNEL SHAPE CONFIG: one config of KERNEL verified and timed
+# alone (--iters 50), its --json to $out/TAG.jsonl; prints its table row.
+run_one() {
+  timeout 120 "${BIN:-$T}" "$2" --shape "$3" --config "$4" --no-cache --iters 50 \
+    --warmup 5 --json "$out/$1.jsonl" > /tmp/one.txt 2>&1
+  echo "$1 rc=$? $(grep -E '^BLOCK' /tmp/one.txt | head -1 | sed 's/  */ /g')"
+}

@@ -11,15 +11,10 @@ source bench/device_preamble.sh
 G=/tmp/fp8_gemm_groups.mlir
 sed 's/#tile.param<"GROUP_M", \[8, 16\]>/#tile.param<"GROUP_M", [8, 16, 1, 32, 64]>/' kernels/fp8_gemm.mlir > $G
 cmp -s $G kernels/fp8_gemm.mlir && echo "sed changed nothing"
-one() { # tag kernel shape config
-  timeout 120 "$T" "$2" --shape "$3" --config "$4" --no-cache --iters 50 --warmup 5 \
-    --json "$out/$1.jsonl" > /tmp/one.txt 2>&1
-  echo "$1 rc=$? $(grep -E '^BLOCK' /tmp/one.txt | head -1 | sed 's/  */ /g')"
-}
 for round in 1 2; do
   for S in 4096 8192; do
     for g in 1 8 16 32 64; do
-      one r$round-g$g-$S $G M=$S,N=$S,K=$S BLOCK_M=128,BLOCK_N=256,BLOCK_K=128,GROUP_M=$g,WARPS=8,STAGES=4
+      run_one r$round-g$g-$S $G M=$S,N=$S,K=$S BLOCK_M=128,BLOCK_N=256,BLOCK_K=128,GROUP_M=$g,WARPS=8,STAGES=4
     done
   done
 done

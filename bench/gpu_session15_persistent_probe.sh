@@ -12,17 +12,12 @@ set -u
 source bench/device_preamble.sh
 P=kernels/fp8_gemm_persistent.mlir
 G=kernels/fp8_gemm.mlir
-one() { # tag kernel shape config
-  timeout 120 "$T" "$2" --shape "$3" --config "$4" --no-cache --iters 50 --warmup 5 \
-    --json "$out/$1.jsonl" > /tmp/one.txt 2>&1
-  echo "$1 rc=$? $(grep -E 'TFLOP/s' /tmp/one.txt | grep -v cuBLAS | head -1 | sed 's/  */ /g')"
-}
 for round in 1 2; do
   for S in 4096 8192; do
     Q=M=$S,N=$S,K=$S
-    one r$round-g$S $G $Q BLOCK_M=128,BLOCK_N=256,BLOCK_K=128,GROUP_M=16,WARPS=8,STAGES=4
-    one r$round-p132-$S $P $Q BLOCK_M=128,BLOCK_N=256,BLOCK_K=128,WARPS=8,STAGES=4,PROGRAMS=132
-    one r$round-p1024-$S $P $Q BLOCK_M=128,BLOCK_N=256,BLOCK_K=128,WARPS=8,STAGES=4,PROGRAMS=1024
+    run_one r$round-g$S $G $Q BLOCK_M=128,BLOCK_N=256,BLOCK_K=128,GROUP_M=16,WARPS=8,STAGES=4
+    run_one r$round-p132-$S $P $Q BLOCK_M=128,BLOCK_N=256,BLOCK_K=128,WARPS=8,STAGES=4,PROGRAMS=132
+    run_one r$round-p1024-$S $P $Q BLOCK_M=128,BLOCK_N=256,BLOCK_K=128,WARPS=8,STAGES=4,PROGRAMS=1024
   done
 done
 NCU=$(command -v ncu || echo /usr/local/cuda/bin/ncu)

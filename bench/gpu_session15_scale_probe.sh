@@ -14,19 +14,14 @@ G=kernels/fp8_gemm.mlir
 N=/tmp/no-restart.mlir
 sed 's/%acc_in = arith.select %first, %init, %acc : !acc/%acc_in = arith.select %first, %acc, %acc : !acc/' $P > $N
 cmp -s $P $N && echo "sed changed nothing"
-one() { # tag kernel shape config
-  timeout 120 "$T" "$2" --shape "$3" --config "$4" --no-cache --iters 50 --warmup 5 \
-    --json "$out/$1.jsonl" > /tmp/one.txt 2>&1
-  echo "$1 rc=$? $(grep -E '^BLOCK' /tmp/one.txt | head -1 | sed 's/  */ /g')"
-}
 C=BLOCK_M=128,BLOCK_N=256,BLOCK_K=128,WARPS=8,STAGES=4
 for round in 1 2; do
   for S in 4096 8192; do
     Q=M=$S,N=$S,K=$S
-    one r$round-g-$S $G $Q BLOCK_M=128,BLOCK_N=256,BLOCK_K=128,GROUP_M=16,WARPS=8,STAGES=4
-    one r$round-p1024-$S $P $Q $C,PROGRAMS=1024
-    one r$round-norestart1024-$S $N $Q $C,PROGRAMS=1024
-    one r$round-p132-$S $P $Q $C,PROGRAMS=132
+    run_one r$round-g-$S $G $Q BLOCK_M=128,BLOCK_N=256,BLOCK_K=128,GROUP_M=16,WARPS=8,STAGES=4
+    run_one r$round-p1024-$S $P $Q $C,PROGRAMS=1024
+    run_one r$round-norestart1024-$S $N $Q $C,PROGRAMS=1024
+    run_one r$round-p132-$S $P $Q $C,PROGRAMS=132
   done
 done
 "$T" $N --shape M=4096,N=4096,K=4096 --config $C,PROGRAMS=1024 --compile-only --no-cache --dump-dir "$out/dump" > /dev/null 2>&1
