@@ -496,8 +496,10 @@ Value carriedAcc(DotOp dot) {
 /// When every tile of the ring `get` gives is read only by tile.dots whose
 /// other operands are made outside the loop and that
 /// accumulate into a loop-carried value (the accumulator an iteration
-/// argument, the result yielded in its place and used nowhere else), lets
-/// those dots run across iterations, as a GEMM main loop does:
+/// argument, or a select of zeros over one (carriedAcc); the result
+/// yielded once in its place and otherwise read only inside regions of the
+/// body, where each reader waits for it), lets those dots run across
+/// iterations, as a GEMM main loop does:
 ///
 ///   %d = tile.dot %a, %b, %acc {async}
 ///   %w = tile.dot_wait %d {pending = 1}   // the previous iteration's dot
