@@ -336,41 +336,6 @@ bool runsAlignedInTile(RankedTensorType type, int64_t width) {
   return true;
 }
 
-/// Whether the tile of `shape` at `indices` of `memref` (identity layout)
-/// lies in bounds, its origin `bytes`-aligned and its rows a multiple of
-/// `bytes` apart.
-Value tileInBoundsAndAligned(OpBuilder &b, Location loc, Value memref,
-                             ArrayRef<Value> indices, ArrayRef<int64_t> shape,
-                             int64_t bytes) {
-  int64_t rank = indices.size(), lead = rank - shape.size();
-  Value ok = isAligned(b, loc, memref, indices, bytes);
-  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, memref);
-  int64_t eltBytes =
-      cast<MemRefType>(memref.getType()).getElementTypeBitWidth() / 8;
-  for (int64_t d = 0; d < rank; ++d) {
-    Value dim = memref::DimOp::create(b, loc, memref, d);
-    auto cmp = [&](arith::CmpIPredicate pred, Value x, Value y) {
-      ok = arith::AndIOp::create(b, loc, ok,
-                                 arith::CmpIOp::create(b, loc, pred, x, y));
-    };
-    cmp(arith::CmpIPredicate::ult, indices[d], dim);
-    if (d >= lead)
-      cmp(arith::CmpIPredicate::ule,
-          arith::AddIOp::create(b, loc, indices[d],
-                                indexConstant(b, loc, shape[d - lead])),
-          dim);
-    if (d + 1 < rank)
-      cmp(arith::CmpIPredicate::eq,
-          arith::RemUIOp::create(
-              b, loc,
-              arith::MulIOp::create(b, loc, meta.getStrides()[d],
-                                    indexConstant(b, loc, eltBytes)),
-              indexConstant(b, loc, bytes)),
-          indexConstant(b, loc, 0));
-  }
-  return ok;
-}
-
 struct StorePattern : DistributedPattern<StoreOp> {
   using DistributedPattern::DistributedPattern;
   LogicalResult
@@ -1257,7 +1222,7 @@ struct DotPattern : DistributedPattern<DotOp> {
     // flag is set (scale-d from a register), as Triton's
     // OptimizeAccumulatorInit folds such a select into the MMA's useC.
     Value accIn = adaptor.getAcc(), ignoreAccIf;
-    if (Value flag = foldedAccRestart(op); flag && !zeroAcc) {
+    if (Value flag = foldedAccRestart(op)) { // (never with zeroAcc: a select)
       ignoreAccIf = flag;
       accIn = rewriter.getRemappedValue(
           op.getAcc().getDefiningOp<arith::SelectOp>().getFalseValue());

@@ -207,6 +207,38 @@ Value lowering::isAligned(OpBuilder &b, Location loc, Value memref,
       indexConstant(b, loc, 0));
 }
 
+Value lowering::tileInBoundsAndAligned(OpBuilder &b, Location loc,
+                                      Value memref, ArrayRef<Value> indices,
+                                      ArrayRef<int64_t> shape, int64_t bytes) {
+  int64_t rank = indices.size(), lead = rank - shape.size();
+  Value ok = isAligned(b, loc, memref, indices, bytes);
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, memref);
+  int64_t eltBytes =
+      cast<MemRefType>(memref.getType()).getElementTypeBitWidth() / 8;
+  for (int64_t d = 0; d < rank; ++d) {
+    Value dim = memref::DimOp::create(b, loc, memref, d);
+    auto cmp = [&](arith::CmpIPredicate pred, Value x, Value y) {
+      ok = arith::AndIOp::create(b, loc, ok,
+                                 arith::CmpIOp::create(b, loc, pred, x, y));
+    };
+    cmp(arith::CmpIPredicate::ult, indices[d], dim);
+    if (d >= lead)
+      cmp(arith::CmpIPredicate::ule,
+          arith::AddIOp::create(b, loc, indices[d],
+                                indexConstant(b, loc, shape[d - lead])),
+          dim);
+    if (d + 1 < rank)
+      cmp(arith::CmpIPredicate::eq,
+          arith::RemUIOp::create(
+              b, loc,
+              arith::MulIOp::create(b, loc, meta.getStrides()[d],
+                                    indexConstant(b, loc, eltBytes)),
+              indexConstant(b, loc, bytes)),
+          indexConstant(b, loc, 0));
+  }
+  return ok;
+}
+
 /// Element `k` of the run at `indices`: its indices, and whether it is in
 /// bounds (`row`: the leading indices are; `cols`: the last extent).
 static std::pair<SmallVector<Value>, Value>

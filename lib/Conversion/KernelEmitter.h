@@ -82,6 +82,13 @@ std::pair<Value, Value> inBounds(OpBuilder &b, Location loc, Value memref,
 /// address (row pitches are only known at run time).
 Value isAligned(OpBuilder &b, Location loc, Value memref,
                 ArrayRef<Value> indices, int64_t bytes);
+/// Whether the tile of `shape` at `indices` of `memref` (identity layout;
+/// a tile of lower rank lies in its last dimensions) is in bounds, its
+/// origin `bytes`-aligned and its rows a multiple of `bytes` apart: with
+/// runs starting at multiples of their width, every run is aligned.
+Value tileInBoundsAndAligned(OpBuilder &b, Location loc, Value memref,
+                             ArrayRef<Value> indices, ArrayRef<int64_t> shape,
+                             int64_t bytes);
 /// `width` elements of `memref` from `indices` along the last dimension,
 /// as tile.load reads them: one vector load when in bounds and aligned,
 /// else each element in bounds and zero for the others.
