@@ -40,7 +40,10 @@ tile.kernel @fp8_attention(
       params = [#tile.param<"BLOCK_M", [128, 64, 192]>,
                 #tile.param<"BLOCK_N", [128, 64, 256]>,
                 #tile.param<"WARPS", [8, 4, 12]>,
-                #tile.param<"STAGES", [2, 3]>],
+                #tile.param<"STAGES", [2, 3]>,
+                // P V(j) left in flight into iteration j + 1 (1), or waited
+                // for at once (0): kernel attribute overlap_carried_dots.
+                #tile.param<"OVERLAP", [0, 1]>],
       constraints = [
         // Q, STAGES blocks of K and V, and two blocks of V^T (the
         // transposed copy) in shared memory.
@@ -61,6 +64,7 @@ tile.kernel @fp8_attention(
       grid = [#tile.expr<"cdiv(S_Q, BLOCK_M)">, #tile.expr<"B * H">],
       num_warps = #tile.expr<"WARPS">,
       num_stages = #tile.expr<"STAGES">,
+      overlap_carried_dots = #tile.expr<"OVERLAP">,
       reference = "attention"} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

@@ -176,15 +176,19 @@ struct LoweringState {
   /// Threads of the block; bytes of the dynamic shared-memory region.
   int64_t threads = 0, sharedBytes = 0;
   /// A transposition in shared memory (#tile.shared to #tile.shared) in a
-  /// loop whose only readers are synchronous tile.dots after it in the
-  /// body: two buffers in turn, buffer = iteration mod 2 (iteration =
-  /// (iv - lb) / step), each with an mbarrier of one arrival a thread
-  /// (`ready`); every thread arrives after its stores, and the reading dot
-  /// waits for phase use = iteration / 2 of it. A thread that writes
-  /// buffer i mod 2 in iteration i has waited, at its dot of iteration
-  /// i - 1, for every thread's arrival of iteration i - 1, which each
-  /// made after its dots of iteration i - 2, the last to read that buffer
-  /// (the protocol of the attention emitter of sessions 6-12).
+  /// loop whose only readers are tile.dots after it in the body that
+  /// complete in the iteration: two buffers in turn, buffer = iteration
+  /// mod 2 (iteration = (iv - lb) / step), each with an mbarrier of one
+  /// arrival a thread (`ready`); every thread arrives after its stores,
+  /// and the reading dot waits for phase use = iteration / 2 of it. A
+  /// thread that writes buffer i mod 2 in iteration i has waited, at its
+  /// dot of iteration i - 1, for every thread's arrival of iteration i - 1,
+  /// which each made after its dots of iteration i - 2, the last to read
+  /// that buffer (the protocol of the attention emitter of sessions 6-12).
+  /// When a reading dot completes only in the next iteration
+  /// (completesInNextIteration), three buffers (mod 3, use = iteration /
+  /// 3): the arrival of iteration i - 1 then comes after the thread's dots
+  /// of iteration i - 3, waited for in iteration i - 2.
   struct Transposition {
     Value buffer, use, ready;
   };
@@ -1688,6 +1692,27 @@ bool completesInIteration(DotOp dot) {
   return !dot->use_empty() && llvm::all_of(dot->getUsers(), finishes);
 }
 
+/// Whether async `dot` is carried into the next iteration of its loop and
+/// completes there before anything reads it (tile-pipeline-loads'
+/// overlap_carried_dots): the yield alone reads it, and only
+/// tile.dot_waits with pending 0 in the loop's body read the value it
+/// becomes.
+bool completesInNextIteration(DotOp dot) {
+  auto loop = dyn_cast<scf::ForOp>(dot->getParentOp());
+  if (!loop || !dot.getAsync() || !dot->hasOneUse())
+    return false;
+  OpOperand &use = *dot->getUses().begin();
+  if (use.getOwner() != loop.getBody()->getTerminator())
+    return false;
+  BlockArgument carried = loop.getRegionIterArgs()[use.getOperandNumber()];
+  return !carried.use_empty() &&
+         llvm::all_of(carried.getUsers(), [&](Operation *user) {
+           auto wait = dyn_cast<DotWaitOp>(user);
+           return wait && wait.getPending() == 0 &&
+                  wait->getBlock() == loop.getBody();
+         });
+}
+
 /// Whether the lowering takes `op`; if not, says why at the op.
 LogicalResult checkSupported(Operation *op) {
   auto tileTypes = llvm::concat<Type>(op->getOperandTypes(),
@@ -2141,8 +2166,9 @@ LogicalResult DistributedEmitter::emit() {
   SmallVector<Live> live;
   // A transposition in shared memory in a loop, read only by dots after
   // it in the body that complete in the same iteration, takes two buffers
-  // in turn (LoweringState::Transposition).
-  DenseSet<Operation *> alternating;
+  // in turn; three when a dot completes in the next iteration
+  // (LoweringState::Transposition).
+  DenseMap<Operation *, int64_t> alternating;
   kernel.walk([&](ConvertLayoutOp op) {
     if (!isShared(op.getType()))
       return;
@@ -2155,12 +2181,22 @@ LogicalResult DistributedEmitter::emit() {
         llvm::all_of(op->getUsers(), [&](Operation *user) {
           auto dot = dyn_cast<DotOp>(user);
           return dot && dot->getBlock() == op->getBlock() &&
-                 op->isBeforeInBlock(dot) && completesInIteration(dot);
+                 op->isBeforeInBlock(dot) &&
+                 (completesInIteration(dot) || completesInNextIteration(dot));
         });
-    if (alternate)
-      alternating.insert(op);
+    int64_t buffers = 1;
+    if (alternate) {
+      buffers = llvm::any_of(op->getUsers(),
+                             [](Operation *user) {
+                               return completesInNextIteration(
+                                   cast<DotOp>(user));
+                             })
+                    ? 3
+                    : 2;
+      alternating[op] = buffers;
+    }
     dynamicOffsets[op] = sharedBytes;
-    sharedBytes += bytesOf(op.getType()) * (alternate ? 2 : 1);
+    sharedBytes += bytesOf(op.getType()) * buffers;
     live.push_back({dynamicOffsets[op], sharedBytes, lastUse(op)});
   });
   SmallVector<LoweringState::Ring> rings; // in walk order
@@ -2228,17 +2264,18 @@ LogicalResult DistributedEmitter::emit() {
            << " a block has on sm_90; use smaller tiles or fewer stages";
   if (sharedBytes)
     allocateSharedMemory();
-  // Each alternating transposition's two "ready" mbarriers, one arrival a
-  // thread.
+  // Each alternating transposition's "ready" mbarriers, one a buffer, one
+  // arrival a thread.
   DenseMap<Operation *, Value> transposeReady;
   if (!alternating.empty()) {
     Value isThread0 = eq(tid, idx(0));
     kernel.walk([&](ConvertLayoutOp op) {
       if (!alternating.contains(op))
         return;
-      auto group = nvgpu::MBarrierGroupType::get(ctx, smemSpace(), 2);
+      int64_t buffers = alternating.lookup(op);
+      auto group = nvgpu::MBarrierGroupType::get(ctx, smemSpace(), buffers);
       Value ready = nvgpu::MBarrierCreateOp::create(b, group);
-      for (int64_t i = 0; i < 2; ++i)
+      for (int64_t i = 0; i < buffers; ++i)
         nvgpu::MBarrierInitOp::create(b, ready, idx(threads), idx(i),
                                       isThread0);
       transposeReady[op] = ready;
@@ -2317,8 +2354,10 @@ LogicalResult DistributedEmitter::emit() {
           b, arith::SubIOp::create(b, loop.getInductionVar(),
                                    loop.getLowerBound()),
           loop.getStep());
-      state.transpositions[clone] = {rem(iteration, idx(2)),
-                                     div(iteration, idx(2)), ready->second};
+      int64_t buffers = alternating.lookup(original);
+      state.transpositions[clone] = {rem(iteration, idx(buffers)),
+                                     div(iteration, idx(buffers)),
+                                     ready->second};
     }
   }
   state.threads = threads;

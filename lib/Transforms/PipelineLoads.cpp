@@ -151,8 +151,9 @@ struct Candidate {
 
 class LoadPipeliner {
 public:
-  LoadPipeliner(KernelOp kernel, int64_t stages)
-      : kernel(kernel), stages(stages) {}
+  LoadPipeliner(KernelOp kernel, int64_t stages, bool overlapCarriedDots)
+      : kernel(kernel), stages(stages),
+        overlapCarriedDots(overlapCarriedDots) {}
   void run();
 
 private:
@@ -163,9 +164,11 @@ private:
                 Value iv, Value index);
   bool makeDotsAsync(scf::ForOp loop, RingGetOp get, Value index);
   void issueDotsEarly(scf::ForOp loop);
+  void carryDotsAcrossIterations(scf::ForOp loop);
 
   KernelOp kernel;
   int64_t stages;
+  bool overlapCarriedDots;
 };
 
 /// A load staged in shared memory in `loop`'s body (with `loop` null: at
@@ -391,6 +394,8 @@ void LoadPipeliner::pipeline(scf::ForOp loop, MutableArrayRef<Candidate> loads) 
   // then the release, after the last reader (an async dot reads until its
   // wait).
   issueDotsEarly(loop);
+  if (overlapCarriedDots)
+    carryDotsAcrossIterations(loop);
   Operation *last = get;
   for (Operation *user : get->getUsers()) {
     SmallVector<Operation *> readers = {user};
@@ -481,6 +486,67 @@ void LoadPipeliner::issueDotsEarly(scf::ForOp loop) {
   for (DotWaitOp wait : waits)
     wait.setPending(
         asyncDotsBetween(wait.getInput().getDefiningOp(), wait).value_or(0));
+}
+
+/// With the kernel's overlap_carried_dots: a dot still synchronous whose
+/// result only the yield reads (attention's O = O * alpha + P V, last in
+/// the body) is left in flight across the back edge, and waited for
+/// (pending 0) right before the first reader of the value it becomes in
+/// the next iteration, and after the loop:
+///
+///   %o = tile.dot %p, %vt, %o_scaled {async}
+///   scf.yield ..., %o
+///   // next iteration: S = Q Kᵀ issued and waited for (which completes
+///   // the P V before it too), then
+///   %o_prev = tile.dot_wait %o_arg {pending = 0}
+///
+/// The tensor cores run it back to back with the next iteration's first
+/// dot, and one wait covers both. Its operands are read until that wait:
+/// registers (ptxas keeps an in-flight wgmma's registers), tiles made
+/// before the loop, or a transposition in shared memory of this body,
+/// which the register lowering then gives three buffers in turn rather
+/// than two (completesInNextIteration). A ring's tile would be released
+/// before the dot is done: such a dot stays as it is.
+void LoadPipeliner::carryDotsAcrossIterations(scf::ForOp loop) {
+  Block *body = loop.getBody();
+  auto yield = cast<scf::YieldOp>(body->getTerminator());
+  // Only a loop of the kernel's body alternates transposition buffers.
+  bool topLevel = loop->getParentOp() == kernel.getOperation();
+  auto stableOperand = [&](Value operand) {
+    if (!loop->isAncestor(operand.getParentRegion()->getParentOp()) ||
+        !isShared(operand.getType()))
+      return true;
+    auto convert = operand.getDefiningOp<ConvertLayoutOp>();
+    return topLevel && convert && convert->getBlock() == body &&
+           isShared(convert.getInput().getType());
+  };
+  for (DotOp dot : llvm::to_vector(body->getOps<DotOp>())) {
+    if (dot.getAsync() || !dot->hasOneUse() ||
+        *dot->getUsers().begin() != yield.getOperation() ||
+        !stableOperand(dot.getLhs()) || !stableOperand(dot.getRhs()))
+      continue;
+    unsigned position = dot->getUses().begin()->getOperandNumber();
+    BlockArgument carried = loop.getRegionIterArgs()[position];
+    Operation *firstReader = nullptr;
+    for (Operation *user : carried.getUsers())
+      if (Operation *inBody = body->findAncestorOpInBlock(*user);
+          inBody && (!firstReader || inBody->isBeforeInBlock(firstReader)))
+        firstReader = inBody;
+    if (!firstReader)
+      continue;
+    dot.setAsync(true);
+    OpBuilder b(firstReader);
+    auto wait = DotWaitOp::create(b, dot.getLoc(), carried.getType(), carried,
+                                  /*pending=*/0);
+    carried.replaceAllUsesExcept(wait.getResult(), wait);
+    Value result = loop.getResult(position);
+    if (result.use_empty())
+      continue;
+    b.setInsertionPointAfter(loop);
+    auto after = DotWaitOp::create(b, dot.getLoc(), result.getType(), result,
+                                   /*pending=*/0);
+    result.replaceAllUsesExcept(after.getResult(), after);
+  }
 }
 
 /// The value `dot` accumulates into: its accumulator, or `%acc` of an
@@ -604,7 +670,18 @@ struct TilePipelineLoadsPass
                            << " is more than 32 buffers a ring; bind fewer";
       return signalPassFailure();
     }
-    LoadPipeliner(kernel, *stages).run();
+    // Without overlap_carried_dots, off.
+    bool overlap = false;
+    if (ExprAttr expr = kernel.getOverlapCarriedDotsAttr()) {
+      llvm::Expected<int64_t> value = expr.evaluate(configBindings(kernel));
+      if (!value) {
+        kernel.emitOpError() << "overlap_carried_dots: "
+                             << llvm::toString(value.takeError());
+        return signalPassFailure();
+      }
+      overlap = *value != 0;
+    }
+    LoadPipeliner(kernel, *stages, overlap).run();
   }
 };
 

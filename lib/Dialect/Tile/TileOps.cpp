@@ -124,7 +124,7 @@ LogicalResult KernelOp::verify() {
       continue;
     StringRef known[] = {"params",     "constraints",       "grid",
                          "num_warps",  "num_stages",        "reference",
-                         "min_blocks_per_sm"};
+                         "min_blocks_per_sm", "overlap_carried_dots"};
     StringRef closest;
     unsigned best = ~0u;
     for (StringRef k : known) {
@@ -137,7 +137,8 @@ LogicalResult KernelOp::verify() {
     if (best <= 3)
       diag << "; did you mean '" << closest << "'?";
     diag << " (a kernel's attributes are params, constraints, grid, "
-            "num_warps, num_stages, min_blocks_per_sm and reference; another "
+            "num_warps, num_stages, min_blocks_per_sm, overlap_carried_dots "
+            "and reference; another "
             "dialect's "
             "attribute needs its prefix, e.g. 'mydialect."
          << name << "')";
@@ -240,6 +241,9 @@ LogicalResult KernelOp::verify() {
       return failure();
   if (auto blocks = getMinBlocksPerSmAttr())
     if (failed(checkExpr(blocks, "min_blocks_per_sm")))
+      return failure();
+  if (auto overlap = getOverlapCarriedDotsAttr())
+    if (failed(checkExpr(overlap, "overlap_carried_dots")))
       return failure();
   return success();
 }

@@ -846,7 +846,7 @@ tile.kernel @misspelt() attributes {grid = [#tile.expr<"1">], num_wraps = #tile.
 
 // -----
 
-// expected-error @+1 {{'tile.kernel' op has an unknown attribute 'bogus' (a kernel's attributes are params, constraints, grid, num_warps, num_stages, min_blocks_per_sm and reference; another dialect's attribute needs its prefix, e.g. 'mydialect.bogus')}}
+// expected-error @+1 {{'tile.kernel' op has an unknown attribute 'bogus' (a kernel's attributes are params, constraints, grid, num_warps, num_stages, min_blocks_per_sm, overlap_carried_dots and reference; another dialect's attribute needs its prefix, e.g. 'mydialect.bogus')}}
 tile.kernel @unknown() attributes {grid = [#tile.expr<"1">], bogus = 1} {
   tile.return
 }

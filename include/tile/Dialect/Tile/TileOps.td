@@ -38,6 +38,14 @@ def Tile_KernelOp : Tile_Op<"kernel", [
       (`.minnctapersm`, capping the registers a thread may use), so that
       one program's loads overlap another's arithmetic (memory-bound
       kernels: a tuning parameter, as `num_warps` is);
+    - `overlap_carried_dots`: an expression; when non-zero,
+      `tile-pipeline-loads` leaves a loop's `tile.dot` whose result is only
+      carried to the next iteration (attention's `O = O * alpha + P V`) in
+      flight across the back edge, waited for right before the carried
+      value's first reader, so that the tensor cores run it back to back
+      with the next iteration's first dot and one wait covers both (a
+      tuning parameter: the operands stay live longer, which costs
+      registers, and a transposed operand a third buffer);
     - `config`: set by `tile-specialize`, the bound configuration. A kernel
       with a `config` has no `params` left and static tiles;
     - `reference`: the reference computation `tile-run` checks results
@@ -63,6 +71,7 @@ def Tile_KernelOp : Tile_Op<"kernel", [
                        OptionalAttr<Tile_ExprAttr>:$num_warps,
                        OptionalAttr<Tile_ExprAttr>:$num_stages,
                        OptionalAttr<Tile_ExprAttr>:$min_blocks_per_sm,
+                       OptionalAttr<Tile_ExprAttr>:$overlap_carried_dots,
                        OptionalAttr<DictionaryAttr>:$config,
                        OptionalAttr<StrAttr>:$reference);
   let regions = (region SizedRegion<1>:$body);
