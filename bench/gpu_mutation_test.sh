@@ -19,13 +19,16 @@ A=B=2,H=3,S=1000,D=64    # partial query and key blocks
 A2=B=2,H=3,S=1000,D=128
 # PART=1: the GEMM and attention families; PART=2: the row kernels, the
 # epilogues and the transpose; PART=persistent: the persistent fp8 GEMM's
-# entries only; unset: all (about 585 s on the H100, too
+# entries only; PART=fp8_attention: the fp8 attention entries (controls,
+# mutants, planted bugs) only; unset: all (about 585 s on the H100, too
 # close to a device call's 600 s limit for one call).
 run() { # name kernel shape flags...
   local name=$1 kernel=$2 shape=$3; shift 3
   case "${PART:-all}:$name" in
     persistent:*persistent*) ;;
     persistent:*) return ;;
+    fp8_attention:*fp8_attention*|fp8_attention:*fp8-attention*) ;;
+    fp8_attention:*) return ;;
     1:*softmax*|1:*layernorm*|1:*rmsnorm*|1:*bias*|1:*residual*|1:*transpose*) return ;;
     2:*softmax*|2:*layernorm*|2:*rmsnorm*|2:*bias*|2:*residual*|2:*transpose*) ;;
     2:*) return ;;

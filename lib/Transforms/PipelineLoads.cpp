@@ -516,9 +516,14 @@ void LoadPipeliner::carryDotsAcrossIterations(scf::ForOp loop) {
     if (!loop->isAncestor(operand.getParentRegion()->getParentOp()) ||
         !isShared(operand.getType()))
       return true;
+    // The lowering alternates a transposition's buffers only when dots
+    // of the body alone read it.
     auto convert = operand.getDefiningOp<ConvertLayoutOp>();
     return topLevel && convert && convert->getBlock() == body &&
-           isShared(convert.getInput().getType());
+           isShared(convert.getInput().getType()) &&
+           llvm::all_of(convert->getUsers(), [&](Operation *user) {
+             return isa<DotOp>(user) && user->getBlock() == body;
+           });
   };
   for (DotOp dot : llvm::to_vector(body->getOps<DotOp>())) {
     if (dot.getAsync() || !dot->hasOneUse() ||

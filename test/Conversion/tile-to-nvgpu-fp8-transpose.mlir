@@ -37,6 +37,23 @@
 // ATTN-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k32.f32.e4m3.e4m3 {$0, {{.*}}}, {$32, $33, $34, $35}, $36, p, 1, 1;
 // ATTN: nvvm.wgmma.commit.group.sync.aligned
 
+// With OVERLAP = 1, P V completes in the next iteration (tile-pipeline-
+// loads' overlap_carried_dots): Vᵀ takes three buffers in turn (buffer =
+// iteration mod 3, phase = iteration / 3), so that a thread's arrival
+// comes after its P V of three iterations back; no wait after P V.
+// RUN: tile-opt %tile_src/kernels/fp8_attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2,OVERLAP=1},tile-assign-layouts,tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=OVERLAP
+// OVERLAP: %[[READY:.*]] = nvgpu.mbarrier.create -> <memorySpace = #gpu.address_space<workgroup>, num_barriers = 3>
+// OVERLAP-COUNT-3: nvgpu.mbarrier.init %[[READY]]
+// OVERLAP: scf.for
+// OVERLAP: arith.remui %{{.*}}, %c3
+// OVERLAP: arith.divui %{{.*}}, %c3
+// OVERLAP: nvgpu.mbarrier.arrive %[[READY]]
+// OVERLAP: nvgpu.mbarrier.try_wait.parity %[[READY]]
+// OVERLAP-COUNT-4: wgmma.mma_async.sync.aligned.m64n64k32.f32.e4m3.e4m3
+// OVERLAP: nvvm.wgmma.commit.group.sync.aligned
+// OVERLAP-NOT: wgmma.wait.group
+// OVERLAP: scf.yield
+
 // In a loop inside another the iteration count restarts while barrier
 // phases go on: the transposition keeps one buffer between block barriers
 // there (no "ready" mbarriers, which are groups of two).

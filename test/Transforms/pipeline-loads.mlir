@@ -17,6 +17,21 @@
 // EARLY-NOT: async
 // EARLY: scf.yield
 
+// With OVERLAP = 1 (the kernel attribute overlap_carried_dots), P V, which
+// only the yield reads, is left in flight into the next iteration: async,
+// yielded as it is, waited for (pending 0) right before the next
+// iteration's rescale reads it — after S = Q Kᵀ's wait, which completes it
+// already — and after the loop.
+// RUN: tile-opt %tile_src/kernels/fp8_attention.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2,OVERLAP=1},tile-assign-layouts,tile-pipeline-loads))' | FileCheck %s --check-prefix=CARRY
+// CARRY: %[[LOOP:.*]]:3 = scf.for {{.*}} iter_args({{.*}}, %[[O:[a-z0-9]+]] = %{{.*}})
+// CARRY: tile.dot_wait %{{.*}} {pending = 0 : i64}
+// CARRY: %[[OW:.*]] = tile.dot_wait %[[O]] {pending = 0 : i64}
+// CARRY-NEXT: arith.mulf %[[OW]]
+// CARRY: %[[PV:.*]] = tile.dot %{{.*}}, %{{.*}}, %{{.*}} {async}
+// CARRY-NEXT: scf.yield %{{.*}}, %{{.*}}, %[[PV]]
+// CARRY: tile.dot_wait %[[LOOP]]#2 {pending = 0 : i64}
+// Without it (OVERLAP = 0, the EARLY run above) P V stays synchronous.
+
 // A persistent GEMM (kernels/fp8_gemm_persistent.mlir): one loop over
 // (block, k-step). Its loads' indices divide the induction variable by
 // loop invariants (not speculatable, recomputed only for iterations that
@@ -480,5 +495,42 @@ tile.kernel @yielded_twice(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>}
   }
   %c = arith.truncf %prev : !acc to !c_tile
   tile.store %c, %C[%m0, %c0] : !c_tile -> memref<?x?xbf16>
+  tile.return
+}
+
+// -----
+
+// overlap_carried_dots leaves a carried dot synchronous when it reads a
+// ring's tile: the ring would release the buffer before the dot is done.
+// (The accumulator, a product of the carried value, keeps the dot out of
+// the GEMM rule that runs dots across iterations.)
+// CHECK-LABEL: tile.kernel @carried_ring_operand
+// CHECK: scf.for
+// CHECK: tile.ring_get
+// CHECK: tile.dot
+// CHECK-NOT: async
+// CHECK: scf.yield
+// CHECK-NOT: tile.dot_wait
+tile.kernel @carried_ring_operand(%A: memref<?x?xbf16> {tile.shape = #tile.shape<M, K>},
+                    %B: memref<?x?xbf16> {tile.shape = #tile.shape<K, N>},
+                    %C: memref<?x?xf32> {tile.shape = #tile.shape<M, N>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">,
+                num_stages = #tile.expr<"2">,
+                overlap_carried_dots = #tile.expr<"1">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %half = arith.constant 0.5 : f32
+  %K = tile.dim "K"
+  %init = tile.splat %zero : tensor<64x64xf32>
+  %halves = tile.splat %half : tensor<64x64xf32>
+  %acc = scf.for %k = %c0 to %K step %c64 iter_args(%x = %init) -> (tensor<64x64xf32>) {
+    %a = tile.load %A[%c0, %k] : memref<?x?xbf16> -> tensor<64x64xbf16>
+    %b = tile.load %B[%k, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16>
+    %xs = arith.mulf %x, %halves : tensor<64x64xf32>
+    %d = tile.dot %a, %b, %xs : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    scf.yield %d : tensor<64x64xf32>
+  }
+  tile.store %acc, %C[%c0, %c0] : tensor<64x64xf32> -> memref<?x?xf32>
   tile.return
 }

@@ -116,6 +116,15 @@ def TilePipelineLoads : Pass<"tile-pipeline-loads", "::mlir::tile::KernelOp"> {
     (a persistent kernel restarting the sum at each block) and when ops in
     regions of the body read its result (an epilogue under `scf.if`): a
     `tile.dot_wait {pending = 0}` goes right before each such reader.
+    With the kernel's `overlap_carried_dots` non-zero, a dot still
+    synchronous whose result only the yield reads (attention's
+    O = O * alpha + P V) is made `async` across the back edge: waited for
+    (`pending = 0`) right before the first reader of the value it becomes
+    in the next iteration, and after the loop, so that it runs back to back
+    with the next iteration's first dot; its operands must be registers,
+    tiles made before the loop, or a transposition of this body in shared
+    memory (which the register lowering then gives three buffers), not a
+    ring's tile.
 
     The load's indices must be loop-invariant or functions of the
     induction variable made by ops without memory effects (they are
