@@ -46,8 +46,8 @@ tile.kernel @fp8_attention(
                 #tile.param<"OVERLAP", [0, 1]>],
       constraints = [
         // Q, STAGES blocks of K and V, and two blocks of V^T (the
-        // transposed copy) in shared memory.
-        #tile.expr<"(BLOCK_M + 2 * BLOCK_N * STAGES + 2 * BLOCK_N) * D <= 227 * 1024">,
+        // transposed copy; three with OVERLAP) in shared memory.
+        #tile.expr<"(BLOCK_M + 2 * BLOCK_N * STAGES + (2 + OVERLAP) * BLOCK_N) * D <= 227 * 1024">,
         // The fp32 score and output accumulators in registers: at most
         // 192 a thread (of 255), and with ~32 more a thread within the 64K
         // registers of a block (12 warps: 168 a thread). This admits

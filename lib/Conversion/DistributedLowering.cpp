@@ -2169,21 +2169,50 @@ LogicalResult DistributedEmitter::emit() {
   // in turn; three when a dot completes in the next iteration
   // (LoweringState::Transposition).
   DenseMap<Operation *, int64_t> alternating;
-  kernel.walk([&](ConvertLayoutOp op) {
-    if (!isShared(op.getType()))
-      return;
+  auto alternates = [&](ConvertLayoutOp op) {
     // A loop inside another restarts its iteration count while the
     // barriers' phases go on: only a loop of the kernel's body alternates.
     auto loop = dyn_cast<scf::ForOp>(op->getParentOp());
-    bool alternate =
-        loop && loop->getParentOp() == kernel.getOperation() &&
-        isShared(op.getInput().getType()) &&
-        llvm::all_of(op->getUsers(), [&](Operation *user) {
-          auto dot = dyn_cast<DotOp>(user);
-          return dot && dot->getBlock() == op->getBlock() &&
-                 op->isBeforeInBlock(dot) &&
-                 (completesInIteration(dot) || completesInNextIteration(dot));
-        });
+    return loop && loop->getParentOp() == kernel.getOperation() &&
+           isShared(op.getInput().getType()) &&
+           llvm::all_of(op->getUsers(), [&](Operation *user) {
+             auto dot = dyn_cast<DotOp>(user);
+             return dot && dot->getBlock() == op->getBlock() &&
+                    op->isBeforeInBlock(dot) &&
+                    (completesInIteration(dot) ||
+                     completesInNextIteration(dot));
+           });
+  };
+  // A dot still in flight after its iteration reads a transposition's
+  // buffer while the next iteration rewrites it: only the carried form
+  // (completesInNextIteration), which three alternating buffers cover, may
+  // do so; the block barriers of a transposition that does not alternate
+  // wait for no wgmma.
+  WalkResult racy = kernel.walk([&](ConvertLayoutOp op) {
+    if (!isShared(op.getType()) || !op->getParentOfType<scf::ForOp>())
+      return WalkResult::advance();
+    for (Operation *user : op->getUsers()) {
+      auto dot = dyn_cast<DotOp>(user);
+      if (!dot || completesInIteration(dot) ||
+          (alternates(op) && completesInNextIteration(dot)))
+        continue;
+      dot.emitOpError()
+          << "reads a transposition in shared memory made in its loop but "
+             "is still in flight after the iteration, while the next "
+             "iteration's transposition rewrites that buffer; wait for it "
+             "in the iteration (tile.dot_wait {pending = 0}), or carry its "
+             "result only to the next iteration as tile-pipeline-loads' "
+             "overlap_carried_dots does";
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (racy.wasInterrupted())
+    return failure();
+  kernel.walk([&](ConvertLayoutOp op) {
+    if (!isShared(op.getType()))
+      return;
+    bool alternate = alternates(op);
     int64_t buffers = 1;
     if (alternate) {
       buffers = llvm::any_of(op->getUsers(),

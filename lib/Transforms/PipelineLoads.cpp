@@ -513,8 +513,13 @@ void LoadPipeliner::carryDotsAcrossIterations(scf::ForOp loop) {
   // Only a loop of the kernel's body alternates transposition buffers.
   bool topLevel = loop->getParentOp() == kernel.getOperation();
   auto stableOperand = [&](Value operand) {
-    if (!loop->isAncestor(operand.getParentRegion()->getParentOp()) ||
-        !isShared(operand.getType()))
+    if (!loop->isAncestor(operand.getParentRegion()->getParentOp()))
+      return true;
+    // A carried operand (a rotated loop's P) would be replaced before the
+    // wait: issueDotsEarly's case, not this one.
+    if (isa<BlockArgument>(operand))
+      return false;
+    if (!isShared(operand.getType()))
       return true;
     // The lowering alternates a transposition's buffers only when dots
     // of the body alone read it.
@@ -532,21 +537,21 @@ void LoadPipeliner::carryDotsAcrossIterations(scf::ForOp loop) {
       continue;
     unsigned position = dot->getUses().begin()->getOperandNumber();
     BlockArgument carried = loop.getRegionIterArgs()[position];
+    Value result = loop.getResult(position);
     Operation *firstReader = nullptr;
     for (Operation *user : carried.getUsers())
       if (Operation *inBody = body->findAncestorOpInBlock(*user);
           inBody && (!firstReader || inBody->isBeforeInBlock(firstReader)))
         firstReader = inBody;
-    if (!firstReader)
+    // The last iteration's dot is waited for after the loop, by a reader of
+    // the result (one with none would leave it in flight).
+    if (!firstReader || result.use_empty())
       continue;
     dot.setAsync(true);
     OpBuilder b(firstReader);
     auto wait = DotWaitOp::create(b, dot.getLoc(), carried.getType(), carried,
                                   /*pending=*/0);
     carried.replaceAllUsesExcept(wait.getResult(), wait);
-    Value result = loop.getResult(position);
-    if (result.use_empty())
-      continue;
     b.setInsertionPointAfter(loop);
     auto after = DotWaitOp::create(b, dot.getLoc(), result.getType(), result,
                                    /*pending=*/0);

@@ -534,3 +534,82 @@ tile.kernel @carried_ring_operand(%A: memref<?x?xbf16> {tile.shape = #tile.shape
   tile.store %acc, %C[%c0, %c0] : tensor<64x64xf32> -> memref<?x?xf32>
   tile.return
 }
+
+// -----
+
+// overlap_carried_dots on a minimal attention: P V (P in registers, V
+// staged once before the loop) is carried into the next iteration and
+// waited for before the rescale reads it, and after the loop.
+// CHECK-LABEL: tile.kernel @carried_result
+// CHECK: %[[LOOP:.*]] = scf.for {{.*}} iter_args(%[[O:.*]] = %{{.*}})
+// CHECK: tile.ring_get
+// CHECK: %[[OW:.*]] = tile.dot_wait %[[O]] {pending = 0 : i64}
+// CHECK-NEXT: arith.mulf %[[OW]]
+// CHECK-NEXT: %[[PV:.*]] = tile.dot {{.*}} {async}
+// CHECK-NEXT: scf.yield %[[PV]]
+// CHECK: tile.dot_wait %[[LOOP]] {pending = 0 : i64}
+tile.kernel @carried_result(%Q: memref<?x?xbf16> {tile.shape = #tile.shape<M, D>},
+                    %K: memref<?x?xbf16> {tile.shape = #tile.shape<N, D>},
+                    %V: memref<?x?xbf16> {tile.shape = #tile.shape<N, D>},
+                    %O: memref<?x?xf32> {tile.shape = #tile.shape<M, D>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">,
+                num_stages = #tile.expr<"2">,
+                overlap_carried_dots = #tile.expr<"1">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %half = arith.constant 0.5 : f32
+  %N = tile.dim "N"
+  %q = tile.load %Q[%c0, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16>
+  %v = tile.load %V[%c0, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16>
+  %zeros = tile.splat %zero : tensor<64x64xf32>
+  %halves = tile.splat %half : tensor<64x64xf32>
+  %acc = scf.for %n = %c0 to %N step %c64 iter_args(%o = %zeros) -> (tensor<64x64xf32>) {
+    %k = tile.load %K[%n, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16>
+    %s = tile.dot %q, %k, %zeros {transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    %p = arith.truncf %s : tensor<64x64xf32> to tensor<64x64xbf16>
+    %os = arith.mulf %o, %halves : tensor<64x64xf32>
+    %o2 = tile.dot %p, %v, %os : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    scf.yield %o2 : tensor<64x64xf32>
+  }
+  tile.store %acc, %O[%c0, %c0] : tensor<64x64xf32> -> memref<?x?xf32>
+  tile.return
+}
+
+// -----
+
+// The same with the loop's result unused: nothing after the loop would
+// wait for the last iteration's P V, so it stays synchronous.
+// CHECK-LABEL: tile.kernel @carried_unused
+// CHECK: scf.for
+// CHECK: arith.mulf
+// CHECK-NEXT: tile.dot
+// CHECK-NOT: async
+// CHECK: scf.yield
+// CHECK-NOT: tile.dot_wait
+// CHECK: tile.return
+tile.kernel @carried_unused(%Q: memref<?x?xbf16> {tile.shape = #tile.shape<M, D>},
+                    %K: memref<?x?xbf16> {tile.shape = #tile.shape<N, D>},
+                    %V: memref<?x?xbf16> {tile.shape = #tile.shape<N, D>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">,
+                num_stages = #tile.expr<"2">,
+                overlap_carried_dots = #tile.expr<"1">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %half = arith.constant 0.5 : f32
+  %N = tile.dim "N"
+  %q = tile.load %Q[%c0, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16>
+  %v = tile.load %V[%c0, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16>
+  %zeros = tile.splat %zero : tensor<64x64xf32>
+  %halves = tile.splat %half : tensor<64x64xf32>
+  %acc = scf.for %n = %c0 to %N step %c64 iter_args(%o = %zeros) -> (tensor<64x64xf32>) {
+    %k = tile.load %K[%n, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16>
+    %s = tile.dot %q, %k, %zeros {transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    %p = arith.truncf %s : tensor<64x64xf32> to tensor<64x64xbf16>
+    %os = arith.mulf %o, %halves : tensor<64x64xf32>
+    %o2 = tile.dot %p, %v, %os : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    scf.yield %o2 : tensor<64x64xf32>
+  }
+  tile.return
+}

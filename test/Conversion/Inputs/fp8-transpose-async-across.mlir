@@ -3,9 +3,10 @@
 // is (tile.dot_wait {pending = 1} right after it, pending = 0 after the
 // loop). tile-pipeline-loads does not do this to a dot reading a
 // transposition (the transposition's buffer would be rewritten while the
-// previous iteration's dot reads it), and the register lowering must not
-// alternate that buffer by iteration either: the wait right after the dot
-// does not finish it (session 14's review).
+// previous iteration's dot reads it): the wait right after the dot does
+// not finish it (session 14's review), and the register lowering refuses
+// it (session 16's review: one buffer between block barriers is no safer,
+// a block barrier waits for no wgmma).
 module {
   tile.kernel @fp8_kn(%arg0: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<M, K>}, %arg1: memref<?x?xf8E4M3FN> {tile.shape = #tile.shape<K, N>}, %arg2: memref<?x?xf32> {tile.shape = #tile.shape<M, N>}) attributes {config = {}, grid = [#tile.expr<"1">], num_stages = #tile.expr<"2">, num_warps = #tile.expr<"4">} {
     %c0 = arith.constant 0 : index
