@@ -123,8 +123,9 @@ def TilePipelineLoads : Pass<"tile-pipeline-loads", "::mlir::tile::KernelOp"> {
     in the next iteration, and after the loop, so that it runs back to back
     with the next iteration's first dot; its operands must be registers,
     tiles made before the loop, or a transposition of this body in shared
-    memory (which the register lowering then gives three buffers), not a
-    ring's tile.
+    memory (which the register lowering then gives three buffers) — not a
+    ring's tile, nor an operand carried by the loop — and the loop's
+    result must be read after it.
 
     The load's indices must be loop-invariant or functions of the
     induction variable made by ops without memory effects (they are
