@@ -988,25 +988,6 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
     int64_t lanesPerUnit = rows / 4, tasks = (cols / 16) * lanesPerUnit;
     int64_t threads = state.threads;
     Value tid = to32(state.tid);
-    // Task warps go round the warpgroups: a block of W warpgroups gives
-    // task warp k to warp 4 ((k / 4 + k % 4) mod W) + k % 4 (a bijection;
-    // the scheduler, k % 4, as before), so that with fewer task warps than
-    // warps (or in a last, partial round of tasks) each warpgroup
-    // transposes a share instead of the first ones all of it (attention's
-    // 12-warp block: warpgroup 0 did all of Vᵀ at D = 64, and the others
-    // waited for it). A thread of warp 4 w + s takes k = 4 ((w - s) mod W)
-    // + s. Lanes stay together: a task group's bank pattern is unchanged.
-    int64_t warpgroups = threads / kThreadsPerWarpgroup;
-    if (warpgroups > 1 && threads % kThreadsPerWarpgroup == 0 &&
-        tasks % threads != 0) {
-      Value lane = rem(tid, 32), warp = div(tid, 32);
-      Value scheduler = rem(warp, 4), group = div(warp, 4);
-      Value round = rem(arith::SubIOp::create(
-                            rewriter, loc, add(group, c32(4 * warpgroups)),
-                            scheduler),
-                        warpgroups);
-      tid = add(mul(add(mul(round, 4), scheduler), 32), lane);
-    }
     for (int64_t first = 0; first < tasks; first += threads) {
       Value t = add(tid, c32(first));
       auto body = [&] {
