@@ -173,6 +173,16 @@ tile.kernel @stages_unknown() attributes {
 
 // -----
 
+// expected-error @+1 {{overlap_carried_dots "OVERLAP" uses 'OVERLAP', which is neither a parameter nor a problem size of this kernel}}
+tile.kernel @overlap_unknown() attributes {
+    params = [#tile.param<"WARPS", [4]>],
+    grid = [#tile.expr<"1">], num_warps = #tile.expr<"WARPS">,
+    overlap_carried_dots = #tile.expr<"OVERLAP">} {
+  tile.return
+}
+
+// -----
+
 // expected-error @+1 {{'tile.kernel' op region #0 ('body') failed to verify constraint: region with 1 blocks}}
 tile.kernel @no_body() attributes {grid = [#tile.expr<"1">]}
 
