@@ -18,6 +18,7 @@ installs). Prints the files it wrote.
 """
 import argparse
 import glob
+import lzma
 import json
 import os
 import re
@@ -83,8 +84,8 @@ def files(items, pattern):
 def load_ours(items):
     """{(kernel, dtype): {shape text: (best value, unit)}} of verified configs."""
     best = {}
-    for path in files(items, r"\.jsonl$"):
-        with open(path) as f:
+    for path in files(items, r"\.jsonl(\.xz)?$"):
+        with (lzma.open(path, "rt") if path.endswith(".xz") else open(path)) as f:
             for line in f:
                 try:
                     r = json.loads(line)
@@ -104,8 +105,8 @@ def load_ours(items):
 
 def load_peers(items):
     merged = {}
-    for path in files(items, r"anchors.*\.json$"):
-        with open(path) as f:
+    for path in files(items, r"anchors.*\.json(\.xz)?$"):
+        with (lzma.open(path, "rt") if path.endswith(".xz") else open(path)) as f:
             data = json.load(f)
         for k, v in data.items():
             if isinstance(v, list):
@@ -182,7 +183,7 @@ def main(argv):
     peers = load_peers(args.items)
     device = peers.get("device", "")
     name = os.path.basename(args.items[0]).rstrip("-.")
-    name = re.sub(r"\.jsonl?$", "", name)
+    name = re.sub(r"\.jsonl?(\.xz)?$", "", name)
     wrote = 0
     for (kernel, dtype), shapes in sorted(ours.items()):
         print(draw(kernel, dtype, shapes, peers, args.out,
