@@ -613,3 +613,48 @@ tile.kernel @carried_unused(%Q: memref<?x?xbf16> {tile.shape = #tile.shape<M, D>
   }
   tile.return
 }
+
+// -----
+
+// The carried value read only inside an scf.if (the first block starts
+// from zeros): the wait goes right before the if.
+// CHECK-LABEL: tile.kernel @carried_in_if
+// CHECK: scf.for {{.*}} iter_args(%[[O:.*]] = %{{.*}})
+// CHECK: %[[OW:.*]] = tile.dot_wait %[[O]] {pending = 0 : i64}
+// CHECK-NEXT: scf.if
+// CHECK: arith.mulf %[[OW]]
+// CHECK: tile.dot {{.*}} {async}
+// CHECK-NEXT: scf.yield
+tile.kernel @carried_in_if(%Q: memref<?x?xbf16> {tile.shape = #tile.shape<M, D>},
+                    %K: memref<?x?xbf16> {tile.shape = #tile.shape<N, D>},
+                    %V: memref<?x?xbf16> {tile.shape = #tile.shape<N, D>},
+                    %O: memref<?x?xf32> {tile.shape = #tile.shape<M, D>})
+    attributes {grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">,
+                num_stages = #tile.expr<"2">,
+                overlap_carried_dots = #tile.expr<"1">} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  %half = arith.constant 0.5 : f32
+  %N = tile.dim "N"
+  %q = tile.load %Q[%c0, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16>
+  %v = tile.load %V[%c0, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16>
+  %zeros = tile.splat %zero : tensor<64x64xf32>
+  %halves = tile.splat %half : tensor<64x64xf32>
+  %acc = scf.for %n = %c0 to %N step %c64 iter_args(%o = %zeros) -> (tensor<64x64xf32>) {
+    %k = tile.load %K[%n, %c0] : memref<?x?xbf16> -> tensor<64x64xbf16>
+    %s = tile.dot %q, %k, %zeros {transpose_rhs} : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    %p = arith.truncf %s : tensor<64x64xf32> to tensor<64x64xbf16>
+    %first = arith.cmpi eq, %n, %c0 : index
+    %os = scf.if %first -> (tensor<64x64xf32>) {
+      scf.yield %zeros : tensor<64x64xf32>
+    } else {
+      %m = arith.mulf %o, %halves : tensor<64x64xf32>
+      scf.yield %m : tensor<64x64xf32>
+    }
+    %o2 = tile.dot %p, %v, %os : tensor<64x64xbf16>, tensor<64x64xbf16> -> tensor<64x64xf32>
+    scf.yield %o2 : tensor<64x64xf32>
+  }
+  tile.store %acc, %O[%c0, %c0] : tensor<64x64xf32> -> memref<?x?xf32>
+  tile.return
+}
