@@ -14,6 +14,9 @@
 // A dot that ops it does not depend on precede in the loop (fp8
 // attention's S = Q Kᵀ after V's transposition) is issued before them and
 // waited for at its first reader.
+// With the kernel's overlap_carried_dots, a dot whose result is only
+// carried to the next iteration (attention's O update) runs on into it,
+// waited for before the carried value's first reader.
 //
 // A staged load at the kernel's top level (attention's Q, read by every
 // iteration) becomes a ring of one buffer: one TMA load, waited for right
