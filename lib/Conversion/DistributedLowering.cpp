@@ -2173,65 +2173,49 @@ LogicalResult DistributedEmitter::emit() {
   // in turn; three when a dot completes in the next iteration
   // (LoweringState::Transposition).
   DenseMap<Operation *, int64_t> alternating;
-  auto alternates = [&](ConvertLayoutOp op) {
-    // A loop inside another restarts its iteration count while the
-    // barriers' phases go on: only a loop of the kernel's body alternates.
-    auto loop = dyn_cast<scf::ForOp>(op->getParentOp());
-    return loop && loop->getParentOp() == kernel.getOperation() &&
-           isShared(op.getInput().getType()) &&
-           llvm::all_of(op->getUsers(), [&](Operation *user) {
-             auto dot = dyn_cast<DotOp>(user);
-             return dot && dot->getBlock() == op->getBlock() &&
-                    op->isBeforeInBlock(dot) &&
-                    (completesInIteration(dot) ||
-                     completesInNextIteration(dot));
-           });
-  };
   // A dot still in flight after its iteration reads a transposition's
   // buffer while the next iteration rewrites it: only the carried form
   // (completesInNextIteration), which three alternating buffers cover, may
   // do so; the block barriers of a transposition that does not alternate
   // wait for no wgmma.
-  WalkResult racy = kernel.walk([&](ConvertLayoutOp op) {
-    if (!isShared(op.getType()) || !op->getParentOfType<scf::ForOp>())
-      return WalkResult::advance();
-    for (Operation *user : op->getUsers()) {
-      auto dot = dyn_cast<DotOp>(user);
-      if (!dot || completesInIteration(dot) ||
-          (alternates(op) && completesInNextIteration(dot)))
-        continue;
-      dot.emitOpError()
-          << "reads a transposition in shared memory made in its loop but "
-             "is still in flight after the iteration, while the next "
-             "iteration's transposition rewrites that buffer; wait for it "
-             "in the iteration (tile.dot_wait {pending = 0}), or carry its "
-             "result only to the next iteration as tile-pipeline-loads' "
-             "overlap_carried_dots does";
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  if (racy.wasInterrupted())
-    return failure();
-  kernel.walk([&](ConvertLayoutOp op) {
+  WalkResult placed = kernel.walk([&](ConvertLayoutOp op) {
     if (!isShared(op.getType()))
-      return;
-    bool alternate = alternates(op);
-    int64_t buffers = 1;
-    if (alternate) {
-      buffers = llvm::any_of(op->getUsers(),
-                             [](Operation *user) {
-                               return completesInNextIteration(
-                                   cast<DotOp>(user));
-                             })
-                    ? 3
-                    : 2;
+      return WalkResult::advance();
+    bool alternate =
+        transpositionAlternates(op) &&
+        llvm::all_of(op->getUsers(), [](Operation *user) {
+          auto dot = cast<DotOp>(user);
+          return completesInIteration(dot) || completesInNextIteration(dot);
+        });
+    bool carried =
+        alternate && llvm::any_of(op->getUsers(), [](Operation *user) {
+          return completesInNextIteration(cast<DotOp>(user));
+        });
+    if (op->getParentOfType<scf::ForOp>())
+      for (Operation *user : op->getUsers()) {
+        auto dot = dyn_cast<DotOp>(user);
+        if (!dot || completesInIteration(dot) ||
+            (carried && completesInNextIteration(dot)))
+          continue;
+        dot.emitOpError()
+            << "reads a transposition in shared memory made in its loop but "
+               "is still in flight after the iteration, while the next "
+               "iteration's transposition rewrites that buffer; wait for it "
+               "in the iteration (tile.dot_wait {pending = 0}), or carry its "
+               "result only to the next iteration as tile-pipeline-loads' "
+               "overlap_carried_dots does";
+        return WalkResult::interrupt();
+      }
+    int64_t buffers = carried ? 3 : alternate ? 2 : 1;
+    if (alternate)
       alternating[op] = buffers;
-    }
     dynamicOffsets[op] = sharedBytes;
     sharedBytes += bytesOf(op.getType()) * buffers;
     live.push_back({dynamicOffsets[op], sharedBytes, lastUse(op)});
+    return WalkResult::advance();
   });
+  if (placed.wasInterrupted())
+    return failure();
   SmallVector<LoweringState::Ring> rings; // in walk order
   kernel.walk([&](RingAllocOp op) {
     RingType type = op.getType();

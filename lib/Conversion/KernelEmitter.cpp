@@ -13,18 +13,6 @@ using namespace mlir;
 using namespace mlir::tile;
 using namespace mlir::tile::lowering;
 
-FailureOr<int64_t> lowering::evalKernelExpr(KernelOp kernel, ExprAttr expr,
-                                          const ::tile::Bindings &config,
-                                          int64_t fallback, StringRef what) {
-  if (!expr)
-    return fallback;
-  auto v = expr.evaluate(config);
-  if (!v)
-    return kernel.emitOpError()
-           << what << ": " << llvm::toString(v.takeError());
-  return *v;
-}
-
 SmallVector<std::string> lowering::problemSizeSymbols(KernelOp kernel) {
   SmallVector<std::string> symbols;
   for (unsigned i = 0, e = kernel.getNumArguments(); i < e; ++i)

@@ -51,12 +51,6 @@ inline bool isFloat8(Type t) {
 
 std::optional<int64_t> constantIndex(Value v);
 
-/// Evaluates a kernel-level expression (num_warps, ...) under `config`, or
-/// returns `fallback` when the kernel has none.
-FailureOr<int64_t> evalKernelExpr(KernelOp kernel, ExprAttr expr,
-                                  const ::tile::Bindings &config,
-                                  int64_t fallback, StringRef what);
-
 
 /// Problem-size symbols of the kernel's arguments, in argument order: the
 /// i64 parameters appended to the gpu.func.

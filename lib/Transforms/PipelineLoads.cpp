@@ -513,8 +513,6 @@ void LoadPipeliner::issueDotsEarly(scf::ForOp loop) {
 void LoadPipeliner::carryDotsAcrossIterations(scf::ForOp loop) {
   Block *body = loop.getBody();
   auto yield = cast<scf::YieldOp>(body->getTerminator());
-  // Only a loop of the kernel's body alternates transposition buffers.
-  bool topLevel = loop->getParentOp() == kernel.getOperation();
   auto stableOperand = [&](Value operand) {
     if (!loop->isAncestor(operand.getParentRegion()->getParentOp()))
       return true;
@@ -524,14 +522,8 @@ void LoadPipeliner::carryDotsAcrossIterations(scf::ForOp loop) {
       return false;
     if (!isShared(operand.getType()))
       return true;
-    // The lowering alternates a transposition's buffers only when dots
-    // of the body alone read it.
     auto convert = operand.getDefiningOp<ConvertLayoutOp>();
-    return topLevel && convert && convert->getBlock() == body &&
-           isShared(convert.getInput().getType()) &&
-           llvm::all_of(convert->getUsers(), [&](Operation *user) {
-             return isa<DotOp>(user) && user->getBlock() == body;
-           });
+    return convert && transpositionAlternates(convert);
   };
   for (DotOp dot : llvm::to_vector(body->getOps<DotOp>())) {
     if (dot.getAsync() || !dot->hasOneUse() ||
@@ -663,38 +655,28 @@ struct TilePipelineLoadsPass
     : public mlir::tile::impl::TilePipelineLoadsBase<TilePipelineLoadsPass> {
   void runOnOperation() override {
     KernelOp kernel = getOperation();
-    // Without num_stages, two.
-    llvm::Expected<int64_t> stages = 2;
-    if (ExprAttr expr = kernel.getNumStagesAttr()) {
-      if (!kernel.isSpecialized()) {
-        kernel.emitOpError() << "has unbound parameters; run tile-specialize "
-                                "before tile-pipeline-loads (num_stages)";
-        return signalPassFailure();
-      }
-      stages = expr.evaluate(configBindings(kernel));
-      if (!stages) {
-        kernel.emitOpError()
-            << "num_stages: " << llvm::toString(stages.takeError());
-        return signalPassFailure();
-      }
+    if ((kernel.getNumStagesAttr() || kernel.getOverlapCarriedDotsAttr()) &&
+        !kernel.isSpecialized()) {
+      kernel.emitOpError() << "has unbound parameters; run tile-specialize "
+                              "before tile-pipeline-loads (num_stages, "
+                              "overlap_carried_dots)";
+      return signalPassFailure();
     }
+    ::tile::Bindings config = configBindings(kernel);
+    // Without num_stages, two; without overlap_carried_dots, off.
+    FailureOr<int64_t> stages = evalKernelExpr(
+        kernel, kernel.getNumStagesAttr(), config, 2, "num_stages");
+    FailureOr<int64_t> overlap =
+        evalKernelExpr(kernel, kernel.getOverlapCarriedDotsAttr(), config, 0,
+                       "overlap_carried_dots");
+    if (failed(stages) || failed(overlap))
+      return signalPassFailure();
     if (*stages > 32) {
       kernel.emitOpError() << "num_stages = " << *stages
                            << " is more than 32 buffers a ring; bind fewer";
       return signalPassFailure();
     }
-    // Without overlap_carried_dots, off.
-    bool overlap = false;
-    if (ExprAttr expr = kernel.getOverlapCarriedDotsAttr()) {
-      llvm::Expected<int64_t> value = expr.evaluate(configBindings(kernel));
-      if (!value) {
-        kernel.emitOpError() << "overlap_carried_dots: "
-                             << llvm::toString(value.takeError());
-        return signalPassFailure();
-      }
-      overlap = *value != 0;
-    }
-    LoadPipeliner(kernel, *stages, overlap).run();
+    LoadPipeliner(kernel, *stages, *overlap != 0).run();
   }
 };
 

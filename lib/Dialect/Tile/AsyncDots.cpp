@@ -4,6 +4,8 @@
 
 #include "tile/Dialect/Tile/TileOps.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
 using namespace mlir;
 
 std::optional<int64_t> mlir::tile::asyncDotsBetween(Operation *dot,
@@ -29,4 +31,19 @@ Value mlir::tile::foldedAccRestart(DotOp dot) {
   if (!isa_and_nonnull<SharedLayoutAttr>(lhs.getEncoding()))
     return Value();
   return dot.getAccZeroedIf();
+}
+
+bool mlir::tile::transpositionAlternates(ConvertLayoutOp convert) {
+  auto isShared = [](Type t) {
+    return isa_and_nonnull<SharedLayoutAttr>(
+        cast<RankedTensorType>(t).getEncoding());
+  };
+  auto loop = dyn_cast<scf::ForOp>(convert->getParentOp());
+  return loop && isa<KernelOp>(loop->getParentOp()) &&
+         isShared(convert.getType()) &&
+         isShared(convert.getInput().getType()) &&
+         llvm::all_of(convert->getUsers(), [&](Operation *user) {
+           return isa<DotOp>(user) && user->getBlock() == convert->getBlock() &&
+                  convert->isBeforeInBlock(user);
+         });
 }

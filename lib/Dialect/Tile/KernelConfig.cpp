@@ -11,3 +11,16 @@ using namespace mlir;
       config[entry.getName()] = cast<IntegerAttr>(entry.getValue()).getInt();
   return config;
 }
+
+FailureOr<int64_t> mlir::tile::evalKernelExpr(KernelOp kernel, ExprAttr expr,
+                                              const ::tile::Bindings &config,
+                                              int64_t fallback,
+                                              StringRef what) {
+  if (!expr)
+    return fallback;
+  auto v = expr.evaluate(config);
+  if (!v)
+    return kernel.emitOpError()
+           << what << ": " << llvm::toString(v.takeError());
+  return *v;
+}

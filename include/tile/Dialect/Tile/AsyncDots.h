@@ -17,6 +17,7 @@ namespace mlir::tile {
 /// register lowering checks it).
 std::optional<int64_t> asyncDotsBetween(Operation *dot, Operation *wait);
 
+class ConvertLayoutOp;
 class DotOp;
 
 /// The i1 restarting `dot`'s sum (DotOp::getAccZeroedIf) when the register
@@ -26,6 +27,16 @@ class DotOp;
 /// accumulator, so tile-pipeline-loads must not leave the dot before it in
 /// flight.
 Value foldedAccRestart(DotOp dot);
+
+/// Whether the register lowering may give the transposition in shared
+/// memory `convert` buffers in turn (by iteration; LoweringState::
+/// Transposition), as far as its place decides: in a loop of the kernel's
+/// body (an inner loop restarts its iteration count while barrier phases
+/// go on), from a tile in shared memory, read only by tile.dots after it
+/// in that body. The lowering also needs each of those dots to complete
+/// in the iteration or, carried, in the next one (three buffers then);
+/// tile-pipeline-loads carries a dot over such an operand only.
+bool transpositionAlternates(ConvertLayoutOp convert);
 
 } // namespace mlir::tile
 
