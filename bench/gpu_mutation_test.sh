@@ -79,11 +79,13 @@ run attention-store-past-end kernels/attention.mlir $A --test-mutation=store-pas
 # Attention op by op: its key masks are checked a block at a time
 # (tile-skip-full-masks' planted bug). fp8 attention op by op since
 # session 13: at S = 1000 the 24 padded keys' share of a row sum is within
-# fp8's bound, so its non-causal mask-check-corner runs at S_KV = 129
-# (127 of 256 keys padded).
+# fp8's bound, and so were S_KV = 129's 31 padded keys of BLOCK_N = 160
+# (session 17: 12 of 80 configs verified), so its non-causal
+# mask-check-corner runs at S_KV = 33: one key block, 31 to 223 of its keys
+# padded for every BLOCK_N of the space.
 run attention-mask-check-corner kernels/attention.mlir $A --test-mutation=mask-check-corner
 run attention-mask-check-corner-causal kernels/attention.mlir $A --causal --test-mutation=mask-check-corner
-run fp8_attention-mask-check-corner kernels/fp8_attention.mlir B=2,H=3,S_Q=300,S_KV=129,D=64 --test-mutation=mask-check-corner
+run fp8_attention-mask-check-corner kernels/fp8_attention.mlir B=2,H=3,S_Q=300,S_KV=33,D=64 --test-mutation=mask-check-corner
 run fp8_attention-mask-check-corner-causal kernels/fp8_attention.mlir $A2 --causal --test-mutation=mask-check-corner
 run fp8_attention-convert-as-identity kernels/fp8_attention.mlir $A --test-mutation=convert-as-identity
 run control-fp8-attention kernels/fp8_attention.mlir $A --descale-q 0.5 --descale-k 2 --descale-v 0.25
