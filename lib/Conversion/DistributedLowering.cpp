@@ -1126,8 +1126,25 @@ struct DotPattern : DistributedPattern<DotOp> {
     auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
     Value matA;
     if (!registerA) {
-      Value wg = arith::DivUIOp::create(rewriter, loc, state.tid,
-                                        c(kThreadsPerWarpgroup));
+      // The warpgroup index broadcast from lane 0 (CUTLASS's
+      // canonical_warp_group_idx): ptxas then knows it is warp-uniform and
+      // keeps A's descriptors in uniform registers, not in the registers
+      // the accumulators need.
+      Type i32 = rewriter.getI32Type();
+      Value wg32 = arith::DivUIOp::create(
+          rewriter, loc,
+          arith::IndexCastUIOp::create(rewriter, loc, i32, state.tid),
+          arith::ConstantIntOp::create(rewriter, loc, i32,
+                                       kThreadsPerWarpgroup));
+      Value wgUniform =
+          gpu::ShuffleOp::create(
+              rewriter, loc, wg32,
+              arith::ConstantIntOp::create(rewriter, loc, i32, 0),
+              arith::ConstantIntOp::create(rewriter, loc, i32, 32),
+              gpu::ShuffleMode::IDX)
+              .getShuffleResult();
+      Value wg = arith::IndexCastUIOp::create(
+          rewriter, loc, rewriter.getIndexType(), wgUniform);
       Value aBase = arith::AddIOp::create(
           rewriter, loc, adaptor.getLhs(),
           arith::MulIOp::create(rewriter, loc, wg, c(rowsPerWarpgroup * aSpan)));
