@@ -5,6 +5,10 @@
 # output, S = 100), mask-check-corner WRONG in every config, then the
 # mutation test's fp8 attention entries (PART=fp8_attention) over the new
 # space. Same binary as calls 1-3 (e5e734d; only the kernel text changed).
+# Calls 3-5 ran with kernels/fp8_attention.mlir's BLOCK_N list set to the
+# trial space [128, 64, 256, 96, 160, 192], never committed (the list kept
+# is [128, 64, 256, 192]); to rerun them as they ran, first:
+#   sed -E -i 's/(#tile.param<"BLOCK_N", )\[[0-9, ]+\]/\1[128, 64, 256, 96, 160, 192]/' kernels/fp8_attention.mlir
 set -u
 source bench/device_preamble.sh
 F=kernels/fp8_attention.mlir

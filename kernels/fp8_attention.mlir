@@ -39,11 +39,11 @@ tile.kernel @fp8_attention(
     attributes {
       params = [#tile.param<"BLOCK_M", [128, 64, 192]>,
                 // 192: the best at D = 64, S = 8192 (192 x 192 / 12 warps,
-                // though ptxas spills 104 bytes of it) and at D = 128
-                // causal (128 x 192 / 8). 96 and 160 never were (96 has
-                // no spills at 192 x 96 / 12, D = 128, but runs 9% below
-                // 192 x 128's 48 spilled bytes; bench/RESULTS.md,
-                // session 17).
+                // though ptxas spills 104 bytes of it, stores plus
+                // loads) and at D = 128 causal (128 x 192 / 8). 96 and
+                // 160 never were (96 has no spills at 192 x 96 / 12,
+                // D = 128, but runs 7-9% below 192 x 128 and its 48
+                // spilled bytes; bench/RESULTS.md, session 17).
                 #tile.param<"BLOCK_N", [128, 64, 256, 192]>,
                 #tile.param<"WARPS", [8, 4, 12]>,
                 #tile.param<"STAGES", [2, 3]>,

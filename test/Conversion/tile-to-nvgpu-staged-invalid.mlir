@@ -75,8 +75,34 @@ tile.kernel @ring_too_large(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>
 tile.kernel @huge_tile(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>})
     attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
   %c0 = arith.constant 0 : index
-  // expected-error @+1 {{more than 2048 elements a thread of 128; the register lowering keeps each thread's elements in registers: use smaller tiles or more warps}}
+  // expected-error @+1 {{more than 512 elements a thread of 128; the register lowering keeps each thread's elements in registers: use smaller tiles or more warps}}
   %x = tile.load %X[%c0, %c0] : memref<?x?xbf16> -> tensor<4611686018427387904x128xbf16, #tile.blocked<size_per_thread = [1, 8], threads_per_warp = [2, 16], warps = [4, 1], order = [1, 0]>>
+  tile.return
+}
+
+// -----
+
+// Found by the lowering fuzzer (session 17, a 900 s run): a softmax block
+// of 256 x 1024 on 4 warps, 2048 elements a thread, was within the old
+// limit (2048) and took the lowering 4 s (10 under ASan: the fuzzer's
+// timeout) and ptxas 2 minutes; 512 a thread is the limit now.
+tile.kernel @softmax_block_too_large(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>})
+    attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  // expected-error @+1 {{makes a 'tensor<256x1024xbf16, #tile.blocked<size_per_thread = [1, 8], threads_per_warp = [1, 32], warps = [4, 1], order = [1, 0]>>', more than 512 elements a thread of 128}}
+  %x = tile.load %X[%c0, %c0] : memref<?x?xbf16> -> tensor<256x1024xbf16, #tile.blocked<size_per_thread = [1, 8], threads_per_warp = [1, 32], warps = [4, 1], order = [1, 0]>>
+  tile.return
+}
+
+// -----
+
+// 512 elements a thread (128 x 512 on 4 warps) is still taken.
+tile.kernel @block_at_limit(%X: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>},
+                            %Y: memref<?x?xbf16> {tile.shape = #tile.shape<R, C>})
+    attributes {params = [], grid = [#tile.expr<"1">], num_warps = #tile.expr<"4">} {
+  %c0 = arith.constant 0 : index
+  %x = tile.load %X[%c0, %c0] : memref<?x?xbf16> -> tensor<128x512xbf16, #tile.blocked<size_per_thread = [1, 8], threads_per_warp = [1, 32], warps = [4, 1], order = [1, 0]>>
+  tile.store %x, %Y[%c0, %c0] : tensor<128x512xbf16, #tile.blocked<size_per_thread = [1, 8], threads_per_warp = [1, 32], warps = [4, 1], order = [1, 0]>> -> memref<?x?xbf16>
   tile.return
 }
 

@@ -1738,16 +1738,24 @@ void runShape(KernelSource &src, Reference *reference,
   if ((tune || recordConfig) && tuned.best())
     cacheStore(tuner, makeTuningKey(src, shape, deviceName, chipOpt),
                *tuned.best());
+  // A best config that spills is worth knowing about (its local-memory
+  // traffic is a lever, and issue 9 asks for none): said on the best line.
+  std::string bestSpills =
+      results.empty() || results.front().spills <= 0
+          ? std::string()
+          : llvm::formatv("  (ptxas: {0} bytes of spill stores and loads)",
+                          results.front().spills)
+                .str();
   if (anyOK && !peer.empty())
     llvm::outs() << llvm::formatv(
-        "best: {0}  {1:F1} TFLOP/s = {2:F2} x {4} ({3:F1})\n",
+        "best: {0}  {1:F1} TFLOP/s = {2:F2} x {4} ({3:F1}){5}\n",
         results.front().config, results.front().tflops,
-        results.front().tflops / peerTflops, peerTflops, peer);
+        results.front().tflops / peerTflops, peerTflops, peer, bestSpills);
   else if (anyOK)
     llvm::outs() << "best: " << results.front().config << "  "
                  << rateText(bandwidth ? results.front().gbps.value_or(0)
                                        : results.front().tflops)
-                 << "\n";
+                 << bestSpills << "\n";
   if (tuned.best())
     exportChosen(src, shape, deviceName, *tuned.best());
   for (const ConfigResult &c : tuned.results) {
