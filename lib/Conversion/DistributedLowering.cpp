@@ -71,12 +71,6 @@ LayoutAttrInterface layoutOf(Type type) {
                 : LayoutAttrInterface();
 }
 
-/// Whether `type` is a tile staged in shared memory (#tile.shared).
-bool isShared(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor && isa_and_nonnull<SharedLayoutAttr>(tensor.getEncoding());
-}
-
 /// The layouts this lowering computes in: blocked, a slice of blocked, and
 /// the wgmma accumulator (tile.dot results, elementwise ops on them).
 bool isDistributed(LayoutAttrInterface layout) {

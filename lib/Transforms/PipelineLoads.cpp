@@ -29,6 +29,7 @@
 
 #include "tile/Dialect/Tile/AsyncDots.h"
 #include "tile/Dialect/Tile/KernelConfig.h"
+#include "tile/Dialect/Tile/LayoutUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -49,11 +50,6 @@ using namespace mlir;
 using namespace mlir::tile;
 
 namespace {
-
-bool isShared(Type t) {
-  auto tensor = dyn_cast<RankedTensorType>(t);
-  return tensor && isa_and_nonnull<SharedLayoutAttr>(tensor.getEncoding());
-}
 
 /// Whether `v` can be computed for another iteration of `loop`: defined
 /// outside it, its induction variable, or an op of its body (no regions,

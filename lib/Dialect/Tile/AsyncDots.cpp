@@ -2,6 +2,7 @@
 
 #include "tile/Dialect/Tile/AsyncDots.h"
 
+#include "tile/Dialect/Tile/LayoutUtils.h"
 #include "tile/Dialect/Tile/TileOps.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -27,17 +28,12 @@ std::optional<int64_t> mlir::tile::asyncDotsBetween(Operation *dot,
 }
 
 Value mlir::tile::foldedAccRestart(DotOp dot) {
-  auto lhs = cast<RankedTensorType>(dot.getLhs().getType());
-  if (!isa_and_nonnull<SharedLayoutAttr>(lhs.getEncoding()))
+  if (!isShared(dot.getLhs().getType()))
     return Value();
   return dot.getAccZeroedIf();
 }
 
 bool mlir::tile::transpositionAlternates(ConvertLayoutOp convert) {
-  auto isShared = [](Type t) {
-    return isa_and_nonnull<SharedLayoutAttr>(
-        cast<RankedTensorType>(t).getEncoding());
-  };
   auto loop = dyn_cast<scf::ForOp>(convert->getParentOp());
   return loop && isa<KernelOp>(loop->getParentOp()) &&
          isShared(convert.getType()) &&

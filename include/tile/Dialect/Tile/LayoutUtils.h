@@ -18,12 +18,16 @@ constexpr int64_t kMaxVectorBytes = 16;
 
 /// Elements of one tile a thread may hold (registers; ptxas spills long
 /// before this: a thread has 255): the register lowering refuses larger
-/// tiles, and layout questions are only asked of tiles within it. 2048
-/// until session 17, when the lowering fuzzer timed out on a softmax of
-/// 256 x 1024 blocks on 4 warps (2048 a thread: the lowering's walks over
-/// every element of every thread took 4 s, ptxas 2 minutes); every config
-/// of kernels/ is within it (their PTX unchanged).
+/// tiles, and layout questions are only asked of tiles within it (the
+/// lowering walks every element of every thread; docs/fuzzing.md,
+/// session 17).
 constexpr int64_t kMaxElementsPerThread = 512;
+
+/// Whether `type` is a tile staged in shared memory (#tile.shared).
+inline bool isShared(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  return tensor && isa_and_nonnull<SharedLayoutAttr>(tensor.getEncoding());
+}
 
 /// Whether a stored row of `columns` elements of `elementBytes` bytes
 /// fills whole `span`-byte swizzle spans (#tile.shared's rule): columns a
