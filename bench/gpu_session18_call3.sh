@@ -2,14 +2,13 @@
 # Session 18, call 3: does exp/uniform-warpgroup (221326b, the broadcast
 # warpgroup index made once at the function's entry) win over main
 # (479d2ab) once the tuner picks the best config? Each shape is tuned over
-# its whole space with both static binaries (.carry/tile-run.xz: main,
-# .carry/tile-run-branch.xz: the branch), every config verified, in
+# its whole space with both static binaries (.carry/pair.tar.xz: tile-run is
+# main's, tile-run-branch the branch's), every config verified, in
 # alternating order. Then PART=2 of the mutation test with the branch's
 # binary (PART=1 in the next call).
 set -u
 source bench/device_preamble.sh
-mkdir -p /tmp/tb && xz -dc .carry/tile-run-branch.xz > /tmp/tb/tile-run && chmod +x /tmp/tb/tile-run
-B=/tmp/tb/tile-run
+B=/tmp/t/tile-run-branch
 "$B" --version | head -1 | tee -a "$out/version.txt"
 i=0
 while read -r kernel shape flags; do
