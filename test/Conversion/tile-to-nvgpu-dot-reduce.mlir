@@ -14,11 +14,6 @@
 // LAYOUTS: tile.reduce sum
 // ROWS: gpu.func @router_softmax
 // ROWS-NOT: workgroup(
-// A's shared-memory descriptor is offset by the warpgroup index broadcast
-// from lane 0 (warp-uniform to ptxas, which keeps it in uniform registers).
-// ROWS: %[[WG:.*]] = arith.divui %{{.*}}, %c128_i32 : i32
-// ROWS: %[[UNIFORM:.*]], %{{.*}} = gpu.shuffle  idx %[[WG]], %c0_i32, %c32_i32{{.*}} : i32
-// ROWS: arith.index_castui %[[UNIFORM]] : i32 to index
 // ROWS: "wgmma.wait_group.sync.aligned 0;"
 // ROWS-COUNT-30: arith.maximumf {{.*}} : f32
 // ROWS: %[[ONE:.*]] = arith.constant 1 : i32
@@ -36,7 +31,7 @@
 // The planted bug of test-mutation=reduce-in-thread: no shuffles.
 // RUN: tile-opt %S/Inputs/gemm-row-softmax.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=E=64,BLOCK_M=128,WARPS=8,STAGES=4},tile-assign-layouts,tile-pipeline-loads),convert-tile-to-nvgpu{test-mutation=reduce-in-thread})' | FileCheck %s --check-prefix=MUTANT
 // MUTANT: gpu.func @router_softmax
-// MUTANT-NOT: gpu.shuffle xor
+// MUTANT-NOT: gpu.shuffle
 
 // A column reduction (the sums of a 128 x 128 accumulator's columns, 8
 // warps): a column is spread over lanes xor 4, 8 and 16 (the 8 row groups
