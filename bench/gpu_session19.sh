@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Prepared in session 18 for the next session's first call (one call,
+# ~5 minutes; ask for nvidia-h100-x1 if lent): with main's static
+# tile-run in .carry/tile-run.xz,
+# 1. the mutation test's entries that session 18 could not run (the
+#    rotated fp8 attention's causal D = 128 control and its three mutants:
+#    PART=overlap, ~30 s);
+# 2. the fp8 attention milestone at the seed shapes with session 18's
+#    uniform-warpgroup lowering: fp8 and bf16 attention tuned beside
+#    Triton's fp8/bf16 flash attention and cuDNN (anchors.py) in the same
+#    call, every config verified.
+set -u
+source bench/device_preamble.sh
+PART=overlap OUT=$out/mut T=$T bash bench/gpu_mutation_test.sh 2>&1 | tail -8 | cut -c1-160
+python3 bench/summarize_mutants.py "$out/mut/mutants.jsonl" 2>&1 | tail -2 | cut -c1-200
+F=kernels/fp8_attention.mlir A=kernels/attention.mlir
+for c in "" --causal; do
+  run_tune fp8$c $F B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64 $c
+  run_tune fp8$c $F B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128 $c
+  run_tune bf16$c $A B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64 $c
+  run_tune bf16$c $A B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128 $c
+done
+PYTHONUNBUFFERED=1 timeout 150 python3 .carry/anchors.py --attn 4,48,4096,64 4,48,4096,128 \
+  --tattn 4,48,2048,64 4,48,4096,64 4,48,8192,64 4,48,2048,128 4,48,4096,128 \
+  --json "$out/anchors.json" > "$out/anchors.txt" 2>&1
+echo "anchors rc=$?"; grep -vE "^\s*$" "$out/anchors.txt" | tail -24 | cut -c1-200
+tar czf "$final/results.tgz" -C "$out" .
