@@ -9,8 +9,22 @@
 #    uniform-warpgroup lowering: fp8 and bf16 attention tuned beside
 #    Triton's fp8/bf16 flash attention and cuDNN (anchors.py) in the same
 #    call, every config verified.
+# 3. the SASS of the configs that lost 4-9% with uniform descriptors
+#    (192 x 128 / 12 / s2 at D = 64 and 128; session 18's call 2) and of
+#    the one that gained (s3), before (ptx-main/) and after (ptx/), whole
+#    listings, for a diff on the developer's machine (no cuobjdump there).
 set -u
 source bench/device_preamble.sh
+export PATH=/usr/local/cuda/bin:$PATH
+mkdir -p "$out/sass"
+for n in fp8_attention-d64-BLOCK_M-192_BLOCK_N-128_WARPS-12_STAGES-2_OVERLAP-0 \
+         fp8_attention-d128-BLOCK_M-192_BLOCK_N-128_WARPS-12_STAGES-2_OVERLAP-0 \
+         fp8_attention-d128-BLOCK_M-192_BLOCK_N-128_WARPS-12_STAGES-3_OVERLAP-0; do
+  for v in ptx-main ptx; do
+    ptxas -arch=sm_90a -o /tmp/k.cubin bench/exp-uniform-wg/$v/$n.ptx &&
+      cuobjdump -sass /tmp/k.cubin > "$out/sass/$n.$v.sass"
+  done
+done
 PART=overlap OUT=$out/mut T=$T bash bench/gpu_mutation_test.sh 2>&1 | tail -8 | cut -c1-160
 python3 bench/summarize_mutants.py "$out/mut/mutants.jsonl" 2>&1 | tail -2 | cut -c1-200
 F=kernels/fp8_attention.mlir A=kernels/attention.mlir
