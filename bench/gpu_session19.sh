@@ -27,15 +27,5 @@ for n in fp8_attention-d64-BLOCK_M-192_BLOCK_N-128_WARPS-12_STAGES-2_OVERLAP-0 \
 done
 PART=overlap OUT=$out/mut T=$T bash bench/gpu_mutation_test.sh 2>&1 | tail -8 | cut -c1-160
 python3 bench/summarize_mutants.py "$out/mut/mutants.jsonl" 2>&1 | tail -2 | cut -c1-200
-F=kernels/fp8_attention.mlir A=kernels/attention.mlir
-for c in "" --causal; do
-  run_tune fp8$c $F B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64 $c
-  run_tune fp8$c $F B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128 $c
-  run_tune bf16$c $A B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64 $c
-  run_tune bf16$c $A B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128 $c
-done
-PYTHONUNBUFFERED=1 timeout 150 python3 .carry/anchors.py --attn 4,48,4096,64 4,48,4096,128 \
-  --tattn 4,48,2048,64 4,48,4096,64 4,48,8192,64 4,48,2048,128 4,48,4096,128 \
-  --json "$out/anchors.json" > "$out/anchors.txt" 2>&1
-echo "anchors rc=$?"; grep -vE "^\s*$" "$out/anchors.txt" | tail -24 | cut -c1-200
+attention_milestone
 tar czf "$final/results.tgz" -C "$out" .
