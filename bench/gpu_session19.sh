@@ -12,14 +12,18 @@
 # 3. the SASS of the configs that lost 4-9% with uniform descriptors
 #    (192 x 128 / 12 / s2 at D = 64 and 128; session 18's call 2) and of
 #    the one that gained (s3), before (ptx-main/) and after (ptx/), whole
-#    listings, for a diff on the developer's machine (no cuobjdump there).
+#    listings, for a diff on the developer's machine (no cuobjdump there);
+#    with D = 64's two best configs, whose loop's instruction mix (issue
+#    slots against MUFU.EX2's 16 a clock an SM) is the next question there.
 set -u
 source bench/device_preamble.sh
 export PATH=/usr/local/cuda/bin:$PATH
 mkdir -p "$out/sass"
 for n in fp8_attention-d64-BLOCK_M-192_BLOCK_N-128_WARPS-12_STAGES-2_OVERLAP-0 \
          fp8_attention-d128-BLOCK_M-192_BLOCK_N-128_WARPS-12_STAGES-2_OVERLAP-0 \
-         fp8_attention-d128-BLOCK_M-192_BLOCK_N-128_WARPS-12_STAGES-3_OVERLAP-0; do
+         fp8_attention-d128-BLOCK_M-192_BLOCK_N-128_WARPS-12_STAGES-3_OVERLAP-0 \
+         fp8_attention-d64-BLOCK_M-128_BLOCK_N-256_WARPS-8_STAGES-3_OVERLAP-1 \
+         fp8_attention-d64-BLOCK_M-192_BLOCK_N-192_WARPS-12_STAGES-3_OVERLAP-0; do
   for v in ptx-main ptx; do
     ptxas -arch=sm_90a -o /tmp/k.cubin bench/exp-uniform-wg/$v/$n.ptx &&
       cuobjdump -sass /tmp/k.cubin > "$out/sass/$n.$v.sass"
