@@ -1152,6 +1152,21 @@ struct DotPattern : DistributedPattern<DotOp> {
                   : cast<SharedLayoutAttr>(lhs.getEncoding()).getSwizzle();
     int64_t rowsPerWarpgroup = m / layout.getWarpgroups();
     int64_t slices = rowsPerWarpgroup / 64;
+    // An accumulator zeroed where a flag is set (a persistent kernel's
+    // first k-step of a tile: arith.select %first, zeros, %acc) is not
+    // selected element by element: the first wgmma reads %acc unless the
+    // flag is set (scale-d from a register), as Triton's
+    // OptimizeAccumulatorInit folds such a select into the MMA's useC.
+    Value accIn = adaptor.getAcc(), ignoreAccIf;
+    if (Value flag = foldedAccRestart(op)) { // (never with zeroAcc: a select)
+      ignoreAccIf = flag;
+      accIn = rewriter.getRemappedValue(
+          op.getAcc().getDefiningOp<arith::SelectOp>().getFalseValue());
+      if (!accIn)
+        return failure();
+    }
+    // (Before any op is made: a failure rolls them back, and
+    // warpgroupIndex caches the one it makes.)
     auto c = [&](int64_t v) { return indexConstant(rewriter, loc, v); };
     Value matA;
     if (!registerA) {
@@ -1260,19 +1275,6 @@ struct DotPattern : DistributedPattern<DotOp> {
     bool zeroAcc = false;
     if (auto splat = op.getAcc().getDefiningOp<SplatOp>(); splat && !registerA)
       zeroAcc = matchPattern(splat.getValue(), m_PosZeroFloat());
-    // An accumulator zeroed where a flag is set (a persistent kernel's
-    // first k-step of a tile: arith.select %first, zeros, %acc) is not
-    // selected element by element: the first wgmma reads %acc unless the
-    // flag is set (scale-d from a register), as Triton's
-    // OptimizeAccumulatorInit folds such a select into the MMA's useC.
-    Value accIn = adaptor.getAcc(), ignoreAccIf;
-    if (Value flag = foldedAccRestart(op)) { // (never with zeroAcc: a select)
-      ignoreAccIf = flag;
-      accIn = rewriter.getRemappedValue(
-          op.getAcc().getDefiningOp<arith::SelectOp>().getFalseValue());
-      if (!accIn)
-        return failure();
-    }
     // B transposed in shared memory by every thread: wait for all of them
     // (LoweringState::Transposition).
     if (const LoweringState::Transposition *t =
