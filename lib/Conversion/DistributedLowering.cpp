@@ -1171,11 +1171,13 @@ struct DotPattern : DistributedPattern<DotOp> {
     Value matA;
     if (!registerA) {
       // A loop-invariant A (attention's Q) keeps its descriptors live
-      // across the loop: those are the ones worth uniform registers. A
-      // ring's A is re-addressed each iteration, and there the broadcast
-      // index cost fp8 GEMM 2% (H200, session 18), so it keeps tid / 128.
+      // across the loop: those are the ones worth uniform registers (and
+      // a dot in no loop, as a rotated loop's first Q·Kᵀ, is as
+      // invariant). A ring's A is re-addressed each iteration, and there
+      // the broadcast index cost fp8 GEMM 2% (H200, session 18), so it
+      // keeps tid / 128.
       auto loop = op->getParentOfType<LoopLikeOpInterface>();
-      Value wg = loop && loop.isDefinedOutsideOfLoop(op.getLhs())
+      Value wg = !loop || loop.isDefinedOutsideOfLoop(op.getLhs())
                      ? warpgroupIndex(rewriter, state)
                      : arith::DivUIOp::create(rewriter, loc, state.tid,
                                               c(kThreadsPerWarpgroup));

@@ -33,3 +33,14 @@
 // RING: arith.muli %[[WG]], %c8192{{.*}} : index
 // RING-NOT: gpu.shuffle
 // RING: gpu.return
+
+// The rotated fp8 attention computes its first Q·Kᵀ before the loop (in no
+// loop: as invariant) and the others in it: both offset Q by the one
+// broadcast index.
+// RUN: tile-opt %tile_src/kernels/fp8_attention_overlap.mlir --pass-pipeline='builtin.module(tile.kernel(tile-specialize{config=D=64,BLOCK_M=128,BLOCK_N=128,WARPS=8,STAGES=2},tile-assign-layouts,tile-pipeline-loads),convert-tile-to-nvgpu)' | FileCheck %s --check-prefix=ROTATED
+// ROTATED: %[[BCAST:.*]], %{{.*}} = gpu.shuffle  idx
+// ROTATED: %[[UWG:.*]] = arith.index_castui %[[BCAST]] : i32 to index
+// ROTATED-NOT: scf.for {{.*}} iter_args
+// ROTATED: arith.muli %[[UWG]], %c4096{{.*}} : index
+// ROTATED: scf.for {{.*}} iter_args
+// ROTATED: arith.muli %[[UWG]], %c4096{{.*}} : index
