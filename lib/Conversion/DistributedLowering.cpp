@@ -134,8 +134,8 @@ SmallVector<Value> globalIndices(OpBuilder &b, Location loc,
 /// scratch of each reduction that crosses warps.
 struct LoweringState {
   Value tid;
-  /// The warpgroup index broadcast from lane 0 (warpgroupIndex), made once
-  /// a function beside tid.
+  /// The warpgroup index broadcast from lane 0 (warpgroupIndex): made once
+  /// per function, beside tid, by the first dot that needs it.
   Value uniformWarpgroup;
   LoweringOptions options;
   DenseMap<Operation *, Value> reduceScratch;
@@ -1090,14 +1090,6 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
   }
 };
 
-/// tile.dot with both operands staged in #tile.shared (A K-major, B K-major
-/// or, as K x N of 16-bit types, MN-major) and the accumulator in
-/// #tile.wgmma_acc: per 64-row slice of the warpgroup,
-/// wgmma m64nNk* over K in 32-byte steps, then wait (none for an async
-/// dot: tile.dot_wait); the accumulator's elements are the wgmma registers
-/// in order. A in the accumulator layout (attention's P) is read from
-/// registers; an fp8 B laid out transposed is K-major.
-///
 /// The warpgroup index of this thread broadcast from lane 0 (CUTLASS's
 /// canonical_warp_group_idx): ptxas then knows it is warp-uniform and keeps
 /// A's descriptors in uniform registers, not in the registers the
@@ -1128,6 +1120,13 @@ static Value warpgroupIndex(ConversionPatternRewriter &rewriter,
   return state.uniformWarpgroup;
 }
 
+/// tile.dot with both operands staged in #tile.shared (A K-major, B K-major
+/// or, as K x N of 16-bit types, MN-major) and the accumulator in
+/// #tile.wgmma_acc: per 64-row slice of the warpgroup,
+/// wgmma m64nNk* over K in 32-byte steps, then wait (none for an async
+/// dot: tile.dot_wait); the accumulator's elements are the wgmma registers
+/// in order. A in the accumulator layout (attention's P) is read from
+/// registers; an fp8 B laid out transposed is K-major.
 struct DotPattern : DistributedPattern<DotOp> {
   using DistributedPattern::DistributedPattern;
   LogicalResult
