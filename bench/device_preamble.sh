@@ -35,11 +35,9 @@ run_one() {
   echo "$1 rc=$? $(grep -E '^BLOCK' /tmp/one.txt | head -1 | sed 's/  */ /g')"
 }
 
-# attention_milestone: issue 9's fp8 attention milestone in one go: fp8 and
-# bf16 attention tuned at the seed shapes (B 4, H 48, D 64: S 2048-8192,
-# D 128: S 2048-4096, causal and not), then the peers (anchors.py: cuDNN,
-# Triton fp8/bf16 flash attention) in the same call.
-attention_milestone() {
+# attention_seed_tunes: fp8 and bf16 attention tuned at issue 9's seed
+# shapes (B 4, H 48, D 64: S 2048-8192, D 128: S 2048-4096, causal and not).
+attention_seed_tunes() {
   local F=kernels/fp8_attention.mlir A=kernels/attention.mlir c
   for c in "" --causal; do
     run_tune fp8$c $F B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64 $c
@@ -47,6 +45,13 @@ attention_milestone() {
     run_tune bf16$c $A B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64 $c
     run_tune bf16$c $A B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128 $c
   done
+}
+
+# attention_milestone: issue 9's fp8 attention milestone in one go: the
+# seed-shape tunes, then the peers (anchors.py: cuDNN, Triton fp8/bf16
+# flash attention) in the same call.
+attention_milestone() {
+  attention_seed_tunes
   PYTHONUNBUFFERED=1 timeout 150 python3 .carry/anchors.py --attn 4,48,4096,64 4,48,4096,128 \
     --tattn 4,48,2048,64 4,48,4096,64 4,48,8192,64 4,48,2048,128 4,48,4096,128 \
     --json "$out/anchors.json" > "$out/anchors.txt" 2>&1

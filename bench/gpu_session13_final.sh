@@ -15,13 +15,7 @@ if [ "${PART:-1}" = 1 ]; then
   PART=1 OUT=$out T=$T bash bench/gpu_mutation_test.sh 2>&1 | tail -8 | cut -c1-160
   python3 bench/summarize_mutants.py "$out/mutants.jsonl" 2>&1 | tail -60
 else
-  F=kernels/fp8_attention.mlir A=kernels/attention.mlir
-  for c in "" --causal; do
-    run_tune fp8$c $F B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64 $c
-    run_tune fp8$c $F B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128 $c
-    run_tune bf16$c $A B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64 $c
-    run_tune bf16$c $A B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128 $c
-  done
+  attention_seed_tunes  # (bench/device_preamble.sh: the same loop)
   PYTHONUNBUFFERED=1 timeout 300 python3 .carry/anchors.py --attn 4,48,4096,64 4,48,4096,128 \
     --gemm --tattn 4,48,2048,64 4,48,4096,64 4,48,8192,64 4,48,2048,128 4,48,4096,128 \
     --json "$out/anchors.json" > "$out/anchors.txt" 2>&1

@@ -17,12 +17,7 @@ run_tune ok-d128 $F B=2,H=3,S_Q=777,S_KV=1000,D=128
 run_tune ok-e5m2 $F B=1,H=2,S=300,D=64 --dtype f8e5m2 --out-dtype bf16
 run_tune ok-short $F B=2,H=3,S=100,D=64 --causal
 run_tune mut-mask-check-corner $F B=2,H=3,S_Q=300,S_KV=129,D=64 --test-mutation=mask-check-corner
-for c in "" --causal; do
-  run_tune fp8$c $F B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64 $c
-  run_tune fp8$c $F B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128 $c
-  run_tune bf16$c $A B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64 $c
-  run_tune bf16$c $A B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128 $c
-done
+attention_seed_tunes  # (bench/device_preamble.sh: the same loop)
 PYTHONUNBUFFERED=1 timeout 150 python3 .carry/anchors.py --attn 4,48,4096,64 4,48,4096,128 --gemm \
   --tattn 4,48,2048,64 4,48,4096,64 4,48,8192,64 4,48,2048,128 4,48,4096,128 \
   --json "$out/anchors.json" > "$out/anchors.txt" 2>&1

@@ -13,13 +13,7 @@
 #   sed -E -i 's/(#tile.param<"BLOCK_N", )\[[0-9, ]+\]/\1[128, 64, 256, 96, 160, 192]/' kernels/fp8_attention.mlir
 set -u
 source bench/device_preamble.sh
-F=kernels/fp8_attention.mlir A=kernels/attention.mlir
-for c in "" --causal; do
-  run_tune fp8$c $F B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64 $c
-  run_tune fp8$c $F B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128 $c
-  run_tune bf16$c $A B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64 $c
-  run_tune bf16$c $A B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128 $c
-done
+attention_seed_tunes  # (bench/device_preamble.sh: the same loop)
 PYTHONUNBUFFERED=1 timeout 150 python3 .carry/anchors.py --attn 4,48,4096,64 4,48,4096,128 \
   --tattn 4,48,2048,64 4,48,4096,64 4,48,8192,64 4,48,2048,128 4,48,4096,128 \
   --json "$out/anchors.json" > "$out/anchors.txt" 2>&1

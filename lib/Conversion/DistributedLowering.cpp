@@ -1095,9 +1095,7 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
 /// A's descriptors in uniform registers, not in the registers the
 /// accumulators need. Made once, at the function's entry beside tid where
 /// every lane is active: a shuffle is convergent, so LLVM would not hoist
-/// one made at a dot out of its loop (measured: 7-14% slower there). On
-/// the H200 (session 18) it made fp8 attention's best config at D = 128 5-6%
-/// faster (ptxas: 48 bytes of spill to 8).
+/// one made at a dot out of its loop (docs/design.md has the measurements).
 static Value warpgroupIndex(ConversionPatternRewriter &rewriter,
                             LoweringState &state) {
   if (state.uniformWarpgroup)
@@ -1172,9 +1170,8 @@ struct DotPattern : DistributedPattern<DotOp> {
       // A loop-invariant A (attention's Q) keeps its descriptors live
       // across the loop: those are the ones worth uniform registers (and
       // a dot in no loop, as a rotated loop's first Q·Kᵀ, is as
-      // invariant). A ring's A is re-addressed each iteration, and there
-      // the broadcast index cost fp8 GEMM 2% (H200, session 18), so it
-      // keeps tid / 128.
+      // invariant). A ring's A is re-addressed each iteration, where the
+      // broadcast index made fp8 GEMM slower, so it keeps tid / 128.
       auto loop = op->getParentOfType<LoopLikeOpInterface>();
       Value wg = !loop || loop.isDefinedOutsideOfLoop(op.getLhs())
                      ? warpgroupIndex(rewriter, state)
@@ -2384,7 +2381,6 @@ LogicalResult DistributedEmitter::emit() {
   }
 
   state.tid = tid;
-  state.uniformWarpgroup = {};
   state.options = options;
   {
     unsigned i = 0;
