@@ -15,6 +15,7 @@
 #    listings, for a diff on the developer's machine (no cuobjdump there);
 #    with D = 64's two best configs, whose loop's instruction mix (issue
 #    slots against MUFU.EX2's 16 a clock an SM) is the next question there.
+# 4. (added in session 19) the ex2.approx.f16x2 throughput probe.
 set -u
 source bench/device_preamble.sh
 export PATH=/usr/local/cuda/bin:$PATH
@@ -31,5 +32,10 @@ for n in fp8_attention-d64-BLOCK_M-192_BLOCK_N-128_WARPS-12_STAGES-2_OVERLAP-0 \
 done
 PART=overlap OUT=$out/mut T=$T bash bench/gpu_mutation_test.sh 2>&1 | tail -8 | cut -c1-160
 python3 bench/summarize_mutants.py "$out/mut/mutants.jsonl" 2>&1 | tail -2 | cut -c1-200
+# 4. Whether ex2.approx.f16x2 gives two exponentials for one SFU issue
+#    (bench/mufu_f16x2_probe.py, ~20 s): the question behind an f16x2
+#    softmax for fp8 attention at D = 64, where the SFU and issue bounds
+#    are within 15% of each other (session 18).
+timeout 120 python3 bench/mufu_f16x2_probe.py --sass-dir "$out/mufu" 2>&1 | tail -8 | cut -c1-300
 attention_milestone
 tar czf "$final/results.tgz" -C "$out" .
