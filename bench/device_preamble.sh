@@ -27,12 +27,13 @@ run_tune() {
   echo "$tag $(basename "$kernel") $shape $* rc=$rc $(grep -E '^configs:' /tmp/one.txt) | $(grep -E '^best' /tmp/one.txt)"
 }
 
-# run_one TAG KERNEL SHAPE CONFIG: one config of KERNEL verified and timed
-# alone (--iters 50), its --json to $out/TAG.jsonl; prints its table row.
+# run_one TAG KERNEL SHAPE CONFIG [FLAGS...]: one config of KERNEL verified
+# and timed alone (--iters 50), its --json to $out/TAG.jsonl; prints its
+# table rows (one a shape: FLAGS may add --shape), joined by '|'.
 run_one() {
-  timeout 120 "${BIN:-$T}" "$2" --shape "$3" --config "$4" --no-cache --iters 50 \
-    --warmup 5 --json "$out/$1.jsonl" > /tmp/one.txt 2>&1
-  echo "$1 rc=$? $(grep -E '^BLOCK' /tmp/one.txt | head -1 | sed 's/  */ /g')"
+  timeout 120 "${BIN:-$T}" "$2" --shape "$3" --config "$4" "${@:5}" --no-cache \
+    --iters 50 --warmup 5 --json "$out/$1.jsonl" > /tmp/one.txt 2>&1
+  echo "$1 rc=$? $(grep -E '^BLOCK' /tmp/one.txt | sed 's/  */ /g' | paste -sd'|')"
 }
 
 # attention_seed_tunes: fp8 and bf16 attention tuned at issue 9's seed
