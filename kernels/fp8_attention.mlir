@@ -37,15 +37,20 @@ tile.kernel @fp8_attention(
     %scale: f32, %causal: i32,
     %descale_q: f32, %descale_k: f32, %descale_v: f32)
     attributes {
-      params = [#tile.param<"BLOCK_M", [128, 64, 192]>,
-                // 192: the best at D = 64, S = 8192 (192 x 192 / 12 warps,
-                // though ptxas spills 104 bytes of it, stores plus
-                // loads) and at D = 128 causal (128 x 192 / 8). 96 and
+      params = [// 256 with 16 warps (four warpgroups, four warps a
+                // scheduler): the best at D = 64, S = 2048 / 4096 / 8192,
+                // +7% / +5% / +1% over the best config with fewer warps
+                // on the H200 (bench/RESULTS.md, session 19).
+                #tile.param<"BLOCK_M", [128, 64, 192, 256]>,
+                // 192: the best at D = 64, causal S = 8192 (192 x 192 /
+                // 12 warps, though ptxas spills 80-104 bytes of it, stores
+                // plus loads; session 19) and at D = 128 causal on the
+                // H100 (128 x 192 / 8; session 17). 96 and
                 // 160 never were (96 has no spills at 192 x 96 / 12,
                 // D = 128, but runs 7-9% below 192 x 128 and its 48
                 // spilled bytes; bench/RESULTS.md, session 17).
                 #tile.param<"BLOCK_N", [128, 64, 256, 192]>,
-                #tile.param<"WARPS", [8, 4, 12]>,
+                #tile.param<"WARPS", [8, 4, 12, 16]>,
                 #tile.param<"STAGES", [2, 3]>,
                 // P V(j) left in flight into iteration j + 1 (1), or waited
                 // for at once (0): kernel attribute overlap_carried_dots.
@@ -66,7 +71,11 @@ tile.kernel @fp8_attention(
         // Each warp owns 16 or 32 query rows (one or two 64-row slices per
         // warpgroup of 4 warps).
         #tile.expr<"BLOCK_M % (16 * WARPS) == 0">,
-        #tile.expr<"BLOCK_M <= 32 * WARPS">],
+        #tile.expr<"BLOCK_M <= 32 * WARPS">,
+        // 256 rows only with 16 warps: with 8 (two 64-row slices a
+        // warpgroup, 205-244 registers) they ran 0.80-0.92x the best
+        // config at every D = 64 and 128 seed shape (session 19).
+        #tile.expr<"BLOCK_M < 256 || WARPS == 16">],
       grid = [#tile.expr<"cdiv(S_Q, BLOCK_M)">, #tile.expr<"B * H">],
       num_warps = #tile.expr<"WARPS">,
       num_stages = #tile.expr<"STAGES">,
