@@ -58,3 +58,23 @@ attention_milestone() {
     --json "$out/anchors.json" > "$out/anchors.txt" 2>&1
   echo "anchors rc=$?"; grep -vE "^\s*$" "$out/anchors.txt" | tail -24 | cut -c1-200
 }
+
+# attention_seed_verify KERNEL TIMEOUT D...: every config of KERNEL at
+# issue 9's seed shapes (B 4, H 48, S 128 ... 16384, for each D given,
+# non-causal then causal), one run each (--iters 1), every element
+# checked; one --json a (D, causal) pair, $out/seed[--causal]-dD.jsonl,
+# the tarball rewritten after each, so a call cut short keeps what ran.
+attention_seed_verify() {
+  local kernel=$1 limit=$2 D S c shapes; shift 2
+  for D in "$@"; do
+    shapes=""
+    for S in 128 256 512 1024 2048 4096 8192 16384; do shapes="$shapes --shape B=4,H=48,S=$S,D=$D"; done
+    for c in "" --causal; do
+      timeout "$limit" "$T" "$kernel" $shapes $c --tune --no-cache --iters 1 --warmup 0 \
+        --kernel-timeout 60 --json "$out/seed$c-d$D.jsonl" > /tmp/one.txt 2>&1
+      echo "seed D=$D $c rc=$? $(grep -E '^configs:' /tmp/one.txt | tr '\n' ' ')"
+      cat /tmp/one.txt >> "$out/runs.txt"
+      tar czf "$final/results.tgz" -C "$out" .
+    done
+  done
+}

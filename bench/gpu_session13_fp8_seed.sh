@@ -7,14 +7,5 @@
 set -u
 source bench/device_preamble.sh
 F=kernels/fp8_attention.mlir
-for D in 64 128; do
-  shapes=""
-  for S in 128 256 512 1024 2048 4096 8192 16384; do shapes="$shapes --shape B=4,H=48,S=$S,D=$D"; done
-  for c in "" --causal; do
-    timeout 280 "$T" $F $shapes $c --tune --no-cache --iters 1 --warmup 0 \
-      --kernel-timeout 60 --json "$out/seed$c-d$D.jsonl" > /tmp/one.txt 2>&1
-    echo "seed D=$D $c rc=$? $(grep -E '^configs:' /tmp/one.txt | tr '\n' ' ')"
-    cat /tmp/one.txt >> "$out/runs.txt"
-  done
-done
+attention_seed_verify $F 280 64 128
 tar czf "$final/results.tgz" -C "$out" .

@@ -22,14 +22,4 @@ PART=fp8_attention out=$out/mutation T=$T mut=/tmp/mutants bash -c '
 tar czf "$final/results.tgz" -C "$out" .
 sed -E 's/(#tile.param<"BLOCK_N", )\[[0-9, ]+\]/\1[96, 160, 192]/' $F > /tmp/fp8_attention_new_bn.mlir
 grep -c '"BLOCK_N", \[96, 160, 192\]' /tmp/fp8_attention_new_bn.mlir
-for D in 128 64; do
-  shapes=""
-  for S in 128 256 512 1024 2048 4096 8192 16384; do shapes="$shapes --shape B=4,H=48,S=$S,D=$D"; done
-  for c in "" --causal; do
-    timeout 70 "$T" /tmp/fp8_attention_new_bn.mlir $shapes $c --tune --no-cache --iters 1 --warmup 0 \
-      --kernel-timeout 60 --json "$out/seed$c-d$D.jsonl" > /tmp/one.txt 2>&1
-    echo "seed D=$D $c rc=$? $(grep -E '^configs:' /tmp/one.txt | tr '\n' ' ')"
-    cat /tmp/one.txt >> "$out/runs.txt"
-    tar czf "$final/results.tgz" -C "$out" .
-  done
-done
+attention_seed_verify /tmp/fp8_attention_new_bn.mlir 70 128 64

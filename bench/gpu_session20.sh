@@ -27,17 +27,7 @@ F16=/tmp/fp8_attention_w16.mlir
 sed -E 's/(#tile.param<"BLOCK_M", )\[[0-9, ]+\]/\1[256]/; s/(#tile.param<"WARPS", )\[[0-9, ]+\]/\1[16]/' \
   kernels/fp8_attention.mlir > $F16
 grep -cE '"BLOCK_M", \[256\]|"WARPS", \[16\]' $F16
-for D in 64 128; do
-  shapes=""
-  for S in 128 256 512 1024 2048 4096 8192 16384; do shapes="$shapes --shape B=4,H=48,S=$S,D=$D"; done
-  for c in "" --causal; do
-    timeout 100 "$T" $F16 $shapes $c --tune --no-cache --iters 1 --warmup 0 \
-      --kernel-timeout 60 --json "$out/seed$c-d$D.jsonl" > /tmp/one.txt 2>&1
-    echo "seed D=$D $c rc=$? $(grep -E '^configs:' /tmp/one.txt | tr '\n' ' ')"
-    cat /tmp/one.txt >> "$out/runs.txt"
-    pack
-  done
-done
+attention_seed_verify $F16 100 64 128
 A16=/tmp/attention_w16.mlir
 sed -E 's/(#tile.param<"BLOCK_M", )\[[0-9, ]+\]/\1[128, 64, 192, 256]/; s/(#tile.param<"WARPS", )\[[0-9, ]+\]/\1[8, 4, 12, 16]/' \
   kernels/attention.mlir > $A16
