@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Session 19: fp8 attention with four warpgroups (WARPS = 16, BLOCK_M =
-# 256), not in kernels/fp8_attention.mlir's space. The kernel text's
+# Session 19, call 4: fp8 attention with four warpgroups (WARPS = 16,
+# BLOCK_M = 256), not in kernels/fp8_attention.mlir's space when it ran
+# (added after it; the sed below then changes nothing). The kernel text's
 # register constraints admit 256 x 128 / 16 at D = 64 (ptxas 13.0: 128
-# registers, 128 bytes of spill stores and loads at STAGES 2, 80 at s3 /
-# OVERLAP 1) and 256 x 64 / 16 at both D (no spills at D = 64, 0-8 bytes at
-# D = 128). Question: does a fourth warpgroup (4 warps a scheduler instead
+# registers, 64-128 bytes of spill stores and loads) and 256 x 64 / 16 at
+# both D (no spills at D = 64, up to 52 bytes at D = 128). Question: does a fourth warpgroup (4 warps a scheduler instead
 # of 2-3) hide more of D = 64's latency? Each new config verified at
 # S = 1000 (causal, descales), then timed beside the space's best configs
 # at the seed shapes, two rounds in alternating order, every run verified.
