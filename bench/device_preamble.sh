@@ -13,6 +13,10 @@ T=/tmp/t/tile-run
 "$T" --version | head -1 | tee "$out/version.txt"
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader | tee -a "$out/version.txt"
 
+# pack: the results so far into the tarball that comes back ($final), so
+# that a call cut short keeps what ran.
+pack() { tar czf "$final/results.tgz" -C "$out" .; }
+
 # run_tune TAG KERNEL SHAPE FLAGS...: one --tune sweep of KERNEL with $T
 # (or $BIN when set), every config verified and timed (--iters 20), its
 # table appended to $out/runs.txt and its --json to $out/TAG.jsonl; prints
@@ -74,7 +78,7 @@ attention_seed_verify() {
         --kernel-timeout 60 --json "$out/seed$c-d$D.jsonl" > /tmp/one.txt 2>&1
       echo "seed D=$D $c rc=$? $(grep -E '^configs:' /tmp/one.txt | tr '\n' ' ')"
       cat /tmp/one.txt >> "$out/runs.txt"
-      tar czf "$final/results.tgz" -C "$out" .
+      pack
     done
   done
 }

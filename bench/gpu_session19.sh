@@ -36,6 +36,7 @@ python3 bench/summarize_mutants.py "$out/mut/mutants.jsonl" 2>&1 | tail -2 | cut
 #    (bench/mufu_f16x2_probe.py, ~20 s): the question behind an f16x2
 #    softmax for fp8 attention at D = 64, where the SFU and issue bounds
 #    are within 15% of each other (session 18).
+mkdir -p "$out/mufu"
 timeout 120 python3 bench/mufu_f16x2_probe.py --sass-dir "$out/mufu" 2>&1 | tail -8 | cut -c1-300 |
   tee "$out/mufu/probe.txt"
 attention_milestone

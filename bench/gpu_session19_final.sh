@@ -10,7 +10,6 @@
 set -u
 source bench/device_preamble.sh
 F=kernels/fp8_attention.mlir A=kernels/attention.mlir
-pack() { tar czf "$final/results.tgz" -C "$out" .; }
 s64="B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64"
 for c in "" --causal; do
   run_tune fp8$c $F $s64 $c

@@ -19,7 +19,6 @@
 #    sessions 18-19).
 set -u
 source bench/device_preamble.sh
-pack() { tar czf "$final/results.tgz" -C "$out" .; }
 PART=fp8_attention OUT=$out/mut T=$T bash bench/gpu_mutation_test.sh 2>&1 | tail -3 | cut -c1-200
 python3 bench/summarize_mutants.py "$out/mut/mutants.jsonl" 2>&1 | tail -2 | cut -c1-200
 pack

@@ -16,7 +16,6 @@
 # transposition is on the critical path; nothing if it is hidden.
 set -u
 source bench/device_preamble.sh
-pack() { tar czf "$final/results.tgz" -C "$out" .; }
 E=bench/exp-vt-spread
 while read -r kernel D config; do
   name=$(basename $kernel .mlir)-d$D-$(echo $config | tr ',=' '_-')
