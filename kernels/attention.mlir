@@ -32,9 +32,9 @@ tile.kernel @attention(
     %O: memref<?x?x?x?xbf16> {tile.shape = #tile.shape<B, H, S_Q, D>},
     %scale: f32, %causal: i32)
     attributes {
-      params = [#tile.param<"BLOCK_M", [128, 64, 192]>,
+      params = [#tile.param<"BLOCK_M", [128, 64, 192, 256]>,
                 #tile.param<"BLOCK_N", [128, 64, 32]>,
-                #tile.param<"WARPS", [8, 4, 12]>,
+                #tile.param<"WARPS", [8, 4, 12, 16]>,
                 #tile.param<"STAGES", [2, 3]>],
       constraints = [
         // Q, and STAGES blocks of K and V, in shared memory.
@@ -42,7 +42,17 @@ tile.kernel @attention(
         // Each warp owns 16 or 32 query rows (one or two 64-row slices per
         // warpgroup of 4 warps).
         #tile.expr<"BLOCK_M % (16 * WARPS) == 0">,
-        #tile.expr<"BLOCK_M <= 32 * WARPS">],
+        #tile.expr<"BLOCK_M <= 32 * WARPS">,
+        // The fp32 score and output accumulators within the 64K registers
+        // of a block, with ~32 a thread more: prunes only 256 x 128 / 16
+        // at D = 128 (ptxas spills 1860 bytes of it).
+        #tile.expr<"BLOCK_M * (BLOCK_N + D) + 1024 * WARPS <= 65536">,
+        // 256 rows with 16 warps (four warpgroups, one 16-row slice a
+        // warp): 256 x 128 / 16 / 2 stages ran 500 TFLOP/s at D = 64,
+        // S = 4096 and 8192, +4% over the best config with fewer warps
+        // (bench/RESULTS.md, session 20); with 8 warps (two slices a
+        // warpgroup) they are not tried, as fp8_attention.mlir measured.
+        #tile.expr<"BLOCK_M < 256 || WARPS == 16">],
       grid = [#tile.expr<"cdiv(S_Q, BLOCK_M)">, #tile.expr<"B * H">],
       num_warps = #tile.expr<"WARPS">,
       num_stages = #tile.expr<"STAGES">,
