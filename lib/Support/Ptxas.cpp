@@ -62,18 +62,41 @@ llvm::Expected<PtxasReport> tile::runPtxas(const std::string &ptxas,
     return fail("ptxas " + archFlag + " failed" +
                 (execError.empty() ? "" : " (" + execError + ")") + ":\n" +
                 report.log);
+  PtxasReport parsed = parsePtxasLog(report.log);
+  parsed.log = std::move(report.log);
+  return parsed;
+}
+
+PtxasReport tile::parsePtxasLog(llvm::StringRef log) {
+  PtxasReport report;
   llvm::SmallVector<llvm::StringRef> m;
-  if (llvm::Regex("Used ([0-9]+) registers").match(report.log, &m))
+  if (llvm::Regex("Used ([0-9]+) registers").match(log, &m))
     m[1].getAsInteger(10, report.registers);
   if (llvm::Regex("([0-9]+) bytes spill stores, ([0-9]+) bytes spill loads")
-          .match(report.log, &m)) {
+          .match(log, &m)) {
     m[1].getAsInteger(10, report.spillStoreBytes);
     m[2].getAsInteger(10, report.spillLoadBytes);
   }
-  if (llvm::Regex("([0-9]+) bytes stack frame").match(report.log, &m))
+  if (llvm::Regex("([0-9]+) bytes stack frame").match(log, &m))
     m[1].getAsInteger(10, report.stackBytes);
-  if (llvm::Regex("([0-9]+) bytes smem").match(report.log, &m))
+  if (llvm::Regex("([0-9]+) bytes smem").match(log, &m))
     m[1].getAsInteger(10, report.sharedBytes);
+  // ptxas 12-13: "(C7512) Potential Performance Loss: wgmma.mma_async
+  // instructions are serialized due to insufficient register resources for
+  // the function 'f'" (C7511, C7514, C7515, C7518 name other reasons, some
+  // "in the function 'f'"). A kernel that
+  // runs fast despite it may run faster without it, so it is reported.
+  if (llvm::Regex("\\((C75[0-9][0-9])\\) Potential Performance Loss: "
+                  "wgmma.mma_async instructions are serialized due to "
+                  "([^\n']*)")
+          .match(log, &m)) {
+    // The reason, without its " for/in the function 'f'" tail.
+    llvm::StringRef reason = m[2];
+    size_t tail = reason.rfind(" the function");
+    if (tail != llvm::StringRef::npos)
+      reason = reason.take_front(tail).rsplit(' ').first;
+    report.wgmmaSerialized = (m[1] + ": " + reason.trim()).str();
+  }
   return report;
 }
 

@@ -681,6 +681,7 @@ struct Measurement {
   double maxRatio = 0;   // max |out - ref| / bound: at most 1 when ok
   size_t overBound = 0, nonFinite = 0;
   int regs = -1, spills = 0;
+  std::string wgmmaSerialized; // PtxasReport::wgmmaSerialized
   bool compileFailure = false; // COMPILE FAILED or LOAD FAILED
   bool ok() const { return status == "ok"; }
 };
@@ -733,6 +734,9 @@ void writeJson(const std::string &kernel, const std::string &shape,
   // as they were.
   if (m.gbps)
     os << llvm::formatv(", \"gbps\": {0:F1}", *m.gbps);
+  if (!m.wgmmaSerialized.empty())
+    os << ", \"wgmma_serialized\": \"" << jsonEscape(m.wgmmaSerialized)
+       << "\"";
   os << "}\n";
 }
 
@@ -851,6 +855,11 @@ bool shapeFits(const KernelSource &src, Reference &reference,
 /// (p80 - p20) / median above which a row says its runs disagree.
 constexpr double kLargeSpread = 0.05;
 
+/// ptxas's advisory that it serialized the wgmmas, as a row says it.
+std::string wgmmaSerializedNote(const std::string &advisory) {
+  return "(ptxas serialized the wgmmas, " + advisory + ")";
+}
+
 /// The table of a shape. `bandwidth`: GB/s instead of TFLOP/s (kernels
 /// whose reference counts bytes).
 void printTable(const std::vector<Measurement> &results,
@@ -871,6 +880,8 @@ void printTable(const std::vector<Measurement> &results,
     if (withPeer)
       llvm::outs() << llvm::formatv(" {0,8:F2}", m.tflops / peerTflops);
     llvm::outs() << " " << m.status;
+    if (!m.wgmmaSerialized.empty())
+      llvm::outs() << " " << wgmmaSerializedNote(m.wgmmaSerialized);
     // The runs disagree: the median is less of a number to compare.
     if (m.ok() && m.timing.spread() > kLargeSpread)
       llvm::outs() << llvm::formatv(" (runs spread {0:F1}%: p20 {1:F4}, "
@@ -1338,7 +1349,10 @@ void runShape(KernelSource &src, Reference *reference,
                                    c.ptxas->spillLoadBytes)
                   : "-",
           c.info->sharedMemoryBytes, c.info->blockThreads,
-          c.fromCache ? "cached" : "compiled");
+          std::string(c.fromCache ? "cached" : "compiled") +
+              (c.ptxas && !c.ptxas->wgmmaSerialized.empty()
+                   ? " " + wgmmaSerializedNote(c.ptxas->wgmmaSerialized)
+                   : std::string()));
     }
     if (tuner.options().ptxas.empty())
       llvm::outs() << "(ptxas not found: no register figures)\n";
@@ -1655,6 +1669,7 @@ void runShape(KernelSource &src, Reference *reference,
     if (c.ptxas) {
       m.regs = c.ptxas->registers;
       m.spills = c.ptxas->spillStoreBytes + c.ptxas->spillLoadBytes;
+      m.wgmmaSerialized = c.ptxas->wgmmaSerialized;
     }
     if (c.ok()) {
       m.ms = c.timing.medianMs;
@@ -1738,14 +1753,21 @@ void runShape(KernelSource &src, Reference *reference,
   if ((tune || recordConfig) && tuned.best())
     cacheStore(tuner, makeTuningKey(src, shape, deviceName, chipOpt),
                *tuned.best());
-  // A best config that spills is worth knowing about (its local-memory
-  // traffic is a lever, and issue 9 asks for none): said on the best line.
-  std::string bestSpills =
-      results.empty() || results.front().spills <= 0
-          ? std::string()
-          : llvm::formatv("  (ptxas: {0} bytes of spill stores and loads)",
-                          results.front().spills)
-                .str();
+  // A best config that spills, or whose wgmmas ptxas serialized, is worth
+  // knowing about (levers both; issue 9 asks for no spills): said on the
+  // best line.
+  std::string bestSpills;
+  if (!results.empty()) {
+    llvm::SmallVector<std::string, 2> notes;
+    if (results.front().spills > 0)
+      notes.push_back(llvm::formatv("{0} bytes of spill stores and loads",
+                                    results.front().spills));
+    if (!results.front().wgmmaSerialized.empty())
+      notes.push_back("wgmmas serialized, " +
+                      results.front().wgmmaSerialized);
+    if (!notes.empty())
+      bestSpills = "  (ptxas: " + llvm::join(notes, "; ") + ")";
+  }
   if (anyOK && !peer.empty())
     llvm::outs() << llvm::formatv(
         "best: {0}  {1:F1} TFLOP/s = {2:F2} x {4} ({3:F1}){5}\n",

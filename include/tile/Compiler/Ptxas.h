@@ -7,6 +7,7 @@
 #ifndef TILE_COMPILER_PTXAS_H
 #define TILE_COMPILER_PTXAS_H
 
+#include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 
 #include <string>
@@ -19,7 +20,11 @@ struct PtxasReport {
   int spillLoadBytes = 0;
   int stackBytes = 0;
   int sharedBytes = 0; // static shared memory
-  std::string log;     // ptxas -v output
+  /// ptxas's advisory that it serialized the function's wgmmas (each one
+  /// waited for before the next issues), as "C7512: insufficient register
+  /// resources": its code and reason. "": none.
+  std::string wgmmaSerialized;
+  std::string log; // ptxas -v output
 };
 
 /// The ptxas to use: $TILE_PTXAS, then PATH, then /usr/local/cuda/bin. Empty
@@ -32,6 +37,11 @@ llvm::Expected<PtxasReport> runPtxas(const std::string &ptxasPath,
                                      const std::string &ptx,
                                      const std::string &arch,
                                      const std::string &cubinPath = "");
+
+/// The figures of a `ptxas -v` log (its first function's): registers,
+/// spills, stack, shared memory and the wgmma serialization advisory. The
+/// log itself is not kept.
+PtxasReport parsePtxasLog(llvm::StringRef log);
 
 /// The SASS of a cubin by `cuobjdump -sass` (found next to ptxas, then on
 /// PATH); fails when there is none or it fails.
