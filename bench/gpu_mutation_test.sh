@@ -21,8 +21,9 @@ A2=B=2,H=3,S=1000,D=128
 # epilogues and the transpose; PART=persistent: the persistent fp8 GEMM's
 # entries only; PART=fp8_attention: the fp8 attention entries (controls,
 # mutants, planted bugs) only; PART=overlap: the rotated fp8 attention's
-# entries only; PART=attention: the bf16 attention's entries only; unset: all (about 585 s on the H100, too
-# close to a device call's 600 s limit for one call).
+# entries only; PART=attention: the bf16 attention's entries only; unset:
+# all (about 585 s on the H100, too close to a device call's 600 s limit
+# for one call).
 run() { # name kernel shape flags...
   local name=$1 kernel=$2 shape=$3; shift 3
   case "${PART:-all}:$name" in

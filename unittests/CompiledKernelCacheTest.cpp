@@ -220,6 +220,7 @@ TEST(CompiledKernelCache, RecordsAndFindsAKernel) {
   ptxas.spillLoadBytes = 48;
   ptxas.stackBytes = 8;
   ptxas.sharedBytes = 16;
+  ptxas.wgmmaSerialized = "C7512: insufficient register resources";
   LaunchInfo info = sampleInfo();
   ASSERT_FALSE(llvm::errorToBool(
       cache.storeKernel(sampleKey(), kConfig, info, ptxas)));
@@ -236,6 +237,8 @@ TEST(CompiledKernelCache, RecordsAndFindsAKernel) {
   EXPECT_EQ(found->ptxas->spillLoadBytes, 48);
   EXPECT_EQ(found->ptxas->stackBytes, 8);
   EXPECT_EQ(found->ptxas->sharedBytes, 16);
+  EXPECT_EQ(found->ptxas->wgmmaSerialized,
+            "C7512: insufficient register resources");
   // Beside the config entry, under kernels/.
   EXPECT_NE(cache.kernelPath(sampleKey()), cache.entryPath(sampleKey()));
   EXPECT_NE(cache.kernelPath(sampleKey()).find("/kernels/attention-"),
@@ -311,7 +314,10 @@ TEST(CompiledKernelCache, DamageIsAMissWithAWarning) {
       {good + "appended", "cut short or appended to"},
       {flipped, "does not match its checksum"},
       {badLaunch, "launch description, line 3"},
-      {"tile-compiled-kernel 1\n", "no 'key' line"},
+      {std::string(TuningCache::kKernelFormat) + "\n", "no 'key' line"},
+      // An entry of format 1 (before the wgmma_serialized line) is a miss.
+      {"tile-compiled-kernel 1" + good.substr(good.find('\n')),
+       "is not in this tile's format"},
   };
   for (const Case &c : cases) {
     write(c.text);

@@ -1,8 +1,9 @@
 //===- PtxasLogTest.cpp - the figures read from a ptxas -v log ------------===//
 //
-// The logs are ptxas 13.0's, as it printed them for the kernels named
-// (fp8_attention.mlir's BLOCK_M=256,BLOCK_N=128,WARPS=16,STAGES=2,OVERLAP=1
-// at D = 64 is the one that serializes its wgmmas).
+// The logs are in ptxas 13.0's wording, as it printed it for the kernels
+// named (fp8_attention.mlir's BLOCK_M=256,BLOCK_N=128,WARPS=16,STAGES=2,
+// OVERLAP=1 at D = 64 is the one that serializes its wgmmas); ptxas prints
+// the advisory first, and the parse does not depend on the lines' order.
 //
 //===----------------------------------------------------------------------===//
 

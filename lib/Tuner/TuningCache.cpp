@@ -192,7 +192,11 @@ TuningCache::storeKernel(const TuningKey &key, const std::string &config,
                               "spill_load={2} stack={3} shared={4}\n",
                               ptxas->registers, ptxas->spillStoreBytes,
                               ptxas->spillLoadBytes, ptxas->stackBytes,
-                              ptxas->sharedBytes);
+                              ptxas->sharedBytes)
+             << "wgmma_serialized "
+             << (ptxas->wgmmaSerialized.empty() ? "none"
+                                                : ptxas->wgmmaSerialized)
+             << "\n";
         else
           os << "ptxas none\n";
         os << "launch " << launch->size() << "\n"
@@ -269,6 +273,10 @@ std::optional<CachedKernel> TuningCache::lookupKernel(
           value.getAsInteger(10, *values[i]))
         return damaged("a malformed 'ptxas' line");
     }
+    if (!takeLine(rest, line) || !line.consume_front("wgmma_serialized "))
+      return damaged("no 'wgmma_serialized' line");
+    if (line != "none")
+      report.wgmmaSerialized = line.str();
     kernel.ptxas = report;
   }
   size_t bytes = 0;

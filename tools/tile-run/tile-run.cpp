@@ -1756,7 +1756,7 @@ void runShape(KernelSource &src, Reference *reference,
   // A best config that spills, or whose wgmmas ptxas serialized, is worth
   // knowing about (levers both; issue 9 asks for no spills): said on the
   // best line.
-  std::string bestSpills;
+  std::string bestNotes;
   if (!results.empty()) {
     llvm::SmallVector<std::string, 2> notes;
     if (results.front().spills > 0)
@@ -1766,18 +1766,18 @@ void runShape(KernelSource &src, Reference *reference,
       notes.push_back("wgmmas serialized, " +
                       results.front().wgmmaSerialized);
     if (!notes.empty())
-      bestSpills = "  (ptxas: " + llvm::join(notes, "; ") + ")";
+      bestNotes = "  (ptxas: " + llvm::join(notes, "; ") + ")";
   }
   if (anyOK && !peer.empty())
     llvm::outs() << llvm::formatv(
         "best: {0}  {1:F1} TFLOP/s = {2:F2} x {4} ({3:F1}){5}\n",
         results.front().config, results.front().tflops,
-        results.front().tflops / peerTflops, peerTflops, peer, bestSpills);
+        results.front().tflops / peerTflops, peerTflops, peer, bestNotes);
   else if (anyOK)
     llvm::outs() << "best: " << results.front().config << "  "
                  << rateText(bandwidth ? results.front().gbps.value_or(0)
                                        : results.front().tflops)
-                 << bestSpills << "\n";
+                 << bestNotes << "\n";
   if (tuned.best())
     exportChosen(src, shape, deviceName, *tuned.best());
   for (const ConfigResult &c : tuned.results) {

@@ -38,9 +38,10 @@ llvm::Expected<PtxasReport> runPtxas(const std::string &ptxasPath,
                                      const std::string &arch,
                                      const std::string &cubinPath = "");
 
-/// The figures of a `ptxas -v` log (its first function's): registers,
-/// spills, stack, shared memory and the wgmma serialization advisory. The
-/// log itself is not kept.
+/// The figures of a `ptxas -v` log: registers, spills, stack and shared
+/// memory of its first function, and the first wgmma serialization
+/// advisory in the log (ptxas prints the advisories before the functions'
+/// figures; a module of ours has one function). The log is not kept.
 PtxasReport parsePtxasLog(llvm::StringRef log);
 
 /// The SASS of a cubin by `cuobjdump -sass` (found next to ptxas, then on

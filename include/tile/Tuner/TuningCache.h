@@ -92,7 +92,8 @@ public:
   /// The first line of every entry file.
   static constexpr const char *kFormat = "tile-tuning-cache 1";
   /// The first line of every compiled-kernel file.
-  static constexpr const char *kKernelFormat = "tile-compiled-kernel 1";
+  /// 2: a "wgmma_serialized" line follows ptxas's figures (session 20).
+  static constexpr const char *kKernelFormat = "tile-compiled-kernel 2";
 
 private:
   std::string directory;
