@@ -82,3 +82,18 @@ attention_seed_verify() {
     done
   done
 }
+
+# mutants_then_w16_seeds PART KERNEL: the mutation entries of PART
+# (bench/gpu_mutation_test.sh) into $out/mut, then KERNEL's four-warpgroup
+# configs (its space cut to BLOCK_M 256, WARPS 16) at issue 9's seed shapes
+# (attention_seed_verify, D 64 and 128). Session 20's calls 1 and 4.
+mutants_then_w16_seeds() {
+  local part=$1 kernel=$2 w16=/tmp/$(basename "$2" .mlir)_w16.mlir
+  PART=$part OUT=$out/mut T=$T bash bench/gpu_mutation_test.sh 2>&1 | tail -3 | cut -c1-200
+  python3 bench/summarize_mutants.py "$out/mut/mutants.jsonl" 2>&1 | tail -2 | cut -c1-200
+  pack
+  sed -E 's/(#tile.param<"BLOCK_M", )\[[0-9, ]+\]/\1[256]/; s/(#tile.param<"WARPS", )\[[0-9, ]+\]/\1[16]/' \
+    "$kernel" > "$w16"
+  grep -cE '"BLOCK_M", \[256\]|"WARPS", \[16\]' "$w16"
+  attention_seed_verify "$w16" 100 64 128
+}

@@ -19,14 +19,9 @@
 #    sessions 18-19).
 set -u
 source bench/device_preamble.sh
-PART=fp8_attention OUT=$out/mut T=$T bash bench/gpu_mutation_test.sh 2>&1 | tail -3 | cut -c1-200
-python3 bench/summarize_mutants.py "$out/mut/mutants.jsonl" 2>&1 | tail -2 | cut -c1-200
-pack
-F16=/tmp/fp8_attention_w16.mlir
-sed -E 's/(#tile.param<"BLOCK_M", )\[[0-9, ]+\]/\1[256]/; s/(#tile.param<"WARPS", )\[[0-9, ]+\]/\1[16]/' \
-  kernels/fp8_attention.mlir > $F16
-grep -cE '"BLOCK_M", \[256\]|"WARPS", \[16\]' $F16
-attention_seed_verify $F16 100 64 128
+# (Steps 1-2 are now one function of device_preamble.sh, with the same
+# commands as this script ran in session 20's call 1.)
+mutants_then_w16_seeds fp8_attention kernels/fp8_attention.mlir
 A16=/tmp/attention_w16.mlir
 sed -E 's/(#tile.param<"BLOCK_M", )\[[0-9, ]+\]/\1[128, 64, 192, 256]/; s/(#tile.param<"WARPS", )\[[0-9, ]+\]/\1[8, 4, 12, 16]/' \
   kernels/attention.mlir > $A16

@@ -10,11 +10,4 @@
 #    D 64 / 128, S 128 ... 16384, causal and not), every element checked.
 set -u
 source bench/device_preamble.sh
-PART=attention OUT=$out/mut T=$T bash bench/gpu_mutation_test.sh 2>&1 | tail -3 | cut -c1-200
-python3 bench/summarize_mutants.py "$out/mut/mutants.jsonl" 2>&1 | tail -2 | cut -c1-200
-pack
-A16=/tmp/attention_w16.mlir
-sed -E 's/(#tile.param<"BLOCK_M", )\[[0-9, ]+\]/\1[256]/; s/(#tile.param<"WARPS", )\[[0-9, ]+\]/\1[16]/' \
-  kernels/attention.mlir > $A16
-grep -cE '"BLOCK_M", \[256\]|"WARPS", \[16\]' $A16
-attention_seed_verify $A16 100 64 128
+mutants_then_w16_seeds attention kernels/attention.mlir
