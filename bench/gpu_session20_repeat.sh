@@ -2,7 +2,7 @@
 # Session 20, call 7 (~3 min): the milestone's near misses against Triton
 # fp8 (D = 128, S = 2048: 1.195x in session 19, 1.208x in session 20's
 # call 5, causal 1.198x; D = 64, S = 2048 / 4096: 1.17 / 1.19x) measured
-# three times in alternating order: our best config of call 5 (one run each,
+# three times, ours first in each round: our best config of call 5 (one run each,
 # verified, --iters 50) then Triton's fp8 and bf16 flash attention
 # (anchors.py --tattn, no GEMM or SDPA), three rounds. A ratio is the median
 # over rounds of ours / Triton's in the same round.
