@@ -65,7 +65,7 @@ attention_milestone() {
 
 # attention_seed_verify KERNEL TIMEOUT D...: every config of KERNEL at
 # issue 9's seed shapes (B 4, H 48, S 128 ... 16384, for each D given,
-# non-causal then causal), one run each (--iters 1), every element
+# non-causal then causal; SEED_MODES=plain or causal for one only), one run each (--iters 1), every element
 # checked; one --json a (D, causal) pair, $out/seed[--causal]-dD.jsonl,
 # the tarball rewritten after each, so a call cut short keeps what ran.
 attention_seed_verify() {
@@ -74,6 +74,9 @@ attention_seed_verify() {
     shapes=""
     for S in 128 256 512 1024 2048 4096 8192 16384; do shapes="$shapes --shape B=4,H=48,S=$S,D=$D"; done
     for c in "" --causal; do
+      # SEED_MODES=plain or =causal: one of the two only (a call's limit).
+      [ "${SEED_MODES:-both}:$c" = causal: ] && continue
+      [ "${SEED_MODES:-both}:$c" = plain:--causal ] && continue
       timeout "$limit" "$T" "$kernel" $shapes $c --tune --no-cache --iters 1 --warmup 0 \
         --kernel-timeout 60 --json "$out/seed$c-d$D.jsonl" > /tmp/one.txt 2>&1
       echo "seed D=$D $c rc=$? $(grep -E '^configs:' /tmp/one.txt | tr '\n' ' ')"
