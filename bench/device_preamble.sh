@@ -100,3 +100,17 @@ mutants_then_w16_seeds() {
   grep -cE '"BLOCK_M", \[256\]|"WARPS", \[16\]' "$w16"
   attention_seed_verify "$w16" 100 64 128
 }
+
+# verify_override_ptx DIR: each config of DIR/configs.txt ("kernel D
+# config" lines) verified at S = 1000, causal and not, with the PTX of
+# DIR/ptx/<kernel>-d<D>-<config with , and = as _ and ->.ptx through
+# --ptx-override (an experiment's PTX checked by main's binary).
+verify_override_ptx() {
+  local E=$1 kernel D config name c
+  while read -r kernel D config; do
+    name=$(basename $kernel .mlir)-d$D-$(echo $config | tr ',=' '_-')
+    for c in "" --causal; do
+      run_one verify $kernel B=2,H=3,S=1000,D=$D $config --ptx-override $E/ptx/$name.ptx $c
+    done
+  done < $E/configs.txt
+}
