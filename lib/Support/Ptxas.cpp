@@ -50,9 +50,9 @@ llvm::Expected<PtxasReport> tile::runPtxas(const std::string &ptxas,
   std::string execError;
   int rc = llvm::sys::ExecuteAndWait(ptxas, args, std::nullopt, redirects, 60,
                                      0, &execError);
-  PtxasReport report;
+  std::string logText;
   if (auto buf = llvm::MemoryBuffer::getFile(log))
-    report.log = (*buf)->getBuffer().str();
+    logText = (*buf)->getBuffer().str();
   llvm::sys::fs::remove(input);
   if (rc != 0 || cubinPath.empty() ||
       llvm::sys::fs::rename(output, cubinPath))
@@ -61,10 +61,10 @@ llvm::Expected<PtxasReport> tile::runPtxas(const std::string &ptxas,
   if (rc != 0)
     return fail("ptxas " + archFlag + " failed" +
                 (execError.empty() ? "" : " (" + execError + ")") + ":\n" +
-                report.log);
-  PtxasReport parsed = parsePtxasLog(report.log);
-  parsed.log = std::move(report.log);
-  return parsed;
+                logText);
+  PtxasReport report = parsePtxasLog(logText);
+  report.log = std::move(logText);
+  return report;
 }
 
 PtxasReport tile::parsePtxasLog(llvm::StringRef log) {
@@ -84,8 +84,8 @@ PtxasReport tile::parsePtxasLog(llvm::StringRef log) {
   // ptxas 12-13: "(C7512) Potential Performance Loss: wgmma.mma_async
   // instructions are serialized due to insufficient register resources for
   // the function 'f'" (C7511, C7514, C7515, C7518 name other reasons, some
-  // "in the function 'f'"). A kernel that
-  // runs fast despite it may run faster without it, so it is reported.
+  // "in the function 'f'"). A kernel that runs fast despite it may run
+  // faster without it, so it is reported.
   if (llvm::Regex("\\((C75[0-9][0-9])\\) Potential Performance Loss: "
                   "wgmma.mma_async instructions are serialized due to "
                   "([^\n']*)")
