@@ -16,19 +16,24 @@ nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader |
 # pack: the results so far into the tarball that comes back ($final), so
 # that a call cut short keeps what ran.
 pack() { tar czf "$final/results.tgz" -C "$out" .; }
+# $one: the scratch file that run_tune, run_one and attention_seed_verify
+# write one tile-run's output to; a worker running beside others sets its
+# own (bench/gpu_session21_x4.sh).
+one=/tmp/one.txt
 
 # run_tune TAG KERNEL SHAPE FLAGS...: one --tune sweep of KERNEL with $T
-# (or $BIN when set), every config verified and timed (--iters 20), its
-# table appended to $out/runs.txt and its --json to $out/TAG.jsonl; prints
-# one line (exit code, configs line, best line).
+# (or $BIN when set; stopped after $tune_limit s, default 200), every config
+# verified and timed (--iters 20), its table appended to $out/runs.txt and
+# its --json to $out/TAG.jsonl; prints one line (exit code, configs line,
+# best line).
 run_tune() {
   local tag=$1 kernel=$2 shape=$3; shift 3
-  timeout 200 "${BIN:-$T}" "$kernel" --shape "$shape" "$@" --tune --no-cache \
+  timeout "${tune_limit:-200}" "${BIN:-$T}" "$kernel" --shape "$shape" "$@" --tune --no-cache \
     --iters 20 --warmup 5 --kernel-timeout 30 --json "$out/$tag.jsonl" \
-    > /tmp/one.txt 2>&1
+    > "$one" 2>&1
   local rc=$?
-  { echo "### $tag $kernel $shape $*"; cat /tmp/one.txt; } >> "$out/runs.txt"
-  echo "$tag $(basename "$kernel") $shape $* rc=$rc $(grep -E '^configs:' /tmp/one.txt) | $(grep -E '^best' /tmp/one.txt)"
+  { echo "### $tag $kernel $shape $*"; cat "$one"; } >> "$out/runs.txt"
+  echo "$tag $(basename "$kernel") $shape $* rc=$rc $(grep -E '^configs:' "$one") | $(grep -E '^best' "$one")"
 }
 
 # run_one TAG KERNEL SHAPE CONFIG [FLAGS...]: one config of KERNEL verified
@@ -36,8 +41,8 @@ run_tune() {
 # table rows (one a shape: FLAGS may add --shape), joined by '|'.
 run_one() {
   timeout 120 "${BIN:-$T}" "$2" --shape "$3" --config "$4" "${@:5}" --no-cache \
-    --iters 50 --warmup 5 --json "$out/$1.jsonl" > /tmp/one.txt 2>&1
-  echo "$1 rc=$? $(grep -E '^BLOCK' /tmp/one.txt | sed 's/  */ /g' | paste -sd'|')"
+    --iters 50 --warmup 5 --json "$out/$1.jsonl" > "$one" 2>&1
+  echo "$1 rc=$? $(grep -E '^BLOCK' "$one" | sed 's/  */ /g' | paste -sd'|')"
 }
 
 # attention_seed_tunes: fp8 and bf16 attention tuned at issue 9's seed
@@ -78,9 +83,9 @@ attention_seed_verify() {
       [ "${SEED_MODES:-both}:$c" = causal: ] && continue
       [ "${SEED_MODES:-both}:$c" = plain:--causal ] && continue
       timeout "$limit" "$T" "$kernel" $shapes $c --tune --no-cache --iters 1 --warmup 0 \
-        --kernel-timeout 60 --json "$out/seed$c-d$D.jsonl" > /tmp/one.txt 2>&1
-      echo "seed D=$D $c rc=$? $(grep -E '^configs:' /tmp/one.txt | tr '\n' ' ')"
-      cat /tmp/one.txt >> "$out/runs.txt"
+        --kernel-timeout 60 --json "$out/seed$c-d$D.jsonl" > "$one" 2>&1
+      echo "seed D=$D $c rc=$? $(grep -E '^configs:' "$one" | tr '\n' ' ')"
+      cat "$one" >> "$out/runs.txt"
       pack
     done
   done

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Session 21, one call on four GPUs (nvidia-h200-x4): everything that
+# landing bench/exp-vt-remat/patch.diff needs, which
+# bench/gpu_session21_vt_remat.sh had split into five one-GPU calls.
+# Device time counts the machine's wall clock, not its GPUs, so the jobs
+# run side by side:
+#   GPU 0: the timing job alone: fp8 attention tuned at the milestone's ten
+#          shapes with main's and the patch's binaries, in alternating order
+#          (every config verified); nothing else runs on that GPU.
+#   GPU 1: the fp8 attention mutation entries (PART=fp8_attention) with the
+#          patch's binary.
+#   GPU 2: the patch's whole fp8 space at the seed shapes, D = 128
+#          non-causal, and beside it D = 64 non-causal.
+#   GPU 3: the same, causal.
+# run_tune's limit is cut to the time left (tune_limit), so a tune that
+# the deadline stops is recorded with rc=124; none starts with < 20 s left.
+# The correctness jobs share GPUs: nothing they do is timed. Each job
+# writes to its own folder under $out and its own scratch file ($one); this
+# shell packs the results every 20 s and at the end. Every job stops at the
+# deadline (BUDGET seconds after the start, default 520), so the call ends
+# inside the device's 600 s and keeps what finished.
+set -u
+source bench/device_preamble.sh
+B=/tmp/t/tile-run-branch
+"$B" --version | head -1 | tee -a "$out/version.txt"
+nvidia-smi -L | tee -a "$out/version.txt"
+ngpu=$(nvidia-smi -L | wc -l)
+start=$(date +%s) deadline=$(( $(date +%s) + ${BUDGET:-520} ))
+left() { local l=$((deadline - $(date +%s))); [ $l -gt 5 ] && echo $l || echo 5; }
+
+job() {
+  local F=kernels/fp8_attention.mlir
+  case $1 in
+  tunes)
+    local i=0 args c order v
+    for args in "B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64" \
+                "B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128"; do
+      for c in "" --causal; do
+        i=$((i + 1))
+        if [ $((i % 2)) = 1 ]; then order="main branch"; else order="branch main"; fi
+        for v in $order; do
+          if [ $v = main ]; then BIN=$T; else BIN=$B; fi
+          tune_limit=$(left); [ "$tune_limit" -lt 20 ] && continue
+          [ "$tune_limit" -gt 200 ] && tune_limit=200
+          BIN=$BIN run_tune $v-$i$c $F $args $c
+        done
+      done
+    done ;;
+  mut)
+    PART=fp8_attention OUT=$out T=$B timeout "$(left)" bash bench/gpu_mutation_test.sh 2>&1 | tail -3 | cut -c1-200
+    python3 bench/summarize_mutants.py "$out/mutants.jsonl" 2>&1 | tail -2 | cut -c1-200 ;;
+  s128p) SEED_MODES=plain T=$B attention_seed_verify $F "$(left)" 128 ;;
+  s128c) SEED_MODES=causal T=$B attention_seed_verify $F "$(left)" 128 ;;
+  s64p) SEED_MODES=plain T=$B attention_seed_verify $F "$(left)" 64 ;;
+  s64c) SEED_MODES=causal T=$B attention_seed_verify $F "$(left)" 64 ;;
+  esac
+}
+
+# worker GPU JOB...: the jobs one after another on GPU (modulo the GPUs
+# there are), each in a subshell with its own $out/JOB and $one.
+worker() {
+  local gpu=$(( $1 % ngpu )) name; shift
+  for name in "$@"; do
+    (
+      export CUDA_VISIBLE_DEVICES=$gpu
+      out=$out/$name one=/tmp/one.$name
+      mkdir -p "$out"
+      pack() { :; }
+      job "$name" > "$out/log.txt" 2>&1
+    )
+    echo "$name on GPU $gpu done at $(( $(date +%s) - start )) s"
+  done
+}
+
+worker 0 tunes & worker 1 mut &
+worker 2 s128p & worker 2 s64p & worker 3 s128c & worker 3 s64c &
+while [ -n "$(jobs -r)" ]; do sleep 20; pack; done
+wait
+pack
+for f in "$out"/*/log.txt; do echo "== $f"; tail -12 "$f" | cut -c1-220; done
