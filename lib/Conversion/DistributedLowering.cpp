@@ -989,7 +989,23 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
     // warpgroup(s) transpose and the others run on. Spreading the tasks
     // over every warpgroup measured 2-6% slower at 12 warps (every
     // warpgroup's P V then waits for the slowest one's share; session 16).
-    Value tid = to32(state.tid);
+    // The thread index is read again here through an inline asm with side
+    // effects, which LLVM cannot hoist out of the key loop: the tasks'
+    // addresses are then recomputed each iteration instead of held live
+    // across the loop, where ptxas spilled them (the best D = 128 config
+    // 8 -> 0 bytes, 256 x 128 / 16 at D = 64 64 -> 24). The tuner's picks
+    // ran within -1.3 .. +1.4% of the hoisted form (bench/RESULTS.md,
+    // session 21); nvvm.read.ptx.sreg.tid.x is pure and would be hoisted.
+    Value tid =
+        LLVM::InlineAsmOp::create(
+            rewriter, loc, i32, ValueRange(),
+            rewriter.getStringAttr("mov.u32 $0, %tid.x;"),
+            rewriter.getStringAttr("=r"), rewriter.getUnitAttr(), UnitAttr(),
+            LLVM::TailCallKindAttr(),
+            LLVM::AsmDialectAttr::get(rewriter.getContext(),
+                                      LLVM::AsmDialect::AD_ATT),
+            ArrayAttr())
+            .getRes();
     for (int64_t first = 0; first < tasks; first += threads) {
       Value t = add(tid, c32(first));
       auto body = [&] {

@@ -20,6 +20,9 @@
 // ATTN: nvvm.wgmma.mma_async {{.*}} <m = 64, n = 128, k = 32>, D[<f32>, <zero>], A[<e4m3>, <one>, <row>], B[<e4m3>, <one>, <col>]
 // ATTN: nvvm.wgmma.commit.group.sync.aligned
 // ATTN-NOT: wait_group
+// The thread index read again in the loop, by an asm LLVM cannot hoist: the
+// transposition's addresses are recomputed, not kept live across the loop.
+// ATTN: llvm.inline_asm has_side_effects asm_dialect = att "mov.u32 $0, %tid.x;", "=r"  : () -> i32
 // ATTN: vector.load {{.*}} : memref<{{[0-9]+}}xi32, #gpu.address_space<workgroup>>, vector<4xi32>
 // acc_order: odd key groups load their row pair the other way round.
 // ATTN: arith.select {{.*}}, %c5380_i32, %c20800_i32 : i32
