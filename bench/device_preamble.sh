@@ -119,3 +119,34 @@ verify_override_ptx() {
     done
   done < $E/configs.txt
 }
+
+# Jobs side by side on a machine of several GPUs (bench/gpu_session21_*.sh):
+# start_clock SECONDS sets the deadline; left prints the seconds left (at
+# least 5), for a job's timeouts; worker GPU JOB... runs the script's
+# job() for each JOB in turn on GPU (modulo the GPUs there are), each in a
+# subshell with its own $out/JOB, scratch file and no pack; wait_workers
+# packs every 20 s until the workers end, then prints each job's log tail.
+start_clock() {
+  ngpu=$(nvidia-smi -L | wc -l)
+  start=$(date +%s) deadline=$(( $(date +%s) + $1 ))
+}
+left() { local l=$((deadline - $(date +%s))); [ $l -gt 5 ] && echo $l || echo 5; }
+worker() {
+  local gpu=$(( $1 % ngpu )) name; shift
+  for name in "$@"; do
+    (
+      export CUDA_VISIBLE_DEVICES=$gpu
+      out=$out/$name one=/tmp/one.$name
+      mkdir -p "$out"
+      pack() { :; }
+      job "$name" > "$out/log.txt" 2>&1
+    )
+    echo "$name on GPU $gpu done at $(( $(date +%s) - start )) s"
+  done
+}
+wait_workers() {
+  while [ -n "$(jobs -r)" ]; do sleep 20; pack; done
+  wait
+  pack
+  for f in "$out"/*/log.txt; do echo "== $f"; tail -12 "$f" | cut -c1-220; done
+}

@@ -24,9 +24,7 @@ source bench/device_preamble.sh
 B=/tmp/t/tile-run-branch
 "$B" --version | head -1 | tee -a "$out/version.txt"
 nvidia-smi -L | tee -a "$out/version.txt"
-ngpu=$(nvidia-smi -L | wc -l)
-start=$(date +%s) deadline=$(( $(date +%s) + ${BUDGET:-520} ))
-left() { local l=$((deadline - $(date +%s))); [ $l -gt 5 ] && echo $l || echo 5; }
+start_clock "${BUDGET:-520}"
 
 job() {
   local F=kernels/fp8_attention.mlir
@@ -56,25 +54,6 @@ job() {
   esac
 }
 
-# worker GPU JOB...: the jobs one after another on GPU (modulo the GPUs
-# there are), each in a subshell with its own $out/JOB and $one.
-worker() {
-  local gpu=$(( $1 % ngpu )) name; shift
-  for name in "$@"; do
-    (
-      export CUDA_VISIBLE_DEVICES=$gpu
-      out=$out/$name one=/tmp/one.$name
-      mkdir -p "$out"
-      pack() { :; }
-      job "$name" > "$out/log.txt" 2>&1
-    )
-    echo "$name on GPU $gpu done at $(( $(date +%s) - start )) s"
-  done
-}
-
 worker 0 tunes & worker 1 mut &
 worker 2 s128p & worker 2 s64p & worker 3 s128c & worker 3 s64c &
-while [ -n "$(jobs -r)" ]; do sleep 20; pack; done
-wait
-pack
-for f in "$out"/*/log.txt; do echo "== $f"; tail -12 "$f" | cut -c1-220; done
+wait_workers

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Session 21, call 2 (nvidia-h200-x4): do two or more programs an SM
+# (min_blocks_per_sm, PTX .minnctapersm, registers capped at 65536 /
+# (programs x threads)) hide the per-program fixed cost that D = 64 pays?
+# Fitting session 21 call 1's best D = 64 config over S = 2048 / 4096 /
+# 8192 puts that cost (Q's load, the pipeline's fill and drain, O's store,
+# which one program an SM leaves uncovered) at ~2.5-3 key blocks' time:
+# ~15% of S = 2048. Session 14 tried MIN_BLOCKS = 2 before the 16-warp
+# configs and Vᵀ changes (1% at causal D = 64 S = 4096 only).
+# bench/exp-min-blocks/{fp8_,}attention.mlir are kernels/'s with a
+# MIN_BLOCKS parameter (1 = kernels/'s configs, the same PTX; 2-4 with the
+# shared memory, register and warp budget split between the programs).
+# Each GPU tunes one (kernel, D) pair's spaces, causal and not, twice
+# (rounds 1 and 2); GPU 0 then runs the peers (cuDNN, Triton fp8 / bf16
+# flash attention) at D = 64. Every config verified at every shape.
+set -u
+source bench/device_preamble.sh
+T=/tmp/t/tile-run-branch   # the landed compiler (main 38472d5's lowering)
+"$T" --version | head -1 | tee -a "$out/version.txt"
+nvidia-smi -L | tee -a "$out/version.txt"
+start_clock "${BUDGET:-500}"
+E=bench/exp-min-blocks
+D64="B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64"
+D128="B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128"
+
+job() {
+  local r c kernel shapes
+  case $1 in
+  fp8-d64) kernel=$E/fp8_attention.mlir shapes=$D64 ;;
+  fp8-d128) kernel=$E/fp8_attention.mlir shapes=$D128 ;;
+  bf16-d64) kernel=$E/attention.mlir shapes=$D64 ;;
+  bf16-d128) kernel=$E/attention.mlir shapes=$D128 ;;
+  peers)
+    PYTHONUNBUFFERED=1 timeout "$(left)" python3 .carry/anchors.py --attn 4,48,2048,64 4,48,4096,64 4,48,8192,64 \
+      --tattn 4,48,2048,64 4,48,4096,64 4,48,8192,64 --json "$out/anchors.json" > "$out/anchors.txt" 2>&1
+    echo "anchors rc=$?"; grep -vE "^\s*$" "$out/anchors.txt" | tail -20 | cut -c1-200
+    return ;;
+  esac
+  for r in 1 2; do
+    for c in "" --causal; do
+      tune_limit=$(left); [ "$tune_limit" -lt 20 ] && continue
+      [ "$tune_limit" -gt 200 ] && tune_limit=200
+      run_tune r$r$c $kernel $shapes $c
+    done
+  done
+}
+
+worker 0 fp8-d64 peers & worker 1 fp8-d128 & worker 2 bf16-d64 & worker 3 bf16-d128 &
+wait_workers
