@@ -35,18 +35,29 @@ tile.kernel @attention(
       params = [#tile.param<"BLOCK_M", [128, 64, 192, 256]>,
                 #tile.param<"BLOCK_N", [128, 64, 32]>,
                 #tile.param<"WARPS", [8, 4, 12, 16]>,
-                #tile.param<"STAGES", [2, 3]>],
+                #tile.param<"STAGES", [2, 3]>,
+                // Programs an SM (min_blocks_per_sm): 2 splits the SM's
+                // registers and shared memory between two 8-warp programs,
+                // whose loads and stores then overlap the other's softmax.
+                // Causal, where rows end early, it gained 3-10% (D = 64
+                // and 128, S = 2048-8192); elsewhere within 1% or slower
+                // (bench/RESULTS.md, session 21).
+                #tile.param<"MIN_BLOCKS", [1, 2]>],
       constraints = [
-        // Q, and STAGES blocks of K and V, in shared memory.
-        #tile.expr<"(BLOCK_M + 2 * BLOCK_N * STAGES) * D * 2 <= 227 * 1024">,
+        // Q, and STAGES blocks of K and V, in shared memory (each of
+        // MIN_BLOCKS programs).
+        #tile.expr<"MIN_BLOCKS * (BLOCK_M + 2 * BLOCK_N * STAGES) * D * 2 <= 227 * 1024">,
         // Each warp owns 16 or 32 query rows (one or two 64-row slices per
         // warpgroup of 4 warps).
         #tile.expr<"BLOCK_M % (16 * WARPS) == 0">,
         #tile.expr<"BLOCK_M <= 32 * WARPS">,
         // The fp32 score and output accumulators within the 64K registers
-        // of a block, with ~32 a thread more: prunes only 256 x 128 / 16
-        // at D = 128 (ptxas spills 1860 bytes of it).
-        #tile.expr<"BLOCK_M * (BLOCK_N + D) + 1024 * WARPS <= 65536">,
+        // of an SM, with ~32 a thread more: prunes 256 x 128 / 16 at
+        // D = 128 (ptxas spills 1860 bytes of it).
+        #tile.expr<"MIN_BLOCKS * (BLOCK_M * (BLOCK_N + D) + 1024 * WARPS) <= 65536">,
+        // Two programs an SM only as two 128-row, 8-warp ones (the shape
+        // of the gains; others ran slower, session 21).
+        #tile.expr<"MIN_BLOCKS == 1 || BLOCK_M == 128 && WARPS == 8">,
         // 256 rows with 16 warps (four warpgroups, one 16-row slice a
         // warp): 256 x 128 / 16 / 2 stages ran 500 TFLOP/s at D = 64,
         // S = 4096 and 8192, +4% over the best config with fewer warps
@@ -56,6 +67,7 @@ tile.kernel @attention(
       grid = [#tile.expr<"cdiv(S_Q, BLOCK_M)">, #tile.expr<"B * H">],
       num_warps = #tile.expr<"WARPS">,
       num_stages = #tile.expr<"STAGES">,
+      min_blocks_per_sm = #tile.expr<"MIN_BLOCKS">,
       reference = "attention"} {
   %c0 = arith.constant 0 : index
   %c0_i32 = arith.constant 0 : i32

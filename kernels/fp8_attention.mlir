@@ -54,20 +54,28 @@ tile.kernel @fp8_attention(
                 #tile.param<"STAGES", [2, 3]>,
                 // P V(j) left in flight into iteration j + 1 (1), or waited
                 // for at once (0): kernel attribute overlap_carried_dots.
-                #tile.param<"OVERLAP", [0, 1]>],
+                #tile.param<"OVERLAP", [0, 1]>,
+                // Programs an SM (min_blocks_per_sm), as attention.mlir's:
+                // two 128-row, 8-warp programs gained 3-7% causal at
+                // D = 64, S = 2048 / 4096, and ran 1.5-18% slower at
+                // every other shape tuned (each program transposes its own V
+                // blocks; bench/RESULTS.md, session 21).
+                #tile.param<"MIN_BLOCKS", [1, 2]>],
       constraints = [
         // Q, STAGES blocks of K and V, and two blocks of V^T (the
         // transposed copy; three with OVERLAP) in shared memory.
-        #tile.expr<"(BLOCK_M + 2 * BLOCK_N * STAGES + (2 + OVERLAP) * BLOCK_N) * D <= 227 * 1024">,
+        #tile.expr<"MIN_BLOCKS * (BLOCK_M + 2 * BLOCK_N * STAGES + (2 + OVERLAP) * BLOCK_N) * D <= 227 * 1024">,
         // The fp32 score and output accumulators in registers: at most
         // 192 a thread (of 255), and with ~32 more a thread within the 64K
-        // registers of a block (12 warps: 168 a thread). This admits
+        // registers of an SM, which MIN_BLOCKS programs share (12 warps:
+        // 168 a thread). This admits
         // BLOCK_M = 192, BLOCK_N = 128, 12 warps at D = 128, the fastest
         // config there on the H100 (14% over the best 8-warp one), though
         // ptxas 13.0 spills 52 bytes of it; larger tiles spill kilobytes
         // (bench/RESULTS.md, session 6).
         #tile.expr<"BLOCK_M * (BLOCK_N + D) <= 192 * 32 * WARPS">,
-        #tile.expr<"BLOCK_M * (BLOCK_N + D) + 1024 * WARPS <= 65536">,
+        #tile.expr<"MIN_BLOCKS * (BLOCK_M * (BLOCK_N + D) + 1024 * WARPS) <= 65536">,
+        #tile.expr<"MIN_BLOCKS == 1 || BLOCK_M == 128 && WARPS == 8">,
         // Each warp owns 16 or 32 query rows (one or two 64-row slices per
         // warpgroup of 4 warps).
         #tile.expr<"BLOCK_M % (16 * WARPS) == 0">,
@@ -81,6 +89,7 @@ tile.kernel @fp8_attention(
       num_warps = #tile.expr<"WARPS">,
       num_stages = #tile.expr<"STAGES">,
       overlap_carried_dots = #tile.expr<"OVERLAP">,
+      min_blocks_per_sm = #tile.expr<"MIN_BLOCKS">,
       reference = "attention"} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
