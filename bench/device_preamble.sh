@@ -59,10 +59,10 @@ attention_seed_tunes() {
 
 # attention_milestone: issue 9's fp8 attention milestone in one go: the
 # seed-shape tunes, then the peers (anchors.py: cuDNN, Triton fp8/bf16
-# flash attention) in the same call.
+# flash attention; no GEMM) in the same call.
 attention_milestone() {
   attention_seed_tunes
-  PYTHONUNBUFFERED=1 timeout 150 python3 .carry/anchors.py --attn 4,48,4096,64 4,48,4096,128 \
+  PYTHONUNBUFFERED=1 timeout 150 python3 .carry/anchors.py --gemm --attn 4,48,4096,64 4,48,4096,128 \
     --tattn 4,48,2048,64 4,48,4096,64 4,48,8192,64 4,48,2048,128 4,48,4096,128 \
     --json "$out/anchors.json" > "$out/anchors.txt" 2>&1
   echo "anchors rc=$?"; grep -vE "^\s*$" "$out/anchors.txt" | tail -24 | cut -c1-200
