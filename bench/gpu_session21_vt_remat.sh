@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Prepared in session 20 (not run): landing bench/exp-vt-remat/patch.diff
+# Prepared in session 20; not run: session 21 ran its checks as one
+# four-GPU call instead (bench/gpu_session21_x4.sh).
+# landing bench/exp-vt-remat/patch.diff
 # (fp8's Vᵀ transposition re-reads the thread index each iteration, so its
 # addresses are not kept live across the loop: the best D = 128 config's
 # spills 8 -> 0, D = 64's 64 -> 24; session 20's call 8 timed it within 1%

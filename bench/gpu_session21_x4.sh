@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Session 21, one call on four GPUs (nvidia-h200-x4): everything that
+# Session 21, call 1: one call on four GPUs (nvidia-h200-x4): everything that
 # landing bench/exp-vt-remat/patch.diff needs, which
 # bench/gpu_session21_vt_remat.sh had split into five one-GPU calls.
 # Device time counts the machine's wall clock, not its GPUs, so the jobs

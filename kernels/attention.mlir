@@ -39,9 +39,10 @@ tile.kernel @attention(
                 // Programs an SM (min_blocks_per_sm): 2 splits the SM's
                 // registers and shared memory between two 8-warp programs,
                 // whose loads and stores then overlap the other's softmax.
-                // Causal, where rows end early, it gained 3-10% (D = 64
-                // and 128, S = 2048-8192); elsewhere within 1% or slower
-                // (bench/RESULTS.md, session 21).
+                // Causal, where programs are short and uneven, it gained
+                // 3-10% at D = 64 and 128, S = 2048 / 4096 (1-8% at D = 64,
+                // S = 8192); elsewhere within 1% or slower (bench/
+                // RESULTS.md, session 21).
                 #tile.param<"MIN_BLOCKS", [1, 2]>],
       constraints = [
         // Q, and STAGES blocks of K and V, in shared memory (each of
