@@ -121,12 +121,15 @@ verify_override_ptx() {
 }
 
 # Jobs side by side on a machine of several GPUs (bench/gpu_session21_*.sh):
-# start_clock SECONDS sets the deadline; left prints the seconds left (at
+# start_clock SECONDS BIN records BIN's version and the GPUs in
+# $out/version.txt and sets the deadline; left prints the seconds left (at
 # least 5), for a job's timeouts; worker GPU JOB... runs the script's
 # job() for each JOB in turn on GPU (modulo the GPUs there are), each in a
 # subshell with its own $out/JOB, scratch file and no pack; wait_workers
 # packs every 20 s until the workers end, then prints each job's log tail.
 start_clock() {
+  "$2" --version | head -1 | tee -a "$out/version.txt"
+  nvidia-smi -L | tee -a "$out/version.txt"
   ngpu=$(nvidia-smi -L | wc -l)
   start=$(date +%s) deadline=$(( $(date +%s) + $1 ))
 }

@@ -15,10 +15,10 @@
 # flash attention) at D = 64. Every config verified at every shape.
 set -u
 source bench/device_preamble.sh
-T=/tmp/t/tile-run-branch   # the landed compiler (main 38472d5's lowering)
-"$T" --version | head -1 | tee -a "$out/version.txt"
-nvidia-smi -L | tee -a "$out/version.txt"
-start_clock "${BUDGET:-500}"
+# Session 21 ran the pair's tile-run-branch (1a9f5e3 + the Vᵀ re-read);
+# main's static tile-run from 3c25ef2 on has the same lowering.
+[ -x /tmp/t/tile-run-branch ] && T=/tmp/t/tile-run-branch
+start_clock "${BUDGET:-500}" "$T"
 E=bench/exp-min-blocks
 D64="B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64"
 D128="B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Session 21, call 1: one call on four GPUs (nvidia-h200-x4): everything that
-# landing bench/exp-vt-remat/patch.diff needs, which
-# bench/gpu_session21_vt_remat.sh had split into five one-GPU calls.
+# landing bench/exp-vt-remat/patch.diff needs (session 20 had planned them
+# as five one-GPU calls). It needs session 20's .carry/pair.tar.xz: tile-run
+# (main 1a9f5e3) and tile-run-branch (1a9f5e3 + the patch).
 # Device time counts the machine's wall clock, not its GPUs, so the jobs
 # run side by side:
 #   GPU 0: the timing job alone: fp8 attention tuned at the milestone's ten
@@ -22,9 +23,7 @@
 set -u
 source bench/device_preamble.sh
 B=/tmp/t/tile-run-branch
-"$B" --version | head -1 | tee -a "$out/version.txt"
-nvidia-smi -L | tee -a "$out/version.txt"
-start_clock "${BUDGET:-520}"
+start_clock "${BUDGET:-520}" "$B"
 
 job() {
   local F=kernels/fp8_attention.mlir
