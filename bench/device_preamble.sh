@@ -14,8 +14,11 @@ T=/tmp/t/tile-run
 nvidia-smi --query-gpu=name,driver_version,clocks.max.sm --format=csv,noheader | tee -a "$out/version.txt"
 
 # pack: the results so far into the tarball that comes back ($final), so
-# that a call cut short keeps what ran.
-pack() { tar czf "$final/results.tgz" -C "$out" .; }
+# that a call cut short keeps what ran (written aside, then renamed: a call
+# killed while packing keeps the previous tarball).
+pack() {
+  tar czf "$final/results.tgz.part" -C "$out" . && mv "$final/results.tgz.part" "$final/results.tgz"
+}
 # $one: the scratch file that run_tune, run_one and attention_seed_verify
 # write one tile-run's output to; a worker running beside others sets its
 # own (bench/gpu_session21_x4.sh).
@@ -28,7 +31,7 @@ one=/tmp/one.txt
 # best line).
 run_tune() {
   local tag=$1 kernel=$2 shape=$3; shift 3
-  timeout "${tune_limit:-200}" "${BIN:-$T}" "$kernel" --shape "$shape" "$@" --tune --no-cache \
+  timeout "$(cap "${tune_limit:-200}")" "${BIN:-$T}" "$kernel" --shape "$shape" "$@" --tune --no-cache \
     --iters 20 --warmup 5 --kernel-timeout 30 --json "$out/$tag.jsonl" \
     > "$one" 2>&1
   local rc=$?
@@ -82,7 +85,7 @@ attention_seed_verify() {
       # SEED_MODES=plain or =causal: one of the two only (a call's limit).
       [ "${SEED_MODES:-both}:$c" = causal: ] && continue
       [ "${SEED_MODES:-both}:$c" = plain:--causal ] && continue
-      timeout "$limit" "$T" "$kernel" $shapes $c --tune --no-cache --iters 1 --warmup 0 \
+      timeout "$(cap "$limit")" "$T" "$kernel" $shapes $c --tune --no-cache --iters 1 --warmup 0 \
         --kernel-timeout 60 --json "$out/seed$c-d$D.jsonl" > "$one" 2>&1
       echo "seed D=$D $c rc=$? $(grep -E '^configs:' "$one" | tr '\n' ' ')"
       cat "$one" >> "$out/runs.txt"
@@ -125,20 +128,27 @@ verify_override_ptx() {
 # $out/version.txt and sets the deadline; left prints the seconds left (at
 # least 5), for a job's timeouts; worker GPU JOB... runs the script's
 # job() for each JOB in turn on GPU (modulo the GPUs there are), each in a
-# subshell with its own $out/JOB, scratch file and no pack; wait_workers
-# packs every 20 s until the workers end, then prints each job's log tail.
+# subshell with its own $out/JOB, scratch file, mutant folder (MUT_DIR,
+# bench/gpu_mutation_test.sh) and no pack; wait_workers packs every 20 s
+# until the workers end, then prints each job's log tail.
 start_clock() {
   "$2" --version | head -1 | tee -a "$out/version.txt"
   nvidia-smi -L | tee -a "$out/version.txt"
   ngpu=$(nvidia-smi -L | wc -l)
+  [ "$ngpu" -gt 0 ] || ngpu=1
   start=$(date +%s) deadline=$(( $(date +%s) + $1 ))
 }
 left() { local l=$((deadline - $(date +%s))); [ $l -gt 5 ] && echo $l || echo 5; }
+# cap SECONDS: SECONDS, or the seconds left if a deadline is set and nearer
+# (run_tune and attention_seed_verify stop at the deadline).
+cap() {
+  if [ -n "${deadline:-}" ] && [ "$(left)" -lt "$1" ]; then left; else echo "$1"; fi
+}
 worker() {
   local gpu=$(( $1 % ngpu )) name; shift
   for name in "$@"; do
     (
-      export CUDA_VISIBLE_DEVICES=$gpu
+      export CUDA_VISIBLE_DEVICES=$gpu MUT_DIR=/tmp/mutants.$name
       out=$out/$name one=/tmp/one.$name
       mkdir -p "$out"
       pack() { :; }
@@ -148,7 +158,10 @@ worker() {
   done
 }
 wait_workers() {
-  while [ -n "$(jobs -r)" ]; do sleep 20; pack; done
+  local n=0
+  while [ -n "$(jobs -r)" ]; do
+    sleep 2; n=$((n + 1)); [ $((n % 10)) = 0 ] && pack
+  done
   wait
   pack
   for f in "$out"/*/log.txt; do echo "== $f"; tail -12 "$f" | cut -c1-220; done

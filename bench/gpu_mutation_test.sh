@@ -10,7 +10,7 @@
 set -u
 out=${OUT:-/tmp/out}; mkdir -p "$out"
 T=${T:-build/bin/tile-run}
-mut=/tmp/mutants; rm -rf "$mut"; python3 test/mutants/make_mutants.py kernels "$mut" || exit 1
+mut=${MUT_DIR:-/tmp/mutants}; rm -rf "$mut"; python3 test/mutants/make_mutants.py kernels "$mut" || exit 1
 G=M=777,N=1331,K=999     # partial blocks and groups, odd N (padded C rows)
 G2=M=1024,N=1024,K=1024
 F=M=777,N=1331,K=1008    # fp8: K a multiple of 16 (TMA), not of BLOCK_K

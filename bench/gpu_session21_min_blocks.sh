@@ -12,7 +12,9 @@
 # shared memory, register and warp budget split between the programs).
 # Each GPU tunes one (kernel, D) pair's spaces, causal and not, twice
 # (rounds 1 and 2); GPU 0 then runs the peers (cuDNN, Triton fp8 / bf16
-# flash attention) at D = 64. Every config verified at every shape.
+# flash attention) at D = 64 (and, as run in session 21, anchors.py's
+# default GEMM set: this call lacks --gemm). Every config verified at every
+# shape.
 set -u
 source bench/device_preamble.sh
 # Session 21 ran the pair's tile-run-branch (1a9f5e3 + the Vᵀ re-read);

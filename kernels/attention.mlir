@@ -37,16 +37,20 @@ tile.kernel @attention(
                 #tile.param<"WARPS", [8, 4, 12, 16]>,
                 #tile.param<"STAGES", [2, 3]>,
                 // Programs an SM (min_blocks_per_sm): 2 splits the SM's
-                // registers and shared memory between two 8-warp programs,
-                // whose loads and stores then overlap the other's softmax.
-                // Causal, where programs are short and uneven, it gained
-                // 3-10% at D = 64 and 128, S = 2048 / 4096 (1-8% at D = 64,
-                // S = 8192); elsewhere within 1% or slower (bench/
-                // RESULTS.md, session 21).
+                // registers and shared memory between two 8-warp programs.
+                // Causal, where programs are short and uneven and a second
+                // one fills in behind one that ends, it gained 3-6% at
+                // D = 64, S = 2048 / 4096 and 6-11% at D = 128; non-causal
+                // up to 5% at D = 128 and within 2% at D = 64, S <= 4096;
+                // at D = 64, S = 8192 it ran up to 5% slower, causal or not
+                // (bench/RESULTS.md, session 21).
                 #tile.param<"MIN_BLOCKS", [1, 2]>],
       constraints = [
         // Q, and STAGES blocks of K and V, in shared memory (each of
-        // MIN_BLOCKS programs).
+        // MIN_BLOCKS programs). Two programs need 2 x (their bytes, ~1 KiB
+        // of barriers, 1 KiB the SM reserves) <= 228 KiB, which this bound
+        // does not check: every 2-program config admitted fits (the
+        // largest, 128 x 128 / 8 / 3 stages at D = 64, exactly).
         #tile.expr<"MIN_BLOCKS * (BLOCK_M + 2 * BLOCK_N * STAGES) * D * 2 <= 227 * 1024">,
         // Each warp owns 16 or 32 query rows (one or two 64-row slices per
         // warpgroup of 4 warps).

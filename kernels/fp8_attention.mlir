@@ -59,7 +59,8 @@ tile.kernel @fp8_attention(
                 // two 128-row, 8-warp programs gained 3-7% causal at
                 // D = 64, S = 2048 / 4096, and ran 1.5-18% slower at
                 // every other shape tuned (each program transposes its own V
-                // blocks; bench/RESULTS.md, session 21).
+                // blocks, and at D = 128 registers leave two programs only
+                // BLOCK_N = 64; bench/RESULTS.md, session 21).
                 #tile.param<"MIN_BLOCKS", [1, 2]>],
       constraints = [
         // Q, STAGES blocks of K and V, and two blocks of V^T (the

@@ -994,8 +994,12 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
     // addresses are then recomputed each iteration instead of held live
     // across the loop, where ptxas spilled them (the best D = 128 config
     // 8 -> 0 bytes, 256 x 128 / 16 at D = 64 64 -> 24). The tuner's picks
-    // ran within -1.3 .. +1.4% of the hoisted form (bench/RESULTS.md,
-    // session 21); nvvm.read.ptx.sreg.tid.x is pure and would be hoisted.
+    // ran within -1.3 .. +1.4% of the hoisted form, single configs 0.83 ..
+    // 1.11x: ptxas schedules the loop differently (bench/RESULTS.md,
+    // session 21). nvvm.read.ptx.sreg.tid.x is pure and would be hoisted.
+    // Having side effects, the asm also keeps memory operations from
+    // moving across it; a pure asm fed the loop's induction variable
+    // would avoid that (untried).
     Value tid =
         LLVM::InlineAsmOp::create(
             rewriter, loc, i32, ValueRange(),
