@@ -387,6 +387,11 @@ SharedLayoutAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult SharedLayoutAttr::verifyEncoding(
     ArrayRef<int64_t> shape, Type elementType,
     function_ref<InFlightDiagnostic()> emitError) const {
+  // MLIR's tensor parser calls this even when the element type failed to
+  // parse (e.g. `!f16`, an undefined alias), with a null type; it has
+  // reported that error already (found by tile-fuzz-lowering).
+  if (!elementType)
+    return failure();
   if (shape.size() != 2 || ShapedType::isDynamicShape(shape) ||
       shape[0] <= 0 || shape[1] <= 0)
     return emitError() << "a tensor laid out as " << *this

@@ -147,6 +147,14 @@ func.func private @odd_width(tensor<128x64xi24, #tile.shared<swizzle = 128>>)
 
 // -----
 
+// An element type that does not parse is reported once, by the parser: the
+// shared layout's check then has no type to look at (it crashed on the null
+// type until session 21; tile-fuzz-lowering found it).
+// expected-error @+1 {{undefined symbol alias id 'f16'}}
+func.func private @unparsed_element(tensor<64x128x!f16, #tile.shared<swizzle = 128>>)
+
+// -----
+
 // acc_order orders the K index of a transposed (fp8) B.
 // expected-error @+1 {{#tile.shared: acc_order orders a transposed tile's K index (an fp8 B); add transposed = true}}
 func.func private @acc_order_untransposed(tensor<64x64xf8E4M3FN, #tile.shared<swizzle = 64, transposed = false, acc_order = true>>)
