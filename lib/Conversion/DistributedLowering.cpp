@@ -1000,16 +1000,9 @@ struct ConvertLayoutPattern : DistributedPattern<ConvertLayoutOp> {
     // Having side effects, the asm also keeps memory operations from
     // moving across it; a pure asm fed the loop's induction variable
     // would avoid that (untried).
-    Value tid =
-        LLVM::InlineAsmOp::create(
-            rewriter, loc, i32, ValueRange(),
-            rewriter.getStringAttr("mov.u32 $0, %tid.x;"),
-            rewriter.getStringAttr("=r"), rewriter.getUnitAttr(), UnitAttr(),
-            LLVM::TailCallKindAttr(),
-            LLVM::AsmDialectAttr::get(rewriter.getContext(),
-                                      LLVM::AsmDialect::AD_ATT),
-            ArrayAttr())
-            .getRes();
+    Value tid = sideEffectingPtx(rewriter, loc, i32, ValueRange(),
+                                 "mov.u32 $0, %tid.x;", "=r")
+                    .getRes();
     for (int64_t first = 0; first < tasks; first += threads) {
       Value t = add(tid, c32(first));
       auto body = [&] {
@@ -1542,15 +1535,10 @@ struct DotWaitPattern : DistributedPattern<DotWaitOp> {
     auto structType = LLVM::LLVMStructType::getLiteral(
         rewriter.getContext(),
         SmallVector<Type>(n, vecType.getElementType()));
-    auto wait = LLVM::InlineAsmOp::create(
-        rewriter, loc, structType, regs,
-        rewriter.getStringAttr("wgmma.wait_group.sync.aligned " +
-                               std::to_string(op.getPending()) + ";"),
-        rewriter.getStringAttr(constraints), rewriter.getUnitAttr(),
-        UnitAttr(), LLVM::TailCallKindAttr(),
-        LLVM::AsmDialectAttr::get(rewriter.getContext(),
-                                  LLVM::AsmDialect::AD_ATT),
-        ArrayAttr());
+    auto wait = sideEffectingPtx(rewriter, loc, structType, regs,
+                                 "wgmma.wait_group.sync.aligned " +
+                                     std::to_string(op.getPending()) + ";",
+                                 constraints);
     SmallVector<Value> out;
     for (int64_t i = 0; i < n; ++i)
       out.push_back(

@@ -404,13 +404,22 @@ static Value wgmmaInlineAsm(OpBuilder &b, Location loc, StringRef text,
     cs << "," << i;
   SmallVector<Value> operands(inputs.begin(), inputs.end());
   operands.append(acc.begin(), acc.end());
+  return lowering::sideEffectingPtx(b, loc, accType, operands, text,
+                                    constraints)
+      .getRes();
+}
+
+LLVM::InlineAsmOp lowering::sideEffectingPtx(OpBuilder &b, Location loc,
+                                             Type resultType,
+                                             ValueRange operands,
+                                             StringRef text,
+                                             StringRef constraints) {
   return LLVM::InlineAsmOp::create(
-             b, loc, accType, operands, b.getStringAttr(text),
-             b.getStringAttr(constraints), b.getUnitAttr(), UnitAttr(),
-             LLVM::TailCallKindAttr(),
-             LLVM::AsmDialectAttr::get(ctx, LLVM::AsmDialect::AD_ATT),
-             ArrayAttr())
-      .getResult(0);
+      b, loc, resultType, operands, b.getStringAttr(text),
+      b.getStringAttr(constraints), /*has_side_effects=*/b.getUnitAttr(),
+      /*is_align_stack=*/UnitAttr(), LLVM::TailCallKindAttr(),
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+      /*operand_attrs=*/ArrayAttr());
 }
 
 Value lowering::wgmmaRegisterA(OpBuilder &b, Location loc,

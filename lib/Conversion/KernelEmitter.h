@@ -154,6 +154,14 @@ Value wgmmaFromShared(OpBuilder &b, Location loc, Value acc, Value matA,
                       int64_t aOffset, Value matB, int64_t bOffset, int64_t n,
                       Type operandType, bool kMajorB, bool ignoreAcc = false,
                       Value ignoreAccIf = Value());
+/// Inline PTX `text` with side effects (LLVM neither drops, merges nor
+/// moves it across memory operations or out of loops), AT&T dialect:
+/// `operands` under `constraints`, one result of `resultType` (an LLVM
+/// struct for several outputs).
+LLVM::InlineAsmOp sideEffectingPtx(OpBuilder &b, Location loc,
+                                   Type resultType, ValueRange operands,
+                                   StringRef text, StringRef constraints);
+
 /// One wgmma.mma_async `shapeAndTypes` (e.g. "m64n64k16.f32.bf16.bf16")
 /// with A from registers: `aRegs`, four b32 (16-bit pairs, or fp8 quads,
 /// of the A fragment), B from the shared-memory descriptor `matB`, and the
