@@ -73,8 +73,8 @@ attention_milestone() {
 
 # attention_seed_verify KERNEL TIMEOUT D...: every config of KERNEL at
 # issue 9's seed shapes (B 4, H 48, S 128 ... 16384, for each D given,
-# non-causal then causal; SEED_MODES=plain or causal for one only), one run each (--iters 1), every element
-# checked; one --json a (D, causal) pair, $out/seed[--causal]-dD.jsonl,
+# non-causal then causal; SEED_MODES=plain or causal for one only), one
+# run each (--iters 1), every element checked; one --json a (D, causal) pair, $out/seed[--causal]-dD.jsonl,
 # the tarball rewritten after each, so a call cut short keeps what ran.
 attention_seed_verify() {
   local kernel=$1 limit=$2 D S c shapes; shift 2

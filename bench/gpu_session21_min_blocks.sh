@@ -7,9 +7,12 @@
 # which one program an SM leaves uncovered) at ~2.5-3 key blocks' time:
 # ~15% of S = 2048. Session 14 tried MIN_BLOCKS = 2 before the 16-warp
 # configs and Vᵀ changes (1% at causal D = 64 S = 4096 only).
-# bench/exp-min-blocks/{fp8_,}attention.mlir are kernels/'s with a
-# MIN_BLOCKS parameter (1 = kernels/'s configs, the same PTX; 2-4 with the
-# shared memory, register and warp budget split between the programs).
+# The kernels run are kernels/'s with MIN_BLOCKS widened to 1-4 and the
+# 128-row, 8-warp restriction on 2 replaced by MIN_BLOCKS * WARPS <= 16
+# (1 = kernels/'s configs, the same PTX; 2-4 with the shared memory,
+# register and warp budget split between the programs). Session 21 ran the
+# same spaces as files, bench/exp-min-blocks/ of commit 968df61, before
+# kernels/ took MIN_BLOCKS.
 # Each GPU tunes one (kernel, D) pair's spaces, causal and not, twice
 # (rounds 1 and 2); GPU 0 then runs the peers (cuDNN, Triton fp8 / bf16
 # flash attention) at D = 64 (and, as run in session 21, anchors.py's
@@ -21,7 +24,13 @@ source bench/device_preamble.sh
 # main's static tile-run from 3c25ef2 on has the same lowering.
 [ -x /tmp/t/tile-run-branch ] && T=/tmp/t/tile-run-branch
 start_clock "${BUDGET:-500}" "$T"
-E=bench/exp-min-blocks
+E=/tmp/exp-min-blocks; mkdir -p $E
+for k in fp8_attention attention; do
+  sed -e 's/#tile.param<"MIN_BLOCKS", \[1, 2\]>/#tile.param<"MIN_BLOCKS", [1, 2, 3, 4]>/' \
+      -e 's/#tile.expr<"MIN_BLOCKS == 1 || BLOCK_M == 128 \&\& WARPS == 8">/#tile.expr<"MIN_BLOCKS * WARPS <= 16">/' \
+      kernels/$k.mlir > $E/$k.mlir
+  grep -c '"MIN_BLOCKS", \[1, 2, 3, 4\]\|"MIN_BLOCKS \* WARPS <= 16"' $E/$k.mlir
+done
 D64="B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64"
 D128="B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128"
 
@@ -40,8 +49,7 @@ job() {
   esac
   for r in 1 2; do
     for c in "" --causal; do
-      tune_limit=$(left); [ "$tune_limit" -lt 20 ] && continue
-      [ "$tune_limit" -gt 200 ] && tune_limit=200
+      [ "$(left)" -lt 20 ] && continue
       run_tune r$r$c $kernel $shapes $c
     done
   done

@@ -13,7 +13,7 @@
 #   GPU 2: the patch's whole fp8 space at the seed shapes, D = 128
 #          non-causal, and beside it D = 64 non-causal.
 #   GPU 3: the same, causal.
-# run_tune's limit is cut to the time left (tune_limit), so a tune that
+# run_tune's limit is cut to the time left (cap), so a tune that
 # the deadline stops is recorded with rc=124; none starts with < 20 s left.
 # The correctness jobs share GPUs: nothing they do is timed. Each job
 # writes to its own folder under $out and its own scratch file ($one); this
@@ -37,8 +37,7 @@ job() {
         if [ $((i % 2)) = 1 ]; then order="main branch"; else order="branch main"; fi
         for v in $order; do
           if [ $v = main ]; then BIN=$T; else BIN=$B; fi
-          tune_limit=$(left); [ "$tune_limit" -lt 20 ] && continue
-          [ "$tune_limit" -gt 200 ] && tune_limit=200
+          [ "$(left)" -lt 20 ] && continue
           BIN=$BIN run_tune $v-$i$c $F $args $c
         done
       done
