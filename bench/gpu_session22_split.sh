@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Session 22, call 2 (nvidia-h200-x4): where the persistent fp8 attention
+# program's ~16% a key block goes (call 1: 0.82-0.84x kernels/
+# fp8_attention.mlir at D = 64 with every config verified). Five kernels,
+# each cut to the best tile (D = 64: 256 x 128, 16 warps; D = 128:
+# 192 x 128, 12 warps; STAGES 2 and 3, MIN_BLOCKS 1), tuned at D = 64,
+# S 2048 / 4096 / 8192, and D = 128, S 2048 / 4096, every config verified:
+#   R  kernels/fp8_attention.mlir
+#   Q  the same with Q reloaded by the ring every iteration (qloop)
+#   P  the persistent program of call 1
+#   P1 the persistent program with one tile a program (PROGRAMS = 10^6)
+#   C  the persistent program with the softmax's rows and the epilogue's
+#      origin carried by the loop (no division an iteration)
+# Each GPU a round, in its own order; ratios within a GPU.
+set -u
+source bench/device_preamble.sh
+start_clock "${BUDGET:-300}" "$T"
+E=bench/exp-persistent-attn
+cut() { # cut KERNEL OUT BM WARPS [PROGRAMS]
+  sed -E "s/(#tile.param<\"BLOCK_M\", )\[[0-9, ]+\]/\1[$3]/; s/(#tile.param<\"BLOCK_N\", )\[[0-9, ]+\]/\1[128]/;
+          s/(#tile.param<\"WARPS\", )\[[0-9, ]+\]/\1[$4]/; s/(#tile.param<\"MIN_BLOCKS\", )\[[0-9, ]+\]/\1[1]/;
+          s/(#tile.param<\"PROGRAMS\", )\[[0-9, ]+\]/\1[${5:-132}]/" "$1" > "$2"
+}
+mkdir -p /tmp/k
+for d in 64 128; do
+  bm=256 w=16; [ $d = 128 ] && bm=192 w=12
+  cut kernels/fp8_attention.mlir /tmp/k/R-$d.mlir $bm $w
+  cut $E/fp8_attention_qloop.mlir /tmp/k/Q-$d.mlir $bm $w
+  cut $E/fp8_attention_persistent.mlir /tmp/k/P-$d.mlir $bm $w
+  cut $E/fp8_attention_persistent.mlir /tmp/k/P1-$d.mlir $bm $w 1000000
+  cut $E/fp8_attention_persistent_carried.mlir /tmp/k/C-$d.mlir $bm $w
+done
+grep -h '"BLOCK_M"\|"PROGRAMS"' /tmp/k/*-64.mlir | sort | uniq -c
+D64="B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64"
+D128="B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128"
+job() {
+  local order v
+  case $1 in
+    r1) order="R Q P P1 C" ;; r2) order="C P1 P Q R" ;;
+    r3) order="Q C R P1 P" ;; r4) order="P R C Q P1" ;;
+  esac
+  tune_limit=60
+  for v in $order; do run_tune d64-$v /tmp/k/$v-64.mlir $D64; done
+  for v in $order; do run_tune d128-$v /tmp/k/$v-128.mlir $D128; done
+}
+worker 0 r1 & worker 1 r2 & worker 2 r3 & worker 3 r4 &
+wait_workers
