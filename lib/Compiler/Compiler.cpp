@@ -522,6 +522,8 @@ KernelSource::compile(const Bindings &config,
       mlir::tile::createTileSkipFullMasks(masks));
   lower.addNestedPass<mlir::tile::KernelOp>(
       mlir::tile::createTilePipelineLoads());
+  lower.addNestedPass<mlir::tile::KernelOp>(
+      mlir::tile::createTileInvariantDivisions());
   mlir::tile::ConvertTileToNVGPUOptions convert;
   if (options.testMutation != "mask-check-corner")
     convert.testMutation = options.testMutation;

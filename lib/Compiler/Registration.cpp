@@ -111,6 +111,8 @@ void ::tile::registerDialects(DialectRegistry &registry) {
 }
 
 void ::tile::buildCpuPipeline(OpPassManager &pm) {
+  pm.addNestedPass<mlir::tile::KernelOp>(
+      mlir::tile::createTileInvariantDivisions());
   pm.addPass(mlir::tile::createConvertTileToLinalg());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createLinalgElementwiseOpFusionPass());
@@ -178,7 +180,7 @@ void ::tile::registerPassesAndPipelines() {
       "tile-to-cpu",
       "Specializes tile kernels for a config and lowers them through linalg "
       "to host functions in the LLVM dialect (tile-specialize, "
-      "convert-tile-to-linalg, bufferization, loops; docs/cpu.md)",
+      "tile-invariant-divisions, convert-tile-to-linalg, bufferization, loops; docs/cpu.md)",
       [](OpPassManager &pm, const TileToCPUOptions &options) {
         mlir::tile::TileSpecializeOptions specialize;
         specialize.config = options.config;
@@ -190,7 +192,7 @@ void ::tile::registerPassesAndPipelines() {
       "tile-to-ptx",
       "Specializes tile kernels for a config and lowers them to PTX "
       "(tile-specialize, tile-assign-layouts, tile-skip-full-masks, "
-      "tile-pipeline-loads, "
+      "tile-pipeline-loads, tile-invariant-divisions, "
       "convert-tile-to-nvgpu, "
       "gpu-lower-to-nvvm-pipeline)",
       [](OpPassManager &pm, const TileToPTXOptions &options) {
@@ -204,6 +206,8 @@ void ::tile::registerPassesAndPipelines() {
             mlir::tile::createTileSkipFullMasks());
         pm.addNestedPass<mlir::tile::KernelOp>(
             mlir::tile::createTilePipelineLoads());
+        pm.addNestedPass<mlir::tile::KernelOp>(
+            mlir::tile::createTileInvariantDivisions());
         mlir::tile::ConvertTileToNVGPUOptions convert;
         convert.chip = options.chip;
         convert.features = options.features;

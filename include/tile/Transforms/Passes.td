@@ -192,6 +192,38 @@ def TileSkipFullMasks : Pass<"tile-skip-full-masks", "::mlir::tile::KernelOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def TileInvariantDivisions : Pass<"tile-invariant-divisions", "::mlir::tile::KernelOp"> {
+  let summary = "32-bit divisions by loop invariants become a multiply-high and shifts";
+  let description = [{
+    An `arith.divui` or `arith.remui` on `i32` inside a loop whose divisor
+    is defined outside it (and is not a constant, which LLVM already turns
+    into a multiplication) divides by a multiplier computed once, before
+    the outermost loop the divisor is invariant in (Granlund and
+    Montgomery, "Division by invariant integers using multiplication",
+    PLDI 1994, figure 4.1; CUTLASS's `FastDivmod` does the same on the
+    host):
+
+    ```
+    l  = 32 - ctlz(d - 1)                     // ceil(log2 d), 0 ... 32
+    m  = floor(2^32 (2^l - d) / d) + 1        // one 64-bit division
+    t  = mulhi(n, m)
+    n / d = (t + ((n - t) >> min(l, 1))) >> max(l - 1, 0)
+    n % d = n - (n / d) d
+    ```
+
+    exact for every 32-bit `n` and `d` >= 1. A division by a register is
+    some twenty instructions on NVIDIA GPUs, with a reciprocal on the SFU
+    that the softmax's exponentials also need; this is five. A persistent
+    kernel's loop divides its iteration by loop invariants to find a tile
+    (kernels/fp8_gemm_persistent.mlir). A zero divisor is undefined in
+    `arith`; the multiplier is computed with 1 instead, so that the
+    computation hoisted before the loop cannot trap where the loop would
+    not have divided.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 def TileHostBufferize : Pass<"tile-host-bufferize", "::mlir::ModuleOp"> {
   let summary = "One-shot bufferization as the CPU path needs it";
   let description = [{
