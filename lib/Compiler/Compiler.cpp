@@ -522,10 +522,14 @@ KernelSource::compile(const Bindings &config,
       mlir::tile::createTileSkipFullMasks(masks));
   lower.addNestedPass<mlir::tile::KernelOp>(
       mlir::tile::createTilePipelineLoads());
+  mlir::tile::TileInvariantDivisionsOptions divisions;
+  if (options.testMutation == "divide-floor")
+    divisions.testMutation = options.testMutation;
   lower.addNestedPass<mlir::tile::KernelOp>(
-      mlir::tile::createTileInvariantDivisions());
+      mlir::tile::createTileInvariantDivisions(divisions));
   mlir::tile::ConvertTileToNVGPUOptions convert;
-  if (options.testMutation != "mask-check-corner")
+  if (options.testMutation != "mask-check-corner" &&
+      options.testMutation != "divide-floor")
     convert.testMutation = options.testMutation;
   convert.chip = options.chip;
   convert.features = options.features;
@@ -618,7 +622,9 @@ KernelSource::compileForHost(const Bindings &config,
     lower.enableIRPrinting();
   }
   dumpIRTo(lower, options.irDumpDir, "cpu", *s.module);
-  buildCpuPipeline(lower);
+  buildCpuPipeline(lower, options.testMutation == "divide-floor"
+                              ? options.testMutation
+                              : std::string());
   if (failed(lower.run(*s.module)))
     return s.error("cannot lower @" + kernel + " for the host");
   return HostKernel::create(*s.module, std::move(info), options.optLevel);

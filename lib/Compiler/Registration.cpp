@@ -110,9 +110,12 @@ void ::tile::registerDialects(DialectRegistry &registry) {
   registerNVVMDialectTranslation(registry);
 }
 
-void ::tile::buildCpuPipeline(OpPassManager &pm) {
+void ::tile::buildCpuPipeline(OpPassManager &pm,
+                              const std::string &testMutation) {
+  mlir::tile::TileInvariantDivisionsOptions divisions;
+  divisions.testMutation = testMutation;
   pm.addNestedPass<mlir::tile::KernelOp>(
-      mlir::tile::createTileInvariantDivisions());
+      mlir::tile::createTileInvariantDivisions(divisions));
   pm.addPass(mlir::tile::createConvertTileToLinalg());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createLinalgElementwiseOpFusionPass());

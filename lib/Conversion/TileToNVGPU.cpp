@@ -74,8 +74,9 @@ struct ConvertTileToNVGPUPass
     } else if (!testMutation.empty()) {
       module.emitError() << "unknown test-mutation '" << testMutation
                          << "' (known: store-past-end, convert-as-identity, "
-                            "reduce-in-thread; and mask-check-corner of "
-                            "tile-skip-full-masks)";
+                            "reduce-in-thread; mask-check-corner of "
+                            "tile-skip-full-masks; divide-floor of "
+                            "tile-invariant-divisions)";
       return signalPassFailure();
     }
     SmallVector<KernelOp> kernels(module.getOps<KernelOp>());

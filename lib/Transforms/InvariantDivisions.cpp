@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tile/Transforms/InvariantDivisions.h"
 #include "tile/Transforms/Passes.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -24,14 +25,10 @@ namespace mlir::tile {
 using namespace mlir;
 using namespace mlir::tile;
 
-namespace {
-
-/// n / d = (t + ((n - t) >> shift1)) >> shift2 with t = mulhi(n, multiplier).
-struct Magic {
-  Value multiplier, shift1, shift2;
-};
-
-Magic buildMagic(OpBuilder &b, Location loc, Value divisor) {
+// createOrFold throughout: with constant operands the whole computation
+// folds (unittests/InvariantDivisionsTest.cpp compares it with n / d).
+DivisionMagic mlir::tile::buildDivisionMagic(OpBuilder &b, Location loc,
+                                             Value divisor, bool floorOnly) {
   Type i32 = b.getI32Type(), i64 = b.getI64Type();
   auto c32 = [&](int64_t v) {
     return arith::ConstantIntOp::create(b, loc, i32, v).getResult();
@@ -42,36 +39,42 @@ Magic buildMagic(OpBuilder &b, Location loc, Value divisor) {
   // A zero divisor is undefined in arith; 1 keeps the hoisted 64-bit
   // division below from trapping (on the CPU) where the loop, perhaps never
   // run, would not have divided.
-  Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                       divisor, c32(0));
-  Value d = arith::SelectOp::create(b, loc, isZero, c32(1), divisor);
+  Value isZero = b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                               divisor, c32(0));
+  Value d = b.createOrFold<arith::SelectOp>(loc, isZero, c32(1), divisor);
   // l = ceil(log2 d) = 32 - ctlz(d - 1): 0 for d = 1, 32 above 2^31.
-  Value dMinus1 = arith::SubIOp::create(b, loc, d, c32(1));
-  Value leading = math::CountLeadingZerosOp::create(b, loc, dMinus1);
-  Value l = arith::SubIOp::create(b, loc, c32(32), leading);
+  Value dMinus1 = b.createOrFold<arith::SubIOp>(loc, d, c32(1));
+  Value leading = b.createOrFold<math::CountLeadingZerosOp>(loc, dMinus1);
+  Value l = b.createOrFold<arith::SubIOp>(loc, c32(32), leading);
   // m = floor(2^32 (2^l - d) / d) + 1 < 2^32 (2^l < 2d), in 64 bits.
-  Value l64 = arith::ExtUIOp::create(b, loc, i64, l);
-  Value d64 = arith::ExtUIOp::create(b, loc, i64, d);
-  Value pow = arith::ShLIOp::create(b, loc, c64(1), l64);
-  Value excess = arith::SubIOp::create(b, loc, pow, d64);
-  Value scaled = arith::ShLIOp::create(b, loc, excess, c64(32));
-  Value quotient = arith::DivUIOp::create(b, loc, scaled, d64);
-  Value m64 = arith::AddIOp::create(b, loc, quotient, c64(1));
-  Value m = arith::TruncIOp::create(b, loc, i32, m64);
-  Value shift1 = arith::MinUIOp::create(b, loc, l, c32(1));
-  Value lMax1 = arith::MaxUIOp::create(b, loc, l, c32(1));
-  Value shift2 = arith::SubIOp::create(b, loc, lMax1, c32(1));
+  Value l64 = b.createOrFold<arith::ExtUIOp>(loc, i64, l);
+  Value d64 = b.createOrFold<arith::ExtUIOp>(loc, i64, d);
+  Value pow = b.createOrFold<arith::ShLIOp>(loc, c64(1), l64);
+  Value excess = b.createOrFold<arith::SubIOp>(loc, pow, d64);
+  Value scaled = b.createOrFold<arith::ShLIOp>(loc, excess, c64(32));
+  Value quotient = b.createOrFold<arith::DivUIOp>(loc, scaled, d64);
+  // test-mutation=divide-floor: the multiplier without its + 1.
+  Value m64 = floorOnly ? quotient
+                        : b.createOrFold<arith::AddIOp>(loc, quotient, c64(1));
+  Value m = b.createOrFold<arith::TruncIOp>(loc, i32, m64);
+  Value shift1 = b.createOrFold<arith::MinUIOp>(loc, l, c32(1));
+  Value lMax1 = b.createOrFold<arith::MaxUIOp>(loc, l, c32(1));
+  Value shift2 = b.createOrFold<arith::SubIOp>(loc, lMax1, c32(1));
   return {m, shift1, shift2};
 }
 
-Value divide(OpBuilder &b, Location loc, Value n, const Magic &magic) {
-  Value t = arith::MulUIExtendedOp::create(b, loc, n, magic.multiplier)
-                .getHigh();
-  Value rest = arith::SubIOp::create(b, loc, n, t);
-  Value half = arith::ShRUIOp::create(b, loc, rest, magic.shift1);
-  Value sum = arith::AddIOp::create(b, loc, t, half);
-  return arith::ShRUIOp::create(b, loc, sum, magic.shift2);
+Value mlir::tile::buildMagicDivide(OpBuilder &b, Location loc, Value n,
+                                   const DivisionMagic &magic) {
+  SmallVector<Value, 2> product; // low and high halves
+  b.createOrFold<arith::MulUIExtendedOp>(product, loc, n, magic.multiplier);
+  Value t = product[1];
+  Value rest = b.createOrFold<arith::SubIOp>(loc, n, t);
+  Value half = b.createOrFold<arith::ShRUIOp>(loc, rest, magic.shift1);
+  Value sum = b.createOrFold<arith::AddIOp>(loc, t, half);
+  return b.createOrFold<arith::ShRUIOp>(loc, sum, magic.shift2);
 }
+
+namespace {
 
 /// The outermost loop around `op` that `value` is defined outside of, or
 /// null when the innermost loop around `op` defines it (or there is none).
@@ -93,8 +96,16 @@ Operation *outermostInvariantLoop(Operation *op, Value value,
 struct TileInvariantDivisionsPass
     : public mlir::tile::impl::TileInvariantDivisionsBase<
           TileInvariantDivisionsPass> {
+  using TileInvariantDivisionsBase::TileInvariantDivisionsBase;
+
   void runOnOperation() override {
     KernelOp kernel = getOperation();
+    if (!testMutation.empty() && testMutation != "divide-floor") {
+      kernel.emitOpError() << "unknown test-mutation '" << testMutation
+                           << "' for tile-invariant-divisions (known: "
+                              "divide-floor)";
+      return signalPassFailure();
+    }
     SmallVector<Operation *> divisions;
     kernel.walk([&](Operation *op) {
       if (isa<arith::DivUIOp, arith::RemUIOp>(op) &&
@@ -104,7 +115,7 @@ struct TileInvariantDivisionsPass
     });
     // One multiplier a divisor and loop: divisions by the same invariant
     // (a tile's block and key step) share it.
-    llvm::DenseMap<std::pair<Value, Operation *>, Magic> magics;
+    llvm::DenseMap<std::pair<Value, Operation *>, DivisionMagic> magics;
     for (Operation *op : divisions) {
       Value n = op->getOperand(0), d = op->getOperand(1);
       Operation *loop = outermostInvariantLoop(op, d, kernel);
@@ -113,10 +124,11 @@ struct TileInvariantDivisionsPass
       auto [it, inserted] = magics.try_emplace({d, loop});
       if (inserted) {
         OpBuilder before(loop);
-        it->second = buildMagic(before, op->getLoc(), d);
+        it->second = buildDivisionMagic(before, op->getLoc(), d,
+                                        testMutation == "divide-floor");
       }
       OpBuilder b(op);
-      Value q = divide(b, op->getLoc(), n, it->second);
+      Value q = buildMagicDivide(b, op->getLoc(), n, it->second);
       Value result = q;
       if (isa<arith::RemUIOp>(op)) {
         Value product = arith::MulIOp::create(b, op->getLoc(), q, d);

@@ -311,7 +311,7 @@ static cl::opt<std::string> testMutation(
     "test-mutation", cl::Hidden,
     cl::desc("For testing the verifier only: compile with a planted bug "
              "(store-past-end, convert-as-identity, reduce-in-thread, "
-             "mask-check-corner)"),
+             "mask-check-corner, divide-floor)"),
     cl::cat(category));
 
 namespace {

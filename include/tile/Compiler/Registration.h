@@ -2,6 +2,8 @@
 #ifndef TILE_COMPILER_REGISTRATION_H
 #define TILE_COMPILER_REGISTRATION_H
 
+#include <string>
+
 namespace mlir {
 class DialectRegistry;
 class OpPassManager;
@@ -17,10 +19,12 @@ void registerDialects(mlir::DialectRegistry &registry);
 /// pipelines `tile-to-ptx` and `tile-to-cpu`.
 void registerPassesAndPipelines();
 
-/// The CPU path after tile-specialize (docs/cpu.md): convert-tile-to-linalg,
+/// The CPU path after tile-specialize (docs/cpu.md): tile-invariant-divisions
+/// (with `testMutation`, its planted bug), convert-tile-to-linalg,
 /// elementwise ops to linalg and fused, one-shot bufferization with
 /// deallocation, loops, the host's float conversions, and the LLVM dialect.
-void buildCpuPipeline(mlir::OpPassManager &pm);
+void buildCpuPipeline(mlir::OpPassManager &pm,
+                      const std::string &testMutation = "");
 /// Initialises the NVPTX backend (and only it) once.
 void initializeNVPTXTarget();
 

@@ -220,6 +220,13 @@ def TileInvariantDivisions : Pass<"tile-invariant-divisions", "::mlir::tile::Ker
     computation hoisted before the loop cannot trap where the loop would
     not have divided.
   }];
+  let options = [
+    Option<"testMutation", "test-mutation", "std::string",
+           /*default=*/"\"\"",
+           "For testing the verifier only: divide-floor plants a bug (the "
+           "multiplier rounded down, without the + 1: a multiple of a "
+           "divisor that is not a power of two divides one short)">
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect"];
 }

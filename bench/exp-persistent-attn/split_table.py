@@ -1,0 +1,31 @@
+#!/usr/bin/env python3
+"""Best verified TFLOP/s of each variant and shape in each round (GPU) of
+session 22's split call, and each variant's ratio to R in the same round;
+the table prints the median over rounds of the ratio.
+Usage: split_table.py DIR (the call's unpacked results: r1..r4/*.jsonl)."""
+import collections, glob, json, statistics, sys
+
+root = sys.argv[1]
+best = collections.defaultdict(float)  # (round, variant, shape) -> tflops
+for path in glob.glob(f"{root}/r*/d*-*.jsonl"):
+    rnd = path.split("/")[-2]
+    variant = path.split("/")[-1][:-len(".jsonl")].split("-", 1)[1]
+    for line in open(path):
+        j = json.loads(line)
+        if j.get("status") == "ok" and j.get("tflops"):
+            key = (rnd, variant, j["shape"])
+            best[key] = max(best[key], j["tflops"])
+rounds = sorted({k[0] for k in best})
+variants = ["R", "Q", "P", "P1", "C"]
+shapes = sorted({k[2] for k in best}, key=lambda s: (len(s), s))
+print("shape".ljust(24), *(v.rjust(14) for v in variants))
+for s in shapes:
+    cells = []
+    for v in variants:
+        rates = [best[(r, v, s)] for r in rounds if (r, v, s) in best]
+        ratios = [best[(r, v, s)] / best[(r, "R", s)] for r in rounds
+                  if (r, v, s) in best and (r, "R", s) in best]
+        cells.append(f"{statistics.median(rates):6.1f} {statistics.median(ratios):.3f}"
+                     if rates else "-")
+    print(s.ljust(24), *(c.rjust(14) for c in cells))
+print(f"(median over {len(rounds)} rounds of TFLOP/s and of the ratio to R within a round)")
