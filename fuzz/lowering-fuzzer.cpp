@@ -69,7 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   // The same kernel a second way, as tile-run compiles it: layouts with
   // dots staged in shared memory, index masks checked a block at a time,
-  // loads piped through rings, then the lowering.
+  // loads piped through rings, divisions by loop invariants multiplied,
+  // then the lowering.
   mlir::OwningOpRef<mlir::ModuleOp> opLevel = module->clone();
   runVerified(*module, lower);
   if (!runVerified(*opLevel, onKernels([] {
@@ -80,6 +81,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       })) ||
       !runVerified(*opLevel, onKernels([] {
         return mlir::tile::createTilePipelineLoads();
+      })) ||
+      !runVerified(*opLevel, onKernels([] {
+        return mlir::tile::createTileInvariantDivisions();
       })))
     return 0;
   runVerified(*opLevel, lower);

@@ -20,6 +20,13 @@
 // ones above the diagonal): the (tile, key block) of an iteration must be
 // a function of the iteration alone for the ring to compute the loads
 // STAGES - 1 iterations ahead, and with causal trip counts it is not.
+//
+// Measured (H200, bench/RESULTS.md, session 22): 0.82-0.84x
+// kernels/fp8_attention.mlir at D = 64 and 0.74-0.76x at D = 128 as first
+// run; 0.89-0.92x at D = 64 once tile-invariant-divisions multiplied the
+// loop's divisions. fp8_attention_persistent_carried.mlir (the rows
+// carried) runs 0.91-0.94x; fp8_attention_qloop.mlir shows what Q's
+// reload costs alone (2-3% at D = 64).
 
 !q_tile   = tensor<?x?xf8E4M3FN, #tile.shape<BLOCK_M, D>>
 !kv_tile  = tensor<?x?xf8E4M3FN, #tile.shape<BLOCK_N, D>>
