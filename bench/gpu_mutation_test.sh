@@ -21,7 +21,9 @@ A2=B=2,H=3,S=1000,D=128
 # epilogues and the transpose; PART=persistent: the persistent fp8 GEMM's
 # entries only; PART=fp8_attention: the fp8 attention entries (controls,
 # mutants, planted bugs) only; PART=overlap: the rotated fp8 attention's
-# entries only; PART=attention: the bf16 attention's entries only; unset:
+# entries only; PART=attention: the bf16 attention's entries only;
+# PART=gemm: PART=1 without the attention and persistent entries (gemm,
+# attention, fp8_attention and persistent together are PART=1); unset:
 # all (about 585 s on the H100, too close to a device call's 600 s limit
 # for one call).
 run() { # name kernel shape flags...
@@ -36,6 +38,8 @@ run() { # name kernel shape flags...
     attention:*fp8*) return ;;
     attention:*attention*) ;;
     attention:*) return ;;
+    gemm:*attention*|gemm:*persistent*) return ;;
+    gemm:*softmax*|gemm:*layernorm*|gemm:*rmsnorm*|gemm:*bias*|gemm:*residual*|gemm:*transpose*) return ;;
     1:*softmax*|1:*layernorm*|1:*rmsnorm*|1:*bias*|1:*residual*|1:*transpose*) return ;;
     2:*softmax*|2:*layernorm*|2:*rmsnorm*|2:*bias*|2:*residual*|2:*transpose*) ;;
     2:*) return ;;
