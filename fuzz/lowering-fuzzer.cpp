@@ -6,7 +6,8 @@
 // string: every parameter takes its first candidate) and lower to the
 // gpu/nvgpu dialects, with MLIR's verifier after each pass; then the same
 // specialized kernel as tile-run compiles it (tile-assign-layouts,
-// tile-pipeline-loads, convert-tile-to-nvgpu). The NVVM/PTX
+// tile-skip-full-masks, tile-pipeline-loads, tile-invariant-divisions,
+// convert-tile-to-nvgpu). The NVVM/PTX
 // half of the pipeline is upstream code and is left out.
 //
 // A kernel the passes reject is fine (a diagnostic, swallowed here); a

@@ -77,7 +77,9 @@ Value mlir::tile::buildMagicDivide(OpBuilder &b, Location loc, Value n,
 namespace {
 
 /// The outermost loop around `op` that `value` is defined outside of, or
-/// null when the innermost loop around `op` defines it (or there is none).
+/// null when the innermost loop around `op` defines it (or there is none):
+/// a division outside every loop, or by a value its loop makes, is left
+/// alone.
 Operation *outermostInvariantLoop(Operation *op, Value value,
                                   Operation *kernel) {
   Operation *found = nullptr;
@@ -113,18 +115,20 @@ struct TileInvariantDivisionsPass
           !matchPattern(op->getOperand(1), m_Constant()))
         divisions.push_back(op);
     });
-    // One multiplier a divisor and loop: divisions by the same invariant
-    // (a tile's block and key step) share it.
-    llvm::DenseMap<std::pair<Value, Operation *>, DivisionMagic> magics;
+    // One multiplier a divisor, computed right after the divisor is made
+    // (at the start of its block for a block argument): that dominates
+    // every loop the divisor is invariant in, and divisions by it in
+    // sibling loops (a ring's prologue and the loop) share it.
+    llvm::DenseMap<Value, DivisionMagic> magics;
     for (Operation *op : divisions) {
       Value n = op->getOperand(0), d = op->getOperand(1);
-      Operation *loop = outermostInvariantLoop(op, d, kernel);
-      if (!loop)
+      if (!outermostInvariantLoop(op, d, kernel))
         continue;
-      auto [it, inserted] = magics.try_emplace({d, loop});
+      auto [it, inserted] = magics.try_emplace(d);
       if (inserted) {
-        OpBuilder before(loop);
-        it->second = buildDivisionMagic(before, op->getLoc(), d,
+        OpBuilder after(op->getContext());
+        after.setInsertionPointAfterValue(d);
+        it->second = buildDivisionMagic(after, op->getLoc(), d,
                                         testMutation == "divide-floor");
       }
       OpBuilder b(op);

@@ -85,3 +85,75 @@ tile.kernel @divisions(%x: memref<?xi32> {tile.shape = #tile.shape<N>},
   tile.store %t4, %x[%c0] : tensor<4xi32> -> memref<?xi32>
   tile.return
 }
+
+// Where the multiplier goes: right after its divisor is made. %e, made in
+// the outer loop, is invariant in the inner one only: its multiplier is
+// computed in the outer loop's body, once an outer iteration. Divisions
+// by %d in two sibling loops and under an scf.if share one multiplier,
+// made at the top of the kernel (a block argument's block). A division in
+// an scf.while's body is rewritten too; one by a value the loop makes is
+// not.
+// CHECK-LABEL: tile.kernel @placement
+// CHECK: math.ctlz
+// CHECK-NOT: math.ctlz
+// CHECK: scf.for %[[I:.*]] = 
+// CHECK: %[[E:.*]] = arith.index_cast %[[I]] : index to i32
+// CHECK: arith.cmpi eq, %[[E]], %c0_i32{{.*}}
+// CHECK: math.ctlz
+// CHECK: scf.for
+// CHECK: arith.mului_extended
+// CHECK-NOT: arith.divui
+// CHECK: }
+// CHECK: scf.for
+// CHECK: scf.if
+// CHECK: arith.mului_extended
+// CHECK-NOT: arith.divui
+// CHECK: scf.while
+// CHECK: arith.mului_extended
+// CHECK: scf.condition
+// CHECK: } do {
+// CHECK: arith.divui %{{.*}}, %{{.*}} : i32
+// CHECK: scf.yield
+// CHECK-NOT: math.ctlz
+// CHECK: tile.return
+tile.kernel @placement(%x: memref<?xi32> {tile.shape = #tile.shape<N>},
+                       %d: i32, %flag: i1)
+    attributes {params = [], grid = [#tile.expr<"1">]} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c0_i32 = arith.constant 0 : i32
+  %c1_i32 = arith.constant 1 : i32
+  %c9_i32 = arith.constant 9 : i32
+  scf.for %i = %c0 to %c4 step %c1 {
+    %e = arith.index_cast %i : index to i32
+    scf.for %j = %c0 to %c4 step %c1 {
+      %n = arith.index_cast %j : index to i32
+      %q = arith.divui %n, %e : i32
+      %t = tile.splat %q : tensor<4xi32>
+      tile.store %t, %x[%c0] : tensor<4xi32> -> memref<?xi32>
+    }
+  }
+  scf.for %j = %c0 to %c4 step %c1 {
+    scf.if %flag {
+      %n = arith.index_cast %j : index to i32
+      %q = arith.divui %n, %d : i32
+      %t = tile.splat %q : tensor<4xi32>
+      tile.store %t, %x[%c0] : tensor<4xi32> -> memref<?xi32>
+    }
+  }
+  %w = scf.while (%k = %c0_i32) : (i32) -> i32 {
+    %q = arith.divui %k, %d : i32
+    %more = arith.cmpi ult, %q, %c9_i32 : i32
+    scf.condition(%more) %k : i32
+  } do {
+  ^bb0(%k: i32):
+    %k1 = arith.addi %k, %c1_i32 : i32
+    %self = arith.divui %k1, %k1 : i32
+    %k2 = arith.addi %k1, %self : i32
+    scf.yield %k2 : i32
+  }
+  %t = tile.splat %w : tensor<4xi32>
+  tile.store %t, %x[%c0] : tensor<4xi32> -> memref<?xi32>
+  tile.return
+}

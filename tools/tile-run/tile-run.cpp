@@ -957,7 +957,9 @@ void runUnverifiedOnHost(KernelSource &src, const std::string &shape,
     return;
   }
   for (const Bindings &config : configs) {
-    auto kernel = src.compileForHost(config);
+    CompileOptions options;
+    options.testMutation = testMutation;
+    auto kernel = src.compileForHost(config, options);
     if (!kernel) {
       report("config " + configLabel(src, config), kernel.takeError());
       continue;
@@ -1098,6 +1100,7 @@ void runShapeOnHost(KernelSource &src, Reference *reference,
     };
     CompileOptions options;
     options.printIRAfterAll = printIR;
+    options.testMutation = testMutation;
     if (std::string root = dumpDirectory(), why; !root.empty() &&
         prepareConfigDump(root, src, config, options, why).empty())
       llvm::errs() << "tile-run: warning: --dump-dir: " << why
@@ -1880,6 +1883,15 @@ int main(int argc, char **argv) {
                     "for the GPU: give one --shape"
                  << (targetOpt == "cpu" ? ", without --target cpu" : "")
                  << "\n";
+    return 1;
+  }
+  // The planted bugs of the GPU lowerings do not exist on the host path;
+  // tile-invariant-divisions runs on both.
+  if (targetOpt == "cpu" && !testMutation.empty() &&
+      testMutation != "divide-floor") {
+    llvm::errs() << "tile-run: error: --test-mutation=" << testMutation
+                 << " plants a bug in the GPU lowering; with --target cpu "
+                    "only divide-floor (tile-invariant-divisions) applies\n";
     return 1;
   }
   if (targetOpt == "cpu" && compileOnly) {
