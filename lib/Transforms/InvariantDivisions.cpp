@@ -115,20 +115,22 @@ struct TileInvariantDivisionsPass
           !matchPattern(op->getOperand(1), m_Constant()))
         divisions.push_back(op);
     });
-    // One multiplier a divisor, computed right after the divisor is made
-    // (at the start of its block for a block argument): that dominates
-    // every loop the divisor is invariant in, and divisions by it in
-    // sibling loops (a ring's prologue and the loop) share it.
-    llvm::DenseMap<Value, DivisionMagic> magics;
+    // One multiplier a divisor and loop, computed before the outermost
+    // loop the divisor is invariant in. Computing it once right after the
+    // divisor instead (shared by a ring's prologue loop and its loop) kept
+    // it live through the prologue: ptxas then spilled 172 bytes of the
+    // persistent attention's best D = 64 config instead of 148, and it ran
+    // ~2.5% slower (bench/RESULTS.md, session 22, call 5).
+    llvm::DenseMap<std::pair<Value, Operation *>, DivisionMagic> magics;
     for (Operation *op : divisions) {
       Value n = op->getOperand(0), d = op->getOperand(1);
-      if (!outermostInvariantLoop(op, d, kernel))
+      Operation *loop = outermostInvariantLoop(op, d, kernel);
+      if (!loop)
         continue;
-      auto [it, inserted] = magics.try_emplace(d);
+      auto [it, inserted] = magics.try_emplace({d, loop});
       if (inserted) {
-        OpBuilder after(op->getContext());
-        after.setInsertionPointAfterValue(d);
-        it->second = buildDivisionMagic(after, op->getLoc(), d,
+        OpBuilder before(loop);
+        it->second = buildDivisionMagic(before, op->getLoc(), d,
                                         testMutation == "divide-floor");
       }
       OpBuilder b(op);
