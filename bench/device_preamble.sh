@@ -123,6 +123,39 @@ verify_override_ptx() {
   done < $E/configs.txt
 }
 
+# persistent_attention_variants: session 22's persistent attention
+# experiments (bench/exp-persistent-attn/) and kernels/fp8_attention.mlir,
+# each cut to the best tile (D = 64: 256 x 128, 16 warps; D = 128:
+# 192 x 128, 12 warps; BLOCK_N 128, MIN_BLOCKS 1, STAGES as in the
+# kernel) as /tmp/k/V-D.mlir: R fp8_attention, Q its Q reloaded in the
+# loop, P the persistent program, P1 the same with one tile a program
+# (PROGRAMS = 10^6), C the persistent program with its rows carried.
+persistent_attention_variants() {
+  local E=bench/exp-persistent-attn d bm w
+  cut_space() { # cut_space KERNEL OUT BM WARPS [PROGRAMS]
+    sed -E "s/(#tile.param<\"BLOCK_M\", )\[[0-9, ]+\]/\1[$3]/; s/(#tile.param<\"BLOCK_N\", )\[[0-9, ]+\]/\1[128]/;
+            s/(#tile.param<\"WARPS\", )\[[0-9, ]+\]/\1[$4]/; s/(#tile.param<\"MIN_BLOCKS\", )\[[0-9, ]+\]/\1[1]/;
+            s/(#tile.param<\"PROGRAMS\", )\[[0-9, ]+\]/\1[${5:-132}]/" "$1" > "$2"
+  }
+  mkdir -p /tmp/k
+  for d in 64 128; do
+    bm=256 w=16; [ $d = 128 ] && bm=192 w=12
+    cut_space kernels/fp8_attention.mlir /tmp/k/R-$d.mlir $bm $w
+    cut_space $E/fp8_attention_qloop.mlir /tmp/k/Q-$d.mlir $bm $w
+    cut_space $E/fp8_attention_persistent.mlir /tmp/k/P-$d.mlir $bm $w
+    cut_space $E/fp8_attention_persistent.mlir /tmp/k/P1-$d.mlir $bm $w 1000000
+    cut_space $E/fp8_attention_persistent_carried.mlir /tmp/k/C-$d.mlir $bm $w
+  done
+}
+
+# mutation_part_job JOB: bench/gpu_mutation_test.sh's part named by JOB
+# (mut-PART: mut-gemm, mut-2, ...) into the worker's $out, then its table's
+# last lines (the session 21 and 22 final mutation calls).
+mutation_part_job() {
+  PART=${1#mut-} OUT=$out T=$T timeout "$(left)" bash bench/gpu_mutation_test.sh 2>&1 | tail -3 | cut -c1-200
+  python3 bench/summarize_mutants.py "$out/mutants.jsonl" 2>&1 | tail -2 | cut -c1-200
+}
+
 # Jobs side by side on a machine of several GPUs (bench/gpu_session21_*.sh):
 # start_clock SECONDS BIN records BIN's version and the GPUs in
 # $out/version.txt and sets the deadline; left prints the seconds left (at

@@ -14,23 +14,15 @@
 #     cut to the best tile, P and C with each binary, D = 64 and 128; then
 #     GPU 3 verifies the carried persistent attention at the seed shapes
 #     (D = 128).
+# (As run: commit ec34ecc; the kernels it cuts and its mutation job now come
+# from bench/device_preamble.sh, the same commands.)
 set -u
 source bench/device_preamble.sh
 OLD=/tmp/t/tile-run-old
 start_clock "${BUDGET:-420}" "$T"
 "$OLD" --version | head -1 | tee -a "$out/version.txt"
 E=bench/exp-persistent-attn
-cut_space() { # cut_space KERNEL OUT BM WARPS
-  sed -E "s/(#tile.param<\"BLOCK_M\", )\[[0-9, ]+\]/\1[$3]/; s/(#tile.param<\"BLOCK_N\", )\[[0-9, ]+\]/\1[128]/;
-          s/(#tile.param<\"WARPS\", )\[[0-9, ]+\]/\1[$4]/; s/(#tile.param<\"MIN_BLOCKS\", )\[[0-9, ]+\]/\1[1]/" "$1" > "$2"
-}
-mkdir -p /tmp/k
-for d in 64 128; do
-  bm=256 w=16; [ $d = 128 ] && bm=192 w=12
-  cut_space kernels/fp8_attention.mlir /tmp/k/R-$d.mlir $bm $w
-  cut_space $E/fp8_attention_persistent.mlir /tmp/k/P-$d.mlir $bm $w
-  cut_space $E/fp8_attention_persistent_carried.mlir /tmp/k/C-$d.mlir $bm $w
-done
+persistent_attention_variants
 G="M=4096,N=4096,K=4096 --shape M=8192,N=8192,K=8192"
 D64="B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64"
 D128="B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128"

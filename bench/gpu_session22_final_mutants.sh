@@ -8,9 +8,6 @@
 set -u
 source bench/device_preamble.sh
 start_clock "${BUDGET:-480}" "$T"
-job() {
-  PART=${1#mut-} OUT=$out T=$T timeout "$(left)" bash bench/gpu_mutation_test.sh 2>&1 | tail -3 | cut -c1-200
-  python3 bench/summarize_mutants.py "$out/mutants.jsonl" 2>&1 | tail -2 | cut -c1-200
-}
+job() { mutation_part_job "$1"; }
 worker 0 mut-gemm & worker 1 mut-2 & worker 2 mut-fp8_attention & worker 3 mut-attention mut-persistent &
 wait_workers

@@ -12,24 +12,12 @@
 #   C  the persistent program with the softmax's rows and the epilogue's
 #      origin carried by the loop (no division an iteration)
 # Each GPU a round, in its own order; ratios within a GPU.
+# (As run: commit f4db2fc; the kernels it cuts and its mutation job now come
+# from bench/device_preamble.sh, the same commands.)
 set -u
 source bench/device_preamble.sh
 start_clock "${BUDGET:-300}" "$T"
-E=bench/exp-persistent-attn
-cut_space() { # cut_space KERNEL OUT BM WARPS [PROGRAMS]
-  sed -E "s/(#tile.param<\"BLOCK_M\", )\[[0-9, ]+\]/\1[$3]/; s/(#tile.param<\"BLOCK_N\", )\[[0-9, ]+\]/\1[128]/;
-          s/(#tile.param<\"WARPS\", )\[[0-9, ]+\]/\1[$4]/; s/(#tile.param<\"MIN_BLOCKS\", )\[[0-9, ]+\]/\1[1]/;
-          s/(#tile.param<\"PROGRAMS\", )\[[0-9, ]+\]/\1[${5:-132}]/" "$1" > "$2"
-}
-mkdir -p /tmp/k
-for d in 64 128; do
-  bm=256 w=16; [ $d = 128 ] && bm=192 w=12
-  cut_space kernels/fp8_attention.mlir /tmp/k/R-$d.mlir $bm $w
-  cut_space $E/fp8_attention_qloop.mlir /tmp/k/Q-$d.mlir $bm $w
-  cut_space $E/fp8_attention_persistent.mlir /tmp/k/P-$d.mlir $bm $w
-  cut_space $E/fp8_attention_persistent.mlir /tmp/k/P1-$d.mlir $bm $w 1000000
-  cut_space $E/fp8_attention_persistent_carried.mlir /tmp/k/C-$d.mlir $bm $w
-done
+persistent_attention_variants
 grep -h '"BLOCK_M"\|"PROGRAMS"' /tmp/k/*-64.mlir | sort | uniq -c
 D64="B=4,H=48,S=2048,D=64 --shape B=4,H=48,S=4096,D=64 --shape B=4,H=48,S=8192,D=64"
 D128="B=4,H=48,S=2048,D=128 --shape B=4,H=48,S=4096,D=128"

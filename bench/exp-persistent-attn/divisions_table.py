@@ -5,19 +5,13 @@ with the pass (new) over the same without it (old), and over the plain
 kernel (fp8_attention: R; fp8_gemm: gemm-fp8). Median over the rounds
 that ran both.
 Usage: divisions_table.py DIR (the call's unpacked results.tar.xz)."""
-import collections, glob, json, statistics, sys
+import os, statistics, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rates import best_rates
 
 root = sys.argv[1]
-best = collections.defaultdict(float)  # (round, tag, shape) -> tflops
-for path in glob.glob(f"{root}/r*/*.jsonl"):
-    rnd, tag = path.split("/")[-2], path.split("/")[-1][:-len(".jsonl")]
-    if tag.startswith("seed"):
-        continue
-    for line in open(path):
-        j = json.loads(line)
-        if j.get("status") == "ok" and j.get("tflops"):
-            key = (rnd, tag, j["shape"])
-            best[key] = max(best[key], j["tflops"])
+best = best_rates(root)  # (round, tag, shape) -> tflops
 rounds = sorted({k[0] for k in best})
 
 def ratio(num, den, shape):

@@ -3,18 +3,16 @@
 session 22's split call, and each variant's ratio to R in the same round;
 the table prints the median over rounds of the ratio.
 Usage: split_table.py DIR (the call's unpacked results: r1..r4/*.jsonl)."""
-import collections, glob, json, statistics, sys
+import collections, os, statistics, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rates import best_rates
 
 root = sys.argv[1]
-best = collections.defaultdict(float)  # (round, variant, shape) -> tflops
-for path in glob.glob(f"{root}/r*/d*-*.jsonl"):
-    rnd = path.split("/")[-2]
-    variant = path.split("/")[-1][:-len(".jsonl")].split("-", 1)[1]
-    for line in open(path):
-        j = json.loads(line)
-        if j.get("status") == "ok" and j.get("tflops"):
-            key = (rnd, variant, j["shape"])
-            best[key] = max(best[key], j["tflops"])
+# (round, variant, shape) -> tflops, from tags d64-V / d128-V.
+best = collections.defaultdict(float)
+for (rnd, tag, shape), rate in best_rates(root, "r*/d*-*.jsonl").items():
+    best[(rnd, tag.split("-", 1)[1], shape)] = rate
 rounds = sorted({k[0] for k in best})
 variants = ["R", "Q", "P", "P1", "C"]
 shapes = sorted({k[2] for k in best}, key=lambda s: (len(s), s))
