@@ -17,7 +17,10 @@
 // warps wait at the full barrier 27% of the samples against 11%), not yet
 // explained (not the block order, the register scale-d or the epilogue's
 // stores; the loads' divisions, which tile-invariant-divisions multiplies
-// since session 22, were worth 2%: 0.85x / 0.87x on the H200).
+// since session 22, were worth 2%: 0.85x / 0.87x on the H200). C stored
+// through shared memory instead runs the same 3-stage config 1.14x / 1.05x
+// faster but leaves no room for the 4th stage, which is worth more
+// (session 22: bench/exp-gemm-staged-c/).
 // Verified at awkward shapes and in bf16; two mutants in
 // test/mutants. The accumulator is stored from registers (no staging
 // buffer beside the ring: tile-assign-layouts), so 4 stages of 128 x 256
