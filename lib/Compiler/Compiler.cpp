@@ -492,6 +492,14 @@ static LaunchInfo describeKernel(mlir::tile::KernelOp kernel,
   return info;
 }
 
+std::string plantedBugPass(const std::string &mutation) {
+  if (mutation == "mask-check-corner")
+    return "tile-skip-full-masks";
+  if (mutation == "divide-floor")
+    return "tile-invariant-divisions";
+  return "convert-tile-to-nvgpu";
+}
+
 Expected<LaunchInfo>
 KernelSource::compile(const Bindings &config,
                             const CompileOptions &options) const {
@@ -515,22 +523,22 @@ KernelSource::compile(const Bindings &config,
   lower.addNestedPass<mlir::tile::KernelOp>(
       mlir::tile::createTileAssignLayouts());
   // Each planted bug belongs to one pass; the others ignore it.
+  auto mutationFor = [&](const char *pass) {
+    return plantedBugPass(options.testMutation) == pass ? options.testMutation
+                                                        : std::string();
+  };
   mlir::tile::TileSkipFullMasksOptions masks;
-  if (options.testMutation == "mask-check-corner")
-    masks.testMutation = options.testMutation;
+  masks.testMutation = mutationFor("tile-skip-full-masks");
   lower.addNestedPass<mlir::tile::KernelOp>(
       mlir::tile::createTileSkipFullMasks(masks));
   lower.addNestedPass<mlir::tile::KernelOp>(
       mlir::tile::createTilePipelineLoads());
   mlir::tile::TileInvariantDivisionsOptions divisions;
-  if (options.testMutation == "divide-floor")
-    divisions.testMutation = options.testMutation;
+  divisions.testMutation = mutationFor("tile-invariant-divisions");
   lower.addNestedPass<mlir::tile::KernelOp>(
       mlir::tile::createTileInvariantDivisions(divisions));
   mlir::tile::ConvertTileToNVGPUOptions convert;
-  if (options.testMutation != "mask-check-corner" &&
-      options.testMutation != "divide-floor")
-    convert.testMutation = options.testMutation;
+  convert.testMutation = mutationFor("convert-tile-to-nvgpu");
   convert.chip = options.chip;
   convert.features = options.features;
   lower.addPass(mlir::tile::createConvertTileToNVGPU(convert));
@@ -622,9 +630,13 @@ KernelSource::compileForHost(const Bindings &config,
     lower.enableIRPrinting();
   }
   dumpIRTo(lower, options.irDumpDir, "cpu", *s.module);
-  buildCpuPipeline(lower, options.testMutation == "divide-floor"
-                              ? options.testMutation
-                              : std::string());
+  // The GPU lowerings' planted bugs do not exist here.
+  if (!options.testMutation.empty() &&
+      plantedBugPass(options.testMutation) != "tile-invariant-divisions")
+    return makeError("--test-mutation=" + options.testMutation +
+                     " is not a planted bug of the CPU path (only "
+                     "divide-floor, of tile-invariant-divisions)");
+  buildCpuPipeline(lower, options.testMutation);
   if (failed(lower.run(*s.module)))
     return s.error("cannot lower @" + kernel + " for the host");
   return HostKernel::create(*s.module, std::move(info), options.optLevel);

@@ -29,6 +29,12 @@ struct ParamInfo {
   std::vector<int64_t> candidates; // the first is the default
 };
 
+/// The pass whose test-mutation option plants `mutation`:
+/// tile-skip-full-masks (mask-check-corner), tile-invariant-divisions
+/// (divide-floor, the only one the CPU path also runs), else
+/// convert-tile-to-nvgpu (which reports a name it does not know).
+std::string plantedBugPass(const std::string &mutation);
+
 struct CompileOptions {
   std::string chip = "sm_90a";
   std::string features = "+ptx80";
@@ -38,8 +44,8 @@ struct CompileOptions {
   /// When not empty: the IR before and after every pass, one file each, in
   /// a tree under this directory (upstream's IR printing to a file tree).
   std::string irDumpDir;
-  /// For testing the verifier only: a bug to plant in the generated code
-  /// (convert-tile-to-nvgpu's test-mutation option), "" for none.
+  /// For testing the verifier only: a bug to plant in the generated code,
+  /// "" for none; the pass it belongs to (plantedBugPass) gets it.
   std::string testMutation;
   /// Called with the launch description (grid, block, shared memory,
   /// parameters; no PTX yet) as soon as the tile program is lowered to the
